@@ -1,0 +1,299 @@
+//! The awsJson 1.1 transport: `POST /` with `X-Amz-Target`, SigV4-signed, over reqwest.
+
+mod error_type;
+mod signing;
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+pub use error_type::{AwsError, parse_error, sanitize_error_type};
+pub use signing::{Credentials, SigningError, sign_request};
+
+/// The awsJson content type.
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The service's target prefix (`X-Amz-Target: AmazonSSM.<Operation>`).
+pub const TARGET_PREFIX: &str = "AmazonSSM";
+/// The largest response body read; a larger one is an error, not an out-of-memory.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// What a request carries: typed parameters, or raw bytes sent exactly as given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// A JSON document, serialized compactly.
+    Json(Value),
+    /// Bytes sent as they are (malformed JSON, wrong types).
+    Raw(Vec<u8>),
+}
+
+impl Payload {
+    /// The bytes that go on the wire.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Payload::Json(v) => serde_json::to_vec(v).expect("a Value always serializes"),
+            Payload::Raw(b) => b.clone(),
+        }
+    }
+}
+
+/// Settings of a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL of the endpoint, e.g. `http://127.0.0.1:4566`.
+    pub endpoint: String,
+    /// Signing region.
+    pub region: String,
+    /// Signing credentials.
+    pub credentials: Credentials,
+    /// Limit on connecting, and on each whole request.
+    pub timeout: Duration,
+}
+
+/// An answer from the endpoint, kept whole for reports.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers, names lower-cased, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The raw body.
+    pub body: Vec<u8>,
+    /// The body parsed as JSON, when it is JSON.
+    pub json: Option<Value>,
+    /// The AWS error the response names, if any.
+    pub error: Option<AwsError>,
+}
+
+impl Response {
+    /// The first header of that (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text, cut to `max` characters, for messages.
+    pub fn body_excerpt(&self, max: usize) -> String {
+        let text = String::from_utf8_lossy(&self.body);
+        let mut out: String = text.chars().take(max).collect();
+        if text.chars().count() > max {
+            out.push_str(" …");
+        }
+        out
+    }
+
+    /// Build a response from its parts, parsing the JSON body and the error type.
+    pub fn from_parts(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        let json = serde_json::from_slice::<Value>(&body).ok();
+        let header = headers
+            .iter()
+            .find(|(k, _)| k == "x-amzn-errortype")
+            .map(|(_, v)| v.as_str());
+        // A success can carry neither: only look for an error type outside 2xx.
+        let error = if (200..300).contains(&status) {
+            None
+        } else {
+            parse_error(header, json.as_ref())
+        };
+        Self {
+            status,
+            headers,
+            body,
+            json,
+            error,
+        }
+    }
+}
+
+/// A request that got no HTTP answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The endpoint URL cannot be used.
+    #[error("invalid endpoint {endpoint:?}: {reason}")]
+    InvalidEndpoint {
+        /// The URL as given.
+        endpoint: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// Signing failed.
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    /// No answer within the timeout.
+    #[error("{operation} to {endpoint}: no answer within {timeout:?}")]
+    Timeout {
+        /// The operation sent.
+        operation: String,
+        /// The endpoint.
+        endpoint: String,
+        /// The limit that ran out.
+        timeout: Duration,
+    },
+    /// The connection failed (refused, reset, TLS).
+    #[error("{operation} to {endpoint}: {reason}")]
+    Transport {
+        /// The operation sent.
+        operation: String,
+        /// The endpoint.
+        endpoint: String,
+        /// What went wrong, with its causes.
+        reason: String,
+    },
+    /// The response body is larger than [`MAX_RESPONSE_BYTES`].
+    #[error("{operation} to {endpoint}: response body larger than {limit} bytes")]
+    TooLarge {
+        /// The operation sent.
+        operation: String,
+        /// The endpoint.
+        endpoint: String,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// An awsJson 1.1 client for SSM.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    config: ClientConfig,
+    url: reqwest::Url,
+}
+
+impl Client {
+    /// Build a client; fails on an unusable endpoint URL.
+    pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
+        let invalid = |reason: String| ClientError::InvalidEndpoint {
+            endpoint: config.endpoint.clone(),
+            reason,
+        };
+        let mut url = reqwest::Url::parse(&config.endpoint).map_err(|e| invalid(e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https".into()));
+        }
+        url.set_path("/");
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(config.timeout)
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        // Loopback traffic never goes through a proxy.
+        if url_is_loopback(&url) {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| invalid(error_chain(&e)))?;
+        Ok(Self { http, config, url })
+    }
+
+    /// The settings this client was built with.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// Whether the endpoint is a loopback address.
+    pub fn is_loopback(&self) -> bool {
+        url_is_loopback(&self.url)
+    }
+
+    /// Send `AmazonSSM.<operation>` with `payload`, signed; any HTTP answer is `Ok`.
+    pub async fn call(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
+        let request = self.signed_request(operation, payload.to_bytes())?;
+        let transport = |e: reqwest::Error| {
+            if e.is_timeout() {
+                ClientError::Timeout {
+                    operation: operation.to_string(),
+                    endpoint: self.config.endpoint.clone(),
+                    timeout: self.config.timeout,
+                }
+            } else {
+                ClientError::Transport {
+                    operation: operation.to_string(),
+                    endpoint: self.config.endpoint.clone(),
+                    reason: error_chain(&e),
+                }
+            }
+        };
+        let request = reqwest::Request::try_from(request).map_err(transport)?;
+        let mut response = self.http.execute(request).await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(ClientError::TooLarge {
+                    operation: operation.to_string(),
+                    endpoint: self.config.endpoint.clone(),
+                    limit: MAX_RESPONSE_BYTES,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response::from_parts(status, headers, body))
+    }
+
+    fn signed_request(
+        &self,
+        operation: &str,
+        body: Vec<u8>,
+    ) -> Result<http::Request<Vec<u8>>, ClientError> {
+        let host = match (self.url.host_str(), self.url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => String::new(),
+        };
+        let mut request = http::Request::builder()
+            .method("POST")
+            .uri(self.url.as_str())
+            .header("host", host)
+            .header("content-type", CONTENT_TYPE)
+            .header("x-amz-target", format!("{TARGET_PREFIX}.{operation}"))
+            .body(body)
+            .map_err(|e| ClientError::InvalidEndpoint {
+                endpoint: self.config.endpoint.clone(),
+                reason: e.to_string(),
+            })?;
+        sign_request(
+            &mut request,
+            &self.config.credentials,
+            &self.config.region,
+            "ssm",
+            SystemTime::now(),
+        )?;
+        Ok(request)
+    }
+}
+
+/// Whether a URL names a loopback host (127.0.0.0/8, ::1, localhost).
+pub fn url_is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// An error with all its sources, as one line.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}

@@ -1,0 +1,139 @@
+//! The reference emulator: a correct implementation of `DescribeMaintenanceWindowExecutions`
+//! (and Create/Get/DeleteMaintenanceWindow), with the fixture protocol v1, served by axum.
+
+mod error;
+mod fixture_protocol;
+pub mod iso8601;
+mod operations;
+pub mod store;
+mod validation;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+
+pub use error::{ApiError, Violation};
+pub use fixture_protocol::{SeedRequest, check_seed};
+pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, WINDOW_ID_PATTERN};
+pub use store::{Execution, STATUSES, Store};
+
+/// The awsJson content type of every answer.
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// Largest SSM request body accepted (AWS's own limit is far below).
+const API_BODY_LIMIT: usize = 1024 * 1024;
+/// Largest fixture body accepted (a million executions fit).
+const FIXTURE_BODY_LIMIT: usize = 512 * 1024 * 1024;
+
+/// The emulator's shared state; cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Emulator {
+    store: Arc<RwLock<Store>>,
+}
+
+fn json_response_body(v: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(v).expect("a Value always serializes")
+}
+
+impl Emulator {
+    /// An empty emulator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn now(&self) -> f64 {
+        chrono::Utc::now().timestamp_micros() as f64 / 1e6
+    }
+
+    /// The axum router: `POST /` for the API, `/_conformance/v1` for fixtures.
+    pub fn router(&self) -> Router {
+        let fixtures = Router::new()
+            .route("/_conformance/v1", get(fixture_protocol::version))
+            .route(
+                "/_conformance/v1/windows/{window_id}",
+                put(fixture_protocol::put_window).delete(fixture_protocol::delete_window),
+            )
+            .layer(DefaultBodyLimit::max(FIXTURE_BODY_LIMIT));
+        Router::new()
+            .route("/", post(api))
+            .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+            .merge(fixtures)
+            .with_state(self.clone())
+    }
+
+    /// Handle one API request (no HTTP involved): the operation from `X-Amz-Target`, the body.
+    pub fn handle(&self, target: Option<&str>, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+        let operation = target
+            .and_then(|t| t.strip_prefix("AmazonSSM."))
+            .ok_or_else(|| {
+                ApiError::protocol(
+                    400,
+                    "UnknownOperationException",
+                    format!("X-Amz-Target {target:?} names no AmazonSSM operation"),
+                )
+            })?;
+        operations::dispatch(&self.store, operation, body, self.now())
+    }
+}
+
+async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    let request_id = crate::ids::uuid_v4();
+    let mut response = match emulator.handle(target, &body) {
+        Ok(answer) => {
+            let mut r = json_response_body(&answer).into_response();
+            r.headers_mut()
+                .insert("content-type", HeaderValue::from_static(CONTENT_TYPE));
+            r
+        }
+        Err(e) => e.into_response(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-amzn-requestid", v);
+    }
+    response
+}
+
+/// A running emulator: its address, and the task serving it.
+#[derive(Debug)]
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The state, for inspection.
+    pub emulator: Emulator,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Start an emulator on `addr` (port 0: a free one) on the current tokio runtime.
+pub async fn spawn(emulator: Emulator, addr: SocketAddr) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let router = emulator.router();
+    let task = tokio::spawn(async move {
+        // Serving ends only with an accept error the OS will not recover from.
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(Running {
+        addr,
+        emulator,
+        task,
+    })
+}

@@ -1,0 +1,339 @@
+//! The four SSM operations the emulator implements.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value, json};
+
+use super::error::ApiError;
+use super::iso8601::parse_instant;
+use super::store::{Cursor, Store, TimeRange, Window, WindowSettings};
+use super::validation::{self as v, Checker};
+
+/// The model's WindowId pattern.
+pub const WINDOW_ID_PATTERN: &str = "^mw-[0-9a-f]{17}$";
+const NAME_PATTERN: &str = r"^[a-zA-Z0-9_\-.]{3,128}$";
+const TAG_PATTERN: &str = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$";
+/// Page size when `MaxResults` is absent (AWS does not document its own).
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+/// The filter keys this operation supports.
+pub const FILTER_KEYS: [&str; 2] = ["ExecutedAfter", "ExecutedBefore"];
+
+static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
+static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect("valid"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(TAG_PATTERN).expect("valid"));
+
+/// Run `operation` on `store` with the request `body`.
+pub fn dispatch(
+    store: &std::sync::RwLock<Store>,
+    operation: &str,
+    body: &[u8],
+    now: f64,
+) -> Result<Value, ApiError> {
+    let handler: fn(
+        &std::sync::RwLock<Store>,
+        &Map<String, Value>,
+        f64,
+    ) -> Result<Value, ApiError> = match operation {
+        "DescribeMaintenanceWindowExecutions" => describe_executions,
+        "CreateMaintenanceWindow" => create_window,
+        "GetMaintenanceWindow" => get_window,
+        "DeleteMaintenanceWindow" => delete_window,
+        _ => {
+            return Err(ApiError::protocol(
+                400,
+                "UnknownOperationException",
+                format!("The operation {operation:?} is not implemented by this emulator"),
+            ));
+        }
+    };
+    let request = v::parse_body(body)?;
+    handler(store, &request, now)
+}
+
+/// Decode and check a required `WindowId`.
+fn window_id(
+    request: &Map<String, Value>,
+    checker: &mut Checker,
+) -> Result<Option<String>, ApiError> {
+    let id = v::string(request, "WindowId")?;
+    checker.required("windowId", &id);
+    if let Some(id) = &id {
+        checker.length("windowId", id, 20, 20, false);
+        checker.pattern("windowId", id, WINDOW_ID_PATTERN, &WINDOW_ID);
+    }
+    Ok(id)
+}
+
+struct Filter {
+    key: String,
+    values: Vec<String>,
+}
+
+fn describe_executions(
+    store: &std::sync::RwLock<Store>,
+    request: &Map<String, Value>,
+    _now: f64,
+) -> Result<Value, ApiError> {
+    let mut checker = Checker::default();
+    let window_id = window_id(request, &mut checker)?;
+    let mut filters = Vec::new();
+    if let Some(list) = v::list(request, "Filters")? {
+        for (i, item) in list.iter().enumerate() {
+            let path = format!("filters.{}.member", i + 1);
+            let f = v::structure(item)?;
+            let key = v::string(f, "Key")?;
+            if let Some(k) = &key {
+                checker.length(&format!("{path}.key"), k, 1, 128, false);
+            }
+            let mut values = Vec::new();
+            if let Some(vals) = v::list(f, "Values")? {
+                for (j, val) in vals.iter().enumerate() {
+                    let val = v::element_string(val)?;
+                    checker.length(
+                        &format!("{path}.values.{}.member", j + 1),
+                        val,
+                        1,
+                        256,
+                        false,
+                    );
+                    values.push(val.to_string());
+                }
+            }
+            filters.push(Filter {
+                key: key.unwrap_or_default(),
+                values,
+            });
+        }
+        checker.list_max("filters", list.len(), 5, show_filters(&filters));
+    }
+    let max_results = v::integer(request, "MaxResults")?;
+    if let Some(m) = max_results {
+        checker.range("maxResults", m, 10, 100);
+    }
+    let next_token = v::string(request, "NextToken")?;
+    checker.finish()?;
+    let window_id = window_id.expect("checked as required");
+
+    let range = time_range(&filters)?;
+    let cursor = match next_token.as_deref() {
+        None | Some("") => None,
+        Some(token) => Some(
+            Cursor::decode(token)
+                .filter(|c| c.window_id == window_id)
+                .ok_or_else(|| {
+                    ApiError::modeled(
+                        400,
+                        "InvalidNextToken",
+                        "The specified token isn't valid.".into(),
+                    )
+                })?,
+        ),
+    };
+    let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
+    let store = store.read().expect("store lock");
+    let Some(window) = store.windows.get(&window_id) else {
+        // The model names no not-found error for this operation: an unknown window has no executions.
+        return Ok(json!({ "WindowExecutions": [] }));
+    };
+    let page = window.page(&window_id, range, cursor.as_ref(), limit);
+    let executions: Vec<Value> = page
+        .executions
+        .into_iter()
+        .map(|e| {
+            let mut out = Map::new();
+            out.insert("WindowId".into(), json!(window_id));
+            out.insert("WindowExecutionId".into(), json!(e.window_execution_id));
+            out.insert("Status".into(), json!(e.status));
+            if let Some(d) = e.status_details {
+                out.insert("StatusDetails".into(), json!(d));
+            }
+            out.insert("StartTime".into(), json!(e.start_time));
+            if let Some(t) = e.end_time {
+                out.insert("EndTime".into(), json!(t));
+            }
+            Value::Object(out)
+        })
+        .collect();
+    let mut answer = json!({ "WindowExecutions": executions });
+    if let Some(next) = page.next {
+        answer["NextToken"] = json!(next.encode());
+    }
+    Ok(answer)
+}
+
+/// AWS renders a list of structures in messages the way Java's `toString` does.
+fn show_filters(filters: &[Filter]) -> String {
+    let items: Vec<String> = filters
+        .iter()
+        .map(|f| {
+            format!(
+                "MaintenanceWindowFilter(key={}, values=[{}])",
+                f.key,
+                f.values.join(", ")
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The StartTime range the filters select. Several filters, and several values, all must hold.
+fn time_range(filters: &[Filter]) -> Result<TimeRange, ApiError> {
+    let mut range = TimeRange::default();
+    for (i, f) in filters.iter().enumerate() {
+        if !FILTER_KEYS.contains(&f.key.as_str()) {
+            return Err(ApiError::invalid(format!(
+                "1 validation error detected: Value '{}' at 'filters.{}.member.key' failed to satisfy constraint: \
+                 Member must satisfy enum value set: [{}]",
+                f.key,
+                i + 1,
+                FILTER_KEYS.join(", ")
+            )));
+        }
+        if f.values.is_empty() {
+            return Err(ApiError::invalid(format!(
+                "Filter {} needs a date/time value",
+                f.key
+            )));
+        }
+        for value in &f.values {
+            let t = parse_instant(value).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "Invalid value '{value}' for filter {}: expected an ISO 8601 date/time such as 2024-11-04T05:00:00Z",
+                    f.key
+                ))
+            })?;
+            if f.key == "ExecutedAfter" {
+                range.after = Some(range.after.map_or(t, |a| a.max(t)));
+            } else {
+                range.before = Some(range.before.map_or(t, |b| b.min(t)));
+            }
+        }
+    }
+    Ok(range)
+}
+
+fn create_window(
+    store: &std::sync::RwLock<Store>,
+    request: &Map<String, Value>,
+    now: f64,
+) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let name = v::string(request, "Name")?;
+    let schedule = v::string(request, "Schedule")?;
+    let duration = v::integer(request, "Duration")?;
+    let cutoff = v::integer(request, "Cutoff")?;
+    let allow = v::boolean(request, "AllowUnassociatedTargets")?;
+    let description = v::string(request, "Description")?;
+    let client_token = v::string(request, "ClientToken")?;
+    let offset = v::integer(request, "ScheduleOffset")?;
+    let start_date = v::string(request, "StartDate")?;
+    let end_date = v::string(request, "EndDate")?;
+    let timezone = v::string(request, "ScheduleTimezone")?;
+    c.required("name", &name);
+    if let Some(n) = &name {
+        c.length("name", n, 3, 128, false);
+        c.pattern("name", n, NAME_PATTERN, &NAME);
+    }
+    c.required("schedule", &schedule);
+    if let Some(s) = &schedule {
+        c.length("schedule", s, 1, 256, false);
+    }
+    c.required("duration", &duration);
+    if let Some(d) = duration {
+        c.range("duration", d, 1, 24);
+    }
+    c.required("cutoff", &cutoff);
+    if let Some(x) = cutoff {
+        c.range("cutoff", x, 0, 23);
+    }
+    c.required("allowUnassociatedTargets", &allow);
+    if let Some(d) = &description {
+        c.length("description", d, 1, 128, true);
+    }
+    if let Some(t) = &client_token {
+        c.length("clientToken", t, 1, 64, false);
+    }
+    if let Some(o) = offset {
+        c.range("scheduleOffset", o, 1, 6);
+    }
+    if let Some(tags) = v::list(request, "Tags")? {
+        for (i, tag) in tags.iter().enumerate() {
+            let tag = v::structure(tag)?;
+            let path = format!("tags.{}.member", i + 1);
+            let key = v::string(tag, "Key")?;
+            let value = v::string(tag, "Value")?;
+            c.required(&format!("{path}.key"), &key);
+            c.required(&format!("{path}.value"), &value);
+            if let Some(k) = &key {
+                c.length(&format!("{path}.key"), k, 1, 128, false);
+                c.pattern(&format!("{path}.key"), k, TAG_PATTERN, &TAG);
+            }
+            if let Some(x) = &value {
+                c.length(&format!("{path}.value"), x, 0, 256, false);
+                c.pattern(&format!("{path}.value"), x, TAG_PATTERN, &TAG);
+            }
+        }
+        c.list_max("tags", tags.len(), 1000, format!("[{} tags]", tags.len()));
+    }
+    c.finish()?;
+    let settings = WindowSettings {
+        name: name.expect("required"),
+        schedule: schedule.expect("required"),
+        duration: duration.expect("required"),
+        cutoff: cutoff.expect("required"),
+        allow_unassociated_targets: allow.expect("required"),
+        description,
+        start_date,
+        end_date,
+        schedule_timezone: timezone,
+        schedule_offset: offset,
+    };
+    let mut store = store.write().expect("store lock");
+    let id = loop {
+        let id = crate::ids::window_id();
+        if !store.windows.contains_key(&id) {
+            break id;
+        }
+    };
+    store.windows.insert(id.clone(), Window::new(settings, now));
+    Ok(json!({ "WindowId": id }))
+}
+
+fn get_window(
+    store: &std::sync::RwLock<Store>,
+    request: &Map<String, Value>,
+    _now: f64,
+) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let id = window_id(request, &mut c)?;
+    c.finish()?;
+    let id = id.expect("required");
+    let store = store.read().expect("store lock");
+    let w = store.windows.get(&id).ok_or_else(|| {
+        ApiError::modeled(
+            400,
+            "DoesNotExistException",
+            format!("Maintenance window {id} does not exist"),
+        )
+    })?;
+    let mut answer = serde_json::to_value(&w.settings).expect("settings serialize");
+    answer["WindowId"] = json!(id);
+    answer["Enabled"] = json!(true);
+    answer["CreatedDate"] = json!(w.created);
+    answer["ModifiedDate"] = json!(w.created);
+    Ok(answer)
+}
+
+fn delete_window(
+    store: &std::sync::RwLock<Store>,
+    request: &Map<String, Value>,
+    _now: f64,
+) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let id = window_id(request, &mut c)?;
+    c.finish()?;
+    let id = id.expect("required");
+    store.write().expect("store lock").windows.remove(&id);
+    Ok(json!({ "WindowId": id }))
+}

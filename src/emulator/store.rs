@@ -1,0 +1,317 @@
+//! The emulator's data: maintenance windows and their executions, ordered newest first so that
+//! a page is a range scan (O(log n + page)).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+
+/// The eight execution statuses of the model.
+pub const STATUSES: [&str; 8] = [
+    "PENDING",
+    "IN_PROGRESS",
+    "SUCCESS",
+    "FAILED",
+    "TIMED_OUT",
+    "CANCELLING",
+    "CANCELLED",
+    "SKIPPED_OVERLAPPING",
+];
+
+/// A window's settings, as `CreateMaintenanceWindow` takes them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WindowSettings {
+    /// Name (3–128, `^[a-zA-Z0-9_\-.]{3,128}$`).
+    pub name: String,
+    /// Cron or rate expression.
+    pub schedule: String,
+    /// Hours, 1–24.
+    pub duration: i64,
+    /// Hours, 0–23.
+    pub cutoff: i64,
+    /// Whether tasks may target unregistered nodes.
+    pub allow_unassociated_targets: bool,
+    /// Optional description (sensitive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Optional start date (ISO 8601 string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Optional end date (ISO 8601 string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Optional IANA time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_timezone: Option<String>,
+    /// Optional offset in days, 1–6.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_offset: Option<i64>,
+}
+
+/// One execution, as stored and as answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Execution {
+    /// UUID.
+    pub window_execution_id: String,
+    /// One of [`STATUSES`].
+    pub status: String,
+    /// 0–250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_details: Option<String>,
+    /// Epoch seconds.
+    pub start_time: f64,
+    /// Epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+}
+
+/// Ordering key: newest first, then by execution id.
+type Key = (Reverse<i128>, String);
+
+/// Epoch seconds (with fraction) as integer nanoseconds, for exact ordering and comparison.
+pub fn nanos(seconds: f64) -> i128 {
+    (seconds * 1e9).round() as i128
+}
+
+/// A maintenance window and its executions.
+#[derive(Debug, Clone)]
+pub struct Window {
+    /// Settings.
+    pub settings: WindowSettings,
+    /// Creation time, epoch seconds.
+    pub created: f64,
+    executions: BTreeMap<Key, Execution>,
+}
+
+/// A position in a window's execution order, as carried by a NextToken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// The window the token belongs to.
+    pub window_id: String,
+    /// StartTime in nanoseconds of the last execution returned.
+    pub start: i128,
+    /// Its id.
+    pub id: String,
+}
+
+impl Cursor {
+    /// Encode as an opaque token.
+    pub fn encode(&self) -> String {
+        let plain = format!("1|{}|{}|{}", self.window_id, self.start, self.id);
+        plain.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Decode a token; `None` for anything this emulator did not write.
+    pub fn decode(token: &str) -> Option<Self> {
+        if token.len() % 2 != 0 || !token.is_ascii() {
+            return None;
+        }
+        let bytes = (0..token.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        let plain = String::from_utf8(bytes).ok()?;
+        let mut parts = plain.splitn(4, '|');
+        if parts.next()? != "1" {
+            return None;
+        }
+        Some(Self {
+            window_id: parts.next()?.to_string(),
+            start: parts.next()?.parse().ok()?,
+            id: parts.next()?.to_string(),
+        })
+    }
+}
+
+/// A page of executions and the cursor after it, if more may follow.
+#[derive(Debug)]
+pub struct Page {
+    /// The executions, newest first.
+    pub executions: Vec<Execution>,
+    /// Where the next page starts.
+    pub next: Option<Cursor>,
+}
+
+/// Which executions a query selects: StartTime within `[after, before]`, both inclusive.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimeRange {
+    /// Lower bound, nanoseconds.
+    pub after: Option<i128>,
+    /// Upper bound, nanoseconds.
+    pub before: Option<i128>,
+}
+
+impl Window {
+    /// A window with no executions.
+    pub fn new(settings: WindowSettings, created: f64) -> Self {
+        Self {
+            settings,
+            created,
+            executions: BTreeMap::new(),
+        }
+    }
+
+    /// Replace all executions.
+    pub fn replace_executions(&mut self, executions: Vec<Execution>) {
+        self.executions = executions
+            .into_iter()
+            .map(|e| {
+                (
+                    (Reverse(nanos(e.start_time)), e.window_execution_id.clone()),
+                    e,
+                )
+            })
+            .collect();
+    }
+
+    /// Number of executions.
+    pub fn len(&self) -> usize {
+        self.executions.len()
+    }
+
+    /// Whether the window has no executions.
+    pub fn is_empty(&self) -> bool {
+        self.executions.is_empty()
+    }
+
+    /// Up to `limit` executions within `range`, after `cursor` (exclusive).
+    pub fn page(
+        &self,
+        window_id: &str,
+        range: TimeRange,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> Page {
+        let lower: Bound<Key> = match (cursor, range.before) {
+            (Some(c), Some(b)) if b < c.start => Bound::Included((Reverse(b), String::new())),
+            (Some(c), _) => Bound::Excluded((Reverse(c.start), c.id.clone())),
+            (None, Some(b)) => Bound::Included((Reverse(b), String::new())),
+            (None, None) => Bound::Unbounded,
+        };
+        let in_range = |k: &Key| range.after.is_none_or(|a| k.0.0 >= a);
+        let mut iter = self
+            .executions
+            .range((lower, Bound::Unbounded))
+            .take_while(|(k, _)| in_range(k));
+        let executions: Vec<Execution> =
+            iter.by_ref().take(limit).map(|(_, e)| e.clone()).collect();
+        let next = match (executions.last(), iter.next()) {
+            (Some(last), Some(_)) => Some(Cursor {
+                window_id: window_id.to_string(),
+                start: nanos(last.start_time),
+                id: last.window_execution_id.clone(),
+            }),
+            _ => None,
+        };
+        Page { executions, next }
+    }
+}
+
+/// All windows, by id.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// The windows.
+    pub windows: HashMap<String, Window>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exec(id: &str, start: f64) -> Execution {
+        Execution {
+            window_execution_id: id.into(),
+            status: "SUCCESS".into(),
+            status_details: None,
+            start_time: start,
+            end_time: None,
+        }
+    }
+
+    fn window(n: usize) -> Window {
+        let mut w = Window::new(
+            WindowSettings {
+                name: "w".into(),
+                schedule: "rate(1 day)".into(),
+                duration: 1,
+                cutoff: 0,
+                allow_unassociated_targets: false,
+                description: None,
+                start_date: None,
+                end_date: None,
+                schedule_timezone: None,
+                schedule_offset: None,
+            },
+            0.0,
+        );
+        // Two executions per second: ties in StartTime are ordered by id.
+        w.replace_executions(
+            (0..n)
+                .map(|i| exec(&format!("{i:04}"), (i / 2) as f64))
+                .collect(),
+        );
+        w
+    }
+
+    fn ids(w: &Window, range: TimeRange, limit: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = w.page("mw", range, cursor.as_ref(), limit);
+            assert!(page.executions.len() <= limit);
+            out.extend(page.executions.into_iter().map(|e| e.window_execution_id));
+            match page.next {
+                Some(c) => cursor = Some(Cursor::decode(&c.encode()).unwrap()),
+                None => return out,
+            }
+        }
+    }
+
+    #[test]
+    fn pages_concatenate_newest_first() {
+        let w = window(25);
+        let all = ids(&w, TimeRange::default(), 100);
+        assert_eq!(all.len(), 25);
+        assert_eq!(all[0], "0024");
+        assert_eq!(&all[1..3], ["0022", "0023"]);
+        for limit in [1, 2, 3, 10, 24, 25] {
+            assert_eq!(ids(&w, TimeRange::default(), limit), all, "limit {limit}");
+        }
+    }
+
+    #[test]
+    fn ranges_are_inclusive_and_narrow() {
+        let w = window(20); // starts 0..=9, two each
+        let r = TimeRange {
+            after: Some(nanos(3.0)),
+            before: Some(nanos(5.0)),
+        };
+        for limit in [1, 2, 4, 100] {
+            assert_eq!(
+                ids(&w, r, limit),
+                ["0010", "0011", "0008", "0009", "0006", "0007"]
+            );
+        }
+        let empty = TimeRange {
+            after: Some(nanos(6.0)),
+            before: Some(nanos(5.0)),
+        };
+        assert!(ids(&w, empty, 10).is_empty());
+    }
+
+    #[test]
+    fn tokens_round_trip_and_reject_garbage() {
+        let c = Cursor {
+            window_id: "mw-0123456789abcdef0".into(),
+            start: -5,
+            id: "a|b".into(),
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        for bad in ["", "zz", "abc", "garbage", "31"] {
+            assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! ssm-conformance: a conformance and property-test harness for the AWS Systems Manager operation
+//! `DescribeMaintenanceWindowExecutions`, with a reference emulator.
+
+pub mod client;
+pub mod emulator;
+pub mod ids;
