@@ -4,3 +4,8 @@
 pub mod client;
 pub mod emulator;
 pub mod ids;
+pub mod spec;
+pub mod target;
+pub mod fixtures;
+pub mod verdict;
+pub mod snapshot;

@@ -197,16 +197,36 @@ impl Client {
     /// Send `AmazonSSM.<operation>` with `payload`, signed; any HTTP answer is `Ok`.
     pub async fn call(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
         let request = self.signed_request(operation, payload.to_bytes())?;
+        self.send(operation, request).await
+    }
+
+    /// Send a plain, unsigned request to `path` on the endpoint (the fixture protocol).
+    pub async fn plain(&self, method: http::Method, path: &str, body: Vec<u8>) -> Result<Response, ClientError> {
+        let what = format!("{method} {path}");
+        let mut url = self.url.clone();
+        url.set_path(path);
+        let mut request = http::Request::builder().method(method).uri(url.as_str());
+        if !body.is_empty() {
+            request = request.header("content-type", "application/json");
+        }
+        let request = request.body(body).map_err(|e| ClientError::InvalidEndpoint {
+            endpoint: self.config.endpoint.clone(),
+            reason: e.to_string(),
+        })?;
+        self.send(&what, request).await
+    }
+
+    async fn send(&self, what: &str, request: http::Request<Vec<u8>>) -> Result<Response, ClientError> {
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
                 ClientError::Timeout {
-                    operation: operation.to_string(),
+                    operation: what.to_string(),
                     endpoint: self.config.endpoint.clone(),
                     timeout: self.config.timeout,
                 }
             } else {
                 ClientError::Transport {
-                    operation: operation.to_string(),
+                    operation: what.to_string(),
                     endpoint: self.config.endpoint.clone(),
                     reason: error_chain(&e),
                 }
@@ -218,18 +238,13 @@ impl Client {
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
                 return Err(ClientError::TooLarge {
-                    operation: operation.to_string(),
+                    operation: what.to_string(),
                     endpoint: self.config.endpoint.clone(),
                     limit: MAX_RESPONSE_BYTES,
                 });

@@ -1,0 +1,127 @@
+//! Normalized responses and their insta snapshots, one folder per target under snapshots/.
+//!
+//! Values the harness chose (window ids) are written as their placeholder names; ids and times the
+//! target chose become numbered references (`<uuid:1>`, `<time:1>`), so "the same id twice"
+//! survives; tokens become `<token>`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value, json};
+
+use crate::client::Response;
+
+static UUID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").expect("valid")
+});
+
+/// Members whose values are times the target chose.
+const TARGET_TIMES: [&str; 2] = ["CreatedDate", "ModifiedDate"];
+/// Members whose values are opaque tokens.
+const TOKENS: [&str; 1] = ["NextToken"];
+
+#[derive(Default)]
+struct Numbering {
+    uuids: HashMap<String, usize>,
+    times: HashMap<String, usize>,
+}
+
+impl Numbering {
+    fn reference(map: &mut HashMap<String, usize>, kind: &str, value: String) -> String {
+        let n = map.len() + 1;
+        let n = *map.entry(value).or_insert(n);
+        format!("<{kind}:{n}>")
+    }
+}
+
+/// Normalize an answer: `known` maps values the harness chose to their names (`window` → id).
+pub fn normalize(r: &Response, known: &[(&str, String)]) -> Value {
+    let mut numbering = Numbering::default();
+    let body = match &r.json {
+        Some(j) => normalize_value(j, None, known, &mut numbering),
+        None => Value::String(replace_known(&String::from_utf8_lossy(&r.body), known, &mut numbering)),
+    };
+    json!({
+        "status": r.status,
+        "error_type": r.error.as_ref().map(|e| e.error_type.clone()),
+        "body": body,
+    })
+}
+
+fn replace_known(s: &str, known: &[(&str, String)], numbering: &mut Numbering) -> String {
+    let mut out = s.to_string();
+    for (name, value) in known {
+        if !value.is_empty() {
+            out = out.replace(value.as_str(), &format!("<{name}>"));
+        }
+    }
+    UUID.replace_all(&out, |c: &regex::Captures<'_>| {
+        Numbering::reference(&mut numbering.uuids, "uuid", c[0].to_ascii_lowercase())
+    })
+    .into_owned()
+}
+
+fn normalize_value(v: &Value, key: Option<&str>, known: &[(&str, String)], numbering: &mut Numbering) -> Value {
+    match (v, key) {
+        (Value::String(_), Some(k)) if TOKENS.contains(&k) => Value::String("<token>".into()),
+        (Value::Number(n), Some(k)) if TARGET_TIMES.contains(&k) => {
+            Value::String(Numbering::reference(&mut numbering.times, "time", n.to_string()))
+        }
+        (Value::String(s), _) => Value::String(replace_known(s, known, numbering)),
+        (Value::Array(a), _) => Value::Array(a.iter().map(|x| normalize_value(x, None, known, numbering)).collect()),
+        (Value::Object(o), _) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), normalize_value(x, Some(k), known, numbering)))
+                .collect::<Map<_, _>>(),
+        ),
+        (other, _) => other.clone(),
+    }
+}
+
+/// Compare `value` with the snapshot `name` under `dir`; `Err` with insta's verdict on mismatch.
+/// insta's own rules apply: with `CI=true` nothing is written and a missing snapshot fails;
+/// elsewhere a new or changed snapshot is written as `.snap.new` for `cargo insta review`.
+pub fn compare(dir: &Path, name: &str, source: &Path, value: &Value) -> Result<(), String> {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_input_file(source);
+    settings.set_omit_expression(true);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_json_snapshot!(name.to_string(), value));
+    }));
+    outcome.map_err(|panic| {
+        let text = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        format!("snapshot {name} in {} does not match: {text}", dir.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_by_numbered_reference() {
+        let body = r#"{"WindowExecutions":[
+            {"WindowId":"mw-0123456789abcdef0","WindowExecutionId":"AAAAAAAA-0000-4000-8000-000000000001"},
+            {"WindowId":"mw-0123456789abcdef0","WindowExecutionId":"aaaaaaaa-0000-4000-8000-000000000002"},
+            {"WindowId":"mw-0123456789abcdef0","WindowExecutionId":"aaaaaaaa-0000-4000-8000-000000000001"}],
+            "NextToken":"abc","CreatedDate":1.5}"#;
+        let r = Response::from_parts(200, vec![], body.as_bytes().to_vec());
+        let n = normalize(&r, &[("window", "mw-0123456789abcdef0".into())]);
+        let ex = &n["body"]["WindowExecutions"];
+        assert_eq!(ex[0]["WindowId"], "<window>");
+        assert_eq!(ex[0]["WindowExecutionId"], "<uuid:1>");
+        assert_eq!(ex[1]["WindowExecutionId"], "<uuid:2>");
+        assert_eq!(ex[2]["WindowExecutionId"], "<uuid:1>");
+        assert_eq!(n["body"]["NextToken"], "<token>");
+        assert_eq!(n["body"]["CreatedDate"], "<time:1>");
+        assert_eq!(n["status"], 200);
+    }
+}

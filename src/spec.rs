@@ -1,0 +1,578 @@
+//! The case format (`specs/*.json`, described by `specs/schema.json`) and its loading.
+//!
+//! A case is data: description, source, needs, the request, and what is expected. Where AWS
+//! leaves a behaviour open, a case names the *choice* and its acceptable *options*; the runner
+//! records which one a target took, and only a profile may pin one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The operation a case calls unless it names another.
+pub const DEFAULT_OPERATION: &str = "DescribeMaintenanceWindowExecutions";
+
+/// One spec file: an area and its cases.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    /// Editors' schema link; ignored.
+    #[serde(rename = "$schema", default, skip_serializing)]
+    pub schema: Option<String>,
+    /// The area: the first part of every trial name (`<area>::<case-id>`).
+    pub area: String,
+    /// What the area covers.
+    pub description: String,
+    /// The cases.
+    pub cases: Vec<Case>,
+}
+
+/// One case.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Unique within the area: `[a-z0-9][a-z0-9-]*`.
+    pub id: String,
+    /// What is tested, in a sentence.
+    pub description: String,
+    /// Where the expectation comes from: `model`, `docs`, or `observed:<profile>`.
+    pub source: String,
+    /// Why, in more words; required for `observed:` sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Free tags for filtering (`validation`, `window-id`, ...).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// What the target must provide beyond what the placeholders imply.
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// What is sent.
+    pub request: Request,
+    /// What must come back.
+    pub expect: Expectation,
+}
+
+/// What a case sends.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// The operation; `DescribeMaintenanceWindowExecutions` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Parameters as JSON; string values may hold placeholders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<Value>,
+    /// A body sent byte for byte (after placeholders), for malformed JSON and wrong types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+}
+
+impl Request {
+    /// The operation this request calls.
+    pub fn operation(&self) -> &str {
+        self.operation.as_deref().unwrap_or(DEFAULT_OPERATION)
+    }
+}
+
+/// What a case expects.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Expectation {
+    /// A 2xx answer whose body passes every check.
+    Success(SuccessExpectation),
+    /// An error answer.
+    Error(ErrorExpectation),
+    /// AWS leaves this open: any named option is accepted and recorded as an observation.
+    Open(OpenExpectation),
+}
+
+/// A success, with checks on the body.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessExpectation {
+    /// Checks on the JSON body.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+/// An error answer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorExpectation {
+    /// `"4xx"`, `"5xx"` or an exact code.
+    pub status: StatusExpectation,
+    /// The error type, or a list of acceptable ones (the one seen is recorded).
+    #[serde(rename = "type")]
+    pub error_type: OneOrMany,
+    /// A fragment the message must contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_contains: Option<String>,
+}
+
+/// An HTTP status class or exact code.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum StatusExpectation {
+    /// An exact code.
+    Code(u16),
+    /// `"2xx"`, `"4xx"` or `"5xx"`.
+    Class(String),
+}
+
+impl StatusExpectation {
+    /// Whether `status` meets it.
+    pub fn matches(&self, status: u16) -> bool {
+        match self {
+            StatusExpectation::Code(c) => *c == status,
+            StatusExpectation::Class(c) => c.len() == 3 && c.ends_with("xx") && c[..1] == status.to_string()[..1],
+        }
+    }
+}
+
+impl std::fmt::Display for StatusExpectation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusExpectation::Code(c) => write!(f, "{c}"),
+            StatusExpectation::Class(c) => f.write_str(c),
+        }
+    }
+}
+
+/// One string or several.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// Exactly this one.
+    One(String),
+    /// Any of these.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// All accepted values.
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// An open behaviour: the choice's name and its acceptable options.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenExpectation {
+    /// The choice, shared by every case that observes it (e.g. `unknown-window`).
+    pub choice: String,
+    /// Option name → what that option looks like (a success or an error).
+    pub options: BTreeMap<String, Expectation>,
+}
+
+/// A check on a success body; pointers are RFC 6901 JSON pointers.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// The value at `pointer` equals `value`.
+    Equals {
+        /// Where.
+        pointer: String,
+        /// What.
+        value: Value,
+    },
+    /// The array (or string, in characters) at `pointer` has `value` entries.
+    Length {
+        /// Where.
+        pointer: String,
+        /// How many.
+        value: usize,
+    },
+    /// The member is absent, null or an empty string (how a paginator sees "no more pages").
+    AbsentOrEmpty(String),
+    /// The value at `pointer` has this JSON type (`array`, `object`, `string`, `number`, ...).
+    Type {
+        /// Where.
+        pointer: String,
+        /// Which type.
+        value: String,
+    },
+}
+
+/// A need a case has of its target.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Need {
+    /// `window:existing-empty`: a window that exists and has no executions.
+    ExistingEmptyWindow,
+}
+
+impl Need {
+    /// Parse the spec spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "window:existing-empty" => Some(Need::ExistingEmptyWindow),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Need {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Need::ExistingEmptyWindow => f.write_str("window:existing-empty"),
+        }
+    }
+}
+
+/// A placeholder inside a request string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placeholder {
+    /// `${window}`: the existing empty window.
+    Window,
+    /// `${unknown_window}`: a well-formed id that names no window.
+    UnknownWindow,
+    /// `${repeat:TEXT:N}`: TEXT repeated N times (long and multibyte values stay readable).
+    Repeat(String, usize),
+}
+
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([^}]*)\}").expect("valid"));
+static CASE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid"));
+static AREA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_]*$").expect("valid"));
+
+impl Placeholder {
+    /// Parse the text between `${` and `}`.
+    pub fn parse(inner: &str) -> Result<Self, String> {
+        match inner {
+            "window" => Ok(Placeholder::Window),
+            "unknown_window" => Ok(Placeholder::UnknownWindow),
+            _ => {
+                if let Some(rest) = inner.strip_prefix("repeat:")
+                    && let Some((text, n)) = rest.rsplit_once(':')
+                    && let Ok(n) = n.parse::<usize>()
+                    && !text.is_empty()
+                    && n <= 1_000_000
+                {
+                    return Ok(Placeholder::Repeat(text.to_string(), n));
+                }
+                Err(format!(
+                    "unknown placeholder ${{{inner}}} (known: ${{window}}, ${{unknown_window}}, ${{repeat:TEXT:N}})"
+                ))
+            }
+        }
+    }
+
+    /// The need this placeholder implies.
+    pub fn need(&self) -> Option<Need> {
+        match self {
+            Placeholder::Window => Some(Need::ExistingEmptyWindow),
+            _ => None,
+        }
+    }
+}
+
+/// Every placeholder in `text`.
+pub fn placeholders_in(text: &str) -> Result<Vec<Placeholder>, String> {
+    PLACEHOLDER
+        .captures_iter(text)
+        .map(|c| Placeholder::parse(&c[1]))
+        .collect()
+}
+
+/// Replace every placeholder in `text` by what `value` gives for it.
+pub fn substitute(text: &str, value: &dyn Fn(&Placeholder) -> String) -> String {
+    PLACEHOLDER
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let p = Placeholder::parse(&c[1]).expect("placeholders are checked at load");
+            value(&p)
+        })
+        .into_owned()
+}
+
+/// Apply [`substitute`] to every string inside a JSON value.
+pub fn substitute_json(v: &Value, value: &dyn Fn(&Placeholder) -> String) -> Value {
+    match v {
+        Value::String(s) => Value::String(substitute(s, value)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| substitute_json(x, value)).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute_json(x, value))).collect()),
+        other => other.clone(),
+    }
+}
+
+fn strings_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings_in(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings_in(x, out)),
+        _ => {}
+    }
+}
+
+/// A case as loaded, with where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    /// The spec file.
+    pub file: PathBuf,
+    /// The file's area.
+    pub area: String,
+    /// The case.
+    pub case: Case,
+    /// Its needs: the listed ones and those its placeholders imply.
+    pub needs: Vec<Need>,
+}
+
+impl LoadedCase {
+    /// The trial name, `<area>::<case-id>`.
+    pub fn name(&self) -> String {
+        format!("{}::{}", self.area, self.case.id)
+    }
+
+    /// Every open choice this case observes.
+    pub fn choice(&self) -> Option<&str> {
+        match &self.case.expect {
+            Expectation::Open(o) => Some(&o.choice),
+            _ => None,
+        }
+    }
+}
+
+/// A spec file or case that cannot be used; names the file, the case and the place.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{}{}: {message}", file.display(), case.as_ref().map(|c| format!(", case {c:?}")).unwrap_or_default(), if path.is_empty() { String::new() } else { format!(", at {path}") })]
+pub struct SpecError {
+    /// The file.
+    pub file: PathBuf,
+    /// The case id, when the error is inside one.
+    pub case: Option<String>,
+    /// The JSON path of the offending value.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Load and check one spec file.
+pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
+    let err = |case: Option<String>, path: String, message: String| SpecError {
+        file: file.to_path_buf(),
+        case,
+        path,
+        message,
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| err(None, String::new(), e.to_string()))?;
+    let raw: Value = serde_json::from_str(&text).map_err(|e| err(None, String::new(), format!("not JSON: {e}")))?;
+    let parsed: SpecFile = serde_path_to_error::deserialize(&raw).map_err(|e| {
+        let path = e.path().to_string();
+        // Name the case by its id when the path runs through one.
+        let case = path
+            .strip_prefix("cases[")
+            .and_then(|r| r.split(']').next())
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| raw["cases"][i]["id"].as_str().map(str::to_string));
+        err(case, path, e.into_inner().to_string())
+    })?;
+    if !AREA.is_match(&parsed.area) {
+        return Err(err(None, "area".into(), format!("{:?} must match {}", parsed.area, AREA.as_str())));
+    }
+    let mut seen = HashMap::new();
+    let mut out = Vec::new();
+    for (i, case) in parsed.cases.into_iter().enumerate() {
+        let at = |p: &str| format!("cases[{i}]{p}");
+        let cerr = |p: &str, m: String| err(Some(case.id.clone()), at(p), m);
+        if !CASE_ID.is_match(&case.id) {
+            return Err(cerr(".id", format!("{:?} must match {}", case.id, CASE_ID.as_str())));
+        }
+        if let Some(first) = seen.insert(case.id.clone(), i) {
+            return Err(cerr(".id", format!("duplicate id (first at cases[{first}])")));
+        }
+        check_source(&case).map_err(|m| cerr(".source", m))?;
+        let mut needs = Vec::new();
+        for (j, n) in case.needs.iter().enumerate() {
+            needs.push(Need::parse(n).ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?);
+        }
+        let req = &case.request;
+        let mut strings = Vec::new();
+        match (&req.params, &req.raw) {
+            (Some(p), None) => strings_in(p, &mut strings),
+            (None, Some(r)) => strings.push(r.clone()),
+            _ => return Err(cerr(".request", "exactly one of `params` and `raw` is required".into())),
+        }
+        for s in &strings {
+            for p in placeholders_in(s).map_err(|m| cerr(".request", m))? {
+                needs.extend(p.need());
+            }
+        }
+        needs.sort();
+        needs.dedup();
+        check_expectation(&case.expect, true).map_err(|(p, m)| cerr(&format!(".expect{p}"), m))?;
+        out.push(LoadedCase {
+            file: file.to_path_buf(),
+            area: parsed.area.clone(),
+            case,
+            needs,
+        });
+    }
+    Ok(out)
+}
+
+fn check_source(case: &Case) -> Result<(), String> {
+    match case.source.as_str() {
+        "model" | "docs" => Ok(()),
+        s => match s.strip_prefix("observed:") {
+            Some(profile) if !profile.is_empty() => {
+                if case.note.as_deref().is_none_or(str::is_empty) {
+                    Err("an `observed:` source needs a `note` saying what was observed".into())
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(format!("{s:?} is not `model`, `docs` or `observed:<profile>`")),
+        },
+    }
+}
+
+fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)> {
+    match e {
+        Expectation::Success(s) => {
+            for (i, c) in s.checks.iter().enumerate() {
+                let pointer = match c {
+                    Check::Equals { pointer, .. } | Check::Length { pointer, .. } | Check::Type { pointer, .. } => pointer,
+                    Check::AbsentOrEmpty(p) => p,
+                };
+                if !(pointer.is_empty() || pointer.starts_with('/')) {
+                    return Err((format!(".success.checks[{i}]"), format!("{pointer:?} is not a JSON pointer")));
+                }
+                if let Check::Type { value, .. } = c
+                    && !["null", "boolean", "number", "string", "array", "object"].contains(&value.as_str())
+                {
+                    return Err((format!(".success.checks[{i}]"), format!("unknown JSON type {value:?}")));
+                }
+            }
+            Ok(())
+        }
+        Expectation::Error(err) => {
+            if let StatusExpectation::Class(c) = &err.status
+                && !["2xx", "3xx", "4xx", "5xx"].contains(&c.as_str())
+            {
+                return Err((".error.status".into(), format!("{c:?} is not 4xx, 5xx or a code")));
+            }
+            if err.error_type.as_slice().is_empty() {
+                return Err((".error.type".into(), "at least one error type is required".into()));
+            }
+            Ok(())
+        }
+        Expectation::Open(o) => {
+            if !top {
+                return Err((String::new(), "an option cannot itself be open".into()));
+            }
+            if o.options.len() < 2 {
+                return Err((".open.options".into(), "an open choice needs at least two options".into()));
+            }
+            for (name, option) in &o.options {
+                check_expectation(option, false).map_err(|(p, m)| (format!(".open.options.{name}{p}"), m))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Load every `*.json` spec file in `dir` (not `schema.json`), sorted by file name.
+/// Areas must be unique across files.
+pub fn load_dir(dir: &Path) -> Result<Vec<LoadedCase>, SpecError> {
+    let read_err = |m: String| SpecError {
+        file: dir.to_path_buf(),
+        case: None,
+        path: String::new(),
+        message: m,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| read_err(e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.file_name().is_some_and(|n| n != "schema.json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(read_err("no spec files (*.json) here".into()));
+    }
+    let mut areas: HashMap<String, PathBuf> = HashMap::new();
+    let mut all = Vec::new();
+    for f in files {
+        let cases = load_file(&f)?;
+        if let Some(first) = cases.first() {
+            if let Some(other) = areas.insert(first.area.clone(), f.clone()) {
+                return Err(SpecError {
+                    file: f,
+                    case: None,
+                    path: "area".into(),
+                    message: format!("area {:?} is also used by {}", first.area, other.display()),
+                });
+            }
+        }
+        all.extend(cases);
+    }
+    Ok(all)
+}
+
+/// A named set of pinned choices (e.g. recorded from real AWS): choice → option.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Its name (`reference`, `aws`, ...).
+    pub name: String,
+    /// Where and when it was recorded.
+    pub recorded: String,
+    /// Choice → the option this profile requires.
+    pub choices: BTreeMap<String, String>,
+}
+
+impl Profile {
+    /// Load a profile file and check that every pinned choice and option exists in `cases`.
+    pub fn load(file: &Path, cases: &[LoadedCase]) -> Result<Self, SpecError> {
+        let err = |path: String, message: String| SpecError {
+            file: file.to_path_buf(),
+            case: None,
+            path,
+            message,
+        };
+        let text = std::fs::read_to_string(file).map_err(|e| err(String::new(), e.to_string()))?;
+        let profile: Profile = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
+        for (choice, option) in &profile.choices {
+            let known = cases.iter().any(|c| match &c.case.expect {
+                Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
+                _ => false,
+            });
+            if !known {
+                return Err(err(
+                    format!("choices.{choice}"),
+                    format!("no case has choice {choice:?} with option {option:?}"),
+                ));
+            }
+        }
+        Ok(profile)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(Placeholder::parse("window"), Ok(Placeholder::Window));
+        assert_eq!(Placeholder::parse("repeat:é:3"), Ok(Placeholder::Repeat("é".into(), 3)));
+        assert_eq!(Placeholder::parse("repeat:a:b:2"), Ok(Placeholder::Repeat("a:b".into(), 2)));
+        assert!(Placeholder::parse("nope").is_err());
+        assert!(Placeholder::parse("repeat::2").is_err());
+        let out = substitute("x${repeat:ab:2}y${window}", &|p| match p {
+            Placeholder::Repeat(t, n) => t.repeat(*n),
+            _ => "W".into(),
+        });
+        assert_eq!(out, "xababyW");
+    }
+
+    #[test]
+    fn status_classes() {
+        assert!(StatusExpectation::Class("4xx".into()).matches(400));
+        assert!(!StatusExpectation::Class("4xx".into()).matches(500));
+        assert!(StatusExpectation::Code(501).matches(501));
+    }
+}

@@ -1,0 +1,252 @@
+//! Which endpoint a run talks to, and how: endpoint, region, credentials, timeout, name.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::client::Credentials;
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// The reference emulator, started in-process on 127.0.0.1 at a free port.
+    Embedded,
+    /// Any URL (an emulator, a proxy).
+    Url(String),
+    /// Real AWS: `https://ssm.{region}.amazonaws.com`.
+    Aws,
+}
+
+/// What a user can set, from flags or the environment (flags win).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TargetOptions {
+    /// Endpoint URL; else AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL, else the embedded emulator.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// `aws` for real AWS, `embedded` for the reference emulator.
+    #[arg(long, value_name = "aws|embedded", env = "SSM_CONFORMANCE_TARGET")]
+    pub target: Option<String>,
+    /// Name of the target: snapshots are compared under snapshots/<name>/ (embedded: `reference`).
+    #[arg(long, value_name = "NAME", env = "SSM_CONFORMANCE_TARGET_NAME")]
+    pub target_name: Option<String>,
+    /// Signing region; else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Limit on connecting and on each request, in seconds.
+    #[arg(long, value_name = "SECONDS", env = "SSM_CONFORMANCE_TIMEOUT")]
+    pub timeout: Option<f64>,
+    /// A profile pinning open choices: a name under specs/profiles/ or a file
+    /// (embedded target: `reference` unless set).
+    #[arg(long, value_name = "NAME|FILE", env = "SSM_CONFORMANCE_PROFILE")]
+    pub profile: Option<String>,
+    /// Spec directory.
+    #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_SPECS")]
+    pub specs: Option<PathBuf>,
+    /// Snapshot directory (one folder per target name inside).
+    #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_SNAPSHOTS")]
+    pub snapshots: Option<PathBuf>,
+    /// Allow creating (and deleting what this run created) on a non-loopback endpoint.
+    #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS")]
+    pub allow_mutations: bool,
+}
+
+/// A resolved target.
+#[derive(Debug, Clone)]
+pub struct TargetConfig {
+    /// Where.
+    pub endpoint: Endpoint,
+    /// Snapshot folder name, when snapshots are compared.
+    pub name: Option<String>,
+    /// Signing region.
+    pub region: String,
+    /// Signing credentials (dummy ones for local endpoints when none are set).
+    pub credentials: Credentials,
+    /// Per-request limit.
+    pub timeout: Duration,
+    /// Profile file, if any.
+    pub profile: Option<PathBuf>,
+    /// Spec directory.
+    pub specs: PathBuf,
+    /// Snapshot root.
+    pub snapshots: PathBuf,
+    /// Whether mutating calls may go to a non-loopback endpoint.
+    pub allow_mutations: bool,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A bad value.
+    #[error("{what}: {why}")]
+    Invalid {
+        /// Which setting.
+        what: &'static str,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// Real AWS without credentials.
+    #[error("--target aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")]
+    NoCredentials,
+}
+
+/// The project root, where specs/, snapshots/ and fixtures/ live by default.
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl TargetOptions {
+    /// Options from the environment alone (the `cargo test` way in).
+    pub fn from_env() -> Self {
+        Self {
+            target: env("SSM_CONFORMANCE_TARGET"),
+            target_name: env("SSM_CONFORMANCE_TARGET_NAME"),
+            timeout: env("SSM_CONFORMANCE_TIMEOUT").and_then(|t| t.parse().ok()),
+            profile: env("SSM_CONFORMANCE_PROFILE"),
+            specs: env("SSM_CONFORMANCE_SPECS").map(PathBuf::from),
+            snapshots: env("SSM_CONFORMANCE_SNAPSHOTS").map(PathBuf::from),
+            allow_mutations: env("SSM_CONFORMANCE_ALLOW_MUTATIONS").is_some_and(|v| v != "0" && v != "false"),
+            ..Self::default()
+        }
+    }
+
+    /// Resolve flags and environment into a target.
+    pub fn resolve(&self) -> Result<TargetConfig, ConfigError> {
+        let region = self
+            .region
+            .clone()
+            .or_else(|| env("AWS_REGION"))
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|| "us-east-1".into());
+        let endpoint = match (self.target.as_deref(), &self.endpoint) {
+            (Some("aws"), None) => Endpoint::Aws,
+            (Some("embedded"), None) => Endpoint::Embedded,
+            (Some(t @ ("aws" | "embedded")), Some(_)) => {
+                return Err(ConfigError::Invalid {
+                    what: "--target",
+                    why: format!("--target {t} and --endpoint exclude each other"),
+                });
+            }
+            (Some(other), _) => {
+                return Err(ConfigError::Invalid {
+                    what: "--target",
+                    why: format!("{other:?} is not `aws` or `embedded` (use --endpoint URL for others)"),
+                });
+            }
+            (None, Some(url)) => Endpoint::Url(url.clone()),
+            (None, None) => match env("AWS_ENDPOINT_URL_SSM").or_else(|| env("AWS_ENDPOINT_URL")) {
+                Some(url) => Endpoint::Url(url),
+                None => Endpoint::Embedded,
+            },
+        };
+        if let Endpoint::Url(url) = &endpoint {
+            let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid {
+                what: "endpoint",
+                why: format!("{url:?}: {e}"),
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(ConfigError::Invalid {
+                    what: "endpoint",
+                    why: format!("{url:?}: the scheme must be http or https"),
+                });
+            }
+        }
+        let credentials = match (Credentials::from_env(), &endpoint) {
+            (Some(c), _) => c,
+            (None, Endpoint::Aws) => return Err(ConfigError::NoCredentials),
+            (None, _) => Credentials::dummy(),
+        };
+        let timeout = match self.timeout {
+            None => Duration::from_secs(10),
+            Some(t) if t > 0.0 && t.is_finite() && t <= 3600.0 => Duration::from_secs_f64(t),
+            Some(t) => {
+                return Err(ConfigError::Invalid {
+                    what: "--timeout",
+                    why: format!("{t} is not a number of seconds in (0, 3600]"),
+                });
+            }
+        };
+        let name = match (&self.target_name, &endpoint) {
+            (Some(n), _) => Some(n.clone()),
+            (None, Endpoint::Embedded) => Some("reference".into()),
+            (None, _) => None,
+        };
+        if let Some(n) = &name
+            && (n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        {
+            return Err(ConfigError::Invalid {
+                what: "--target-name",
+                why: format!("{n:?} must be letters, digits, '-' or '_'"),
+            });
+        }
+        let specs = self.specs.clone().unwrap_or_else(|| project_root().join("specs"));
+        let profile = match (&self.profile, &endpoint) {
+            (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(PathBuf::from(p)),
+            (Some(p), _) => Some(specs.join("profiles").join(format!("{p}.json"))),
+            (None, Endpoint::Embedded) => Some(specs.join("profiles").join("reference.json")),
+            (None, _) => None,
+        };
+        Ok(TargetConfig {
+            endpoint,
+            name,
+            region,
+            credentials,
+            timeout,
+            profile,
+            specs,
+            snapshots: self.snapshots.clone().unwrap_or_else(|| project_root().join("snapshots")),
+            allow_mutations: self.allow_mutations,
+        })
+    }
+}
+
+impl TargetConfig {
+    /// The endpoint URL for a non-embedded target.
+    pub fn url(&self) -> Option<String> {
+        match &self.endpoint {
+            Endpoint::Embedded => None,
+            Endpoint::Url(u) => Some(u.clone()),
+            Endpoint::Aws => Some(format!("https://ssm.{}.amazonaws.com", self.region)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_resolve() {
+        let o = TargetOptions {
+            endpoint: Some("http://127.0.0.1:4566".into()),
+            timeout: Some(2.5),
+            ..Default::default()
+        };
+        let c = o.resolve().unwrap();
+        assert_eq!(c.endpoint, Endpoint::Url("http://127.0.0.1:4566".into()));
+        assert_eq!(c.name, None);
+        assert_eq!(c.timeout, Duration::from_millis(2500));
+        assert!(c.profile.is_none());
+
+        let aws = TargetOptions {
+            target: Some("aws".into()),
+            region: Some("eu-west-1".into()),
+            ..Default::default()
+        };
+        // Without credentials in the environment this is a configuration error; with them, the URL.
+        match aws.resolve() {
+            Ok(c) => assert_eq!(c.url().unwrap(), "https://ssm.eu-west-1.amazonaws.com"),
+            Err(e) => assert!(matches!(e, ConfigError::NoCredentials)),
+        }
+        for bad in [
+            TargetOptions { endpoint: Some("ftp://x".into()), ..Default::default() },
+            TargetOptions { timeout: Some(0.0), ..Default::default() },
+            TargetOptions { target: Some("moto".into()), ..Default::default() },
+            TargetOptions { target_name: Some("a/b".into()), endpoint: Some("http://127.0.0.1:1".into()), ..Default::default() },
+        ] {
+            assert!(bad.resolve().is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Judging an answer against a case's expectation.
+
+use serde_json::Value;
+
+use crate::client::Response;
+use crate::spec::{Check, ErrorExpectation, Expectation, Profile};
+
+/// What a passing case saw where AWS leaves a choice open (or several error types are accepted).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Observation {
+    /// The open choice, if the case names one.
+    pub choice: Option<String>,
+    /// The option the target took, or the error type it answered.
+    pub option: String,
+}
+
+/// Describe an expectation in a few words, for failure messages.
+pub fn describe(e: &Expectation) -> String {
+    match e {
+        Expectation::Success(_) => "a success (2xx, JSON body)".into(),
+        Expectation::Error(err) => format!("an error {} {}", err.status, err.error_type.as_slice().join(" or ")),
+        Expectation::Open(o) => {
+            let opts: Vec<String> = o.options.iter().map(|(n, x)| format!("{n}: {}", describe(x))).collect();
+            format!("one of ({})", opts.join("; "))
+        }
+    }
+}
+
+/// Summarize an answer in one line.
+pub fn summarize(r: &Response) -> String {
+    match &r.error {
+        Some(e) => format!(
+            "HTTP {} {}{}",
+            r.status,
+            e.error_type,
+            e.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+        ),
+        None => format!(
+            "HTTP {}{}",
+            r.status,
+            r.header("content-type").map(|c| format!(" ({c})")).unwrap_or_default()
+        ),
+    }
+}
+
+/// Judge `r`: `Ok` with what was observed, or `Err` with why it fails.
+pub fn check(expect: &Expectation, r: &Response, profile: Option<&Profile>) -> Result<Option<Observation>, String> {
+    match expect {
+        Expectation::Open(open) => {
+            if let Some(p) = profile
+                && let Some(pinned) = p.choices.get(&open.choice)
+                && let Some(option) = open.options.get(pinned)
+            {
+                return check_plain(option, r)
+                    .map(|_| {
+                        Some(Observation {
+                            choice: Some(open.choice.clone()),
+                            option: pinned.clone(),
+                        })
+                    })
+                    .map_err(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice));
+            }
+            let mut why = Vec::new();
+            for (name, option) in &open.options {
+                match check_plain(option, r) {
+                    Ok(_) => {
+                        return Ok(Some(Observation {
+                            choice: Some(open.choice.clone()),
+                            option: name.clone(),
+                        }));
+                    }
+                    Err(w) => why.push(format!("not {name}: {w}")),
+                }
+            }
+            Err(why.join("; "))
+        }
+        plain => check_plain(plain, r),
+    }
+}
+
+fn check_plain(expect: &Expectation, r: &Response) -> Result<Option<Observation>, String> {
+    match expect {
+        Expectation::Success(s) => {
+            if !(200..300).contains(&r.status) {
+                return Err(format!("expected a success, got {}", summarize(r)));
+            }
+            let Some(body @ Value::Object(_)) = &r.json else {
+                return Err(format!("expected a JSON object body, got {:?}", r.body_excerpt(120)));
+            };
+            for c in &s.checks {
+                run_check(c, body)?;
+            }
+            Ok(None)
+        }
+        Expectation::Error(e) => check_error(e, r),
+        Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
+    }
+}
+
+fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>, String> {
+    if !e.status.matches(r.status) {
+        return Err(format!("expected HTTP {}, got {}", e.status, summarize(r)));
+    }
+    let types = e.error_type.as_slice();
+    let Some(err) = &r.error else {
+        return Err(format!(
+            "expected error type {}, got no error type (HTTP {}, body {:?})",
+            types.join(" or "),
+            r.status,
+            r.body_excerpt(120)
+        ));
+    };
+    if !types.contains(&err.error_type) {
+        return Err(format!("expected error type {}, got {}", types.join(" or "), summarize(r)));
+    }
+    if let Some(fragment) = &e.message_contains
+        && !err.message.as_deref().unwrap_or("").contains(fragment.as_str())
+    {
+        return Err(format!("expected the message to contain {fragment:?}, got {}", summarize(r)));
+    }
+    Ok((types.len() > 1).then(|| Observation {
+        choice: None,
+        option: err.error_type.clone(),
+    }))
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn run_check(c: &Check, body: &Value) -> Result<(), String> {
+    match c {
+        Check::Equals { pointer, value } => match body.pointer(pointer) {
+            Some(v) if v == value => Ok(()),
+            got => Err(format!("expected {pointer} = {value}, got {}", show(got))),
+        },
+        Check::Length { pointer, value } => {
+            let got = body.pointer(pointer);
+            let n = match got {
+                Some(Value::Array(a)) => Some(a.len()),
+                Some(Value::String(s)) => Some(s.chars().count()),
+                _ => None,
+            };
+            if n == Some(*value) {
+                Ok(())
+            } else {
+                Err(format!("expected {pointer} to have length {value}, got {}", show(got)))
+            }
+        }
+        Check::AbsentOrEmpty(pointer) => match body.pointer(pointer) {
+            None | Some(Value::Null) => Ok(()),
+            Some(Value::String(s)) if s.is_empty() => Ok(()),
+            got => Err(format!("expected {pointer} absent or empty, got {}", show(got))),
+        },
+        Check::Type { pointer, value } => match body.pointer(pointer) {
+            Some(v) if json_type(v) == value => Ok(()),
+            got => Err(format!("expected {pointer} to be of type {value}, got {}", show(got))),
+        },
+    }
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None => "nothing (absent)".into(),
+        Some(v) => {
+            let s = v.to_string();
+            if s.chars().count() > 120 {
+                format!("{} …", s.chars().take(120).collect::<String>())
+            } else {
+                s
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{OneOrMany, OpenExpectation, StatusExpectation, SuccessExpectation};
+
+    fn resp(status: u16, body: &str) -> Response {
+        Response::from_parts(status, vec![], body.as_bytes().to_vec())
+    }
+
+    fn error(types: &[&str]) -> Expectation {
+        Expectation::Error(ErrorExpectation {
+            status: StatusExpectation::Class("4xx".into()),
+            error_type: OneOrMany::Many(types.iter().map(|s| s.to_string()).collect()),
+            message_contains: None,
+        })
+    }
+
+    fn empty_list() -> Expectation {
+        Expectation::Success(SuccessExpectation {
+            checks: vec![Check::Length {
+                pointer: "/WindowExecutions".into(),
+                value: 0,
+            }],
+        })
+    }
+
+    #[test]
+    fn errors_and_successes() {
+        let bad = resp(400, r#"{"__type":"ValidationException","message":"m"}"#);
+        let ok = resp(200, r#"{"WindowExecutions":[]}"#);
+        assert!(check(&error(&["ValidationException"]), &bad, None).unwrap().is_none());
+        assert!(check(&error(&["ValidationException"]), &ok, None).is_err());
+        assert!(check(&error(&["SerializationException"]), &bad, None).is_err());
+        let seen = check(&error(&["SerializationException", "ValidationException"]), &bad, None).unwrap();
+        assert_eq!(seen.unwrap().option, "ValidationException");
+        assert!(check(&empty_list(), &ok, None).unwrap().is_none());
+        assert!(check(&empty_list(), &bad, None).is_err());
+        assert!(check(&empty_list(), &resp(200, r#"{"WindowExecutions":[1]}"#), None).is_err());
+        assert!(check(&empty_list(), &resp(200, "<html>"), None).is_err());
+    }
+
+    #[test]
+    fn open_choices_record_and_profiles_pin() {
+        let open = Expectation::Open(OpenExpectation {
+            choice: "unknown-window".into(),
+            options: [("empty-list".to_string(), empty_list()), ("not-found".to_string(), error(&["DoesNotExistException"]))]
+                .into_iter()
+                .collect(),
+        });
+        let ok = resp(200, r#"{"WindowExecutions":[]}"#);
+        let nf = resp(400, r#"{"__type":"DoesNotExistException"}"#);
+        assert_eq!(check(&open, &ok, None).unwrap().unwrap().option, "empty-list");
+        assert_eq!(check(&open, &nf, None).unwrap().unwrap().option, "not-found");
+        assert!(check(&open, &resp(500, "x"), None).is_err());
+        let profile = Profile {
+            name: "aws".into(),
+            recorded: "test".into(),
+            choices: [("unknown-window".to_string(), "not-found".to_string())].into_iter().collect(),
+        };
+        assert!(check(&open, &ok, Some(&profile)).unwrap_err().contains("pins unknown-window=not-found"));
+        assert!(check(&open, &nf, Some(&profile)).is_ok());
+    }
+}
