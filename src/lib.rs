@@ -9,3 +9,4 @@ pub mod target;
 pub mod fixtures;
 pub mod verdict;
 pub mod snapshot;
+pub mod runner;

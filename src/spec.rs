@@ -104,7 +104,7 @@ pub struct SuccessExpectation {
 pub struct ErrorExpectation {
     /// `"4xx"`, `"5xx"` or an exact code.
     pub status: StatusExpectation,
-    /// The error type, or a list of acceptable ones (the one seen is recorded).
+    /// The error type, or a list of acceptable ones, or `*` for any (the one seen is recorded).
     #[serde(rename = "type")]
     pub error_type: OneOrMany,
     /// A fragment the message must contain.

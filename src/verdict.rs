@@ -110,7 +110,8 @@ fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>
             r.body_excerpt(120)
         ));
     };
-    if !types.contains(&err.error_type) {
+    // `*`: any error type, where AWS leaves the type open.
+    if !types.iter().any(|t| t == "*" || *t == err.error_type) {
         return Err(format!("expected error type {}, got {}", types.join(" or "), summarize(r)));
     }
     if let Some(fragment) = &e.message_contains
@@ -118,7 +119,7 @@ fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>
     {
         return Err(format!("expected the message to contain {fragment:?}, got {}", summarize(r)));
     }
-    Ok((types.len() > 1).then(|| Observation {
+    Ok((types.len() > 1 || types[0] == "*").then(|| Observation {
         choice: None,
         option: err.error_type.clone(),
     }))

@@ -1,0 +1,115 @@
+//! The libtest-mimic harness: one trial per case (`<area>::<case-id>`), plus one per open choice
+//! observed by several cases (`choices::<choice>`, which checks they agree).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+
+use super::{Outcome, Session, check_choice, choices, run_case};
+use crate::spec::{self, LoadedCase, Profile, SpecError};
+use crate::target::{ConfigError, TargetOptions};
+
+/// A suite could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SuiteError {
+    /// Bad flags or environment.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A bad spec or profile file.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// Everything a run needs: the session, the cases and the profile.
+#[derive(Clone)]
+pub struct Suite {
+    /// The target.
+    pub session: Arc<Session>,
+    /// All cases, in file order.
+    pub cases: Arc<Vec<LoadedCase>>,
+    /// The profile pinning open choices, if any.
+    pub profile: Option<Arc<Profile>>,
+}
+
+impl Suite {
+    /// Resolve options, load specs and profile; nothing is contacted yet.
+    pub fn load(options: &TargetOptions) -> Result<Self, SuiteError> {
+        let config = options.resolve()?;
+        let cases = spec::load_dir(&config.specs)?;
+        let profile = match &config.profile {
+            Some(p) => Some(Arc::new(Profile::load(p, &cases)?)),
+            None => None,
+        };
+        Ok(Self {
+            session: Arc::new(Session::new(config)?),
+            cases: Arc::new(cases),
+            profile,
+        })
+    }
+
+    /// The trials.
+    pub fn trials(&self) -> Vec<Trial> {
+        let mut trials: Vec<Trial> = (0..self.cases.len())
+            .map(|i| {
+                let suite = self.clone();
+                let case = &self.cases[i];
+                Trial::ignorable_test(case.name(), move || {
+                    let case = &suite.cases[i];
+                    let result = suite.session.block_on(run_case(&suite.session, case, suite.profile.as_deref()));
+                    completion(result.outcome)
+                })
+                .with_kind(case.area.clone())
+            })
+            .collect();
+        for (choice, members) in choices(&self.cases) {
+            let suite = self.clone();
+            let names: Vec<String> = members.iter().map(|c| c.name()).collect();
+            trials.push(
+                Trial::ignorable_test(format!("choices::{choice}"), move || {
+                    let results: Vec<_> = names
+                        .iter()
+                        .filter_map(|n| suite.cases.iter().find(|c| &c.name() == n))
+                        .map(|c| suite.session.block_on(run_case(&suite.session, c, suite.profile.as_deref())))
+                        .collect();
+                    if let Some(r) = results.iter().find(|r| matches!(r.outcome, Outcome::Unsupported(_))) {
+                        return completion(r.outcome.clone());
+                    }
+                    check_choice(&choice, &results.iter().collect::<Vec<_>>()).map_err(Failed::from)?;
+                    Ok(Completion::Completed)
+                })
+                .with_kind("choices"),
+            );
+        }
+        trials
+    }
+}
+
+fn completion(outcome: Outcome) -> Result<Completion, Failed> {
+    match outcome {
+        Outcome::Passed => Ok(Completion::Completed),
+        Outcome::Skipped(why) => Ok(Completion::ignored_with(why)),
+        Outcome::Failed(why) => Err(why.into()),
+        Outcome::Unsupported(why) => Err(format!("unsupported: {why}").into()),
+    }
+}
+
+/// The whole `tests/conformance.rs`: target from the environment, libtest-mimic arguments.
+pub fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let suite = match Suite::load(&TargetOptions::from_env()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ssm-conformance: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let conclusion = libtest_mimic::run(&args, suite.trials());
+    for left in suite.session.cleanup() {
+        eprintln!("ssm-conformance: could not delete what this run created: {left}");
+    }
+    conclusion.exit_code()
+}

@@ -1,0 +1,297 @@
+//! A run's hold on its target: the client, the embedded emulator if any, what the target
+//! supports, what this run created (and must delete).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Mutex, OnceLock};
+
+use serde_json::json;
+use tokio::sync::OnceCell;
+
+use crate::client::{Client, ClientConfig, Payload, Response};
+use crate::emulator::{self, Emulator};
+use crate::fixtures;
+use crate::spec::DEFAULT_OPERATION;
+use crate::target::{Endpoint, TargetConfig};
+
+/// Whether the target implements the operation, as found by one probe request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Support {
+    /// It answers like an implementation (a success or a modeled error).
+    Implemented,
+    /// It says, one way or another, that it does not implement it.
+    NotImplemented(String),
+    /// It cannot be reached at all.
+    Unreachable(String),
+}
+
+/// Something this run created on the target.
+#[derive(Debug, Clone)]
+enum Created {
+    /// Through the fixture protocol.
+    FixtureWindow(String),
+    /// Through `CreateMaintenanceWindow`.
+    Window(String),
+}
+
+/// The state of one run against one target. Everything is started lazily, on first use, so that
+/// listing trials costs nothing and each nextest process starts only what it needs.
+pub struct Session {
+    /// The resolved target.
+    pub config: TargetConfig,
+    runtime: tokio::runtime::Runtime,
+    embedded: OnceLock<emulator::Running>,
+    client: OnceCell<Result<Client, String>>,
+    support: OnceCell<Support>,
+    fixture_protocol: OnceCell<bool>,
+    empty_window: OnceCell<Result<String, String>>,
+    created: Mutex<Vec<Created>>,
+    /// A well-formed window id that names no window (`${unknown_window}`).
+    pub unknown_window: String,
+    /// A prefix naming everything this run creates, so leftovers can be recognised.
+    pub run_prefix: String,
+}
+
+impl Session {
+    /// A session for `config`; nothing is started yet.
+    pub fn new(config: TargetConfig) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        Ok(Self {
+            config,
+            runtime,
+            embedded: OnceLock::new(),
+            client: OnceCell::new(),
+            support: OnceCell::new(),
+            fixture_protocol: OnceCell::new(),
+            empty_window: OnceCell::new(),
+            created: Mutex::new(Vec::new()),
+            unknown_window: crate::ids::window_id(),
+            run_prefix: format!("ssm-conformance-{:08x}", crate::ids::random_u64() as u32),
+        })
+    }
+
+    /// Run a future on the session's runtime (from any non-runtime thread).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// The endpoint's URL (starting the embedded emulator if that is the target).
+    pub async fn endpoint_url(&self) -> Result<String, String> {
+        match self.config.url() {
+            Some(u) => Ok(u),
+            None => {
+                if let Some(r) = self.embedded.get() {
+                    return Ok(r.url());
+                }
+                let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+                let running = emulator::spawn(Emulator::new(), addr)
+                    .await
+                    .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
+                // A concurrent starter may have won; the loser's server stops on drop.
+                let _ = self.embedded.set(running);
+                Ok(self.embedded.get().expect("just set").url())
+            }
+        }
+    }
+
+    /// The client (built on first use).
+    pub async fn client(&self) -> Result<&Client, String> {
+        self.client
+            .get_or_init(|| async {
+                let endpoint = self.endpoint_url().await?;
+                Client::new(ClientConfig {
+                    endpoint,
+                    region: self.config.region.clone(),
+                    credentials: self.config.credentials.clone(),
+                    timeout: self.config.timeout,
+                })
+                .map_err(|e| e.to_string())
+            })
+            .await
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Whether the target implements the operation (one probe, on first use).
+    pub async fn support(&self) -> Support {
+        self.support
+            .get_or_init(|| async {
+                let client = match self.client().await {
+                    Ok(c) => c,
+                    Err(e) => return Support::Unreachable(e),
+                };
+                let probe = Payload::Json(json!({ "WindowId": self.unknown_window }));
+                match client.call(DEFAULT_OPERATION, &probe).await {
+                    Ok(r) => classify_support(&r),
+                    Err(e) => Support::Unreachable(e.to_string()),
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// Whether the target speaks the fixture protocol v1.
+    pub async fn fixture_protocol(&self) -> bool {
+        *self
+            .fixture_protocol
+            .get_or_init(|| async {
+                match self.client().await {
+                    Ok(c) => fixtures::supported(c).await.unwrap_or(false),
+                    Err(_) => false,
+                }
+            })
+            .await
+    }
+
+    /// Whether this run may create things on the target.
+    pub fn may_mutate(&self) -> bool {
+        self.config.endpoint == Endpoint::Embedded
+            || self.config.allow_mutations
+            || self.client.get().and_then(|c| c.as_ref().ok()).is_some_and(Client::is_loopback)
+    }
+
+    /// A window that exists and has no executions (created once per session).
+    pub async fn empty_window(&self) -> Result<String, String> {
+        self.empty_window
+            .get_or_init(|| async {
+                let client = self.client().await?;
+                if self.fixture_protocol().await {
+                    let id = crate::ids::window_id();
+                    fixtures::put_window(client, &id, &[]).await.map_err(|e| e.to_string())?;
+                    self.created.lock().expect("lock").push(Created::FixtureWindow(id.clone()));
+                    return Ok(id);
+                }
+                if !self.may_mutate() {
+                    return Err("the target has no fixture protocol, and creating a window on a \
+                                non-loopback endpoint needs --allow-mutations"
+                        .into());
+                }
+                let create = Payload::Json(json!({
+                    "Name": format!("{}-empty", self.run_prefix),
+                    "Schedule": "rate(7 days)",
+                    "Duration": 1,
+                    "Cutoff": 0,
+                    "AllowUnassociatedTargets": false,
+                    "ClientToken": crate::ids::uuid_v4(),
+                }));
+                let r = client
+                    .call("CreateMaintenanceWindow", &create)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let id = r
+                    .json
+                    .as_ref()
+                    .and_then(|j| j.get("WindowId"))
+                    .and_then(|w| w.as_str())
+                    .filter(|_| r.status == 200)
+                    .ok_or_else(|| format!("CreateMaintenanceWindow failed: {}", crate::verdict::summarize(&r)))?
+                    .to_string();
+                self.created.lock().expect("lock").push(Created::Window(id.clone()));
+                Ok(id)
+            })
+            .await
+            .clone()
+    }
+
+    /// Delete everything this run created; returns what could not be deleted.
+    pub fn cleanup(&self) -> Vec<String> {
+        let created = std::mem::take(&mut *self.created.lock().expect("lock"));
+        if created.is_empty() {
+            return Vec::new();
+        }
+        self.block_on(async {
+            let Ok(client) = self.client().await else {
+                return created.iter().map(|c| format!("{c:?}")).collect();
+            };
+            let mut left = Vec::new();
+            for c in created {
+                let result = match &c {
+                    Created::FixtureWindow(id) => fixtures::delete_window(client, id).await.map_err(|e| e.to_string()),
+                    Created::Window(id) => {
+                        let p = Payload::Json(json!({ "WindowId": id }));
+                        match client.call("DeleteMaintenanceWindow", &p).await {
+                            Ok(r) if r.status == 200 => Ok(()),
+                            Ok(r) => Err(crate::verdict::summarize(&r)),
+                            Err(e) => Err(e.to_string()),
+                        }
+                    }
+                };
+                if let Err(e) = result {
+                    left.push(format!("{c:?}: {e}"));
+                }
+            }
+            left
+        })
+    }
+}
+
+/// Classify a probe answer: does the target implement the operation?
+pub fn classify_support(r: &Response) -> Support {
+    let content_type = r.header("content-type").unwrap_or("no content type");
+    let not_implemented_types = [
+        "UnknownOperationException",
+        "NotImplemented",
+        "NotImplementedException",
+        "InvalidAction",
+    ];
+    if let Some(e) = &r.error {
+        let msg = e.message.as_deref().unwrap_or("");
+        if not_implemented_types.contains(&e.error_type.as_str())
+            || r.status == 501
+            || msg.contains("not been implemented")
+            || msg.contains("not implemented")
+        {
+            return Support::NotImplemented(format!(
+                "answers HTTP {} {}{}",
+                r.status,
+                e.error_type,
+                if msg.is_empty() { String::new() } else { format!(": {msg}") }
+            ));
+        }
+    }
+    if r.status == 501 || (r.status >= 500 && r.json.is_none()) {
+        return Support::NotImplemented(format!(
+            "answers HTTP {} with a non-JSON body ({content_type}): {:?}",
+            r.status,
+            r.body_excerpt(80)
+        ));
+    }
+    if r.status == 404 && r.error.is_none() {
+        return Support::NotImplemented(format!("answers HTTP 404 ({content_type})"));
+    }
+    Support::Implemented
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(status: u16, ct: &str, body: &str) -> Response {
+        Response::from_parts(status, vec![("content-type".into(), ct.into())], body.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn recognises_targets_that_do_not_implement_it() {
+        // moto 5.2.5: Werkzeug's HTML error page.
+        let moto = r(500, "text/html", "<!doctype html><title>500 Internal Server Error</title>");
+        assert!(matches!(classify_support(&moto), Support::NotImplemented(_)));
+        // LocalStack: 501 InternalFailure.
+        let ls = r(
+            501,
+            "application/json",
+            r#"{"__type":"InternalFailure","message":"The describe_maintenance_window_executions action has not been implemented"}"#,
+        );
+        assert!(matches!(classify_support(&ls), Support::NotImplemented(_)));
+        let unknown = r(400, "application/json", r#"{"__type":"UnknownOperationException"}"#);
+        assert!(matches!(classify_support(&unknown), Support::NotImplemented(_)));
+        // Answers of an implementation.
+        assert_eq!(classify_support(&r(200, "application/json", r#"{"WindowExecutions":[]}"#)), Support::Implemented);
+        let nf = r(400, "application/json", r#"{"__type":"DoesNotExistException","Message":"no"}"#);
+        assert_eq!(classify_support(&nf), Support::Implemented);
+        // A 500 with a JSON error is a (faulty) implementation, judged case by case.
+        let isr = r(500, "application/json", r#"{"__type":"InternalServerError","Message":"boom"}"#);
+        assert_eq!(classify_support(&isr), Support::Implemented);
+    }
+}
