@@ -10,3 +10,4 @@ pub mod fixtures;
 pub mod verdict;
 pub mod snapshot;
 pub mod runner;
+pub mod report;

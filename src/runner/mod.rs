@@ -196,6 +196,27 @@ pub async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Pro
     result
 }
 
+/// Run `cases` one after another, then check that each open choice was answered one way.
+/// Returns the results and the failed choice checks.
+pub async fn run_all(session: &Session, cases: &[&LoadedCase], profile: Option<&Profile>) -> (Vec<CaseResult>, Vec<String>) {
+    let mut results = Vec::with_capacity(cases.len());
+    for case in cases {
+        results.push(run_case(session, case, profile).await);
+    }
+    let owned: Vec<LoadedCase> = cases.iter().map(|c| (*c).clone()).collect();
+    let failures = choices(&owned)
+        .into_keys()
+        .filter_map(|choice| {
+            let members: Vec<&CaseResult> = results
+                .iter()
+                .filter(|r| owned.iter().any(|c| c.name() == r.name && c.choice() == Some(choice.as_str())))
+                .collect();
+            check_choice(&choice, &members).err()
+        })
+        .collect();
+    (results, failures)
+}
+
 /// Cases grouped by the open choice they observe (only choices with two or more cases).
 pub fn choices(cases: &[LoadedCase]) -> BTreeMap<String, Vec<&LoadedCase>> {
     let mut map: BTreeMap<String, Vec<&LoadedCase>> = BTreeMap::new();

@@ -1,0 +1,92 @@
+//! The human summary of a run: failures with their context, observations, totals.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use crate::runner::{CaseResult, Outcome};
+
+/// Counts of a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    /// Cases that passed.
+    pub passed: usize,
+    /// Cases that failed (and failed choice checks).
+    pub failed: usize,
+    /// Cases the target could not serve (operation not implemented).
+    pub unsupported: usize,
+    /// Cases whose needs the target cannot meet.
+    pub skipped: usize,
+}
+
+impl Totals {
+    /// Count results; `extra_failures` are failures beyond the cases (choice checks).
+    pub fn of(results: &[CaseResult], extra_failures: usize) -> Self {
+        let mut t = Totals {
+            failed: extra_failures,
+            ..Self::default()
+        };
+        for r in results {
+            match r.outcome {
+                Outcome::Passed => t.passed += 1,
+                Outcome::Failed(_) => t.failed += 1,
+                Outcome::Unsupported(_) => t.unsupported += 1,
+                Outcome::Skipped(_) => t.skipped += 1,
+            }
+        }
+        t
+    }
+
+    /// 0 when everything applicable passed, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(self.failed > 0 || self.unsupported > 0)
+    }
+}
+
+/// Write the summary: each failure once, an unsupported target in one line, skipped cases grouped
+/// by reason, observed choices, and the totals line.
+pub fn write_summary(out: &mut dyn Write, target: &str, results: &[CaseResult], choice_failures: &[String]) -> std::io::Result<Totals> {
+    let totals = Totals::of(results, choice_failures.len());
+    for r in results {
+        if let Outcome::Failed(why) = &r.outcome {
+            writeln!(out, "FAIL {}\n  {}\n", r.name, why.replace('\n', "\n  "))?;
+        }
+    }
+    for why in choice_failures {
+        writeln!(out, "FAIL {why}\n")?;
+    }
+    let mut unsupported: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut skipped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut observed: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for r in results {
+        match &r.outcome {
+            Outcome::Unsupported(why) => *unsupported.entry(why).or_default() += 1,
+            Outcome::Skipped(why) => skipped.entry(why).or_default().push(&r.name),
+            _ => {}
+        }
+        if let Some(o) = &r.observation {
+            let key = match &o.choice {
+                Some(c) => format!("{c} = {}", o.option),
+                None => format!("error type {}", o.option),
+            };
+            observed.entry(key).or_default().push(&r.name);
+        }
+    }
+    for (why, n) in &unsupported {
+        writeln!(out, "UNSUPPORTED ({n} cases): {why}")?;
+    }
+    for (why, names) in &skipped {
+        writeln!(out, "SKIPPED ({} cases: {}): {why}", names.len(), names.join(", "))?;
+    }
+    if !observed.is_empty() {
+        writeln!(out, "observed where AWS leaves the choice open:")?;
+        for (what, names) in &observed {
+            writeln!(out, "  {what}  ({})", names.join(", "))?;
+        }
+    }
+    writeln!(
+        out,
+        "{target}: {} passed, {} failed, {} unsupported, {} skipped",
+        totals.passed, totals.failed, totals.unsupported, totals.skipped
+    )?;
+    Ok(totals)
+}
