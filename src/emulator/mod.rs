@@ -52,17 +52,22 @@ impl Emulator {
 
     /// The axum router: `POST /` for the API, `/_conformance/v1` for fixtures.
     pub fn router(&self) -> Router {
-        let fixtures = Router::new()
+        Router::new()
+            .route("/", post(api))
+            .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+            .with_state(self.clone())
+            .merge(self.fixture_router())
+    }
+
+    /// The fixture protocol's routes alone (for servers that answer `POST /` their own way).
+    pub fn fixture_router(&self) -> Router {
+        Router::new()
             .route("/_conformance/v1", get(fixture_protocol::version))
             .route(
                 "/_conformance/v1/windows/{window_id}",
                 put(fixture_protocol::put_window).delete(fixture_protocol::delete_window),
             )
-            .layer(DefaultBodyLimit::max(FIXTURE_BODY_LIMIT));
-        Router::new()
-            .route("/", post(api))
-            .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
-            .merge(fixtures)
+            .layer(DefaultBodyLimit::max(FIXTURE_BODY_LIMIT))
             .with_state(self.clone())
     }
 
@@ -83,8 +88,12 @@ impl Emulator {
 
 async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-    let request_id = crate::ids::uuid_v4();
-    let mut response = match emulator.handle(target, &body) {
+    answer(emulator.handle(target, &body))
+}
+
+/// The HTTP answer for an operation's result, with `x-amzn-RequestId`.
+pub fn answer(result: Result<serde_json::Value, ApiError>) -> Response {
+    let mut response = match result {
         Ok(answer) => {
             let mut r = json_response_body(&answer).into_response();
             r.headers_mut()
@@ -93,7 +102,7 @@ async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) 
         }
         Err(e) => e.into_response(),
     };
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
+    if let Ok(v) = HeaderValue::from_str(&crate::ids::uuid_v4()) {
         response.headers_mut().insert("x-amzn-requestid", v);
     }
     response
