@@ -30,7 +30,12 @@ pub const BASE: &str = "/_conformance/v1";
 /// Whether the target speaks the fixture protocol v1: `GET /_conformance/v1` → 200 `{"protocol":1}`.
 pub async fn supported(client: &Client) -> Result<bool, ClientError> {
     let r = client.plain(http::Method::GET, BASE, Vec::new()).await?;
-    Ok(r.status == 200 && r.json.as_ref().and_then(|j| j.get("protocol")).and_then(|p| p.as_i64()) == Some(1))
+    Ok(r.status == 200
+        && r.json
+            .as_ref()
+            .and_then(|j| j.get("protocol"))
+            .and_then(|p| p.as_i64())
+            == Some(1))
 }
 
 fn refused(what: String, r: &crate::client::Response) -> FixtureError {
@@ -42,9 +47,14 @@ fn refused(what: String, r: &crate::client::Response) -> FixtureError {
 }
 
 /// Create `window_id` if needed and make `executions` all of its executions.
-pub async fn put_window(client: &Client, window_id: &str, executions: &[Execution]) -> Result<(), FixtureError> {
+pub async fn put_window(
+    client: &Client,
+    window_id: &str,
+    executions: &[Execution],
+) -> Result<(), FixtureError> {
     let path = format!("{BASE}/windows/{window_id}");
-    let body = serde_json::to_vec(&json!({ "WindowExecutions": executions })).expect("executions serialize");
+    let body = serde_json::to_vec(&json!({ "WindowExecutions": executions }))
+        .expect("executions serialize");
     let r = client.plain(http::Method::PUT, &path, body).await?;
     if (200..300).contains(&r.status) {
         Ok(())
@@ -56,7 +66,9 @@ pub async fn put_window(client: &Client, window_id: &str, executions: &[Executio
 /// Remove `window_id` and its executions.
 pub async fn delete_window(client: &Client, window_id: &str) -> Result<(), FixtureError> {
     let path = format!("{BASE}/windows/{window_id}");
-    let r = client.plain(http::Method::DELETE, &path, Vec::new()).await?;
+    let r = client
+        .plain(http::Method::DELETE, &path, Vec::new())
+        .await?;
     if (200..300).contains(&r.status) {
         Ok(())
     } else {

@@ -3,11 +3,11 @@
 
 pub mod client;
 pub mod emulator;
+pub mod fixtures;
 pub mod ids;
+pub mod report;
+pub mod runner;
+pub mod snapshot;
 pub mod spec;
 pub mod target;
-pub mod fixtures;
 pub mod verdict;
-pub mod snapshot;
-pub mod runner;
-pub mod report;

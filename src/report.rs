@@ -44,7 +44,12 @@ impl Totals {
 
 /// Write the summary: each failure once, an unsupported target in one line, skipped cases grouped
 /// by reason, observed choices, and the totals line.
-pub fn write_summary(out: &mut dyn Write, target: &str, results: &[CaseResult], choice_failures: &[String]) -> std::io::Result<Totals> {
+pub fn write_summary(
+    out: &mut dyn Write,
+    target: &str,
+    results: &[CaseResult],
+    choice_failures: &[String],
+) -> std::io::Result<Totals> {
     let totals = Totals::of(results, choice_failures.len());
     for r in results {
         if let Outcome::Failed(why) = &r.outcome {
@@ -75,7 +80,12 @@ pub fn write_summary(out: &mut dyn Write, target: &str, results: &[CaseResult], 
         writeln!(out, "UNSUPPORTED ({n} cases): {why}")?;
     }
     for (why, names) in &skipped {
-        writeln!(out, "SKIPPED ({} cases: {}): {why}", names.len(), names.join(", "))?;
+        writeln!(
+            out,
+            "SKIPPED ({} cases: {}): {why}",
+            names.len(),
+            names.join(", ")
+        )?;
     }
     if !observed.is_empty() {
         writeln!(out, "observed where AWS leaves the choice open:")?;

@@ -127,7 +127,9 @@ impl StatusExpectation {
     pub fn matches(&self, status: u16) -> bool {
         match self {
             StatusExpectation::Code(c) => *c == status,
-            StatusExpectation::Class(c) => c.len() == 3 && c.ends_with("xx") && c[..1] == status.to_string()[..1],
+            StatusExpectation::Class(c) => {
+                c.len() == 3 && c.ends_with("xx") && c[..1] == status.to_string()[..1]
+            }
         }
     }
 }
@@ -236,9 +238,12 @@ pub enum Placeholder {
     Repeat(String, usize),
 }
 
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([^}]*)\}").expect("valid"));
-static CASE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid"));
-static AREA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_]*$").expect("valid"));
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$\{([^}]*)\}").expect("valid"));
+static CASE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid"));
+static AREA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_]*$").expect("valid"));
 
 impl Placeholder {
     /// Parse the text between `${` and `}`.
@@ -294,7 +299,11 @@ pub fn substitute_json(v: &Value, value: &dyn Fn(&Placeholder) -> String) -> Val
     match v {
         Value::String(s) => Value::String(substitute(s, value)),
         Value::Array(a) => Value::Array(a.iter().map(|x| substitute_json(x, value)).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute_json(x, value))).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), substitute_json(x, value)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -358,8 +367,10 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         path,
         message,
     };
-    let text = std::fs::read_to_string(file).map_err(|e| err(None, String::new(), e.to_string()))?;
-    let raw: Value = serde_json::from_str(&text).map_err(|e| err(None, String::new(), format!("not JSON: {e}")))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| err(None, String::new(), e.to_string()))?;
+    let raw: Value = serde_json::from_str(&text)
+        .map_err(|e| err(None, String::new(), format!("not JSON: {e}")))?;
     let parsed: SpecFile = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let path = e.path().to_string();
         // Name the case by its id when the path runs through one.
@@ -371,7 +382,11 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         err(case, path, e.into_inner().to_string())
     })?;
     if !AREA.is_match(&parsed.area) {
-        return Err(err(None, "area".into(), format!("{:?} must match {}", parsed.area, AREA.as_str())));
+        return Err(err(
+            None,
+            "area".into(),
+            format!("{:?} must match {}", parsed.area, AREA.as_str()),
+        ));
     }
     let mut seen = HashMap::new();
     let mut out = Vec::new();
@@ -379,22 +394,36 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         let at = |p: &str| format!("cases[{i}]{p}");
         let cerr = |p: &str, m: String| err(Some(case.id.clone()), at(p), m);
         if !CASE_ID.is_match(&case.id) {
-            return Err(cerr(".id", format!("{:?} must match {}", case.id, CASE_ID.as_str())));
+            return Err(cerr(
+                ".id",
+                format!("{:?} must match {}", case.id, CASE_ID.as_str()),
+            ));
         }
         if let Some(first) = seen.insert(case.id.clone(), i) {
-            return Err(cerr(".id", format!("duplicate id (first at cases[{first}])")));
+            return Err(cerr(
+                ".id",
+                format!("duplicate id (first at cases[{first}])"),
+            ));
         }
         check_source(&case).map_err(|m| cerr(".source", m))?;
         let mut needs = Vec::new();
         for (j, n) in case.needs.iter().enumerate() {
-            needs.push(Need::parse(n).ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?);
+            needs.push(
+                Need::parse(n)
+                    .ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?,
+            );
         }
         let req = &case.request;
         let mut strings = Vec::new();
         match (&req.params, &req.raw) {
             (Some(p), None) => strings_in(p, &mut strings),
             (None, Some(r)) => strings.push(r.clone()),
-            _ => return Err(cerr(".request", "exactly one of `params` and `raw` is required".into())),
+            _ => {
+                return Err(cerr(
+                    ".request",
+                    "exactly one of `params` and `raw` is required".into(),
+                ));
+            }
         }
         for s in &strings {
             for p in placeholders_in(s).map_err(|m| cerr(".request", m))? {
@@ -425,7 +454,9 @@ fn check_source(case: &Case) -> Result<(), String> {
                     Ok(())
                 }
             }
-            _ => Err(format!("{s:?} is not `model`, `docs` or `observed:<profile>`")),
+            _ => Err(format!(
+                "{s:?} is not `model`, `docs` or `observed:<profile>`"
+            )),
         },
     }
 }
@@ -435,16 +466,25 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
         Expectation::Success(s) => {
             for (i, c) in s.checks.iter().enumerate() {
                 let pointer = match c {
-                    Check::Equals { pointer, .. } | Check::Length { pointer, .. } | Check::Type { pointer, .. } => pointer,
+                    Check::Equals { pointer, .. }
+                    | Check::Length { pointer, .. }
+                    | Check::Type { pointer, .. } => pointer,
                     Check::AbsentOrEmpty(p) => p,
                 };
                 if !(pointer.is_empty() || pointer.starts_with('/')) {
-                    return Err((format!(".success.checks[{i}]"), format!("{pointer:?} is not a JSON pointer")));
+                    return Err((
+                        format!(".success.checks[{i}]"),
+                        format!("{pointer:?} is not a JSON pointer"),
+                    ));
                 }
                 if let Check::Type { value, .. } = c
-                    && !["null", "boolean", "number", "string", "array", "object"].contains(&value.as_str())
+                    && !["null", "boolean", "number", "string", "array", "object"]
+                        .contains(&value.as_str())
                 {
-                    return Err((format!(".success.checks[{i}]"), format!("unknown JSON type {value:?}")));
+                    return Err((
+                        format!(".success.checks[{i}]"),
+                        format!("unknown JSON type {value:?}"),
+                    ));
                 }
             }
             Ok(())
@@ -453,10 +493,16 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
             if let StatusExpectation::Class(c) = &err.status
                 && !["2xx", "3xx", "4xx", "5xx"].contains(&c.as_str())
             {
-                return Err((".error.status".into(), format!("{c:?} is not 4xx, 5xx or a code")));
+                return Err((
+                    ".error.status".into(),
+                    format!("{c:?} is not 4xx, 5xx or a code"),
+                ));
             }
             if err.error_type.as_slice().is_empty() {
-                return Err((".error.type".into(), "at least one error type is required".into()));
+                return Err((
+                    ".error.type".into(),
+                    "at least one error type is required".into(),
+                ));
             }
             Ok(())
         }
@@ -465,10 +511,14 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
                 return Err((String::new(), "an option cannot itself be open".into()));
             }
             if o.options.len() < 2 {
-                return Err((".open.options".into(), "an open choice needs at least two options".into()));
+                return Err((
+                    ".open.options".into(),
+                    "an open choice needs at least two options".into(),
+                ));
             }
             for (name, option) in &o.options {
-                check_expectation(option, false).map_err(|(p, m)| (format!(".open.options.{name}{p}"), m))?;
+                check_expectation(option, false)
+                    .map_err(|(p, m)| (format!(".open.options.{name}{p}"), m))?;
             }
             Ok(())
         }
@@ -487,7 +537,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<LoadedCase>, SpecError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| read_err(e.to_string()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.file_name().is_some_and(|n| n != "schema.json"))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "json")
+                && p.file_name().is_some_and(|n| n != "schema.json")
+        })
         .collect();
     files.sort();
     if files.is_empty() {
@@ -497,15 +550,15 @@ pub fn load_dir(dir: &Path) -> Result<Vec<LoadedCase>, SpecError> {
     let mut all = Vec::new();
     for f in files {
         let cases = load_file(&f)?;
-        if let Some(first) = cases.first() {
-            if let Some(other) = areas.insert(first.area.clone(), f.clone()) {
-                return Err(SpecError {
-                    file: f,
-                    case: None,
-                    path: "area".into(),
-                    message: format!("area {:?} is also used by {}", first.area, other.display()),
-                });
-            }
+        if let Some(first) = cases.first()
+            && let Some(other) = areas.insert(first.area.clone(), f.clone())
+        {
+            return Err(SpecError {
+                file: f,
+                case: None,
+                path: "area".into(),
+                message: format!("area {:?} is also used by {}", first.area, other.display()),
+            });
         }
         all.extend(cases);
     }
@@ -534,7 +587,8 @@ impl Profile {
             message,
         };
         let text = std::fs::read_to_string(file).map_err(|e| err(String::new(), e.to_string()))?;
-        let profile: Profile = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
+        let profile: Profile =
+            serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
         for (choice, option) in &profile.choices {
             let known = cases.iter().any(|c| match &c.case.expect {
                 Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
@@ -558,8 +612,14 @@ mod tests {
     #[test]
     fn placeholders() {
         assert_eq!(Placeholder::parse("window"), Ok(Placeholder::Window));
-        assert_eq!(Placeholder::parse("repeat:é:3"), Ok(Placeholder::Repeat("é".into(), 3)));
-        assert_eq!(Placeholder::parse("repeat:a:b:2"), Ok(Placeholder::Repeat("a:b".into(), 2)));
+        assert_eq!(
+            Placeholder::parse("repeat:é:3"),
+            Ok(Placeholder::Repeat("é".into(), 3))
+        );
+        assert_eq!(
+            Placeholder::parse("repeat:a:b:2"),
+            Ok(Placeholder::Repeat("a:b".into(), 2))
+        );
         assert!(Placeholder::parse("nope").is_err());
         assert!(Placeholder::parse("repeat::2").is_err());
         let out = substitute("x${repeat:ab:2}y${window}", &|p| match p {

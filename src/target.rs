@@ -107,7 +107,8 @@ impl TargetOptions {
             profile: env("SSM_CONFORMANCE_PROFILE"),
             specs: env("SSM_CONFORMANCE_SPECS").map(PathBuf::from),
             snapshots: env("SSM_CONFORMANCE_SNAPSHOTS").map(PathBuf::from),
-            allow_mutations: env("SSM_CONFORMANCE_ALLOW_MUTATIONS").is_some_and(|v| v != "0" && v != "false"),
+            allow_mutations: env("SSM_CONFORMANCE_ALLOW_MUTATIONS")
+                .is_some_and(|v| v != "0" && v != "false"),
             ..Self::default()
         }
     }
@@ -132,7 +133,9 @@ impl TargetOptions {
             (Some(other), _) => {
                 return Err(ConfigError::Invalid {
                     what: "--target",
-                    why: format!("{other:?} is not `aws` or `embedded` (use --endpoint URL for others)"),
+                    why: format!(
+                        "{other:?} is not `aws` or `embedded` (use --endpoint URL for others)"
+                    ),
                 });
             }
             (None, Some(url)) => Endpoint::Url(url.clone()),
@@ -174,14 +177,20 @@ impl TargetOptions {
             (None, _) => None,
         };
         if let Some(n) = &name
-            && (n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            && (n.is_empty()
+                || !n
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         {
             return Err(ConfigError::Invalid {
                 what: "--target-name",
                 why: format!("{n:?} must be letters, digits, '-' or '_'"),
             });
         }
-        let specs = self.specs.clone().unwrap_or_else(|| project_root().join("specs"));
+        let specs = self
+            .specs
+            .clone()
+            .unwrap_or_else(|| project_root().join("specs"));
         let profile = match (&self.profile, &endpoint) {
             (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(PathBuf::from(p)),
             (Some(p), _) => Some(specs.join("profiles").join(format!("{p}.json"))),
@@ -196,7 +205,10 @@ impl TargetOptions {
             timeout,
             profile,
             specs,
-            snapshots: self.snapshots.clone().unwrap_or_else(|| project_root().join("snapshots")),
+            snapshots: self
+                .snapshots
+                .clone()
+                .unwrap_or_else(|| project_root().join("snapshots")),
             allow_mutations: self.allow_mutations,
         })
     }
@@ -241,10 +253,23 @@ mod tests {
             Err(e) => assert!(matches!(e, ConfigError::NoCredentials)),
         }
         for bad in [
-            TargetOptions { endpoint: Some("ftp://x".into()), ..Default::default() },
-            TargetOptions { timeout: Some(0.0), ..Default::default() },
-            TargetOptions { target: Some("moto".into()), ..Default::default() },
-            TargetOptions { target_name: Some("a/b".into()), endpoint: Some("http://127.0.0.1:1".into()), ..Default::default() },
+            TargetOptions {
+                endpoint: Some("ftp://x".into()),
+                ..Default::default()
+            },
+            TargetOptions {
+                timeout: Some(0.0),
+                ..Default::default()
+            },
+            TargetOptions {
+                target: Some("moto".into()),
+                ..Default::default()
+            },
+            TargetOptions {
+                target_name: Some("a/b".into()),
+                endpoint: Some("http://127.0.0.1:1".into()),
+                ..Default::default()
+            },
         ] {
             assert!(bad.resolve().is_err(), "{bad:?}");
         }

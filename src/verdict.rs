@@ -18,9 +18,17 @@ pub struct Observation {
 pub fn describe(e: &Expectation) -> String {
     match e {
         Expectation::Success(_) => "a success (2xx, JSON body)".into(),
-        Expectation::Error(err) => format!("an error {} {}", err.status, err.error_type.as_slice().join(" or ")),
+        Expectation::Error(err) => format!(
+            "an error {} {}",
+            err.status,
+            err.error_type.as_slice().join(" or ")
+        ),
         Expectation::Open(o) => {
-            let opts: Vec<String> = o.options.iter().map(|(n, x)| format!("{n}: {}", describe(x))).collect();
+            let opts: Vec<String> = o
+                .options
+                .iter()
+                .map(|(n, x)| format!("{n}: {}", describe(x)))
+                .collect();
             format!("one of ({})", opts.join("; "))
         }
     }
@@ -33,18 +41,27 @@ pub fn summarize(r: &Response) -> String {
             "HTTP {} {}{}",
             r.status,
             e.error_type,
-            e.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+            e.message
+                .as_ref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default()
         ),
         None => format!(
             "HTTP {}{}",
             r.status,
-            r.header("content-type").map(|c| format!(" ({c})")).unwrap_or_default()
+            r.header("content-type")
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
         ),
     }
 }
 
 /// Judge `r`: `Ok` with what was observed, or `Err` with why it fails.
-pub fn check(expect: &Expectation, r: &Response, profile: Option<&Profile>) -> Result<Option<Observation>, String> {
+pub fn check(
+    expect: &Expectation,
+    r: &Response,
+    profile: Option<&Profile>,
+) -> Result<Option<Observation>, String> {
     match expect {
         Expectation::Open(open) => {
             if let Some(p) = profile
@@ -58,7 +75,12 @@ pub fn check(expect: &Expectation, r: &Response, profile: Option<&Profile>) -> R
                             option: pinned.clone(),
                         })
                     })
-                    .map_err(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice));
+                    .map_err(|why| {
+                        format!(
+                            "profile {:?} pins {}={pinned}, and {why}",
+                            p.name, open.choice
+                        )
+                    });
             }
             let mut why = Vec::new();
             for (name, option) in &open.options {
@@ -85,7 +107,10 @@ fn check_plain(expect: &Expectation, r: &Response) -> Result<Option<Observation>
                 return Err(format!("expected a success, got {}", summarize(r)));
             }
             let Some(body @ Value::Object(_)) = &r.json else {
-                return Err(format!("expected a JSON object body, got {:?}", r.body_excerpt(120)));
+                return Err(format!(
+                    "expected a JSON object body, got {:?}",
+                    r.body_excerpt(120)
+                ));
             };
             for c in &s.checks {
                 run_check(c, body)?;
@@ -112,12 +137,23 @@ fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>
     };
     // `*`: any error type, where AWS leaves the type open.
     if !types.iter().any(|t| t == "*" || *t == err.error_type) {
-        return Err(format!("expected error type {}, got {}", types.join(" or "), summarize(r)));
+        return Err(format!(
+            "expected error type {}, got {}",
+            types.join(" or "),
+            summarize(r)
+        ));
     }
     if let Some(fragment) = &e.message_contains
-        && !err.message.as_deref().unwrap_or("").contains(fragment.as_str())
+        && !err
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains(fragment.as_str())
     {
-        return Err(format!("expected the message to contain {fragment:?}, got {}", summarize(r)));
+        return Err(format!(
+            "expected the message to contain {fragment:?}, got {}",
+            summarize(r)
+        ));
     }
     Ok((types.len() > 1 || types[0] == "*").then(|| Observation {
         choice: None,
@@ -152,17 +188,26 @@ fn run_check(c: &Check, body: &Value) -> Result<(), String> {
             if n == Some(*value) {
                 Ok(())
             } else {
-                Err(format!("expected {pointer} to have length {value}, got {}", show(got)))
+                Err(format!(
+                    "expected {pointer} to have length {value}, got {}",
+                    show(got)
+                ))
             }
         }
         Check::AbsentOrEmpty(pointer) => match body.pointer(pointer) {
             None | Some(Value::Null) => Ok(()),
             Some(Value::String(s)) if s.is_empty() => Ok(()),
-            got => Err(format!("expected {pointer} absent or empty, got {}", show(got))),
+            got => Err(format!(
+                "expected {pointer} absent or empty, got {}",
+                show(got)
+            )),
         },
         Check::Type { pointer, value } => match body.pointer(pointer) {
             Some(v) if json_type(v) == value => Ok(()),
-            got => Err(format!("expected {pointer} to be of type {value}, got {}", show(got))),
+            got => Err(format!(
+                "expected {pointer} to be of type {value}, got {}",
+                show(got)
+            )),
         },
     }
 }
@@ -211,14 +256,30 @@ mod tests {
     fn errors_and_successes() {
         let bad = resp(400, r#"{"__type":"ValidationException","message":"m"}"#);
         let ok = resp(200, r#"{"WindowExecutions":[]}"#);
-        assert!(check(&error(&["ValidationException"]), &bad, None).unwrap().is_none());
+        assert!(
+            check(&error(&["ValidationException"]), &bad, None)
+                .unwrap()
+                .is_none()
+        );
         assert!(check(&error(&["ValidationException"]), &ok, None).is_err());
         assert!(check(&error(&["SerializationException"]), &bad, None).is_err());
-        let seen = check(&error(&["SerializationException", "ValidationException"]), &bad, None).unwrap();
+        let seen = check(
+            &error(&["SerializationException", "ValidationException"]),
+            &bad,
+            None,
+        )
+        .unwrap();
         assert_eq!(seen.unwrap().option, "ValidationException");
         assert!(check(&empty_list(), &ok, None).unwrap().is_none());
         assert!(check(&empty_list(), &bad, None).is_err());
-        assert!(check(&empty_list(), &resp(200, r#"{"WindowExecutions":[1]}"#), None).is_err());
+        assert!(
+            check(
+                &empty_list(),
+                &resp(200, r#"{"WindowExecutions":[1]}"#),
+                None
+            )
+            .is_err()
+        );
         assert!(check(&empty_list(), &resp(200, "<html>"), None).is_err());
     }
 
@@ -226,21 +287,36 @@ mod tests {
     fn open_choices_record_and_profiles_pin() {
         let open = Expectation::Open(OpenExpectation {
             choice: "unknown-window".into(),
-            options: [("empty-list".to_string(), empty_list()), ("not-found".to_string(), error(&["DoesNotExistException"]))]
-                .into_iter()
-                .collect(),
+            options: [
+                ("empty-list".to_string(), empty_list()),
+                ("not-found".to_string(), error(&["DoesNotExistException"])),
+            ]
+            .into_iter()
+            .collect(),
         });
         let ok = resp(200, r#"{"WindowExecutions":[]}"#);
         let nf = resp(400, r#"{"__type":"DoesNotExistException"}"#);
-        assert_eq!(check(&open, &ok, None).unwrap().unwrap().option, "empty-list");
-        assert_eq!(check(&open, &nf, None).unwrap().unwrap().option, "not-found");
+        assert_eq!(
+            check(&open, &ok, None).unwrap().unwrap().option,
+            "empty-list"
+        );
+        assert_eq!(
+            check(&open, &nf, None).unwrap().unwrap().option,
+            "not-found"
+        );
         assert!(check(&open, &resp(500, "x"), None).is_err());
         let profile = Profile {
             name: "aws".into(),
             recorded: "test".into(),
-            choices: [("unknown-window".to_string(), "not-found".to_string())].into_iter().collect(),
+            choices: [("unknown-window".to_string(), "not-found".to_string())]
+                .into_iter()
+                .collect(),
         };
-        assert!(check(&open, &ok, Some(&profile)).unwrap_err().contains("pins unknown-window=not-found"));
+        assert!(
+            check(&open, &ok, Some(&profile))
+                .unwrap_err()
+                .contains("pins unknown-window=not-found")
+        );
         assert!(check(&open, &nf, Some(&profile)).is_ok());
     }
 }

@@ -11,7 +11,9 @@ fn specs() -> PathBuf {
 }
 
 fn schema() -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(specs().join("schema.json")).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(specs().join("schema.json")).unwrap())
+            .unwrap();
     jsonschema::validator_for(&schema).expect("the schema compiles")
 }
 
@@ -26,7 +28,10 @@ fn every_spec_file_conforms_to_the_schema_and_loads() {
         }
         files += 1;
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
         spec::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
     }
@@ -36,7 +41,11 @@ fn every_spec_file_conforms_to_the_schema_and_loads() {
 }
 
 fn temp_file(name: &str, doc: &Value) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssm-conformance-spec-{}-{}", std::process::id(), name));
+    let dir = std::env::temp_dir().join(format!(
+        "ssm-conformance-spec-{}-{}",
+        std::process::id(),
+        name
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(doc).unwrap()).unwrap();
@@ -60,7 +69,7 @@ fn file_with(case: Value) -> Value {
 #[test]
 fn broken_cases_are_refused_by_schema_and_loader_with_their_place() {
     let validator = schema();
-    let mut bad = |name: &str, patch: &dyn Fn(&mut Value), expect_in_message: &str| {
+    let bad = |name: &str, patch: &dyn Fn(&mut Value), expect_in_message: &str| {
         let mut case = good_case();
         case["id"] = json!("broken");
         patch(&mut case);
@@ -69,38 +78,82 @@ fn broken_cases_are_refused_by_schema_and_loader_with_their_place() {
         let path = temp_file(name, &doc);
         let err = spec::load_file(&path).expect_err(name).to_string();
         assert!(err.contains(&path.display().to_string()), "{name}: {err}");
-        assert!(err.contains(expect_in_message), "{name}: {err:?} lacks {expect_in_message:?}");
+        assert!(
+            err.contains(expect_in_message),
+            "{name}: {err:?} lacks {expect_in_message:?}"
+        );
     };
-    bad("unknown-field", &|c| c["bogus"] = json!(1), "unknown field `bogus`");
-    bad("bad-source", &|c| c["source"] = json!("folklore"), "cases[1].source");
-    bad("observed-without-note", &|c| c["source"] = json!("observed:aws"), "needs a `note`");
-    bad("both-params-and-raw", &|c| c["request"]["raw"] = json!("{}"), "exactly one of");
-    bad("unknown-need", &|c| c["needs"] = json!(["fixture-of-dreams"]), "unknown need");
-    bad("bad-status", &|c| c["expect"] = json!({"error": {"status": "6xx", "type": "X"}}), "6xx");
+    bad(
+        "unknown-field",
+        &|c| c["bogus"] = json!(1),
+        "unknown field `bogus`",
+    );
+    bad(
+        "bad-source",
+        &|c| c["source"] = json!("folklore"),
+        "cases[1].source",
+    );
+    bad(
+        "observed-without-note",
+        &|c| c["source"] = json!("observed:aws"),
+        "needs a `note`",
+    );
+    bad(
+        "both-params-and-raw",
+        &|c| c["request"]["raw"] = json!("{}"),
+        "exactly one of",
+    );
+    bad(
+        "unknown-need",
+        &|c| c["needs"] = json!(["fixture-of-dreams"]),
+        "unknown need",
+    );
+    bad(
+        "bad-status",
+        &|c| c["expect"] = json!({"error": {"status": "6xx", "type": "X"}}),
+        "6xx",
+    );
     bad(
         "one-option",
         &|c| c["expect"] = json!({"open": {"choice": "x", "options": {"a": {"success": {}}}}}),
         "at least two options",
     );
     bad("bad-id", &|c| c["id"] = json!("Not Valid"), "must match");
-    bad("unknown-check", &|c| c["expect"] = json!({"success": {"checks": [{"sorted": "/X"}]}}), "cases[1].expect");
+    bad(
+        "unknown-check",
+        &|c| c["expect"] = json!({"success": {"checks": [{"sorted": "/X"}]}}),
+        "cases[1].expect",
+    );
 }
 
 #[test]
 fn loader_only_errors_name_the_case() {
     // Duplicate ids and unknown placeholders are beyond what a JSON Schema can say.
-    let dup = temp_file("duplicate", &json!({"area": "area", "description": "d", "cases": [good_case(), good_case()]}));
+    let dup = temp_file(
+        "duplicate",
+        &json!({"area": "area", "description": "d", "cases": [good_case(), good_case()]}),
+    );
     let err = spec::load_file(&dup).unwrap_err().to_string();
-    assert!(err.contains("case \"ok\"") && err.contains("duplicate id"), "{err}");
+    assert!(
+        err.contains("case \"ok\"") && err.contains("duplicate id"),
+        "{err}"
+    );
 
     let mut case = good_case();
     case["id"] = json!("placeholder");
     case["request"]["params"]["WindowId"] = json!("${no_such_thing}");
     let f = temp_file("placeholder", &file_with(case));
     let err = spec::load_file(&f).unwrap_err().to_string();
-    assert!(err.contains("case \"placeholder\"") && err.contains("unknown placeholder ${no_such_thing}"), "{err}");
+    assert!(
+        err.contains("case \"placeholder\"")
+            && err.contains("unknown placeholder ${no_such_thing}"),
+        "{err}"
+    );
 
-    let not_json = std::env::temp_dir().join(format!("ssm-conformance-notjson-{}.json", std::process::id()));
+    let not_json = std::env::temp_dir().join(format!(
+        "ssm-conformance-notjson-{}.json",
+        std::process::id()
+    ));
     std::fs::write(&not_json, "{ nope").unwrap();
     let err = spec::load_file(&not_json).unwrap_err().to_string();
     assert!(err.contains("not JSON"), "{err}");
@@ -109,7 +162,13 @@ fn loader_only_errors_name_the_case() {
 #[test]
 fn profiles_must_name_existing_choices() {
     let cases = spec::load_dir(&specs()).unwrap();
-    let p = temp_file("profile", &json!({"name": "x", "recorded": "now", "choices": {"unknown-window": "maybe"}}));
+    let p = temp_file(
+        "profile",
+        &json!({"name": "x", "recorded": "now", "choices": {"unknown-window": "maybe"}}),
+    );
     let err = Profile::load(&p, &cases).unwrap_err().to_string();
-    assert!(err.contains("no case has choice \"unknown-window\" with option \"maybe\""), "{err}");
+    assert!(
+        err.contains("no case has choice \"unknown-window\" with option \"maybe\""),
+        "{err}"
+    );
 }

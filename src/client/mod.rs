@@ -201,7 +201,12 @@ impl Client {
     }
 
     /// Send a plain, unsigned request to `path` on the endpoint (the fixture protocol).
-    pub async fn plain(&self, method: http::Method, path: &str, body: Vec<u8>) -> Result<Response, ClientError> {
+    pub async fn plain(
+        &self,
+        method: http::Method,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, ClientError> {
         let what = format!("{method} {path}");
         let mut url = self.url.clone();
         url.set_path(path);
@@ -209,14 +214,20 @@ impl Client {
         if !body.is_empty() {
             request = request.header("content-type", "application/json");
         }
-        let request = request.body(body).map_err(|e| ClientError::InvalidEndpoint {
-            endpoint: self.config.endpoint.clone(),
-            reason: e.to_string(),
-        })?;
+        let request = request
+            .body(body)
+            .map_err(|e| ClientError::InvalidEndpoint {
+                endpoint: self.config.endpoint.clone(),
+                reason: e.to_string(),
+            })?;
         self.send(&what, request).await
     }
 
-    async fn send(&self, what: &str, request: http::Request<Vec<u8>>) -> Result<Response, ClientError> {
+    async fn send(
+        &self,
+        what: &str,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<Response, ClientError> {
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
                 ClientError::Timeout {
@@ -238,7 +249,12 @@ impl Client {
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {

@@ -11,8 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 
 static FORM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-        .expect("valid")
+    Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$").expect("valid")
 });
 
 /// Parse a filter value to epoch nanoseconds; `None` if it is not an accepted, real instant.

@@ -10,6 +10,11 @@ use super::iso8601::parse_instant;
 use super::store::{Cursor, Store, TimeRange, Window, WindowSettings};
 use super::validation::{self as v, Checker};
 
+/// A store behind its lock.
+type Shared = std::sync::RwLock<Store>;
+/// An operation's handler: the store, the decoded body, the time now.
+type Handler = fn(&Shared, &Map<String, Value>, f64) -> Result<Value, ApiError>;
+
 /// The model's WindowId pattern.
 pub const WINDOW_ID_PATTERN: &str = "^mw-[0-9a-f]{17}$";
 const NAME_PATTERN: &str = r"^[a-zA-Z0-9_\-.]{3,128}$";
@@ -24,17 +29,8 @@ static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect(
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(TAG_PATTERN).expect("valid"));
 
 /// Run `operation` on `store` with the request `body`.
-pub fn dispatch(
-    store: &std::sync::RwLock<Store>,
-    operation: &str,
-    body: &[u8],
-    now: f64,
-) -> Result<Value, ApiError> {
-    let handler: fn(
-        &std::sync::RwLock<Store>,
-        &Map<String, Value>,
-        f64,
-    ) -> Result<Value, ApiError> = match operation {
+pub fn dispatch(store: &Shared, operation: &str, body: &[u8], now: f64) -> Result<Value, ApiError> {
+    let handler: Handler = match operation {
         "DescribeMaintenanceWindowExecutions" => describe_executions,
         "CreateMaintenanceWindow" => create_window,
         "GetMaintenanceWindow" => get_window,
@@ -71,7 +67,7 @@ struct Filter {
 }
 
 fn describe_executions(
-    store: &std::sync::RwLock<Store>,
+    store: &Shared,
     request: &Map<String, Value>,
     _now: f64,
 ) -> Result<Value, ApiError> {
@@ -214,7 +210,7 @@ fn time_range(filters: &[Filter]) -> Result<TimeRange, ApiError> {
 }
 
 fn create_window(
-    store: &std::sync::RwLock<Store>,
+    store: &Shared,
     request: &Map<String, Value>,
     now: f64,
 ) -> Result<Value, ApiError> {
@@ -300,11 +296,7 @@ fn create_window(
     Ok(json!({ "WindowId": id }))
 }
 
-fn get_window(
-    store: &std::sync::RwLock<Store>,
-    request: &Map<String, Value>,
-    _now: f64,
-) -> Result<Value, ApiError> {
+fn get_window(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
     let mut c = Checker::default();
     let id = window_id(request, &mut c)?;
     c.finish()?;
@@ -326,7 +318,7 @@ fn get_window(
 }
 
 fn delete_window(
-    store: &std::sync::RwLock<Store>,
+    store: &Shared,
     request: &Map<String, Value>,
     _now: f64,
 ) -> Result<Value, ApiError> {

@@ -106,7 +106,7 @@ impl Cursor {
 
     /// Decode a token; `None` for anything this emulator did not write.
     pub fn decode(token: &str) -> Option<Self> {
-        if token.len() % 2 != 0 || !token.is_ascii() {
+        if !token.len().is_multiple_of(2) || !token.is_ascii() {
             return None;
         }
         let bytes = (0..token.len())

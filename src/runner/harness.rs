@@ -59,7 +59,11 @@ impl Suite {
                 let case = &self.cases[i];
                 Trial::ignorable_test(case.name(), move || {
                     let case = &suite.cases[i];
-                    let result = suite.session.block_on(run_case(&suite.session, case, suite.profile.as_deref()));
+                    let result = suite.session.block_on(run_case(
+                        &suite.session,
+                        case,
+                        suite.profile.as_deref(),
+                    ));
                     completion(result.outcome)
                 })
                 .with_kind(case.area.clone())
@@ -73,12 +77,22 @@ impl Suite {
                     let results: Vec<_> = names
                         .iter()
                         .filter_map(|n| suite.cases.iter().find(|c| &c.name() == n))
-                        .map(|c| suite.session.block_on(run_case(&suite.session, c, suite.profile.as_deref())))
+                        .map(|c| {
+                            suite.session.block_on(run_case(
+                                &suite.session,
+                                c,
+                                suite.profile.as_deref(),
+                            ))
+                        })
                         .collect();
-                    if let Some(r) = results.iter().find(|r| matches!(r.outcome, Outcome::Unsupported(_))) {
+                    if let Some(r) = results
+                        .iter()
+                        .find(|r| matches!(r.outcome, Outcome::Unsupported(_)))
+                    {
                         return completion(r.outcome.clone());
                     }
-                    check_choice(&choice, &results.iter().collect::<Vec<_>>()).map_err(Failed::from)?;
+                    check_choice(&choice, &results.iter().collect::<Vec<_>>())
+                        .map_err(Failed::from)?;
                     Ok(Completion::Completed)
                 })
                 .with_kind("choices"),

@@ -56,7 +56,11 @@ pub struct CaseResult {
 fn excerpt(bytes: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(bytes);
     if text.chars().count() > max {
-        format!("{} … ({} bytes)", text.chars().take(max).collect::<String>(), bytes.len())
+        format!(
+            "{} … ({} bytes)",
+            text.chars().take(max).collect::<String>(),
+            bytes.len()
+        )
     } else {
         text.into_owned()
     }
@@ -98,7 +102,10 @@ impl Bindings {
 
     /// Name → value of what the harness chose, for snapshot redaction.
     pub fn known(&self) -> Vec<(&'static str, String)> {
-        let mut k = vec![("unknown_window", self.unknown_window.clone()), ("run_prefix", self.run_prefix.clone())];
+        let mut k = vec![
+            ("unknown_window", self.unknown_window.clone()),
+            ("run_prefix", self.run_prefix.clone()),
+        ];
         if let Some(w) = &self.window {
             k.push(("window", w.clone()));
         }
@@ -127,7 +134,11 @@ async fn exchange(session: &Session, case: &LoadedCase) -> Result<(Exchange, Bin
                 spec::DEFAULT_OPERATION
             )));
         }
-        Support::Unreachable(why) => return Err(Outcome::Failed(format!("the endpoint cannot be reached: {why}"))),
+        Support::Unreachable(why) => {
+            return Err(Outcome::Failed(format!(
+                "the endpoint cannot be reached: {why}"
+            )));
+        }
     }
     let mut bindings = Bindings {
         window: None,
@@ -156,14 +167,21 @@ async fn exchange(session: &Session, case: &LoadedCase) -> Result<(Exchange, Bin
         )),
         Err(e) => Err(Outcome::Failed(failure_message(
             case,
-            &format!("no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}", excerpt(&payload.to_bytes(), 400)),
+            &format!(
+                "no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
+                excerpt(&payload.to_bytes(), 400)
+            ),
             None,
         ))),
     }
 }
 
 /// Run one case: send, judge, compare the snapshot when the target has a name.
-pub async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Profile>) -> CaseResult {
+pub async fn run_case(
+    session: &Session,
+    case: &LoadedCase,
+    profile: Option<&Profile>,
+) -> CaseResult {
     let started = Instant::now();
     let mut result = CaseResult {
         name: case.name(),
@@ -182,7 +200,9 @@ pub async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Pro
                         let normalized = crate::snapshot::normalize(&x.response, &bindings.known());
                         let dir = session.config.snapshots.join(name);
                         let snap = format!("{}__{}", case.area, case.case.id);
-                        if let Err(e) = crate::snapshot::compare(&dir, &snap, &case.file, &normalized) {
+                        if let Err(e) =
+                            crate::snapshot::compare(&dir, &snap, &case.file, &normalized)
+                        {
                             result.outcome = Outcome::Failed(failure_message(case, &e, Some(&x)));
                         }
                     }
@@ -198,7 +218,11 @@ pub async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Pro
 
 /// Run `cases` one after another, then check that each open choice was answered one way.
 /// Returns the results and the failed choice checks.
-pub async fn run_all(session: &Session, cases: &[&LoadedCase], profile: Option<&Profile>) -> (Vec<CaseResult>, Vec<String>) {
+pub async fn run_all(
+    session: &Session,
+    cases: &[&LoadedCase],
+    profile: Option<&Profile>,
+) -> (Vec<CaseResult>, Vec<String>) {
     let mut results = Vec::with_capacity(cases.len());
     for case in cases {
         results.push(run_case(session, case, profile).await);
@@ -209,7 +233,11 @@ pub async fn run_all(session: &Session, cases: &[&LoadedCase], profile: Option<&
         .filter_map(|choice| {
             let members: Vec<&CaseResult> = results
                 .iter()
-                .filter(|r| owned.iter().any(|c| c.name() == r.name && c.choice() == Some(choice.as_str())))
+                .filter(|r| {
+                    owned
+                        .iter()
+                        .any(|c| c.name() == r.name && c.choice() == Some(choice.as_str()))
+                })
                 .collect();
             check_choice(&choice, &members).err()
         })
@@ -237,12 +265,21 @@ pub fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), String>
         if let Some(o) = &r.observation
             && o.choice.as_deref() == Some(choice)
         {
-            by_option.entry(o.option.as_str()).or_default().push(r.name.as_str());
+            by_option
+                .entry(o.option.as_str())
+                .or_default()
+                .push(r.name.as_str());
         }
     }
     if by_option.len() <= 1 {
         return Ok(());
     }
-    let parts: Vec<String> = by_option.iter().map(|(o, names)| format!("{o} in {}", names.join(", "))).collect();
-    Err(format!("the target answers the open choice {choice:?} inconsistently: {}", parts.join("; ")))
+    let parts: Vec<String> = by_option
+        .iter()
+        .map(|(o, names)| format!("{o} in {}", names.join(", ")))
+        .collect();
+    Err(format!(
+        "the target answers the open choice {choice:?} inconsistently: {}",
+        parts.join("; ")
+    ))
 }

@@ -149,7 +149,11 @@ impl Session {
     pub fn may_mutate(&self) -> bool {
         self.config.endpoint == Endpoint::Embedded
             || self.config.allow_mutations
-            || self.client.get().and_then(|c| c.as_ref().ok()).is_some_and(Client::is_loopback)
+            || self
+                .client
+                .get()
+                .and_then(|c| c.as_ref().ok())
+                .is_some_and(Client::is_loopback)
     }
 
     /// A window that exists and has no executions (created once per session).
@@ -159,14 +163,21 @@ impl Session {
                 let client = self.client().await?;
                 if self.fixture_protocol().await {
                     let id = crate::ids::window_id();
-                    fixtures::put_window(client, &id, &[]).await.map_err(|e| e.to_string())?;
-                    self.created.lock().expect("lock").push(Created::FixtureWindow(id.clone()));
+                    fixtures::put_window(client, &id, &[])
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    self.created
+                        .lock()
+                        .expect("lock")
+                        .push(Created::FixtureWindow(id.clone()));
                     return Ok(id);
                 }
                 if !self.may_mutate() {
-                    return Err("the target has no fixture protocol, and creating a window on a \
+                    return Err(
+                        "the target has no fixture protocol, and creating a window on a \
                                 non-loopback endpoint needs --allow-mutations"
-                        .into());
+                            .into(),
+                    );
                 }
                 let create = Payload::Json(json!({
                     "Name": format!("{}-empty", self.run_prefix),
@@ -186,9 +197,17 @@ impl Session {
                     .and_then(|j| j.get("WindowId"))
                     .and_then(|w| w.as_str())
                     .filter(|_| r.status == 200)
-                    .ok_or_else(|| format!("CreateMaintenanceWindow failed: {}", crate::verdict::summarize(&r)))?
+                    .ok_or_else(|| {
+                        format!(
+                            "CreateMaintenanceWindow failed: {}",
+                            crate::verdict::summarize(&r)
+                        )
+                    })?
                     .to_string();
-                self.created.lock().expect("lock").push(Created::Window(id.clone()));
+                self.created
+                    .lock()
+                    .expect("lock")
+                    .push(Created::Window(id.clone()));
                 Ok(id)
             })
             .await
@@ -208,7 +227,9 @@ impl Session {
             let mut left = Vec::new();
             for c in created {
                 let result = match &c {
-                    Created::FixtureWindow(id) => fixtures::delete_window(client, id).await.map_err(|e| e.to_string()),
+                    Created::FixtureWindow(id) => fixtures::delete_window(client, id)
+                        .await
+                        .map_err(|e| e.to_string()),
                     Created::Window(id) => {
                         let p = Payload::Json(json!({ "WindowId": id }));
                         match client.call("DeleteMaintenanceWindow", &p).await {
@@ -247,7 +268,11 @@ pub fn classify_support(r: &Response) -> Support {
                 "answers HTTP {} {}{}",
                 r.status,
                 e.error_type,
-                if msg.is_empty() { String::new() } else { format!(": {msg}") }
+                if msg.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {msg}")
+                }
             ));
         }
     }
@@ -269,14 +294,25 @@ mod tests {
     use super::*;
 
     fn r(status: u16, ct: &str, body: &str) -> Response {
-        Response::from_parts(status, vec![("content-type".into(), ct.into())], body.as_bytes().to_vec())
+        Response::from_parts(
+            status,
+            vec![("content-type".into(), ct.into())],
+            body.as_bytes().to_vec(),
+        )
     }
 
     #[test]
     fn recognises_targets_that_do_not_implement_it() {
         // moto 5.2.5: Werkzeug's HTML error page.
-        let moto = r(500, "text/html", "<!doctype html><title>500 Internal Server Error</title>");
-        assert!(matches!(classify_support(&moto), Support::NotImplemented(_)));
+        let moto = r(
+            500,
+            "text/html",
+            "<!doctype html><title>500 Internal Server Error</title>",
+        );
+        assert!(matches!(
+            classify_support(&moto),
+            Support::NotImplemented(_)
+        ));
         // LocalStack: 501 InternalFailure.
         let ls = r(
             501,
@@ -284,14 +320,32 @@ mod tests {
             r#"{"__type":"InternalFailure","message":"The describe_maintenance_window_executions action has not been implemented"}"#,
         );
         assert!(matches!(classify_support(&ls), Support::NotImplemented(_)));
-        let unknown = r(400, "application/json", r#"{"__type":"UnknownOperationException"}"#);
-        assert!(matches!(classify_support(&unknown), Support::NotImplemented(_)));
+        let unknown = r(
+            400,
+            "application/json",
+            r#"{"__type":"UnknownOperationException"}"#,
+        );
+        assert!(matches!(
+            classify_support(&unknown),
+            Support::NotImplemented(_)
+        ));
         // Answers of an implementation.
-        assert_eq!(classify_support(&r(200, "application/json", r#"{"WindowExecutions":[]}"#)), Support::Implemented);
-        let nf = r(400, "application/json", r#"{"__type":"DoesNotExistException","Message":"no"}"#);
+        assert_eq!(
+            classify_support(&r(200, "application/json", r#"{"WindowExecutions":[]}"#)),
+            Support::Implemented
+        );
+        let nf = r(
+            400,
+            "application/json",
+            r#"{"__type":"DoesNotExistException","Message":"no"}"#,
+        );
         assert_eq!(classify_support(&nf), Support::Implemented);
         // A 500 with a JSON error is a (faulty) implementation, judged case by case.
-        let isr = r(500, "application/json", r#"{"__type":"InternalServerError","Message":"boom"}"#);
+        let isr = r(
+            500,
+            "application/json",
+            r#"{"__type":"InternalServerError","Message":"boom"}"#,
+        );
         assert_eq!(classify_support(&isr), Support::Implemented);
     }
 }

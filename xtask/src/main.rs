@@ -46,7 +46,10 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 /// A child process that is killed when dropped (also when the task fails or panics).
@@ -86,13 +89,25 @@ fn moto_venv() -> Result<PathBuf> {
     if server.exists() && marker.exists() {
         return Ok(server);
     }
-    eprintln!("xtask: installing moto[server]=={MOTO_VERSION} into {} (about 30 s)", venv.display());
-    let ok = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().context("running python3 -m venv")?;
+    eprintln!(
+        "xtask: installing moto[server]=={MOTO_VERSION} into {} (about 30 s)",
+        venv.display()
+    );
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .context("running python3 -m venv")?;
     if !ok.success() {
         bail!("python3 -m venv failed ({ok})");
     }
     let ok = Command::new(venv.join("bin").join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check", &format!("moto[server]=={MOTO_VERSION}")])
+        .args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("moto[server]=={MOTO_VERSION}"),
+        ])
         .status()
         .context("running pip")?;
     if !ok.success() {
@@ -118,7 +133,15 @@ fn moto(args: &[String]) -> Result<ExitCode> {
     eprintln!("xtask: moto {MOTO_VERSION} on http://{addr} (log: target/moto_server.log)");
     let status = Command::new(env!("CARGO"))
         .current_dir(root())
-        .args(["run", "--quiet", "--package", "ssm-conformance", "--", "run", "--endpoint"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "ssm-conformance",
+            "--",
+            "run",
+            "--endpoint",
+        ])
         .arg(format!("http://{addr}"))
         .args(["--target-name", "moto"])
         .args(args)
