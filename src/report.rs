@@ -51,10 +51,23 @@ pub fn write_summary(
     choice_failures: &[String],
 ) -> std::io::Result<Totals> {
     let totals = Totals::of(results, choice_failures.len());
+    // The same failure for many cases (an unreachable endpoint) is written once.
+    let mut failures: Vec<(&str, Vec<&str>)> = Vec::new();
     for r in results {
         if let Outcome::Failed(why) = &r.outcome {
-            writeln!(out, "FAIL {}\n  {}\n", r.name, why.replace('\n', "\n  "))?;
+            match failures.iter_mut().find(|(w, _)| *w == why.as_str()) {
+                Some((_, names)) => names.push(&r.name),
+                None => failures.push((why, vec![&r.name])),
+            }
         }
+    }
+    for (why, names) in &failures {
+        let who = match names.as_slice() {
+            [one] => one.to_string(),
+            many if many.len() <= 8 => format!("({} cases: {})", many.len(), many.join(", ")),
+            many => format!("({} cases: {}, …)", many.len(), many[..8].join(", ")),
+        };
+        writeln!(out, "FAIL {who}\n  {}\n", why.replace('\n', "\n  "))?;
     }
     for why in choice_failures {
         writeln!(out, "FAIL {why}\n")?;
