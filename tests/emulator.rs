@@ -18,7 +18,10 @@ struct Setup {
 fn setup() -> Setup {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let running = rt
-        .block_on(emulator::spawn(Emulator::new(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))
+        .block_on(emulator::spawn(
+            Emulator::new(),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        ))
         .unwrap();
     let client = Client::new(ClientConfig {
         endpoint: running.url(),
@@ -36,8 +39,15 @@ fn setup() -> Setup {
 
 impl Setup {
     fn call(&self, op: &str, params: Value) -> (u16, Value, Option<String>) {
-        let r = self.rt.block_on(self.client.call(op, &Payload::Json(params))).unwrap();
-        (r.status, r.json.unwrap_or(Value::Null), r.error.map(|e| e.error_type))
+        let r = self
+            .rt
+            .block_on(self.client.call(op, &Payload::Json(params)))
+            .unwrap();
+        (
+            r.status,
+            r.json.unwrap_or(Value::Null),
+            r.error.map(|e| e.error_type),
+        )
     }
 }
 
@@ -61,28 +71,49 @@ fn create_get_delete() {
     assert_eq!(status, 200, "{body}");
     let id = body["WindowId"].as_str().unwrap().to_string();
     let (status, got, _) = s.call("GetMaintenanceWindow", json!({"WindowId": id}));
-    assert_eq!((status, got["Name"].as_str(), got["Duration"].as_i64()), (200, Some("nightly"), Some(3)));
-    assert_eq!(s.call("DeleteMaintenanceWindow", json!({"WindowId": id})).0, 200);
+    assert_eq!(
+        (status, got["Name"].as_str(), got["Duration"].as_i64()),
+        (200, Some("nightly"), Some(3))
+    );
+    assert_eq!(
+        s.call("DeleteMaintenanceWindow", json!({"WindowId": id})).0,
+        200
+    );
     let (status, body, error) = s.call("GetMaintenanceWindow", json!({"WindowId": id}));
-    assert_eq!((status, error.as_deref()), (400, Some("DoesNotExistException")));
+    assert_eq!(
+        (status, error.as_deref()),
+        (400, Some("DoesNotExistException"))
+    );
     assert!(body["Message"].as_str().unwrap().contains(&id), "{body}");
 
     let (status, body, error) = s.call(
         "CreateMaintenanceWindow",
         json!({"Name": "x", "Schedule": "rate(1 day)", "Duration": 25, "Cutoff": 0, "AllowUnassociatedTargets": true, "Description": "hidden"}),
     );
-    assert_eq!((status, error.as_deref()), (400, Some("ValidationException")));
+    assert_eq!(
+        (status, error.as_deref()),
+        (400, Some("ValidationException"))
+    );
     let message = body["message"].as_str().unwrap();
     // A name of 1 character breaks both its length and its pattern, as AWS reports.
-    assert!(message.starts_with("3 validation errors detected: "), "{message}");
-    assert!(message.contains("Value 'x' at 'name'") && message.contains("Value '25' at 'duration'"), "{message}");
+    assert!(
+        message.starts_with("3 validation errors detected: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("Value 'x' at 'name'") && message.contains("Value '25' at 'duration'"),
+        "{message}"
+    );
 }
 
 #[test]
 fn unknown_and_missing_operations() {
     let s = setup();
     let (status, _, error) = s.call("RebootEverything", json!({}));
-    assert_eq!((status, error.as_deref()), (400, Some("UnknownOperationException")));
+    assert_eq!(
+        (status, error.as_deref()),
+        (400, Some("UnknownOperationException"))
+    );
 }
 
 #[test]
@@ -91,9 +122,12 @@ fn fixture_protocol_seeds_pages_and_filters() {
     let window = ids::window_id();
     assert!(s.rt.block_on(fixtures::supported(&s.client)).unwrap());
     // 25 executions an hour apart; two share a StartTime.
-    let mut seed: Vec<Execution> = (0..25).map(|i| execution(i, 1_730_000_000.0 + 3600.0 * i as f64)).collect();
+    let mut seed: Vec<Execution> = (0..25)
+        .map(|i| execution(i, 1_730_000_000.0 + 3600.0 * i as f64))
+        .collect();
     seed[24].start_time = seed[23].start_time;
-    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed)).unwrap();
+    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed))
+        .unwrap();
 
     let mut seen = Vec::new();
     let mut token: Option<String> = None;
@@ -108,7 +142,10 @@ fn fixture_protocol_seeds_pages_and_filters() {
         pages += 1;
         for e in body["WindowExecutions"].as_array().unwrap() {
             assert_eq!(e["WindowId"], json!(window));
-            seen.push((e["StartTime"].as_f64().unwrap(), e["WindowExecutionId"].as_str().unwrap().to_string()));
+            seen.push((
+                e["StartTime"].as_f64().unwrap(),
+                e["WindowExecutionId"].as_str().unwrap().to_string(),
+            ));
         }
         match body["NextToken"].as_str() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -123,18 +160,38 @@ fn fixture_protocol_seeds_pages_and_filters() {
     assert_eq!(seen, sorted);
 
     // Inclusive bounds, given with an offset: executions 5..=7.
-    let t = |i: i64| chrono::DateTime::from_timestamp(1_730_000_000 + 3600 * i, 0).unwrap().to_rfc3339();
+    let t = |i: i64| {
+        chrono::DateTime::from_timestamp(1_730_000_000 + 3600 * i, 0)
+            .unwrap()
+            .to_rfc3339()
+    };
     let (_, body, _) = s.call(
         "DescribeMaintenanceWindowExecutions",
         json!({"WindowId": window, "Filters": [{"Key": "ExecutedAfter", "Values": [t(5)]}, {"Key": "ExecutedBefore", "Values": [t(7)]}]}),
     );
-    let ids: Vec<&str> = body["WindowExecutions"].as_array().unwrap().iter().map(|e| e["WindowExecutionId"].as_str().unwrap()).collect();
-    assert_eq!(ids, [seed[7].window_execution_id.as_str(), &seed[6].window_execution_id, &seed[5].window_execution_id]);
+    let ids: Vec<&str> = body["WindowExecutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["WindowExecutionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            seed[7].window_execution_id.as_str(),
+            &seed[6].window_execution_id,
+            &seed[5].window_execution_id
+        ]
+    );
 
     // A token is bound to its window.
     let other = ids::window_id();
-    s.rt.block_on(fixtures::put_window(&s.client, &other, &seed[..1])).unwrap();
-    let (_, first, _) = s.call("DescribeMaintenanceWindowExecutions", json!({"WindowId": window, "MaxResults": 10}));
+    s.rt.block_on(fixtures::put_window(&s.client, &other, &seed[..1]))
+        .unwrap();
+    let (_, first, _) = s.call(
+        "DescribeMaintenanceWindowExecutions",
+        json!({"WindowId": window, "MaxResults": 10}),
+    );
     let (status, _, error) = s.call(
         "DescribeMaintenanceWindowExecutions",
         json!({"WindowId": other, "NextToken": first["NextToken"]}),
@@ -142,11 +199,19 @@ fn fixture_protocol_seeds_pages_and_filters() {
     assert_eq!((status, error.as_deref()), (400, Some("InvalidNextToken")));
 
     // PUT replaces; DELETE removes.
-    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed[..2])).unwrap();
-    let (_, body, _) = s.call("DescribeMaintenanceWindowExecutions", json!({"WindowId": window}));
+    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed[..2]))
+        .unwrap();
+    let (_, body, _) = s.call(
+        "DescribeMaintenanceWindowExecutions",
+        json!({"WindowId": window}),
+    );
     assert_eq!(body["WindowExecutions"].as_array().unwrap().len(), 2);
-    s.rt.block_on(fixtures::delete_window(&s.client, &window)).unwrap();
-    let (_, body, _) = s.call("DescribeMaintenanceWindowExecutions", json!({"WindowId": window}));
+    s.rt.block_on(fixtures::delete_window(&s.client, &window))
+        .unwrap();
+    let (_, body, _) = s.call(
+        "DescribeMaintenanceWindowExecutions",
+        json!({"WindowId": window}),
+    );
     assert_eq!(body, json!({"WindowExecutions": []}));
     let (status, _, _) = s.call("GetMaintenanceWindow", json!({"WindowId": window}));
     assert_eq!(status, 400);
@@ -158,11 +223,20 @@ fn fixture_protocol_refuses_data_aws_could_not_return() {
     let window = ids::window_id();
     let mut bad = execution(1, 1.0);
     bad.status = "DONE".into();
-    let err = s.rt.block_on(fixtures::put_window(&s.client, &window, &[bad])).unwrap_err().to_string();
+    let err =
+        s.rt.block_on(fixtures::put_window(&s.client, &window, &[bad]))
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("400") && err.contains("Status"), "{err}");
     let dup = [execution(1, 1.0), execution(1, 2.0)];
-    let err = s.rt.block_on(fixtures::put_window(&s.client, &window, &dup)).unwrap_err().to_string();
+    let err =
+        s.rt.block_on(fixtures::put_window(&s.client, &window, &dup))
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("appears twice"), "{err}");
-    let err = s.rt.block_on(fixtures::put_window(&s.client, "mw-BAD", &[])).unwrap_err().to_string();
+    let err =
+        s.rt.block_on(fixtures::put_window(&s.client, "mw-BAD", &[]))
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("does not match"), "{err}");
 }

@@ -1,0 +1,205 @@
+//! `ssm-conformance` as a user runs it: exit codes, one message for a dead or hanging endpoint,
+//! one line for an endpoint that does not implement the operation, and `serve`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
+
+/// Wait for a child; a hang guard (not a timing assertion): kill it after `limit` and fail.
+fn wait(mut child: Child, limit: Duration) -> Output {
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("ssm-conformance did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let child = Command::new(BIN)
+        .args(args)
+        .env_remove("AWS_ENDPOINT_URL_SSM")
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait(child, Duration::from_secs(120));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_embedded_emulator_passes_everything() {
+    let (code, out, err) = run(&["run"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("reference (http://127.0.0.1:")
+            && last.ends_with(" passed, 0 failed, 0 unsupported, 0 skipped"),
+        "{last}"
+    );
+    assert!(out.contains("unknown-window = empty-list"), "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["run", "--timeout", "0"][..],
+        &["run", "--target", "moto"],
+        &["run", "--no-such-flag"],
+        &["run", "--endpoint", "ftp://x"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {out}\n{err}");
+    }
+    let specs = std::env::temp_dir().join(format!(
+        "ssm-conformance-empty-specs-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&specs).unwrap();
+    let (code, _, err) = run(&["run", "--specs", specs.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no spec files"), "{err}");
+}
+
+#[test]
+fn a_refused_connection_is_one_message() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, out, _) = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("cannot be reached").count(), 1, "{out}");
+    assert!(out.contains("Connection refused"), "{out}");
+}
+
+#[test]
+fn a_hanging_endpoint_costs_one_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept and never answer.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let (code, out, _) = run(&[
+        "run",
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "--timeout",
+        "1",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("no answer within 1s").count(), 1, "{out}");
+}
+
+/// A server that answers every request as moto 5.2.5 answers this operation: 500, HTML.
+fn moto_like() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(s.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    if line == "\r\n" {
+                        let mut body = vec![0; length];
+                        let _ = reader.read_exact(&mut body);
+                        let page = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n";
+                        let _ = write!(
+                            s,
+                            "HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{page}",
+                            page.len()
+                        );
+                        length = 0;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn an_endpoint_without_the_operation_is_unsupported_in_one_line() {
+    let port = moto_like();
+    let (code, out, err) = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let unsupported: Vec<&str> = out.lines().filter(|l| l.contains("UNSUPPORTED")).collect();
+    assert_eq!(unsupported.len(), 1, "{out}");
+    assert!(
+        unsupported[0].contains("HTTP 500 with a non-JSON body (text/html"),
+        "{out}"
+    );
+    assert!(!out.contains("FAIL"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.contains(": 0 passed, 0 failed, ") && last.ends_with(" unsupported, 0 skipped"),
+        "{last}"
+    );
+    assert!(!last.contains(" 0 unsupported"), "{last}");
+}
+
+#[test]
+fn serve_answers_as_a_mock() {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let client = ssm_conformance::client::Client::new(ssm_conformance::client::ClientConfig {
+        endpoint: url,
+        region: "us-east-1".into(),
+        credentials: ssm_conformance::client::Credentials::dummy(),
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let r = rt
+        .block_on(client.call(
+            "DescribeMaintenanceWindowExecutions",
+            &ssm_conformance::client::Payload::Json(
+                serde_json::json!({"WindowId": "mw-0123456789abcdef0", "MaxResults": 5}),
+            ),
+        ))
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(r.status, 400);
+    assert_eq!(r.header("x-amzn-errortype"), Some("ValidationException"));
+    assert_eq!(
+        r.error.unwrap().message.unwrap(),
+        "1 validation error detected: Value '5' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 10"
+    );
+}
