@@ -1,6 +1,10 @@
-//! The harness side of the fixture protocol v1 (docs/fixture-protocol.md): seeding executions
-//! into any target that offers it.
+//! Execution data sets (`fixtures/*.json`) and the harness side of the fixture protocol v1
+//! (docs/fixture-protocol.md), which seeds them into any target that offers it.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::client::{Client, ClientError};
@@ -24,18 +28,134 @@ pub enum FixtureError {
     },
 }
 
+/// A fixture file: a description and the executions of one window, listed or generated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureFile {
+    #[serde(rename = "$schema", default)]
+    _schema: Option<String>,
+    description: String,
+    #[serde(default)]
+    executions: Option<Vec<Execution>>,
+    #[serde(default)]
+    generate: Option<Generate>,
+}
+
+/// A generated series: `count` executions, `step_seconds` apart, newest last, cycling through
+/// the statuses; ids are `<id_prefix>-0000-4000-8000-<index, 12 hex digits>`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generate {
+    count: usize,
+    first_start: f64,
+    step_seconds: f64,
+    duration_seconds: f64,
+    id_prefix: String,
+}
+
+/// A loaded fixture.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    /// The file's stem: what `fixture:<name>` and `${fixture:<name>}` refer to.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// The file.
+    pub file: PathBuf,
+    /// The executions, in file order.
+    pub executions: Vec<Execution>,
+}
+
+/// A fixture file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {message}", file.display())]
+pub struct FixtureFileError {
+    /// The file.
+    pub file: PathBuf,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn generate(g: &Generate) -> Result<Vec<Execution>, String> {
+    if g.id_prefix.len() != 8 || !g.id_prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("generate.id_prefix {:?} must be 8 hex digits", g.id_prefix));
+    }
+    if g.count > 2_000_000 {
+        return Err("generate.count is limited to 2,000,000".into());
+    }
+    Ok((0..g.count)
+        .map(|i| {
+            let status = crate::emulator::STATUSES[i % crate::emulator::STATUSES.len()];
+            let start = g.first_start + g.step_seconds * i as f64;
+            let open = matches!(status, "PENDING" | "IN_PROGRESS");
+            Execution {
+                window_execution_id: format!("{}-0000-4000-8000-{i:012x}", g.id_prefix.to_ascii_lowercase()),
+                status: status.to_string(),
+                status_details: None,
+                start_time: start,
+                end_time: (!open).then_some(start + g.duration_seconds),
+            }
+        })
+        .collect())
+}
+
+impl Fixture {
+    /// Load one fixture file and check its executions against the model's shapes.
+    pub fn load(file: &Path) -> Result<Self, FixtureFileError> {
+        let err = |message: String| FixtureFileError {
+            file: file.to_path_buf(),
+            message,
+        };
+        let name = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or_else(|| err("no usable file name".into()))?
+            .to_string();
+        let text = std::fs::read_to_string(file).map_err(|e| err(e.to_string()))?;
+        let raw: FixtureFile = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let executions = match (raw.executions, raw.generate) {
+            (Some(list), None) => list,
+            (None, Some(g)) => generate(&g).map_err(err)?,
+            _ => return Err(err("exactly one of `executions` and `generate` is required".into())),
+        };
+        let seed = crate::emulator::SeedRequest {
+            window_executions: executions,
+        };
+        crate::emulator::check_seed("mw-00000000000000000", &seed).map_err(err)?;
+        Ok(Self {
+            name,
+            description: raw.description,
+            file: file.to_path_buf(),
+            executions: seed.window_executions,
+        })
+    }
+
+    /// Load every `*.json` in `dir`, by name.
+    pub fn load_dir(dir: &Path) -> Result<BTreeMap<String, Fixture>, FixtureFileError> {
+        let err = |message: String| FixtureFileError {
+            file: dir.to_path_buf(),
+            message,
+        };
+        let mut out = BTreeMap::new();
+        let entries = std::fs::read_dir(dir).map_err(|e| err(e.to_string()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| err(e.to_string()))?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let f = Fixture::load(&path)?;
+                out.insert(f.name.clone(), f);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The protocol's base path.
 pub const BASE: &str = "/_conformance/v1";
 
 /// Whether the target speaks the fixture protocol v1: `GET /_conformance/v1` → 200 `{"protocol":1}`.
 pub async fn supported(client: &Client) -> Result<bool, ClientError> {
     let r = client.plain(http::Method::GET, BASE, Vec::new()).await?;
-    Ok(r.status == 200
-        && r.json
-            .as_ref()
-            .and_then(|j| j.get("protocol"))
-            .and_then(|p| p.as_i64())
-            == Some(1))
+    Ok(r.status == 200 && r.json.as_ref().and_then(|j| j.get("protocol")).and_then(|p| p.as_i64()) == Some(1))
 }
 
 fn refused(what: String, r: &crate::client::Response) -> FixtureError {
@@ -47,14 +167,9 @@ fn refused(what: String, r: &crate::client::Response) -> FixtureError {
 }
 
 /// Create `window_id` if needed and make `executions` all of its executions.
-pub async fn put_window(
-    client: &Client,
-    window_id: &str,
-    executions: &[Execution],
-) -> Result<(), FixtureError> {
+pub async fn put_window(client: &Client, window_id: &str, executions: &[Execution]) -> Result<(), FixtureError> {
     let path = format!("{BASE}/windows/{window_id}");
-    let body = serde_json::to_vec(&json!({ "WindowExecutions": executions }))
-        .expect("executions serialize");
+    let body = serde_json::to_vec(&json!({ "WindowExecutions": executions })).expect("executions serialize");
     let r = client.plain(http::Method::PUT, &path, body).await?;
     if (200..300).contains(&r.status) {
         Ok(())
@@ -66,9 +181,7 @@ pub async fn put_window(
 /// Remove `window_id` and its executions.
 pub async fn delete_window(client: &Client, window_id: &str) -> Result<(), FixtureError> {
     let path = format!("{BASE}/windows/{window_id}");
-    let r = client
-        .plain(http::Method::DELETE, &path, Vec::new())
-        .await?;
+    let r = client.plain(http::Method::DELETE, &path, Vec::new()).await?;
     if (200..300).contains(&r.status) {
         Ok(())
     } else {

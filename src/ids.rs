@@ -44,10 +44,7 @@ mod tests {
     #[test]
     fn shapes_match_the_model() {
         let w = regex::Regex::new(r"^mw-[0-9a-f]{17}$").unwrap();
-        let u = regex::Regex::new(
-            r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
-        )
-        .unwrap();
+        let u = regex::Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$").unwrap();
         for _ in 0..100 {
             assert!(w.is_match(&window_id()));
             assert!(u.is_match(&uuid_v4()));

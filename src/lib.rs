@@ -5,6 +5,7 @@ pub mod client;
 pub mod emulator;
 pub mod fixtures;
 pub mod ids;
+pub mod invariants;
 pub mod report;
 pub mod runner;
 pub mod snapshot;

@@ -10,10 +10,7 @@ use ssm_conformance::runner::run_all;
 use ssm_conformance::target::TargetOptions;
 
 #[derive(Parser)]
-#[command(
-    version,
-    about = "Conformance suite for AWS SSM DescribeMaintenanceWindowExecutions"
-)]
+#[command(version, about = "Conformance suite for AWS SSM DescribeMaintenanceWindowExecutions")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -46,11 +43,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run {
-            target,
-            filters,
-            list,
-        } => run(&target, &filters, list),
+        Command::Run { target, filters, list } => run(&target, &filters, list),
         Command::Serve { port, host } => serve(SocketAddr::new(host, port)),
     }
 }
@@ -75,8 +68,7 @@ fn run(options: &TargetOptions, filters: &[String], list: bool) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let session = &suite.session;
-    let (results, choice_failures) =
-        session.block_on(run_all(session, &cases, suite.profile.as_deref()));
+    let (results, choice_failures) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
     let left = session.cleanup();
     let target = session
         .block_on(session.endpoint_url())
@@ -86,15 +78,13 @@ fn run(options: &TargetOptions, filters: &[String], list: bool) -> ExitCode {
         })
         .unwrap_or_else(|e| e);
     let mut out = std::io::stdout().lock();
-    let totals =
-        match ssm_conformance::report::write_summary(&mut out, &target, &results, &choice_failures)
-        {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("ssm-conformance: cannot write the summary: {e}");
-                return ExitCode::from(2);
-            }
-        };
+    let totals = match ssm_conformance::report::write_summary(&mut out, &target, &results, &choice_failures) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("ssm-conformance: cannot write the summary: {e}");
+            return ExitCode::from(2);
+        }
+    };
     for l in &left {
         eprintln!("ssm-conformance: could not delete what this run created: {l}");
     }
@@ -110,12 +100,7 @@ fn serve(addr: SocketAddr) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let running = match ssm_conformance::emulator::spawn(
-            ssm_conformance::emulator::Emulator::new(),
-            addr,
-        )
-        .await
-        {
+        let running = match ssm_conformance::emulator::spawn(ssm_conformance::emulator::Emulator::new(), addr).await {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("ssm-conformance: cannot listen on {addr}: {e}");

@@ -81,7 +81,7 @@ pub fn write_summary(
             Outcome::Skipped(why) => skipped.entry(why).or_default().push(&r.name),
             _ => {}
         }
-        if let Some(o) = &r.observation {
+        for o in &r.observations {
             let key = match &o.choice {
                 Some(c) => format!("{c} = {}", o.option),
                 None => format!("error type {}", o.option),
@@ -93,12 +93,7 @@ pub fn write_summary(
         writeln!(out, "UNSUPPORTED ({n} cases): {why}")?;
     }
     for (why, names) in &skipped {
-        writeln!(
-            out,
-            "SKIPPED ({} cases: {}): {why}",
-            names.len(),
-            names.join(", ")
-        )?;
+        writeln!(out, "SKIPPED ({} cases: {}): {why}", names.len(), names.join(", "))?;
     }
     if !observed.is_empty() {
         writeln!(out, "observed where AWS leaves the choice open:")?;

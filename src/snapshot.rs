@@ -14,8 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::client::Response;
 
 static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-        .expect("valid")
+    Regex::new(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").expect("valid")
 });
 
 /// Members whose values are times the target chose.
@@ -42,11 +41,7 @@ pub fn normalize(r: &Response, known: &[(&str, String)]) -> Value {
     let mut numbering = Numbering::default();
     let body = match &r.json {
         Some(j) => normalize_value(j, None, known, &mut numbering),
-        None => Value::String(replace_known(
-            &String::from_utf8_lossy(&r.body),
-            known,
-            &mut numbering,
-        )),
+        None => Value::String(replace_known(&String::from_utf8_lossy(&r.body), known, &mut numbering)),
     };
     json!({
         "status": r.status,
@@ -68,23 +63,14 @@ fn replace_known(s: &str, known: &[(&str, String)], numbering: &mut Numbering) -
     .into_owned()
 }
 
-fn normalize_value(
-    v: &Value,
-    key: Option<&str>,
-    known: &[(&str, String)],
-    numbering: &mut Numbering,
-) -> Value {
+fn normalize_value(v: &Value, key: Option<&str>, known: &[(&str, String)], numbering: &mut Numbering) -> Value {
     match (v, key) {
         (Value::String(_), Some(k)) if TOKENS.contains(&k) => Value::String("<token>".into()),
-        (Value::Number(n), Some(k)) if TARGET_TIMES.contains(&k) => Value::String(
-            Numbering::reference(&mut numbering.times, "time", n.to_string()),
-        ),
+        (Value::Number(n), Some(k)) if TARGET_TIMES.contains(&k) => {
+            Value::String(Numbering::reference(&mut numbering.times, "time", n.to_string()))
+        }
         (Value::String(s), _) => Value::String(replace_known(s, known, numbering)),
-        (Value::Array(a), _) => Value::Array(
-            a.iter()
-                .map(|x| normalize_value(x, None, known, numbering))
-                .collect(),
-        ),
+        (Value::Array(a), _) => Value::Array(a.iter().map(|x| normalize_value(x, None, known, numbering)).collect()),
         (Value::Object(o), _) => Value::Object(
             o.iter()
                 .map(|(k, x)| (k.clone(), normalize_value(x, Some(k), known, numbering)))
@@ -112,10 +98,7 @@ pub fn compare(dir: &Path, name: &str, source: &Path, value: &Value) -> Result<(
             .cloned()
             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        format!(
-            "snapshot {name} in {} does not match: {text}",
-            dir.display()
-        )
+        format!("snapshot {name} in {} does not match: {text}", dir.display())
     })
 }
 

@@ -87,6 +87,17 @@ pub enum Expectation {
     Error(ErrorExpectation),
     /// AWS leaves this open: any named option is accepted and recorded as an observation.
     Open(OpenExpectation),
+    /// A success whose pages, followed to the end, hold exactly the executions of a fixture that
+    /// the request's filters select (judged by the oracle in `invariants`).
+    Executions(ExecutionsExpectation),
+}
+
+/// The executions a correct target returns, computed from a fixture and the request.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecutionsExpectation {
+    /// The fixture whose window the request names (`${fixture:<name>}`).
+    pub fixture: String,
 }
 
 /// A success, with checks on the body.
@@ -127,9 +138,7 @@ impl StatusExpectation {
     pub fn matches(&self, status: u16) -> bool {
         match self {
             StatusExpectation::Code(c) => *c == status,
-            StatusExpectation::Class(c) => {
-                c.len() == 3 && c.ends_with("xx") && c[..1] == status.to_string()[..1]
-            }
+            StatusExpectation::Class(c) => c.len() == 3 && c.ends_with("xx") && c[..1] == status.to_string()[..1],
         }
     }
 }
@@ -207,6 +216,8 @@ pub enum Check {
 pub enum Need {
     /// `window:existing-empty`: a window that exists and has no executions.
     ExistingEmptyWindow,
+    /// `fixture:<name>`: a window seeded with that fixture (needs the fixture protocol).
+    Fixture(String),
 }
 
 impl Need {
@@ -214,7 +225,10 @@ impl Need {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "window:existing-empty" => Some(Need::ExistingEmptyWindow),
-            _ => None,
+            _ => s
+                .strip_prefix("fixture:")
+                .filter(|n| FIXTURE_NAME.is_match(n))
+                .map(|n| Need::Fixture(n.to_string())),
         }
     }
 }
@@ -223,6 +237,7 @@ impl std::fmt::Display for Need {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Need::ExistingEmptyWindow => f.write_str("window:existing-empty"),
+            Need::Fixture(n) => write!(f, "fixture:{n}"),
         }
     }
 }
@@ -234,16 +249,16 @@ pub enum Placeholder {
     Window,
     /// `${unknown_window}`: a well-formed id that names no window.
     UnknownWindow,
+    /// `${fixture:NAME}`: the window seeded with fixture NAME.
+    Fixture(String),
     /// `${repeat:TEXT:N}`: TEXT repeated N times (long and multibyte values stay readable).
     Repeat(String, usize),
 }
 
-static PLACEHOLDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\$\{([^}]*)\}").expect("valid"));
-static CASE_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid"));
-static AREA: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_]*$").expect("valid"));
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([^}]*)\}").expect("valid"));
+static CASE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid"));
+static FIXTURE_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_-]*$").expect("valid"));
+static AREA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_]*$").expect("valid"));
 
 impl Placeholder {
     /// Parse the text between `${` and `}`.
@@ -251,6 +266,9 @@ impl Placeholder {
         match inner {
             "window" => Ok(Placeholder::Window),
             "unknown_window" => Ok(Placeholder::UnknownWindow),
+            _ if inner.starts_with("fixture:") && FIXTURE_NAME.is_match(&inner[8..]) => {
+                Ok(Placeholder::Fixture(inner[8..].to_string()))
+            }
             _ => {
                 if let Some(rest) = inner.strip_prefix("repeat:")
                     && let Some((text, n)) = rest.rsplit_once(':')
@@ -261,7 +279,7 @@ impl Placeholder {
                     return Ok(Placeholder::Repeat(text.to_string(), n));
                 }
                 Err(format!(
-                    "unknown placeholder ${{{inner}}} (known: ${{window}}, ${{unknown_window}}, ${{repeat:TEXT:N}})"
+                    "unknown placeholder ${{{inner}}} (known: ${{window}}, ${{unknown_window}}, ${{fixture:NAME}}, ${{repeat:TEXT:N}})"
                 ))
             }
         }
@@ -271,6 +289,7 @@ impl Placeholder {
     pub fn need(&self) -> Option<Need> {
         match self {
             Placeholder::Window => Some(Need::ExistingEmptyWindow),
+            Placeholder::Fixture(n) => Some(Need::Fixture(n.clone())),
             _ => None,
         }
     }
@@ -299,11 +318,7 @@ pub fn substitute_json(v: &Value, value: &dyn Fn(&Placeholder) -> String) -> Val
     match v {
         Value::String(s) => Value::String(substitute(s, value)),
         Value::Array(a) => Value::Array(a.iter().map(|x| substitute_json(x, value)).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, x)| (k.clone(), substitute_json(x, value)))
-                .collect(),
-        ),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute_json(x, value))).collect()),
         other => other.clone(),
     }
 }
@@ -336,12 +351,19 @@ impl LoadedCase {
         format!("{}::{}", self.area, self.case.id)
     }
 
-    /// Every open choice this case observes.
-    pub fn choice(&self) -> Option<&str> {
-        match &self.case.expect {
-            Expectation::Open(o) => Some(&o.choice),
-            _ => None,
+    /// Every open choice this case may observe: its own, and the oracle's where it judges
+    /// executions.
+    pub fn choices(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut judges_executions = matches!(self.case.expect, Expectation::Executions(_));
+        if let Expectation::Open(o) = &self.case.expect {
+            out.push(o.choice.as_str());
+            judges_executions |= o.options.values().any(|x| matches!(x, Expectation::Executions(_)));
         }
+        if judges_executions {
+            out.extend(crate::invariants::ORACLE_CHOICES.iter().map(|(c, _)| *c));
+        }
+        out
     }
 }
 
@@ -367,10 +389,8 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         path,
         message,
     };
-    let text =
-        std::fs::read_to_string(file).map_err(|e| err(None, String::new(), e.to_string()))?;
-    let raw: Value = serde_json::from_str(&text)
-        .map_err(|e| err(None, String::new(), format!("not JSON: {e}")))?;
+    let text = std::fs::read_to_string(file).map_err(|e| err(None, String::new(), e.to_string()))?;
+    let raw: Value = serde_json::from_str(&text).map_err(|e| err(None, String::new(), format!("not JSON: {e}")))?;
     let parsed: SpecFile = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let path = e.path().to_string();
         // Name the case by its id when the path runs through one.
@@ -394,24 +414,15 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         let at = |p: &str| format!("cases[{i}]{p}");
         let cerr = |p: &str, m: String| err(Some(case.id.clone()), at(p), m);
         if !CASE_ID.is_match(&case.id) {
-            return Err(cerr(
-                ".id",
-                format!("{:?} must match {}", case.id, CASE_ID.as_str()),
-            ));
+            return Err(cerr(".id", format!("{:?} must match {}", case.id, CASE_ID.as_str())));
         }
         if let Some(first) = seen.insert(case.id.clone(), i) {
-            return Err(cerr(
-                ".id",
-                format!("duplicate id (first at cases[{first}])"),
-            ));
+            return Err(cerr(".id", format!("duplicate id (first at cases[{first}])")));
         }
         check_source(&case).map_err(|m| cerr(".source", m))?;
         let mut needs = Vec::new();
         for (j, n) in case.needs.iter().enumerate() {
-            needs.push(
-                Need::parse(n)
-                    .ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?,
-            );
+            needs.push(Need::parse(n).ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?);
         }
         let req = &case.request;
         let mut strings = Vec::new();
@@ -419,10 +430,7 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             (Some(p), None) => strings_in(p, &mut strings),
             (None, Some(r)) => strings.push(r.clone()),
             _ => {
-                return Err(cerr(
-                    ".request",
-                    "exactly one of `params` and `raw` is required".into(),
-                ));
+                return Err(cerr(".request", "exactly one of `params` and `raw` is required".into()));
             }
         }
         for s in &strings {
@@ -433,6 +441,16 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         needs.sort();
         needs.dedup();
         check_expectation(&case.expect, true).map_err(|(p, m)| cerr(&format!(".expect{p}"), m))?;
+        for fixture in executions_fixtures(&case.expect) {
+            if !needs.contains(&Need::Fixture(fixture.to_string())) {
+                return Err(cerr(
+                    ".expect",
+                    format!("judges fixture {fixture:?}, but the request names no ${{fixture:{fixture}}}"),
+                ));
+            }
+            crate::invariants::Query::from_params(req.params.as_ref())
+                .map_err(|m| cerr(".request.params", format!("the oracle cannot judge this request: {m}")))?;
+        }
         out.push(LoadedCase {
             file: file.to_path_buf(),
             area: parsed.area.clone(),
@@ -441,6 +459,15 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         });
     }
     Ok(out)
+}
+
+/// The fixtures an expectation judges against.
+pub fn executions_fixtures(e: &Expectation) -> Vec<&str> {
+    match e {
+        Expectation::Executions(x) => vec![x.fixture.as_str()],
+        Expectation::Open(o) => o.options.values().flat_map(executions_fixtures).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn check_source(case: &Case) -> Result<(), String> {
@@ -454,9 +481,7 @@ fn check_source(case: &Case) -> Result<(), String> {
                     Ok(())
                 }
             }
-            _ => Err(format!(
-                "{s:?} is not `model`, `docs` or `observed:<profile>`"
-            )),
+            _ => Err(format!("{s:?} is not `model`, `docs` or `observed:<profile>`")),
         },
     }
 }
@@ -466,9 +491,9 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
         Expectation::Success(s) => {
             for (i, c) in s.checks.iter().enumerate() {
                 let pointer = match c {
-                    Check::Equals { pointer, .. }
-                    | Check::Length { pointer, .. }
-                    | Check::Type { pointer, .. } => pointer,
+                    Check::Equals { pointer, .. } | Check::Length { pointer, .. } | Check::Type { pointer, .. } => {
+                        pointer
+                    }
                     Check::AbsentOrEmpty(p) => p,
                 };
                 if !(pointer.is_empty() || pointer.starts_with('/')) {
@@ -478,13 +503,9 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
                     ));
                 }
                 if let Check::Type { value, .. } = c
-                    && !["null", "boolean", "number", "string", "array", "object"]
-                        .contains(&value.as_str())
+                    && !["null", "boolean", "number", "string", "array", "object"].contains(&value.as_str())
                 {
-                    return Err((
-                        format!(".success.checks[{i}]"),
-                        format!("unknown JSON type {value:?}"),
-                    ));
+                    return Err((format!(".success.checks[{i}]"), format!("unknown JSON type {value:?}")));
                 }
             }
             Ok(())
@@ -493,19 +514,14 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
             if let StatusExpectation::Class(c) = &err.status
                 && !["2xx", "3xx", "4xx", "5xx"].contains(&c.as_str())
             {
-                return Err((
-                    ".error.status".into(),
-                    format!("{c:?} is not 4xx, 5xx or a code"),
-                ));
+                return Err((".error.status".into(), format!("{c:?} is not 4xx, 5xx or a code")));
             }
             if err.error_type.as_slice().is_empty() {
-                return Err((
-                    ".error.type".into(),
-                    "at least one error type is required".into(),
-                ));
+                return Err((".error.type".into(), "at least one error type is required".into()));
             }
             Ok(())
         }
+        Expectation::Executions(_) => Ok(()),
         Expectation::Open(o) => {
             if !top {
                 return Err((String::new(), "an option cannot itself be open".into()));
@@ -517,8 +533,7 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
                 ));
             }
             for (name, option) in &o.options {
-                check_expectation(option, false)
-                    .map_err(|(p, m)| (format!(".open.options.{name}{p}"), m))?;
+                check_expectation(option, false).map_err(|(p, m)| (format!(".open.options.{name}{p}"), m))?;
             }
             Ok(())
         }
@@ -537,10 +552,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<LoadedCase>, SpecError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| read_err(e.to_string()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "json")
-                && p.file_name().is_some_and(|n| n != "schema.json")
-        })
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.file_name().is_some_and(|n| n != "schema.json"))
         .collect();
     files.sort();
     if files.is_empty() {
@@ -587,13 +599,13 @@ impl Profile {
             message,
         };
         let text = std::fs::read_to_string(file).map_err(|e| err(String::new(), e.to_string()))?;
-        let profile: Profile =
-            serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
+        let profile: Profile = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
         for (choice, option) in &profile.choices {
-            let known = cases.iter().any(|c| match &c.case.expect {
-                Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
-                _ => false,
-            });
+            let known = crate::invariants::oracle_option_is_known(choice, option)
+                || cases.iter().any(|c| match &c.case.expect {
+                    Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
+                    _ => false,
+                });
             if !known {
                 return Err(err(
                     format!("choices.{choice}"),
@@ -612,10 +624,7 @@ mod tests {
     #[test]
     fn placeholders() {
         assert_eq!(Placeholder::parse("window"), Ok(Placeholder::Window));
-        assert_eq!(
-            Placeholder::parse("repeat:é:3"),
-            Ok(Placeholder::Repeat("é".into(), 3))
-        );
+        assert_eq!(Placeholder::parse("repeat:é:3"), Ok(Placeholder::Repeat("é".into(), 3)));
         assert_eq!(
             Placeholder::parse("repeat:a:b:2"),
             Ok(Placeholder::Repeat("a:b".into(), 2))

@@ -41,6 +41,9 @@ pub struct TargetOptions {
     /// Spec directory.
     #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_SPECS")]
     pub specs: Option<PathBuf>,
+    /// Fixture directory (execution data sets).
+    #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
     /// Snapshot directory (one folder per target name inside).
     #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_SNAPSHOTS")]
     pub snapshots: Option<PathBuf>,
@@ -66,6 +69,8 @@ pub struct TargetConfig {
     pub profile: Option<PathBuf>,
     /// Spec directory.
     pub specs: PathBuf,
+    /// Fixture directory.
+    pub fixtures: PathBuf,
     /// Snapshot root.
     pub snapshots: PathBuf,
     /// Whether mutating calls may go to a non-loopback endpoint.
@@ -106,9 +111,9 @@ impl TargetOptions {
             timeout: env("SSM_CONFORMANCE_TIMEOUT").and_then(|t| t.parse().ok()),
             profile: env("SSM_CONFORMANCE_PROFILE"),
             specs: env("SSM_CONFORMANCE_SPECS").map(PathBuf::from),
+            fixtures: env("SSM_CONFORMANCE_FIXTURES").map(PathBuf::from),
             snapshots: env("SSM_CONFORMANCE_SNAPSHOTS").map(PathBuf::from),
-            allow_mutations: env("SSM_CONFORMANCE_ALLOW_MUTATIONS")
-                .is_some_and(|v| v != "0" && v != "false"),
+            allow_mutations: env("SSM_CONFORMANCE_ALLOW_MUTATIONS").is_some_and(|v| v != "0" && v != "false"),
             ..Self::default()
         }
     }
@@ -133,9 +138,7 @@ impl TargetOptions {
             (Some(other), _) => {
                 return Err(ConfigError::Invalid {
                     what: "--target",
-                    why: format!(
-                        "{other:?} is not `aws` or `embedded` (use --endpoint URL for others)"
-                    ),
+                    why: format!("{other:?} is not `aws` or `embedded` (use --endpoint URL for others)"),
                 });
             }
             (None, Some(url)) => Endpoint::Url(url.clone()),
@@ -177,20 +180,14 @@ impl TargetOptions {
             (None, _) => None,
         };
         if let Some(n) = &name
-            && (n.is_empty()
-                || !n
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            && (n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         {
             return Err(ConfigError::Invalid {
                 what: "--target-name",
                 why: format!("{n:?} must be letters, digits, '-' or '_'"),
             });
         }
-        let specs = self
-            .specs
-            .clone()
-            .unwrap_or_else(|| project_root().join("specs"));
+        let specs = self.specs.clone().unwrap_or_else(|| project_root().join("specs"));
         let profile = match (&self.profile, &endpoint) {
             (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(PathBuf::from(p)),
             (Some(p), _) => Some(specs.join("profiles").join(format!("{p}.json"))),
@@ -205,6 +202,7 @@ impl TargetOptions {
             timeout,
             profile,
             specs,
+            fixtures: self.fixtures.clone().unwrap_or_else(|| project_root().join("fixtures")),
             snapshots: self
                 .snapshots
                 .clone()

@@ -2,8 +2,25 @@
 
 use serde_json::Value;
 
+use std::collections::BTreeMap;
+
 use crate::client::Response;
-use crate::spec::{Check, ErrorExpectation, Expectation, Profile};
+use crate::fixtures::Fixture;
+use crate::invariants::{self, Query, Walk};
+use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Profile};
+
+/// What judging executions needs beyond the first answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The data sets, by name.
+    pub fixtures: &'a BTreeMap<String, Fixture>,
+    /// Fixture name → the window it was seeded into.
+    pub windows: &'a BTreeMap<String, String>,
+    /// The request's parameters, placeholders replaced.
+    pub params: Option<&'a Value>,
+    /// The pages, followed from the first answer.
+    pub walk: Option<&'a Walk>,
+}
 
 /// What a passing case saw where AWS leaves a choice open (or several error types are accepted).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -14,21 +31,29 @@ pub struct Observation {
     pub option: String,
 }
 
+static NO_FIXTURES: BTreeMap<String, Fixture> = BTreeMap::new();
+static NO_WINDOWS: BTreeMap<String, String> = BTreeMap::new();
+
+impl Context<'static> {
+    /// A context for expectations that judge a single answer.
+    pub fn single() -> Self {
+        Context {
+            fixtures: &NO_FIXTURES,
+            windows: &NO_WINDOWS,
+            params: None,
+            walk: None,
+        }
+    }
+}
+
 /// Describe an expectation in a few words, for failure messages.
 pub fn describe(e: &Expectation) -> String {
     match e {
         Expectation::Success(_) => "a success (2xx, JSON body)".into(),
-        Expectation::Error(err) => format!(
-            "an error {} {}",
-            err.status,
-            err.error_type.as_slice().join(" or ")
-        ),
+        Expectation::Error(err) => format!("an error {} {}", err.status, err.error_type.as_slice().join(" or ")),
+        Expectation::Executions(x) => format!("the executions of fixture {} that the request selects", x.fixture),
         Expectation::Open(o) => {
-            let opts: Vec<String> = o
-                .options
-                .iter()
-                .map(|(n, x)| format!("{n}: {}", describe(x)))
-                .collect();
+            let opts: Vec<String> = o.options.iter().map(|(n, x)| format!("{n}: {}", describe(x))).collect();
             format!("one of ({})", opts.join("; "))
         }
     }
@@ -41,17 +66,12 @@ pub fn summarize(r: &Response) -> String {
             "HTTP {} {}{}",
             r.status,
             e.error_type,
-            e.message
-                .as_ref()
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default()
+            e.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
         ),
         None => format!(
             "HTTP {}{}",
             r.status,
-            r.header("content-type")
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default()
+            r.header("content-type").map(|c| format!(" ({c})")).unwrap_or_default()
         ),
     }
 }
@@ -60,66 +80,97 @@ pub fn summarize(r: &Response) -> String {
 pub fn check(
     expect: &Expectation,
     r: &Response,
+    ctx: &Context<'_>,
     profile: Option<&Profile>,
-) -> Result<Option<Observation>, String> {
+) -> Result<Vec<Observation>, String> {
     match expect {
         Expectation::Open(open) => {
             if let Some(p) = profile
                 && let Some(pinned) = p.choices.get(&open.choice)
                 && let Some(option) = open.options.get(pinned)
             {
-                return check_plain(option, r)
-                    .map(|_| {
-                        Some(Observation {
-                            choice: Some(open.choice.clone()),
-                            option: pinned.clone(),
-                        })
+                return check_plain(option, r, ctx, profile)
+                    .map(|mut seen| {
+                        seen.insert(
+                            0,
+                            Observation {
+                                choice: Some(open.choice.clone()),
+                                option: pinned.clone(),
+                            },
+                        );
+                        seen
                     })
-                    .map_err(|why| {
-                        format!(
-                            "profile {:?} pins {}={pinned}, and {why}",
-                            p.name, open.choice
-                        )
-                    });
+                    .map_err(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice));
             }
             let mut why = Vec::new();
             for (name, option) in &open.options {
-                match check_plain(option, r) {
-                    Ok(_) => {
-                        return Ok(Some(Observation {
-                            choice: Some(open.choice.clone()),
-                            option: name.clone(),
-                        }));
+                match check_plain(option, r, ctx, profile) {
+                    Ok(mut seen) => {
+                        seen.insert(
+                            0,
+                            Observation {
+                                choice: Some(open.choice.clone()),
+                                option: name.clone(),
+                            },
+                        );
+                        return Ok(seen);
                     }
                     Err(w) => why.push(format!("not {name}: {w}")),
                 }
             }
             Err(why.join("; "))
         }
-        plain => check_plain(plain, r),
+        plain => check_plain(plain, r, ctx, profile),
     }
 }
 
-fn check_plain(expect: &Expectation, r: &Response) -> Result<Option<Observation>, String> {
+fn check_plain(
+    expect: &Expectation,
+    r: &Response,
+    ctx: &Context<'_>,
+    profile: Option<&Profile>,
+) -> Result<Vec<Observation>, String> {
     match expect {
         Expectation::Success(s) => {
             if !(200..300).contains(&r.status) {
                 return Err(format!("expected a success, got {}", summarize(r)));
             }
             let Some(body @ Value::Object(_)) = &r.json else {
-                return Err(format!(
-                    "expected a JSON object body, got {:?}",
-                    r.body_excerpt(120)
-                ));
+                return Err(format!("expected a JSON object body, got {:?}", r.body_excerpt(120)));
             };
             for c in &s.checks {
                 run_check(c, body)?;
             }
-            Ok(None)
+            Ok(Vec::new())
         }
-        Expectation::Error(e) => check_error(e, r),
+        Expectation::Error(e) => check_error(e, r).map(|o| o.into_iter().collect()),
+        Expectation::Executions(x) => check_executions(x, r, ctx, profile),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
     }
+}
+
+fn check_executions(
+    x: &ExecutionsExpectation,
+    r: &Response,
+    ctx: &Context<'_>,
+    profile: Option<&Profile>,
+) -> Result<Vec<Observation>, String> {
+    if !(200..300).contains(&r.status) {
+        return Err(format!("expected a success, got {}", summarize(r)));
+    }
+    let fixture = ctx
+        .fixtures
+        .get(&x.fixture)
+        .ok_or_else(|| format!("no fixture {:?} is loaded", x.fixture))?;
+    let window = ctx
+        .windows
+        .get(&x.fixture)
+        .ok_or_else(|| format!("fixture {:?} was not seeded", x.fixture))?;
+    let walk = ctx.walk.ok_or("the pages were not followed")?;
+    let query = Query::from_params(ctx.params)?;
+    let none = BTreeMap::new();
+    let pinned = profile.map_or(&none, |p| &p.choices);
+    invariants::judge(&fixture.executions, window, &query, walk, pinned)
 }
 
 fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>, String> {
@@ -144,11 +195,7 @@ fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>
         ));
     }
     if let Some(fragment) = &e.message_contains
-        && !err
-            .message
-            .as_deref()
-            .unwrap_or("")
-            .contains(fragment.as_str())
+        && !err.message.as_deref().unwrap_or("").contains(fragment.as_str())
     {
         return Err(format!(
             "expected the message to contain {fragment:?}, got {}",
@@ -188,26 +235,17 @@ fn run_check(c: &Check, body: &Value) -> Result<(), String> {
             if n == Some(*value) {
                 Ok(())
             } else {
-                Err(format!(
-                    "expected {pointer} to have length {value}, got {}",
-                    show(got)
-                ))
+                Err(format!("expected {pointer} to have length {value}, got {}", show(got)))
             }
         }
         Check::AbsentOrEmpty(pointer) => match body.pointer(pointer) {
             None | Some(Value::Null) => Ok(()),
             Some(Value::String(s)) if s.is_empty() => Ok(()),
-            got => Err(format!(
-                "expected {pointer} absent or empty, got {}",
-                show(got)
-            )),
+            got => Err(format!("expected {pointer} absent or empty, got {}", show(got))),
         },
         Check::Type { pointer, value } => match body.pointer(pointer) {
             Some(v) if json_type(v) == value => Ok(()),
-            got => Err(format!(
-                "expected {pointer} to be of type {value}, got {}",
-                show(got)
-            )),
+            got => Err(format!("expected {pointer} to be of type {value}, got {}", show(got))),
         },
     }
 }
@@ -257,30 +295,32 @@ mod tests {
         let bad = resp(400, r#"{"__type":"ValidationException","message":"m"}"#);
         let ok = resp(200, r#"{"WindowExecutions":[]}"#);
         assert!(
-            check(&error(&["ValidationException"]), &bad, None)
+            check(&error(&["ValidationException"]), &bad, &Context::single(), None)
                 .unwrap()
-                .is_none()
+                .is_empty()
         );
-        assert!(check(&error(&["ValidationException"]), &ok, None).is_err());
-        assert!(check(&error(&["SerializationException"]), &bad, None).is_err());
+        assert!(check(&error(&["ValidationException"]), &ok, &Context::single(), None).is_err());
+        assert!(check(&error(&["SerializationException"]), &bad, &Context::single(), None).is_err());
         let seen = check(
             &error(&["SerializationException", "ValidationException"]),
             &bad,
+            &Context::single(),
             None,
         )
         .unwrap();
-        assert_eq!(seen.unwrap().option, "ValidationException");
-        assert!(check(&empty_list(), &ok, None).unwrap().is_none());
-        assert!(check(&empty_list(), &bad, None).is_err());
+        assert_eq!(seen[0].option, "ValidationException");
+        assert!(check(&empty_list(), &ok, &Context::single(), None).unwrap().is_empty());
+        assert!(check(&empty_list(), &bad, &Context::single(), None).is_err());
         assert!(
             check(
                 &empty_list(),
                 &resp(200, r#"{"WindowExecutions":[1]}"#),
+                &Context::single(),
                 None
             )
             .is_err()
         );
-        assert!(check(&empty_list(), &resp(200, "<html>"), None).is_err());
+        assert!(check(&empty_list(), &resp(200, "<html>"), &Context::single(), None).is_err());
     }
 
     #[test]
@@ -297,14 +337,14 @@ mod tests {
         let ok = resp(200, r#"{"WindowExecutions":[]}"#);
         let nf = resp(400, r#"{"__type":"DoesNotExistException"}"#);
         assert_eq!(
-            check(&open, &ok, None).unwrap().unwrap().option,
+            check(&open, &ok, &Context::single(), None).unwrap()[0].option,
             "empty-list"
         );
         assert_eq!(
-            check(&open, &nf, None).unwrap().unwrap().option,
+            check(&open, &nf, &Context::single(), None).unwrap()[0].option,
             "not-found"
         );
-        assert!(check(&open, &resp(500, "x"), None).is_err());
+        assert!(check(&open, &resp(500, "x"), &Context::single(), None).is_err());
         let profile = Profile {
             name: "aws".into(),
             recorded: "test".into(),
@@ -313,10 +353,10 @@ mod tests {
                 .collect(),
         };
         assert!(
-            check(&open, &ok, Some(&profile))
+            check(&open, &ok, &Context::single(), Some(&profile))
                 .unwrap_err()
                 .contains("pins unknown-window=not-found")
         );
-        assert!(check(&open, &nf, Some(&profile)).is_ok());
+        assert!(check(&open, &nf, &Context::single(), Some(&profile)).is_ok());
     }
 }

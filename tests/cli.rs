@@ -64,10 +64,7 @@ fn usage_errors_exit_2() {
         let (code, out, err) = run(args);
         assert_eq!(code, 2, "{args:?}: {out}\n{err}");
     }
-    let specs = std::env::temp_dir().join(format!(
-        "ssm-conformance-empty-specs-{}",
-        std::process::id()
-    ));
+    let specs = std::env::temp_dir().join(format!("ssm-conformance-empty-specs-{}", std::process::id()));
     std::fs::create_dir_all(&specs).unwrap();
     let (code, _, err) = run(&["run", "--specs", specs.to_str().unwrap()]);
     assert_eq!(code, 2);
@@ -76,11 +73,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_refused_connection_is_one_message() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let (code, out, _) = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
     assert_eq!(code, 1, "{out}");
     assert_eq!(out.matches("cannot be reached").count(), 1, "{out}");

@@ -185,11 +185,7 @@ fn faults() -> Vec<Fault> {
         },
         Fault {
             name: "max-results-clamped",
-            fails: &[
-                "max_results::0",
-                "max_results::negative",
-                "max_results::int-max",
-            ],
+            fails: &["max_results::0", "max_results::negative", "max_results::int-max"],
             request: Some(|_, m| {
                 if let Some(n) = m.get("MaxResults").and_then(Value::as_i64) {
                     m.insert("MaxResults".into(), json!(n.clamp(10, 100)));
@@ -273,35 +269,17 @@ fn faults() -> Vec<Fault> {
         Fault {
             name: "errors-without-a-type",
             fails: &["window_id::missing", "request::malformed-json"],
-            http: Some(|| {
-                (
-                    axum::http::StatusCode::BAD_REQUEST,
-                    r#"{"message":"bad request"}"#,
-                )
-                    .into_response()
-            }),
+            http: Some(|| (axum::http::StatusCode::BAD_REQUEST, r#"{"message":"bad request"}"#).into_response()),
             ..NONE
         },
     ]
 }
 
-async fn faulty(
-    State((emulator, fault)): State<(Emulator, Fault)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let target = headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut operation = target
-        .strip_prefix("AmazonSSM.")
-        .unwrap_or(target)
-        .to_string();
+async fn faulty(State((emulator, fault)): State<(Emulator, Fault)>, headers: HeaderMap, body: Bytes) -> Response {
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut operation = target.strip_prefix("AmazonSSM.").unwrap_or(target).to_string();
     let mut body = body.to_vec();
-    if let (Some(f), Ok(Value::Object(mut m))) =
-        (fault.request, serde_json::from_slice::<Value>(&body))
-    {
+    if let (Some(f), Ok(Value::Object(mut m))) = (fault.request, serde_json::from_slice::<Value>(&body)) {
         f(&mut operation, &mut m);
         body = serde_json::to_vec(&m).unwrap();
     }
@@ -338,10 +316,9 @@ fn run_against(fault: Fault, profile: Option<&str>) -> (Vec<String>, Vec<String>
     })
     .unwrap();
     let cases: Vec<_> = suite.cases.iter().collect();
-    let (results, choice_failures) =
-        suite
-            .session
-            .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
+    let (results, choice_failures) = suite
+        .session
+        .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
     assert!(suite.session.cleanup().is_empty());
     let mut failed = Vec::new();
     let mut messages = choice_failures.clone();
@@ -366,10 +343,7 @@ fn the_correct_emulator_passes_with_and_without_its_profile() {
     for profile in [None, Some("reference")] {
         let (failed, messages, total) = run_against(NONE, profile);
         assert!(total >= 40, "only {total} cases");
-        assert!(
-            failed.is_empty() && messages.is_empty(),
-            "{profile:?}: {messages:#?}"
-        );
+        assert!(failed.is_empty() && messages.is_empty(), "{profile:?}: {messages:#?}");
     }
 }
 
@@ -381,10 +355,7 @@ fn every_seeded_fault_is_detected_and_named() {
         let (failed, messages, _) = run_against(*fault, None);
         for must in fault.fails {
             if !failed.iter().any(|f| f == must) {
-                undetected.push(format!(
-                    "{}: {must} passed (failed: {failed:?})",
-                    fault.name
-                ));
+                undetected.push(format!("{}: {must} passed (failed: {failed:?})", fault.name));
             }
         }
         for m in &messages {
@@ -397,14 +368,6 @@ fn every_seeded_fault_is_detected_and_named() {
             }
         }
     }
-    assert!(
-        undetected.is_empty(),
-        "undetected faults:\n{}",
-        undetected.join("\n")
-    );
-    eprintln!(
-        "the suite detects {} of {} seeded faults",
-        faults.len(),
-        faults.len()
-    );
+    assert!(undetected.is_empty(), "undetected faults:\n{}", undetected.join("\n"));
+    eprintln!("the suite detects {} of {} seeded faults", faults.len(), faults.len());
 }

@@ -39,15 +39,8 @@ fn setup() -> Setup {
 
 impl Setup {
     fn call(&self, op: &str, params: Value) -> (u16, Value, Option<String>) {
-        let r = self
-            .rt
-            .block_on(self.client.call(op, &Payload::Json(params)))
-            .unwrap();
-        (
-            r.status,
-            r.json.unwrap_or(Value::Null),
-            r.error.map(|e| e.error_type),
-        )
+        let r = self.rt.block_on(self.client.call(op, &Payload::Json(params))).unwrap();
+        (r.status, r.json.unwrap_or(Value::Null), r.error.map(|e| e.error_type))
     }
 }
 
@@ -75,31 +68,19 @@ fn create_get_delete() {
         (status, got["Name"].as_str(), got["Duration"].as_i64()),
         (200, Some("nightly"), Some(3))
     );
-    assert_eq!(
-        s.call("DeleteMaintenanceWindow", json!({"WindowId": id})).0,
-        200
-    );
+    assert_eq!(s.call("DeleteMaintenanceWindow", json!({"WindowId": id})).0, 200);
     let (status, body, error) = s.call("GetMaintenanceWindow", json!({"WindowId": id}));
-    assert_eq!(
-        (status, error.as_deref()),
-        (400, Some("DoesNotExistException"))
-    );
+    assert_eq!((status, error.as_deref()), (400, Some("DoesNotExistException")));
     assert!(body["Message"].as_str().unwrap().contains(&id), "{body}");
 
     let (status, body, error) = s.call(
         "CreateMaintenanceWindow",
         json!({"Name": "x", "Schedule": "rate(1 day)", "Duration": 25, "Cutoff": 0, "AllowUnassociatedTargets": true, "Description": "hidden"}),
     );
-    assert_eq!(
-        (status, error.as_deref()),
-        (400, Some("ValidationException"))
-    );
+    assert_eq!((status, error.as_deref()), (400, Some("ValidationException")));
     let message = body["message"].as_str().unwrap();
     // A name of 1 character breaks both its length and its pattern, as AWS reports.
-    assert!(
-        message.starts_with("3 validation errors detected: "),
-        "{message}"
-    );
+    assert!(message.starts_with("3 validation errors detected: "), "{message}");
     assert!(
         message.contains("Value 'x' at 'name'") && message.contains("Value '25' at 'duration'"),
         "{message}"
@@ -110,10 +91,7 @@ fn create_get_delete() {
 fn unknown_and_missing_operations() {
     let s = setup();
     let (status, _, error) = s.call("RebootEverything", json!({}));
-    assert_eq!(
-        (status, error.as_deref()),
-        (400, Some("UnknownOperationException"))
-    );
+    assert_eq!((status, error.as_deref()), (400, Some("UnknownOperationException")));
 }
 
 #[test]
@@ -126,8 +104,7 @@ fn fixture_protocol_seeds_pages_and_filters() {
         .map(|i| execution(i, 1_730_000_000.0 + 3600.0 * i as f64))
         .collect();
     seed[24].start_time = seed[23].start_time;
-    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed))
-        .unwrap();
+    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed)).unwrap();
 
     let mut seen = Vec::new();
     let mut token: Option<String> = None;
@@ -201,17 +178,10 @@ fn fixture_protocol_seeds_pages_and_filters() {
     // PUT replaces; DELETE removes.
     s.rt.block_on(fixtures::put_window(&s.client, &window, &seed[..2]))
         .unwrap();
-    let (_, body, _) = s.call(
-        "DescribeMaintenanceWindowExecutions",
-        json!({"WindowId": window}),
-    );
+    let (_, body, _) = s.call("DescribeMaintenanceWindowExecutions", json!({"WindowId": window}));
     assert_eq!(body["WindowExecutions"].as_array().unwrap().len(), 2);
-    s.rt.block_on(fixtures::delete_window(&s.client, &window))
-        .unwrap();
-    let (_, body, _) = s.call(
-        "DescribeMaintenanceWindowExecutions",
-        json!({"WindowId": window}),
-    );
+    s.rt.block_on(fixtures::delete_window(&s.client, &window)).unwrap();
+    let (_, body, _) = s.call("DescribeMaintenanceWindowExecutions", json!({"WindowId": window}));
     assert_eq!(body, json!({"WindowExecutions": []}));
     let (status, _, _) = s.call("GetMaintenanceWindow", json!({"WindowId": window}));
     assert_eq!(status, 400);

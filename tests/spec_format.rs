@@ -11,9 +11,7 @@ fn specs() -> PathBuf {
 }
 
 fn schema() -> jsonschema::Validator {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(specs().join("schema.json")).unwrap())
-            .unwrap();
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(specs().join("schema.json")).unwrap()).unwrap();
     jsonschema::validator_for(&schema).expect("the schema compiles")
 }
 
@@ -41,11 +39,7 @@ fn every_spec_file_conforms_to_the_schema_and_loads() {
 }
 
 fn temp_file(name: &str, doc: &Value) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ssm-conformance-spec-{}-{}",
-        std::process::id(),
-        name
-    ));
+    let dir = std::env::temp_dir().join(format!("ssm-conformance-spec-{}-{}", std::process::id(), name));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(doc).unwrap()).unwrap();
@@ -83,16 +77,8 @@ fn broken_cases_are_refused_by_schema_and_loader_with_their_place() {
             "{name}: {err:?} lacks {expect_in_message:?}"
         );
     };
-    bad(
-        "unknown-field",
-        &|c| c["bogus"] = json!(1),
-        "unknown field `bogus`",
-    );
-    bad(
-        "bad-source",
-        &|c| c["source"] = json!("folklore"),
-        "cases[1].source",
-    );
+    bad("unknown-field", &|c| c["bogus"] = json!(1), "unknown field `bogus`");
+    bad("bad-source", &|c| c["source"] = json!("folklore"), "cases[1].source");
     bad(
         "observed-without-note",
         &|c| c["source"] = json!("observed:aws"),
@@ -134,10 +120,7 @@ fn loader_only_errors_name_the_case() {
         &json!({"area": "area", "description": "d", "cases": [good_case(), good_case()]}),
     );
     let err = spec::load_file(&dup).unwrap_err().to_string();
-    assert!(
-        err.contains("case \"ok\"") && err.contains("duplicate id"),
-        "{err}"
-    );
+    assert!(err.contains("case \"ok\"") && err.contains("duplicate id"), "{err}");
 
     let mut case = good_case();
     case["id"] = json!("placeholder");
@@ -145,15 +128,11 @@ fn loader_only_errors_name_the_case() {
     let f = temp_file("placeholder", &file_with(case));
     let err = spec::load_file(&f).unwrap_err().to_string();
     assert!(
-        err.contains("case \"placeholder\"")
-            && err.contains("unknown placeholder ${no_such_thing}"),
+        err.contains("case \"placeholder\"") && err.contains("unknown placeholder ${no_such_thing}"),
         "{err}"
     );
 
-    let not_json = std::env::temp_dir().join(format!(
-        "ssm-conformance-notjson-{}.json",
-        std::process::id()
-    ));
+    let not_json = std::env::temp_dir().join(format!("ssm-conformance-notjson-{}.json", std::process::id()));
     std::fs::write(&not_json, "{ nope").unwrap();
     let err = spec::load_file(&not_json).unwrap_err().to_string();
     assert!(err.contains("not JSON"), "{err}");

@@ -41,10 +41,7 @@ pub fn parse_error(header: Option<&str>, body: Option<&Value>) -> Option<AwsErro
     let message = from_body("message")
         .or_else(|| from_body("Message"))
         .map(str::to_string);
-    Some(AwsError {
-        error_type,
-        message,
-    })
+    Some(AwsError { error_type, message })
 }
 
 #[cfg(test)]
@@ -71,10 +68,7 @@ mod tests {
         let e = parse_error(Some("com.amazon#FromHeader"), Some(&body)).unwrap();
         assert_eq!(e.error_type, "FromHeader");
         assert_eq!(e.message.as_deref(), Some("m"));
-        assert_eq!(
-            parse_error(None, Some(&body)).unwrap().error_type,
-            "FromCode"
-        );
+        assert_eq!(parse_error(None, Some(&body)).unwrap().error_type, "FromCode");
         let body = json!({"__type": "x#FromType", "message": "lower"});
         let e = parse_error(None, Some(&body)).unwrap();
         assert_eq!(
@@ -85,10 +79,7 @@ mod tests {
 
     #[test]
     fn no_type_means_no_error() {
-        assert_eq!(
-            parse_error(None, Some(&json!({"WindowExecutions": []}))),
-            None
-        );
+        assert_eq!(parse_error(None, Some(&json!({"WindowExecutions": []}))), None);
         assert_eq!(parse_error(None, None), None);
         assert_eq!(parse_error(Some(""), None), None);
     }

@@ -67,10 +67,7 @@ pub struct Response {
 impl Response {
     /// The first header of that (lower-case) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// The body as text, cut to `max` characters, for messages.
@@ -201,12 +198,7 @@ impl Client {
     }
 
     /// Send a plain, unsigned request to `path` on the endpoint (the fixture protocol).
-    pub async fn plain(
-        &self,
-        method: http::Method,
-        path: &str,
-        body: Vec<u8>,
-    ) -> Result<Response, ClientError> {
+    pub async fn plain(&self, method: http::Method, path: &str, body: Vec<u8>) -> Result<Response, ClientError> {
         let what = format!("{method} {path}");
         let mut url = self.url.clone();
         url.set_path(path);
@@ -214,20 +206,14 @@ impl Client {
         if !body.is_empty() {
             request = request.header("content-type", "application/json");
         }
-        let request = request
-            .body(body)
-            .map_err(|e| ClientError::InvalidEndpoint {
-                endpoint: self.config.endpoint.clone(),
-                reason: e.to_string(),
-            })?;
+        let request = request.body(body).map_err(|e| ClientError::InvalidEndpoint {
+            endpoint: self.config.endpoint.clone(),
+            reason: e.to_string(),
+        })?;
         self.send(&what, request).await
     }
 
-    async fn send(
-        &self,
-        what: &str,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<Response, ClientError> {
+    async fn send(&self, what: &str, request: http::Request<Vec<u8>>) -> Result<Response, ClientError> {
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
                 ClientError::Timeout {
@@ -270,11 +256,7 @@ impl Client {
         Ok(Response::from_parts(status, headers, body))
     }
 
-    fn signed_request(
-        &self,
-        operation: &str,
-        body: Vec<u8>,
-    ) -> Result<http::Request<Vec<u8>>, ClientError> {
+    fn signed_request(&self, operation: &str, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, ClientError> {
         let host = match (self.url.host_str(), self.url.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_string(),

@@ -22,10 +22,7 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "<redacted>"),
-            )
+            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -86,12 +83,7 @@ pub fn sign_request(
     let headers = request
         .headers()
         .iter()
-        .map(|(k, v)| {
-            Ok((
-                k.as_str(),
-                v.to_str().map_err(|e| SigningError(e.to_string()))?,
-            ))
-        })
+        .map(|(k, v)| Ok((k.as_str(), v.to_str().map_err(|e| SigningError(e.to_string()))?)))
         .collect::<Result<Vec<_>, SigningError>>()?;
     let uri = request.uri().to_string();
     let signable = SignableRequest::new(

@@ -91,11 +91,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let key = if self.capitalized_message {
-            "Message"
-        } else {
-            "message"
-        };
+        let key = if self.capitalized_message { "Message" } else { "message" };
         let body = serde_json::json!({ "__type": self.error_type, key: self.message });
         let mut response = (
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST),
@@ -103,14 +99,8 @@ impl IntoResponse for ApiError {
         )
             .into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            "content-type",
-            HeaderValue::from_static(super::CONTENT_TYPE),
-        );
-        headers.insert(
-            "x-amzn-errortype",
-            HeaderValue::from_static(self.error_type),
-        );
+        headers.insert("content-type", HeaderValue::from_static(super::CONTENT_TYPE));
+        headers.insert("x-amzn-errortype", HeaderValue::from_static(self.error_type));
         response
     }
 }

@@ -17,8 +17,7 @@ use super::store::{Execution, STATUSES, Window, WindowSettings};
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
 static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-        .expect("valid")
+    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$").expect("valid")
 });
 
 /// The body of `PUT /_conformance/v1/windows/{WindowId}`.
@@ -41,9 +40,7 @@ pub async fn version() -> Json<serde_json::Value> {
 /// Check a seed against the model's shapes, so that seeded data is data AWS could return.
 pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
     if !WINDOW_ID.is_match(window_id) {
-        return Err(format!(
-            "WindowId {window_id:?} does not match {WINDOW_ID_PATTERN}"
-        ));
+        return Err(format!("WindowId {window_id:?} does not match {WINDOW_ID_PATTERN}"));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, e) in seed.window_executions.iter().enumerate() {
@@ -61,15 +58,9 @@ pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
             ));
         }
         if !STATUSES.contains(&e.status.as_str()) {
-            return Err(format!(
-                "{at}.Status {:?} is not one of {STATUSES:?}",
-                e.status
-            ));
+            return Err(format!("{at}.Status {:?} is not one of {STATUSES:?}", e.status));
         }
-        if e.status_details
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > 250)
-        {
+        if e.status_details.as_ref().is_some_and(|d| d.chars().count() > 250) {
             return Err(format!("{at}.StatusDetails is longer than 250 characters"));
         }
         if !e.start_time.is_finite() || e.end_time.is_some_and(|t| !t.is_finite()) {
@@ -117,15 +108,7 @@ pub async fn put_window(
 }
 
 /// `DELETE /_conformance/v1/windows/{WindowId}`: the window and its executions are gone.
-pub async fn delete_window(
-    State(emulator): State<Emulator>,
-    Path(window_id): Path<String>,
-) -> StatusCode {
-    emulator
-        .store
-        .write()
-        .expect("store lock")
-        .windows
-        .remove(&window_id);
+pub async fn delete_window(State(emulator): State<Emulator>, Path(window_id): Path<String>) -> StatusCode {
+    emulator.store.write().expect("store lock").windows.remove(&window_id);
     StatusCode::NO_CONTENT
 }

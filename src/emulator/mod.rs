@@ -73,15 +73,13 @@ impl Emulator {
 
     /// Handle one API request (no HTTP involved): the operation from `X-Amz-Target`, the body.
     pub fn handle(&self, target: Option<&str>, body: &[u8]) -> Result<serde_json::Value, ApiError> {
-        let operation = target
-            .and_then(|t| t.strip_prefix("AmazonSSM."))
-            .ok_or_else(|| {
-                ApiError::protocol(
-                    400,
-                    "UnknownOperationException",
-                    format!("X-Amz-Target {target:?} names no AmazonSSM operation"),
-                )
-            })?;
+        let operation = target.and_then(|t| t.strip_prefix("AmazonSSM.")).ok_or_else(|| {
+            ApiError::protocol(
+                400,
+                "UnknownOperationException",
+                format!("X-Amz-Target {target:?} names no AmazonSSM operation"),
+            )
+        })?;
         operations::dispatch(&self.store, operation, body, self.now())
     }
 }
@@ -140,9 +138,5 @@ pub async fn spawn(emulator: Emulator, addr: SocketAddr) -> std::io::Result<Runn
         // Serving ends only with an accept error the OS will not recover from.
         let _ = axum::serve(listener, router).await;
     });
-    Ok(Running {
-        addr,
-        emulator,
-        task,
-    })
+    Ok(Running { addr, emulator, task })
 }

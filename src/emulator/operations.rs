@@ -48,10 +48,7 @@ pub fn dispatch(store: &Shared, operation: &str, body: &[u8], now: f64) -> Resul
 }
 
 /// Decode and check a required `WindowId`.
-fn window_id(
-    request: &Map<String, Value>,
-    checker: &mut Checker,
-) -> Result<Option<String>, ApiError> {
+fn window_id(request: &Map<String, Value>, checker: &mut Checker) -> Result<Option<String>, ApiError> {
     let id = v::string(request, "WindowId")?;
     checker.required("windowId", &id);
     if let Some(id) = &id {
@@ -66,11 +63,7 @@ struct Filter {
     values: Vec<String>,
 }
 
-fn describe_executions(
-    store: &Shared,
-    request: &Map<String, Value>,
-    _now: f64,
-) -> Result<Value, ApiError> {
+fn describe_executions(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
     let mut checker = Checker::default();
     let window_id = window_id(request, &mut checker)?;
     let mut filters = Vec::new();
@@ -86,13 +79,7 @@ fn describe_executions(
             if let Some(vals) = v::list(f, "Values")? {
                 for (j, val) in vals.iter().enumerate() {
                     let val = v::element_string(val)?;
-                    checker.length(
-                        &format!("{path}.values.{}.member", j + 1),
-                        val,
-                        1,
-                        256,
-                        false,
-                    );
+                    checker.length(&format!("{path}.values.{}.member", j + 1), val, 1, 256, false);
                     values.push(val.to_string());
                 }
             }
@@ -117,13 +104,7 @@ fn describe_executions(
         Some(token) => Some(
             Cursor::decode(token)
                 .filter(|c| c.window_id == window_id)
-                .ok_or_else(|| {
-                    ApiError::modeled(
-                        400,
-                        "InvalidNextToken",
-                        "The specified token isn't valid.".into(),
-                    )
-                })?,
+                .ok_or_else(|| ApiError::modeled(400, "InvalidNextToken", "The specified token isn't valid.".into()))?,
         ),
     };
     let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
@@ -187,10 +168,7 @@ fn time_range(filters: &[Filter]) -> Result<TimeRange, ApiError> {
             )));
         }
         if f.values.is_empty() {
-            return Err(ApiError::invalid(format!(
-                "Filter {} needs a date/time value",
-                f.key
-            )));
+            return Err(ApiError::invalid(format!("Filter {} needs a date/time value", f.key)));
         }
         for value in &f.values {
             let t = parse_instant(value).ok_or_else(|| {
@@ -209,11 +187,7 @@ fn time_range(filters: &[Filter]) -> Result<TimeRange, ApiError> {
     Ok(range)
 }
 
-fn create_window(
-    store: &Shared,
-    request: &Map<String, Value>,
-    now: f64,
-) -> Result<Value, ApiError> {
+fn create_window(store: &Shared, request: &Map<String, Value>, now: f64) -> Result<Value, ApiError> {
     let mut c = Checker::default();
     let name = v::string(request, "Name")?;
     let schedule = v::string(request, "Schedule")?;
@@ -317,11 +291,7 @@ fn get_window(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result
     Ok(answer)
 }
 
-fn delete_window(
-    store: &Shared,
-    request: &Map<String, Value>,
-    _now: f64,
-) -> Result<Value, ApiError> {
+fn delete_window(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
     let mut c = Checker::default();
     let id = window_id(request, &mut c)?;
     c.finish()?;

@@ -158,12 +158,7 @@ impl Window {
     pub fn replace_executions(&mut self, executions: Vec<Execution>) {
         self.executions = executions
             .into_iter()
-            .map(|e| {
-                (
-                    (Reverse(nanos(e.start_time)), e.window_execution_id.clone()),
-                    e,
-                )
-            })
+            .map(|e| ((Reverse(nanos(e.start_time)), e.window_execution_id.clone()), e))
             .collect();
     }
 
@@ -178,13 +173,7 @@ impl Window {
     }
 
     /// Up to `limit` executions within `range`, after `cursor` (exclusive).
-    pub fn page(
-        &self,
-        window_id: &str,
-        range: TimeRange,
-        cursor: Option<&Cursor>,
-        limit: usize,
-    ) -> Page {
+    pub fn page(&self, window_id: &str, range: TimeRange, cursor: Option<&Cursor>, limit: usize) -> Page {
         let lower: Bound<Key> = match (cursor, range.before) {
             (Some(c), Some(b)) if b < c.start => Bound::Included((Reverse(b), String::new())),
             (Some(c), _) => Bound::Excluded((Reverse(c.start), c.id.clone())),
@@ -196,8 +185,7 @@ impl Window {
             .executions
             .range((lower, Bound::Unbounded))
             .take_while(|(k, _)| in_range(k));
-        let executions: Vec<Execution> =
-            iter.by_ref().take(limit).map(|(_, e)| e.clone()).collect();
+        let executions: Vec<Execution> = iter.by_ref().take(limit).map(|(_, e)| e.clone()).collect();
         let next = match (executions.last(), iter.next()) {
             (Some(last), Some(_)) => Some(Cursor {
                 window_id: window_id.to_string(),
@@ -248,11 +236,7 @@ mod tests {
             0.0,
         );
         // Two executions per second: ties in StartTime are ordered by id.
-        w.replace_executions(
-            (0..n)
-                .map(|i| exec(&format!("{i:04}"), (i / 2) as f64))
-                .collect(),
-        );
+        w.replace_executions((0..n).map(|i| exec(&format!("{i:04}"), (i / 2) as f64)).collect());
         w
     }
 
@@ -290,10 +274,7 @@ mod tests {
             before: Some(nanos(5.0)),
         };
         for limit in [1, 2, 4, 100] {
-            assert_eq!(
-                ids(&w, r, limit),
-                ["0010", "0011", "0008", "0009", "0006", "0007"]
-            );
+            assert_eq!(ids(&w, r, limit), ["0010", "0011", "0008", "0009", "0006", "0007"]);
         }
         let empty = TimeRange {
             after: Some(nanos(6.0)),

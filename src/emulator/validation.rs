@@ -70,10 +70,7 @@ pub fn boolean(obj: &Map<String, Value>, member: &str) -> Result<Option<bool>, A
 }
 
 /// A list member.
-pub fn list<'a>(
-    obj: &'a Map<String, Value>,
-    member: &str,
-) -> Result<Option<&'a Vec<Value>>, ApiError> {
+pub fn list<'a>(obj: &'a Map<String, Value>, member: &str) -> Result<Option<&'a Vec<Value>>, ApiError> {
     match obj.get(member) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
@@ -202,36 +199,18 @@ mod tests {
     #[test]
     fn bodies() {
         assert!(parse_body(b"").unwrap().is_empty());
-        assert_eq!(
-            parse_body(b"{").unwrap_err().error_type,
-            "SerializationException"
-        );
-        assert_eq!(
-            parse_body(b"[]").unwrap_err().error_type,
-            "SerializationException"
-        );
+        assert_eq!(parse_body(b"{").unwrap_err().error_type, "SerializationException");
+        assert_eq!(parse_body(b"[]").unwrap_err().error_type, "SerializationException");
     }
 
     #[test]
     fn types() {
         let obj = json!({"s": 1, "i": "10", "f": 10.5, "big": 2147483648u64, "n": null, "ok": 10});
         let obj = obj.as_object().unwrap();
-        assert_eq!(
-            string(obj, "s").unwrap_err().error_type,
-            "SerializationException"
-        );
-        assert_eq!(
-            integer(obj, "i").unwrap_err().error_type,
-            "SerializationException"
-        );
-        assert_eq!(
-            integer(obj, "f").unwrap_err().error_type,
-            "SerializationException"
-        );
-        assert_eq!(
-            integer(obj, "big").unwrap_err().error_type,
-            "SerializationException"
-        );
+        assert_eq!(string(obj, "s").unwrap_err().error_type, "SerializationException");
+        assert_eq!(integer(obj, "i").unwrap_err().error_type, "SerializationException");
+        assert_eq!(integer(obj, "f").unwrap_err().error_type, "SerializationException");
+        assert_eq!(integer(obj, "big").unwrap_err().error_type, "SerializationException");
         assert_eq!(integer(obj, "n").unwrap(), None);
         assert_eq!(integer(obj, "ok").unwrap(), Some(10));
     }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 use super::{Outcome, Session, check_choice, choices, run_case};
-use crate::spec::{self, LoadedCase, Profile, SpecError};
+use crate::fixtures::Fixture;
+use crate::spec::{self, LoadedCase, Need, Profile, SpecError};
 use crate::target::{ConfigError, TargetOptions};
 
 /// A suite could not be set up.
@@ -19,6 +20,9 @@ pub enum SuiteError {
     /// A bad spec or profile file.
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// A bad fixture file.
+    #[error(transparent)]
+    Fixture(#[from] crate::fixtures::FixtureFileError),
     /// The runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
@@ -40,12 +44,28 @@ impl Suite {
     pub fn load(options: &TargetOptions) -> Result<Self, SuiteError> {
         let config = options.resolve()?;
         let cases = spec::load_dir(&config.specs)?;
+        let fixtures = Fixture::load_dir(&config.fixtures)?;
+        for case in &cases {
+            for need in &case.needs {
+                if let Need::Fixture(name) = need
+                    && !fixtures.contains_key(name)
+                {
+                    return Err(SpecError {
+                        file: case.file.clone(),
+                        case: Some(case.case.id.clone()),
+                        path: "needs".into(),
+                        message: format!("there is no fixture {name:?} in {}", config.fixtures.display()),
+                    }
+                    .into());
+                }
+            }
+        }
         let profile = match &config.profile {
             Some(p) => Some(Arc::new(Profile::load(p, &cases)?)),
             None => None,
         };
         Ok(Self {
-            session: Arc::new(Session::new(config)?),
+            session: Arc::new(Session::new(config, fixtures)?),
             cases: Arc::new(cases),
             profile,
         })
@@ -59,11 +79,9 @@ impl Suite {
                 let case = &self.cases[i];
                 Trial::ignorable_test(case.name(), move || {
                     let case = &suite.cases[i];
-                    let result = suite.session.block_on(run_case(
-                        &suite.session,
-                        case,
-                        suite.profile.as_deref(),
-                    ));
+                    let result = suite
+                        .session
+                        .block_on(run_case(&suite.session, case, suite.profile.as_deref()));
                     completion(result.outcome)
                 })
                 .with_kind(case.area.clone())
@@ -78,21 +96,15 @@ impl Suite {
                         .iter()
                         .filter_map(|n| suite.cases.iter().find(|c| &c.name() == n))
                         .map(|c| {
-                            suite.session.block_on(run_case(
-                                &suite.session,
-                                c,
-                                suite.profile.as_deref(),
-                            ))
+                            suite
+                                .session
+                                .block_on(run_case(&suite.session, c, suite.profile.as_deref()))
                         })
                         .collect();
-                    if let Some(r) = results
-                        .iter()
-                        .find(|r| matches!(r.outcome, Outcome::Unsupported(_)))
-                    {
+                    if let Some(r) = results.iter().find(|r| matches!(r.outcome, Outcome::Unsupported(_))) {
                         return completion(r.outcome.clone());
                     }
-                    check_choice(&choice, &results.iter().collect::<Vec<_>>())
-                        .map_err(Failed::from)?;
+                    check_choice(&choice, &results.iter().collect::<Vec<_>>()).map_err(Failed::from)?;
                     Ok(Completion::Completed)
                 })
                 .with_kind("choices"),

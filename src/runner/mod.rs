@@ -4,12 +4,15 @@
 pub mod harness;
 mod session;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 pub use session::{Session, Support, classify_support};
 
 use crate::client::{Payload, Response};
+use crate::invariants::{self, Replay, Walk, WalkPage};
 use crate::spec::{self, LoadedCase, Need, Placeholder, Profile};
 use crate::verdict::{self, Observation};
 
@@ -45,10 +48,12 @@ pub struct CaseResult {
     pub name: String,
     /// How it ended.
     pub outcome: Outcome,
-    /// What it observed of an open choice.
-    pub observation: Option<Observation>,
-    /// The request and answer, when one was sent.
+    /// What it observed of open choices.
+    pub observations: Vec<Observation>,
+    /// The (first) request and answer, when one was sent.
     pub exchange: Option<Exchange>,
+    /// Requests sent for this case (pages and replays included).
+    pub requests: usize,
     /// Wall time.
     pub duration: Duration,
 }
@@ -82,11 +87,14 @@ pub fn failure_message(case: &LoadedCase, why: &str, exchange: Option<&Exchange>
 }
 
 /// The values the harness chose for a case's placeholders (also used to redact snapshots).
+#[derive(Debug, Clone, Default)]
 pub struct Bindings {
     /// `${window}`, if the case needs one.
     pub window: Option<String>,
     /// `${unknown_window}`.
     pub unknown_window: String,
+    /// `${fixture:NAME}` → window id, for the fixtures the case needs.
+    pub fixtures: BTreeMap<String, String>,
     /// The run's name prefix.
     pub run_prefix: String,
 }
@@ -96,35 +104,45 @@ impl Bindings {
         match p {
             Placeholder::Window => self.window.clone().unwrap_or_default(),
             Placeholder::UnknownWindow => self.unknown_window.clone(),
+            Placeholder::Fixture(n) => self.fixtures.get(n).cloned().unwrap_or_default(),
             Placeholder::Repeat(text, n) => text.repeat(*n),
         }
     }
 
     /// Name → value of what the harness chose, for snapshot redaction.
-    pub fn known(&self) -> Vec<(&'static str, String)> {
+    pub fn known(&self) -> Vec<(String, String)> {
         let mut k = vec![
-            ("unknown_window", self.unknown_window.clone()),
-            ("run_prefix", self.run_prefix.clone()),
+            ("unknown_window".to_string(), self.unknown_window.clone()),
+            ("run_prefix".to_string(), self.run_prefix.clone()),
         ];
         if let Some(w) = &self.window {
-            k.push(("window", w.clone()));
+            k.push(("window".into(), w.clone()));
+        }
+        for (name, id) in &self.fixtures {
+            k.push((format!("fixture:{name}"), id.clone()));
         }
         k
+    }
+
+    /// The parameters of a case's request, placeholders replaced (`None` for a raw body).
+    pub fn params(&self, request: &spec::Request) -> Option<Value> {
+        let value = |p: &Placeholder| self.value(p);
+        request.params.as_ref().map(|p| spec::substitute_json(p, &value))
     }
 
     /// The payload of a case's request.
     pub fn payload(&self, request: &spec::Request) -> Payload {
         let value = |p: &Placeholder| self.value(p);
-        match (&request.params, &request.raw) {
-            (Some(p), _) => Payload::Json(spec::substitute_json(p, &value)),
+        match (self.params(request), &request.raw) {
+            (Some(p), _) => Payload::Json(p),
             (None, Some(raw)) => Payload::Raw(spec::substitute(raw, &value).into_bytes()),
             (None, None) => unreachable!("checked at load"),
         }
     }
 }
 
-/// Send a case's request; `Err` with the outcome when it cannot be sent or the target can't serve it.
-async fn exchange(session: &Session, case: &LoadedCase) -> Result<(Exchange, Bindings), Outcome> {
+/// Meet a case's needs; `Err` with the outcome when the target cannot.
+async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome> {
     match session.support().await {
         Support::Implemented => {}
         Support::NotImplemented(why) => {
@@ -134,86 +152,211 @@ async fn exchange(session: &Session, case: &LoadedCase) -> Result<(Exchange, Bin
                 spec::DEFAULT_OPERATION
             )));
         }
-        Support::Unreachable(why) => {
-            return Err(Outcome::Failed(format!(
-                "the endpoint cannot be reached: {why}"
-            )));
-        }
+        Support::Unreachable(why) => return Err(Outcome::Failed(format!("the endpoint cannot be reached: {why}"))),
     }
     let mut bindings = Bindings {
-        window: None,
         unknown_window: session.unknown_window.clone(),
         run_prefix: session.run_prefix.clone(),
+        ..Bindings::default()
     };
     for need in &case.needs {
-        match need {
-            Need::ExistingEmptyWindow => match session.empty_window().await {
-                Ok(w) => bindings.window = Some(w),
-                Err(e) => return Err(Outcome::Skipped(format!("needs {need}: {e}"))),
-            },
-        }
+        let met = match need {
+            Need::ExistingEmptyWindow => session.empty_window().await.map(|w| bindings.window = Some(w)),
+            Need::Fixture(name) => session.fixture_window(name).await.map(|w| {
+                bindings.fixtures.insert(name.clone(), w);
+            }),
+        };
+        met.map_err(|e| Outcome::Skipped(format!("needs {need}: {e}")))?;
     }
-    let operation = case.case.request.operation().to_string();
-    let payload = bindings.payload(&case.case.request);
-    let client = session.client().await.map_err(Outcome::Failed)?;
-    match client.call(&operation, &payload).await {
-        Ok(response) => Ok((
-            Exchange {
-                operation,
-                request: payload.to_bytes(),
-                response,
-            },
-            bindings,
-        )),
-        Err(e) => Err(Outcome::Failed(failure_message(
-            case,
-            &format!(
-                "no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
-                excerpt(&payload.to_bytes(), 400)
-            ),
-            None,
-        ))),
-    }
+    Ok(bindings)
 }
 
-/// Run one case: send, judge, compare the snapshot when the target has a name.
-pub async fn run_case(
+fn parse_page(r: &Response) -> Result<WalkPage, String> {
+    if !(200..300).contains(&r.status) {
+        return Err(verdict::summarize(r));
+    }
+    let Some(Value::Object(body)) = &r.json else {
+        return Err(format!("the body is not a JSON object: {:?}", r.body_excerpt(120)));
+    };
+    let executions = match body.get("WindowExecutions") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.clone(),
+        Some(other) => return Err(format!("WindowExecutions is not a list: {other}")),
+    };
+    let next_token = match body.get("NextToken") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if t.is_empty() => None,
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(other) => return Err(format!("NextToken is not a string: {other}")),
+    };
+    Ok(WalkPage { executions, next_token })
+}
+
+/// Follow NextToken from a first answer to the end (bounded: a loop or an endless series of
+/// tokens is a finding, never a hang), then replay the first token once.
+async fn walk(
     session: &Session,
-    case: &LoadedCase,
-    profile: Option<&Profile>,
-) -> CaseResult {
+    operation: &str,
+    params: &Value,
+    first: &Response,
+    limit: usize,
+    requests: &mut usize,
+) -> Walk {
+    let mut walk = Walk::default();
+    let client = match session.client().await {
+        Ok(c) => c,
+        Err(e) => {
+            walk.problem = Some(e);
+            return walk;
+        }
+    };
+    let fetch = |token: String| {
+        let mut p = params.clone();
+        p["NextToken"] = Value::String(token);
+        async move { client.call(operation, &Payload::Json(p)).await }
+    };
+    let mut seen = HashSet::new();
+    let mut response = first.clone();
+    loop {
+        let page = match parse_page(&response) {
+            Ok(p) => p,
+            Err(e) => {
+                walk.problem = Some(format!("page {}: {e}", walk.pages.len() + 1));
+                return walk;
+            }
+        };
+        let next = page.next_token.clone();
+        walk.pages.push(page);
+        let Some(token) = next else { break };
+        if !seen.insert(token.clone()) {
+            walk.problem = Some(format!(
+                "NextToken {token:?} came back after {} pages: the pages loop",
+                walk.pages.len()
+            ));
+            return walk;
+        }
+        if walk.pages.len() >= limit {
+            walk.problem = Some(format!("still a NextToken after {limit} pages: paging does not end"));
+            return walk;
+        }
+        *requests += 1;
+        response = match fetch(token.clone()).await {
+            Ok(r) => r,
+            Err(e) => {
+                walk.problem = Some(format!("page {} (NextToken {token:?}): {e}", walk.pages.len() + 1));
+                return walk;
+            }
+        };
+    }
+    if let [first, second, ..] = walk.pages.as_slice() {
+        let token = first.next_token.clone().expect("a second page follows a token");
+        *requests += 1;
+        let replayed = match fetch(token.clone()).await {
+            Ok(r) => parse_page(&r).map(|p| p.executions),
+            Err(e) => Err(e.to_string()),
+        };
+        walk.replay = Some(Replay {
+            token,
+            original: second.executions.clone(),
+            replayed,
+        });
+    }
+    walk
+}
+
+/// Run one case: send, follow pages where executions are judged, judge, compare the snapshot
+/// when the target has a name. A case runs once per session; later calls get the same result.
+pub async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Profile>) -> CaseResult {
+    if let Some(done) = session.cached(&case.name()) {
+        return done;
+    }
     let started = Instant::now();
     let mut result = CaseResult {
         name: case.name(),
         outcome: Outcome::Passed,
-        observation: None,
+        observations: Vec::new(),
         exchange: None,
+        requests: 0,
         duration: Duration::ZERO,
     };
-    match exchange(session, case).await {
-        Err(outcome) => result.outcome = outcome,
-        Ok((x, bindings)) => {
-            match verdict::check(&case.case.expect, &x.response, profile) {
-                Ok(observation) => {
-                    result.observation = observation;
-                    if let Some(name) = &session.config.name {
-                        let normalized = crate::snapshot::normalize(&x.response, &bindings.known());
-                        let dir = session.config.snapshots.join(name);
-                        let snap = format!("{}__{}", case.area, case.case.id);
-                        if let Err(e) =
-                            crate::snapshot::compare(&dir, &snap, &case.file, &normalized)
-                        {
-                            result.outcome = Outcome::Failed(failure_message(case, &e, Some(&x)));
-                        }
+    result.outcome = match bind(session, case).await {
+        Err(outcome) => outcome,
+        Ok(bindings) => judge_case(session, case, profile, &bindings, &mut result).await,
+    };
+    result.duration = started.elapsed();
+    session.remember(&result);
+    result
+}
+
+async fn judge_case(
+    session: &Session,
+    case: &LoadedCase,
+    profile: Option<&Profile>,
+    bindings: &Bindings,
+    result: &mut CaseResult,
+) -> Outcome {
+    let operation = case.case.request.operation().to_string();
+    let payload = bindings.payload(&case.case.request);
+    let client = match session.client().await {
+        Ok(c) => c,
+        Err(e) => return Outcome::Failed(e),
+    };
+    result.requests += 1;
+    let response = match client.call(&operation, &payload).await {
+        Ok(r) => r,
+        Err(e) => {
+            return Outcome::Failed(failure_message(
+                case,
+                &format!(
+                    "no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
+                    excerpt(&payload.to_bytes(), 400)
+                ),
+                None,
+            ));
+        }
+    };
+    let params = bindings.params(&case.case.request);
+    let fixtures = spec::executions_fixtures(&case.case.expect);
+    let walked = match (&params, fixtures.first()) {
+        (Some(p), Some(fixture)) if (200..300).contains(&response.status) => {
+            let limit = invariants::page_limit(session.fixture(fixture).map_or(0, |f| f.executions.len()));
+            Some(walk(session, &operation, p, &response, limit, &mut result.requests).await)
+        }
+        _ => None,
+    };
+    let exchange = Exchange {
+        operation,
+        request: payload.to_bytes(),
+        response,
+    };
+    let context = verdict::Context {
+        fixtures: session.fixtures(),
+        windows: &bindings.fixtures,
+        params: params.as_ref(),
+        walk: walked.as_ref(),
+    };
+    let outcome = match verdict::check(&case.case.expect, &exchange.response, &context, profile) {
+        Ok(observations) => {
+            result.observations = observations;
+            match &session.config.name {
+                Some(name) => {
+                    let known = bindings.known();
+                    let known: Vec<(&str, String)> = known.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                    let normalized = crate::snapshot::normalize(&exchange.response, &known);
+                    let dir = session.config.snapshots.join(name);
+                    let snap = format!("{}__{}", case.area, case.case.id);
+                    match crate::snapshot::compare(&dir, &snap, &case.file, &normalized) {
+                        Ok(()) => Outcome::Passed,
+                        Err(e) => Outcome::Failed(failure_message(case, &e, Some(&exchange))),
                     }
                 }
-                Err(why) => result.outcome = Outcome::Failed(failure_message(case, &why, Some(&x))),
+                None => Outcome::Passed,
             }
-            result.exchange = Some(x);
         }
-    }
-    result.duration = started.elapsed();
-    result
+        Err(why) => Outcome::Failed(failure_message(case, &why, Some(&exchange))),
+    };
+    result.exchange = Some(exchange);
+    outcome
 }
 
 /// Run `cases` one after another, then check that each open choice was answered one way.
@@ -227,29 +370,23 @@ pub async fn run_all(
     for case in cases {
         results.push(run_case(session, case, profile).await);
     }
-    let owned: Vec<LoadedCase> = cases.iter().map(|c| (*c).clone()).collect();
-    let failures = choices(&owned)
-        .into_keys()
-        .filter_map(|choice| {
-            let members: Vec<&CaseResult> = results
-                .iter()
-                .filter(|r| {
-                    owned
-                        .iter()
-                        .any(|c| c.name() == r.name && c.choice() == Some(choice.as_str()))
-                })
-                .collect();
-            check_choice(&choice, &members).err()
-        })
+    let all: Vec<&CaseResult> = results.iter().collect();
+    let observed: BTreeSet<&str> = results
+        .iter()
+        .flat_map(|r| r.observations.iter().filter_map(|o| o.choice.as_deref()))
+        .collect();
+    let failures = observed
+        .into_iter()
+        .filter_map(|c| check_choice(c, &all).err())
         .collect();
     (results, failures)
 }
 
-/// Cases grouped by the open choice they observe (only choices with two or more cases).
+/// Cases grouped by the open choices they may observe (only choices with two or more cases).
 pub fn choices(cases: &[LoadedCase]) -> BTreeMap<String, Vec<&LoadedCase>> {
     let mut map: BTreeMap<String, Vec<&LoadedCase>> = BTreeMap::new();
     for c in cases {
-        if let Some(choice) = c.choice() {
+        for choice in c.choices() {
             map.entry(choice.to_string()).or_default().push(c);
         }
     }
@@ -262,13 +399,10 @@ pub fn choices(cases: &[LoadedCase]) -> BTreeMap<String, Vec<&LoadedCase>> {
 pub fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), String> {
     let mut by_option: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for r in results {
-        if let Some(o) = &r.observation
-            && o.choice.as_deref() == Some(choice)
-        {
-            by_option
-                .entry(o.option.as_str())
-                .or_default()
-                .push(r.name.as_str());
+        for o in &r.observations {
+            if o.choice.as_deref() == Some(choice) {
+                by_option.entry(o.option.as_str()).or_default().push(r.name.as_str());
+            }
         }
     }
     if by_option.len() <= 1 {
@@ -276,7 +410,15 @@ pub fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), String>
     }
     let parts: Vec<String> = by_option
         .iter()
-        .map(|(o, names)| format!("{o} in {}", names.join(", ")))
+        .map(|(o, names)| {
+            let shown: Vec<&str> = names.iter().take(4).copied().collect();
+            let more = if names.len() > 4 {
+                format!(" and {} more", names.len() - 4)
+            } else {
+                String::new()
+            };
+            format!("{o} in {}{more}", shown.join(", "))
+        })
         .collect();
     Err(format!(
         "the target answers the open choice {choice:?} inconsistently: {}",

@@ -1,17 +1,20 @@
 //! A run's hold on its target: the client, the embedded emulator if any, what the target
 //! supports, what this run created (and must delete).
 
+use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::json;
 use tokio::sync::OnceCell;
 
 use crate::client::{Client, ClientConfig, Payload, Response};
 use crate::emulator::{self, Emulator};
-use crate::fixtures;
+use crate::fixtures::{self, Fixture};
 use crate::spec::DEFAULT_OPERATION;
 use crate::target::{Endpoint, TargetConfig};
+
+use super::CaseResult;
 
 /// Whether the target implements the operation, as found by one probe request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +47,9 @@ pub struct Session {
     support: OnceCell<Support>,
     fixture_protocol: OnceCell<bool>,
     empty_window: OnceCell<Result<String, String>>,
+    fixtures: BTreeMap<String, Fixture>,
+    fixture_windows: Mutex<HashMap<String, Arc<OnceCell<Result<String, String>>>>>,
+    results: Mutex<HashMap<String, CaseResult>>,
     created: Mutex<Vec<Created>>,
     /// A well-formed window id that names no window (`${unknown_window}`).
     pub unknown_window: String,
@@ -52,8 +58,8 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session for `config`; nothing is started yet.
-    pub fn new(config: TargetConfig) -> std::io::Result<Self> {
+    /// A session for `config` with the data sets `fixtures`; nothing is started yet.
+    pub fn new(config: TargetConfig, fixtures: BTreeMap<String, Fixture>) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -66,6 +72,9 @@ impl Session {
             support: OnceCell::new(),
             fixture_protocol: OnceCell::new(),
             empty_window: OnceCell::new(),
+            fixtures,
+            fixture_windows: Mutex::new(HashMap::new()),
+            results: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
             unknown_window: crate::ids::window_id(),
             run_prefix: format!("ssm-conformance-{:08x}", crate::ids::random_u64() as u32),
@@ -173,11 +182,9 @@ impl Session {
                     return Ok(id);
                 }
                 if !self.may_mutate() {
-                    return Err(
-                        "the target has no fixture protocol, and creating a window on a \
+                    return Err("the target has no fixture protocol, and creating a window on a \
                                 non-loopback endpoint needs --allow-mutations"
-                            .into(),
-                    );
+                        .into());
                 }
                 let create = Payload::Json(json!({
                     "Name": format!("{}-empty", self.run_prefix),
@@ -197,21 +204,69 @@ impl Session {
                     .and_then(|j| j.get("WindowId"))
                     .and_then(|w| w.as_str())
                     .filter(|_| r.status == 200)
-                    .ok_or_else(|| {
-                        format!(
-                            "CreateMaintenanceWindow failed: {}",
-                            crate::verdict::summarize(&r)
-                        )
-                    })?
+                    .ok_or_else(|| format!("CreateMaintenanceWindow failed: {}", crate::verdict::summarize(&r)))?
                     .to_string();
-                self.created
-                    .lock()
-                    .expect("lock")
-                    .push(Created::Window(id.clone()));
+                self.created.lock().expect("lock").push(Created::Window(id.clone()));
                 Ok(id)
             })
             .await
             .clone()
+    }
+
+    /// The data sets this session can seed.
+    pub fn fixtures(&self) -> &BTreeMap<String, Fixture> {
+        &self.fixtures
+    }
+
+    /// One data set.
+    pub fn fixture(&self, name: &str) -> Option<&Fixture> {
+        self.fixtures.get(name)
+    }
+
+    /// A fresh window seeded with fixture `name` (seeded once per session, deleted at cleanup).
+    pub async fn fixture_window(&self, name: &str) -> Result<String, String> {
+        let cell = self
+            .fixture_windows
+            .lock()
+            .expect("lock")
+            .entry(name.to_string())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| async {
+            let fixture = self
+                .fixtures
+                .get(name)
+                .ok_or_else(|| format!("there is no fixture {name:?}"))?;
+            let client = self.client().await?;
+            if !self.fixture_protocol().await {
+                return Err("the target does not offer the fixture protocol v1 (docs/fixture-protocol.md)".into());
+            }
+            let id = crate::ids::window_id();
+            // Recorded before seeding: a half-done seed is still cleaned up.
+            self.created
+                .lock()
+                .expect("lock")
+                .push(Created::FixtureWindow(id.clone()));
+            fixtures::put_window(client, &id, &fixture.executions)
+                .await
+                .map_err(|e| format!("seeding fixture {name:?}: {e}"))?;
+            Ok(id)
+        })
+        .await
+        .clone()
+    }
+
+    /// The result of a case already run in this session.
+    pub fn cached(&self, name: &str) -> Option<CaseResult> {
+        self.results.lock().expect("lock").get(name).cloned()
+    }
+
+    /// Keep a case's result for later calls.
+    pub fn remember(&self, result: &CaseResult) {
+        self.results
+            .lock()
+            .expect("lock")
+            .insert(result.name.clone(), result.clone());
     }
 
     /// Delete everything this run created; returns what could not be deleted.
@@ -227,9 +282,7 @@ impl Session {
             let mut left = Vec::new();
             for c in created {
                 let result = match &c {
-                    Created::FixtureWindow(id) => fixtures::delete_window(client, id)
-                        .await
-                        .map_err(|e| e.to_string()),
+                    Created::FixtureWindow(id) => fixtures::delete_window(client, id).await.map_err(|e| e.to_string()),
                     Created::Window(id) => {
                         let p = Payload::Json(json!({ "WindowId": id }));
                         match client.call("DeleteMaintenanceWindow", &p).await {
@@ -309,10 +362,7 @@ mod tests {
             "text/html",
             "<!doctype html><title>500 Internal Server Error</title>",
         );
-        assert!(matches!(
-            classify_support(&moto),
-            Support::NotImplemented(_)
-        ));
+        assert!(matches!(classify_support(&moto), Support::NotImplemented(_)));
         // LocalStack: 501 InternalFailure.
         let ls = r(
             501,
@@ -320,15 +370,8 @@ mod tests {
             r#"{"__type":"InternalFailure","message":"The describe_maintenance_window_executions action has not been implemented"}"#,
         );
         assert!(matches!(classify_support(&ls), Support::NotImplemented(_)));
-        let unknown = r(
-            400,
-            "application/json",
-            r#"{"__type":"UnknownOperationException"}"#,
-        );
-        assert!(matches!(
-            classify_support(&unknown),
-            Support::NotImplemented(_)
-        ));
+        let unknown = r(400, "application/json", r#"{"__type":"UnknownOperationException"}"#);
+        assert!(matches!(classify_support(&unknown), Support::NotImplemented(_)));
         // Answers of an implementation.
         assert_eq!(
             classify_support(&r(200, "application/json", r#"{"WindowExecutions":[]}"#)),
