@@ -98,7 +98,14 @@ pub fn write_summary(
     if !observed.is_empty() {
         writeln!(out, "observed where AWS leaves the choice open:")?;
         for (what, names) in &observed {
-            writeln!(out, "  {what}  ({})", names.join(", "))?;
+            let more = names.len().saturating_sub(4);
+            let shown = names[..names.len() - more].join(", ");
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            writeln!(out, "  {what}  ({shown}{more})")?;
         }
     }
     writeln!(
