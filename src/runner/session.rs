@@ -27,6 +27,9 @@ pub enum Support {
     Unreachable(String),
 }
 
+/// A window seeded once per session: its id, or why it could not be seeded.
+type SeededWindow = OnceCell<Result<String, String>>;
+
 /// Something this run created on the target.
 #[derive(Debug, Clone)]
 enum Created {
@@ -48,7 +51,7 @@ pub struct Session {
     fixture_protocol: OnceCell<bool>,
     empty_window: OnceCell<Result<String, String>>,
     fixtures: BTreeMap<String, Fixture>,
-    fixture_windows: Mutex<HashMap<String, Arc<OnceCell<Result<String, String>>>>>,
+    fixture_windows: Mutex<HashMap<String, Arc<SeededWindow>>>,
     results: Mutex<HashMap<String, CaseResult>>,
     created: Mutex<Vec<Created>>,
     /// A well-formed window id that names no window (`${unknown_window}`).
