@@ -21,7 +21,7 @@ enum Command {
     /// Run the suite and print a summary; exit 0 if every applicable case passes, 1 if not.
     Run {
         #[command(flatten)]
-        target: TargetOptions,
+        target: Box<TargetOptions>,
         /// Only cases whose name (`<area>::<case-id>`) contains one of these.
         #[arg(value_name = "FILTER")]
         filters: Vec<String>,
