@@ -1,51 +1,16 @@
-//! Detection power: variants of the reference emulator, each wrong in one validated constraint,
-//! must fail the suite and be named by it — the request sent and what came back included. The
-//! correct emulator behind the same server must pass.
-//!
-//! A variant is the real emulator behind a server that bends one thing: it rewrites the request
-//! before the emulator sees it (so a constraint is effectively loosened), or the result after.
+//! Detection power: variants of the reference emulator, each wrong in one way, must fail the
+//! suite and be named by it — with the request sent and what came back — while the emulator
+//! itself passes. Validation faults (one constraint off) and data faults (paging, filters,
+//! fields) alike.
 
-use std::net::{Ipv4Addr, SocketAddr};
+mod common;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use serde_json::{Map, Value, json};
-use ssm_conformance::emulator::{self, ApiError, Emulator};
-use ssm_conformance::runner::harness::Suite;
-use ssm_conformance::runner::{Outcome, run_all};
-use ssm_conformance::target::TargetOptions;
+use common::{NONE, Request, Variant, describe_all, filters, map_filter_values, run_against};
+use serde_json::{Value, json};
+use ssm_conformance::emulator::store::{Cursor, nanos};
 
-type RequestFault = fn(&mut String, &mut Map<String, Value>);
-type ResultFault = fn(Result<Value, ApiError>) -> Result<Value, ApiError>;
-
-#[derive(Clone, Copy)]
-struct Fault {
-    name: &'static str,
-    /// Cases that must fail against this variant.
-    fails: &'static [&'static str],
-    request: Option<RequestFault>,
-    result: Option<ResultFault>,
-    http: Option<fn() -> Response>,
-}
-
-const NONE: Fault = Fault {
-    name: "none",
-    fails: &[],
-    request: None,
-    result: None,
-    http: None,
-};
-
-fn str_len(m: &Map<String, Value>, k: &str) -> Option<usize> {
+fn str_len(m: &Request, k: &str) -> Option<usize> {
     m.get(k).and_then(Value::as_str).map(|s| s.chars().count())
-}
-
-fn filters(m: &mut Map<String, Value>) -> Option<&mut Vec<Value>> {
-    m.get_mut("Filters").and_then(Value::as_array_mut)
 }
 
 fn key_len(f: &Value) -> usize {
@@ -59,9 +24,9 @@ fn values(f: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-fn faults() -> Vec<Fault> {
+fn validation_faults() -> Vec<Variant> {
     vec![
-        Fault {
+        Variant {
             name: "window-id-case-insensitive",
             fails: &["window_id::upper-case-hex"],
             request: Some(|_, m| {
@@ -71,7 +36,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "window-id-accepts-21",
             fails: &["window_id::length-21"],
             request: Some(|_, m| {
@@ -82,7 +47,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "window-id-accepts-19",
             fails: &["window_id::length-19"],
             request: Some(|_, m| {
@@ -93,7 +58,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "window-id-optional",
             fails: &["window_id::missing", "window_id::null"],
             request: Some(|_, m| {
@@ -103,7 +68,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "window-id-any-prefix",
             fails: &["window_id::wrong-prefix"],
             request: Some(|_, m| {
@@ -113,7 +78,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "filters-accepts-6",
             fails: &["filters::six"],
             request: Some(|_, m| {
@@ -123,7 +88,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "filter-key-empty-ignored",
             fails: &["filters::key-empty"],
             request: Some(|_, m| {
@@ -133,7 +98,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "filter-key-129-ignored",
             fails: &["filters::key-129", "filters::key-129-multibyte"],
             request: Some(|_, m| {
@@ -143,7 +108,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "filter-value-empty-ignored",
             fails: &["filters::value-empty"],
             request: Some(|_, m| {
@@ -153,7 +118,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "filter-value-257-ignored",
             fails: &["filters::value-257", "filters::value-257-multibyte"],
             request: Some(|_, m| {
@@ -163,7 +128,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "max-results-accepts-101",
             fails: &["max_results::101"],
             request: Some(|_, m| {
@@ -173,7 +138,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "max-results-accepts-9",
             fails: &["max_results::9"],
             request: Some(|_, m| {
@@ -183,7 +148,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "max-results-clamped",
             fails: &["max_results::0", "max_results::negative", "max_results::int-max"],
             request: Some(|_, m| {
@@ -193,7 +158,7 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "max-results-string-accepted",
             fails: &["max_results::string"],
             request: Some(|_, m| {
@@ -207,16 +172,33 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
+            name: "impossible-dates-accepted",
+            fails: &["iso8601::november-31", "iso8601::february-29-non-leap"],
+            request: Some(|_, m| {
+                map_filter_values(m, |_, v| {
+                    v.replace("2024-11-31", "2024-11-30")
+                        .replace("2023-02-29", "2023-02-28")
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "padded-dates-accepted",
+            fails: &["iso8601::leading-space", "iso8601::trailing-space"],
+            request: Some(|_, m| map_filter_values(m, |_, v| v.trim().to_string())),
+            ..NONE
+        },
+        Variant {
             name: "unknown-operation-served",
             fails: &["request::unknown-operation"],
             request: Some(|op, _| *op = "DescribeMaintenanceWindowExecutions".into()),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "validation-error-renamed",
             fails: &["window_id::missing", "filters::six", "max_results::101"],
-            result: Some(|r| {
+            result: Some(|_, _, r| {
                 r.map_err(|mut e| {
                     if e.error_type == "ValidationException" {
                         e.error_type = "InvalidParameterValueException";
@@ -226,10 +208,10 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "validation-as-500",
-            fails: &["window_id::empty", "max_results::9"],
-            result: Some(|r| {
+            fails: &["window_id::empty", "max_results::9", "iso8601::month-13"],
+            result: Some(|_, _, r| {
                 r.map_err(|mut e| {
                     if e.error_type == "ValidationException" {
                         e.status = 500;
@@ -240,10 +222,10 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "serialization-as-500",
             fails: &["request::malformed-json", "max_results::string"],
-            result: Some(|r| {
+            result: Some(|_, _, r| {
                 r.map_err(|mut e| {
                     if e.error_type == "SerializationException" {
                         e.status = 500;
@@ -253,12 +235,12 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "success-with-a-next-token",
             fails: &["window_id::existing-empty", "filters::none"],
-            result: Some(|r| {
+            result: Some(|_, _, r| {
                 r.map(|mut v| {
-                    if v.get("WindowExecutions").is_some() {
+                    if v["WindowExecutions"].as_array().is_some_and(Vec::is_empty) {
                         v["NextToken"] = json!("more");
                     }
                     v
@@ -266,108 +248,315 @@ fn faults() -> Vec<Fault> {
             }),
             ..NONE
         },
-        Fault {
+        Variant {
             name: "errors-without-a-type",
             fails: &["window_id::missing", "request::malformed-json"],
-            http: Some(|| (axum::http::StatusCode::BAD_REQUEST, r#"{"message":"bad request"}"#).into_response()),
+            http: Some(|| {
+                use axum::response::IntoResponse;
+                (axum::http::StatusCode::BAD_REQUEST, r#"{"message":"bad request"}"#).into_response()
+            }),
             ..NONE
         },
     ]
 }
 
-async fn faulty(State((emulator, fault)): State<(Emulator, Fault)>, headers: HeaderMap, body: Bytes) -> Response {
-    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mut operation = target.strip_prefix("AmazonSSM.").unwrap_or(target).to_string();
-    let mut body = body.to_vec();
-    if let (Some(f), Ok(Value::Object(mut m))) = (fault.request, serde_json::from_slice::<Value>(&body)) {
-        f(&mut operation, &mut m);
-        body = serde_json::to_vec(&m).unwrap();
-    }
-    let mut result = emulator.handle(Some(&format!("AmazonSSM.{operation}")), &body);
-    if let Some(f) = fault.result {
-        result = f(result);
-    }
-    match (fault.http, &result) {
-        (Some(make), Err(_)) => make(),
-        _ => emulator::answer(result),
-    }
+fn data_faults() -> Vec<Variant> {
+    vec![
+        Variant {
+            name: "drops-the-item-at-a-page-edge",
+            fails: &[
+                "pagination::11-max-10",
+                "pagination::250-max-37",
+                "filter_semantics::between-paged",
+            ],
+            result: Some(|_, _, r| {
+                r.map(|mut v| {
+                    if v.get("NextToken").is_some() {
+                        v["WindowExecutions"].as_array_mut().unwrap().pop();
+                    }
+                    v
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "repeats-the-item-at-a-page-edge",
+            fails: &["pagination::11-max-10", "pagination::250-max-100"],
+            result: Some(|_, _, r| {
+                r.map(|mut v| {
+                    let page = v["WindowExecutions"].as_array().unwrap();
+                    if v.get("NextToken").is_some() && page.len() >= 2 {
+                        let before_last = &page[page.len() - 2];
+                        let cursor = Cursor {
+                            window_id: before_last["WindowId"].as_str().unwrap().to_string(),
+                            start: nanos(before_last["StartTime"].as_f64().unwrap()),
+                            id: before_last["WindowExecutionId"].as_str().unwrap().to_string(),
+                        };
+                        v["NextToken"] = json!(cursor.encode());
+                    }
+                    v
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "max-results-ignored",
+            fails: &[
+                "pagination::99-max-10",
+                "pagination::250-max-37",
+                "status::round-trip-paged",
+            ],
+            request: Some(|_, m| {
+                m.remove("MaxResults");
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "next-token-ignored",
+            fails: &["pagination::11-max-10", "pagination::250-default"],
+            request: Some(|_, m| {
+                m.remove("NextToken");
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "before-and-after-swapped",
+            fails: &[
+                "filter_semantics::after",
+                "filter_semantics::before",
+                "iso8601::after-documented-form",
+            ],
+            request: Some(|_, m| {
+                if let Some(list) = filters(m) {
+                    for f in list {
+                        let swapped = match f["Key"].as_str() {
+                            Some("ExecutedAfter") => "ExecutedBefore",
+                            Some("ExecutedBefore") => "ExecutedAfter",
+                            _ => continue,
+                        };
+                        f["Key"] = json!(swapped);
+                    }
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "utc-offset-ignored",
+            fails: &["iso8601::offset-plus-two", "iso8601::offset-minus-five-thirty"],
+            request: Some(|_, m| {
+                map_filter_values(m, |_, v| {
+                    let b = v.as_bytes();
+                    if v.len() > 6 && matches!(b[v.len() - 6], b'+' | b'-') && b[v.len() - 3] == b':' {
+                        format!("{}Z", &v[..v.len() - 6])
+                    } else {
+                        v.to_string()
+                    }
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "filters-combined-with-or",
+            fails: &["filter_semantics::between", "filter_semantics::two-befores"],
+            replace: Some(|emulator, op, request| {
+                let list = request.get("Filters")?.as_array()?;
+                if op != "DescribeMaintenanceWindowExecutions" || list.len() < 2 {
+                    return None;
+                }
+                let mut union: Vec<Value> = Vec::new();
+                for f in list {
+                    let mut one = request.clone();
+                    one.insert("Filters".into(), json!([f]));
+                    for e in describe_all(emulator, &one).ok()? {
+                        if !union.iter().any(|u| u["WindowExecutionId"] == e["WindowExecutionId"]) {
+                            union.push(e);
+                        }
+                    }
+                }
+                union.sort_by(|a, b| {
+                    b["StartTime"]
+                        .as_f64()
+                        .unwrap()
+                        .total_cmp(&a["StartTime"].as_f64().unwrap())
+                });
+                Some(Ok(json!({ "WindowExecutions": union })))
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "statuses-lower-cased",
+            fails: &["status::round-trip", "filter_semantics::no-filters"],
+            result: Some(|_, _, r| {
+                r.map(|mut v| {
+                    if let Some(list) = v.get_mut("WindowExecutions").and_then(Value::as_array_mut) {
+                        for e in list {
+                            let s = e["Status"].as_str().unwrap().to_lowercase();
+                            e["Status"] = json!(s);
+                        }
+                    }
+                    v
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "timestamps-as-strings",
+            fails: &["status::round-trip", "pagination::1-max-10"],
+            result: Some(|_, _, r| {
+                r.map(|mut v| {
+                    if let Some(list) = v.get_mut("WindowExecutions").and_then(Value::as_array_mut) {
+                        for e in list {
+                            let t = e["StartTime"].to_string();
+                            e["StartTime"] = json!(t);
+                        }
+                    }
+                    v
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "other-windows-leak",
+            fails: &[
+                "filter_semantics::other-window-never-leaks",
+                "filter_semantics::other-window-never-leaks-filtered",
+            ],
+            replace: Some(|emulator, op, request| {
+                let asked = request.get("WindowId")?.as_str()?.to_string();
+                if op != "DescribeMaintenanceWindowExecutions" || request.contains_key("NextToken") {
+                    return None;
+                }
+                let mut all = describe_all(emulator, request).ok()?;
+                for other in emulator.window_ids().into_iter().filter(|w| *w != asked) {
+                    let mut r = request.clone();
+                    r.insert("WindowId".into(), json!(other));
+                    for mut e in describe_all(emulator, &r).ok()? {
+                        e["WindowId"] = json!(asked);
+                        all.push(e);
+                    }
+                }
+                Some(Ok(json!({ "WindowExecutions": all })))
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "results-capped-at-50",
+            fails: &[
+                "pagination::99-max-10",
+                "pagination::250-max-100",
+                "pagination::101-default",
+            ],
+            result: Some(|_, request, r| {
+                // The 50th result ends the answer: the token of a page at or past 50 is dropped.
+                static DELIVERED: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
+                let window = request
+                    .get("WindowId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let Ok(mut v) = r else { return r };
+                let page = v["WindowExecutions"].as_array().map_or(0, Vec::len);
+                let mut delivered = DELIVERED.lock().unwrap();
+                let fresh = !request.contains_key("NextToken");
+                let entry = match delivered.iter_mut().find(|(w, _)| *w == window) {
+                    Some(e) => e,
+                    None => {
+                        delivered.push((window, 0));
+                        delivered.last_mut().unwrap()
+                    }
+                };
+                if fresh {
+                    entry.1 = 0;
+                }
+                let room = 50usize.saturating_sub(entry.1);
+                if page >= room {
+                    v["WindowExecutions"].as_array_mut().unwrap().truncate(room);
+                    v.as_object_mut().unwrap().remove("NextToken");
+                }
+                entry.1 += page.min(room);
+                Ok(v)
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "empty-pages-forever",
+            fails: &["pagination::1-max-10", "pagination::0-default"],
+            // A new token every time, and nothing after the first page.
+            replace: Some(|_, op, request| {
+                let token = request.get("NextToken")?.as_str()?;
+                (op == "DescribeMaintenanceWindowExecutions")
+                    .then(|| Ok(json!({ "WindowExecutions": [], "NextToken": format!("{token}x") })))
+            }),
+            result: Some(|_, _, r| {
+                r.map(|mut v| {
+                    if v.get("WindowExecutions").is_some() && v.get("NextToken").is_none() {
+                        v["NextToken"] = json!("x");
+                    }
+                    v
+                })
+            }),
+            ..NONE
+        },
+    ]
 }
 
-/// Run the whole suite against `fault`; returns (failed case names, all failure messages, totals).
-fn run_against(fault: Fault, profile: Option<&str>) -> (Vec<String>, Vec<String>, usize) {
-    let server_rt = tokio::runtime::Runtime::new().unwrap();
-    let addr = server_rt.block_on(async {
-        let emulator = Emulator::new();
-        let app = Router::new()
-            .route("/", post(faulty))
-            .with_state((emulator.clone(), fault))
-            .merge(emulator.fixture_router());
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        addr
-    });
-    let suite = Suite::load(&TargetOptions {
-        endpoint: Some(format!("http://{addr}")),
-        profile: profile.map(str::to_string),
-        ..Default::default()
-    })
-    .unwrap();
-    let cases: Vec<_> = suite.cases.iter().collect();
-    let (results, choice_failures) = suite
-        .session
-        .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
-    assert!(suite.session.cleanup().is_empty());
-    let mut failed = Vec::new();
-    let mut messages = choice_failures.clone();
-    for r in &results {
-        match &r.outcome {
-            Outcome::Passed => {}
-            Outcome::Failed(m) => {
-                failed.push(r.name.clone());
-                messages.push(m.clone());
+fn assert_detected(variants: &[Variant]) {
+    let mut undetected = Vec::new();
+    for v in variants {
+        let run = run_against(*v, None);
+        let failed = run.failed();
+        for must in v.fails {
+            if !failed.contains(must) {
+                undetected.push(format!("{}: {must} passed (failed: {failed:?})", v.name));
             }
-            other => panic!(
-                "{}: {} against fault {}: {other:?}",
-                r.name, "unexpected outcome", fault.name
-            ),
+        }
+        for m in run.results.iter().filter_map(|r| match &r.outcome {
+            ssm_conformance::runner::Outcome::Failed(m) => Some(m),
+            _ => None,
+        }) {
+            assert!(
+                m.contains("specs/") && m.contains("request:") && m.contains("response:"),
+                "{}: {m}",
+                v.name
+            );
         }
     }
-    (failed, messages, results.len())
+    assert!(undetected.is_empty(), "undetected faults:\n{}", undetected.join("\n"));
 }
 
 #[test]
 fn the_correct_emulator_passes_with_and_without_its_profile() {
     for profile in [None, Some("reference")] {
-        let (failed, messages, total) = run_against(NONE, profile);
-        assert!(total >= 40, "only {total} cases");
-        assert!(failed.is_empty() && messages.is_empty(), "{profile:?}: {messages:#?}");
+        let run = run_against(NONE, profile);
+        assert!(run.results.len() >= 100, "only {} cases", run.results.len());
+        assert!(run.messages().is_empty(), "{profile:?}: {:#?}", run.messages());
     }
 }
 
 #[test]
-fn every_seeded_fault_is_detected_and_named() {
-    let faults = faults();
-    let mut undetected = Vec::new();
-    for fault in &faults {
-        let (failed, messages, _) = run_against(*fault, None);
-        for must in fault.fails {
-            if !failed.iter().any(|f| f == must) {
-                undetected.push(format!("{}: {must} passed (failed: {failed:?})", fault.name));
-            }
-        }
-        for m in &messages {
-            if !m.contains("choices") && !m.contains("inconsistently") {
-                assert!(
-                    m.contains("specs/") && m.contains("request:") && m.contains("response:"),
-                    "{}: {m}",
-                    fault.name
-                );
-            }
-        }
-    }
-    assert!(undetected.is_empty(), "undetected faults:\n{}", undetected.join("\n"));
-    eprintln!("the suite detects {} of {} seeded faults", faults.len(), faults.len());
+fn every_validation_fault_is_detected_and_named() {
+    assert_detected(&validation_faults());
+}
+
+#[test]
+fn every_data_fault_is_detected_and_named() {
+    assert_detected(&data_faults());
+}
+
+#[test]
+fn a_token_loop_ends_the_walk_with_a_finding() {
+    let run = run_against(
+        data_faults()
+            .into_iter()
+            .find(|v| v.name == "empty-pages-forever")
+            .unwrap(),
+        None,
+    );
+    assert!(
+        run.messages()
+            .iter()
+            .any(|m| m.contains("still a NextToken after 11 pages: paging does not end")),
+        "{:#?}",
+        run.messages()
+    );
 }

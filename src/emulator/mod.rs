@@ -71,6 +71,11 @@ impl Emulator {
             .with_state(self.clone())
     }
 
+    /// The ids of all windows, in no particular order (for inspection and tests).
+    pub fn window_ids(&self) -> Vec<String> {
+        self.store.read().expect("store lock").windows.keys().cloned().collect()
+    }
+
     /// Handle one API request (no HTTP involved): the operation from `X-Amz-Target`, the body.
     pub fn handle(&self, target: Option<&str>, body: &[u8]) -> Result<serde_json::Value, ApiError> {
         let operation = target.and_then(|t| t.strip_prefix("AmazonSSM.")).ok_or_else(|| {

@@ -1,0 +1,203 @@
+//! A server that bends the reference emulator in one way (a fault, or another answer to a choice
+//! AWS leaves open), and a runner of the whole suite against it.
+//!
+//! Hooks act on the request before the emulator sees it, replace its handling, or rewrite its
+//! result; the fixture protocol is the emulator's own.
+
+#![allow(dead_code)]
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::post;
+use serde_json::{Map, Value, json};
+use ssm_conformance::emulator::{self, ApiError, Emulator};
+use ssm_conformance::runner::harness::Suite;
+use ssm_conformance::runner::{CaseResult, Outcome, run_all};
+use ssm_conformance::target::TargetOptions;
+
+/// The operation a request names, and its body.
+pub type Request = Map<String, Value>;
+/// An operation's result.
+pub type Answer = Result<Value, ApiError>;
+
+/// One way of bending the emulator.
+#[derive(Clone, Copy)]
+pub struct Variant {
+    /// Its name, for messages.
+    pub name: &'static str,
+    /// Cases that must fail against it.
+    pub fails: &'static [&'static str],
+    /// Rewrite the operation and request before the emulator sees them.
+    pub request: Option<fn(&mut String, &mut Request)>,
+    /// Answer some requests another way (`None`: the emulator answers).
+    pub replace: Option<fn(&Emulator, &str, &Request) -> Option<Answer>>,
+    /// Rewrite the result.
+    pub result: Option<fn(&Emulator, &Request, Answer) -> Answer>,
+    /// Answer every error with this HTTP response instead.
+    pub http: Option<fn() -> Response>,
+}
+
+/// The emulator as it is.
+pub const NONE: Variant = Variant {
+    name: "none",
+    fails: &[],
+    request: None,
+    replace: None,
+    result: None,
+    http: None,
+};
+
+/// `DescribeMaintenanceWindowExecutions` on `emulator`, paged through to the end (MaxResults 100).
+pub fn describe_all(emulator: &Emulator, request: &Request) -> Result<Vec<Value>, ApiError> {
+    let mut all = Vec::new();
+    let mut params = request.clone();
+    params.remove("NextToken");
+    params.insert("MaxResults".into(), json!(100));
+    loop {
+        let body = serde_json::to_vec(&params).unwrap();
+        let page = emulator.handle(Some("AmazonSSM.DescribeMaintenanceWindowExecutions"), &body)?;
+        all.extend(page["WindowExecutions"].as_array().cloned().unwrap_or_default());
+        match page.get("NextToken") {
+            Some(t) => {
+                params.insert("NextToken".into(), t.clone());
+            }
+            None => return Ok(all),
+        }
+    }
+}
+
+async fn bent(State((emulator, variant)): State<(Emulator, Variant)>, headers: HeaderMap, body: Bytes) -> Response {
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut operation = target.strip_prefix("AmazonSSM.").unwrap_or(target).to_string();
+    let mut body = body.to_vec();
+    let mut request = Map::new();
+    if let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(&body) {
+        if let Some(f) = variant.request {
+            f(&mut operation, &mut m);
+            body = serde_json::to_vec(&m).unwrap();
+        }
+        request = m;
+    }
+    let replaced = variant.replace.and_then(|f| f(&emulator, &operation, &request));
+    let mut result = replaced.unwrap_or_else(|| emulator.handle(Some(&format!("AmazonSSM.{operation}")), &body));
+    if let Some(f) = variant.result {
+        result = f(&emulator, &request, result);
+    }
+    match (variant.http, &result) {
+        (Some(make), Err(_)) => make(),
+        _ => emulator::answer(result),
+    }
+}
+
+/// The results of the whole suite against `variant`.
+pub struct Run {
+    /// Per case.
+    pub results: Vec<CaseResult>,
+    /// Failed choice-consistency checks.
+    pub choice_failures: Vec<String>,
+}
+
+impl Run {
+    /// Names of the failed cases.
+    pub fn failed(&self) -> Vec<&str> {
+        self.results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+            .map(|r| r.name.as_str())
+            .collect()
+    }
+
+    /// Every failure message, choice checks included.
+    pub fn messages(&self) -> Vec<&str> {
+        let cases = self.results.iter().filter_map(|r| match &r.outcome {
+            Outcome::Failed(m) => Some(m.as_str()),
+            _ => None,
+        });
+        cases.chain(self.choice_failures.iter().map(String::as_str)).collect()
+    }
+}
+
+/// Run every case against `variant`, with `profile` pinning choices (or none).
+pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
+    let server_rt = tokio::runtime::Runtime::new().unwrap();
+    let addr = server_rt.block_on(async {
+        let emulator = Emulator::new();
+        let app = Router::new()
+            .route("/", post(bent))
+            .with_state((emulator.clone(), variant))
+            .merge(emulator.fixture_router());
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        addr
+    });
+    let suite = Suite::load(&TargetOptions {
+        endpoint: Some(format!("http://{addr}")),
+        profile: profile.map(str::to_string),
+        ..Default::default()
+    })
+    .unwrap();
+    let cases: Vec<_> = suite.cases.iter().collect();
+    let (results, choice_failures) = suite
+        .session
+        .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
+    assert!(suite.session.cleanup().is_empty(), "{}: cleanup failed", variant.name);
+    for r in &results {
+        assert!(
+            matches!(r.outcome, Outcome::Passed | Outcome::Failed(_)),
+            "{}: {}: {:?}",
+            variant.name,
+            r.name,
+            r.outcome
+        );
+    }
+    Run {
+        results,
+        choice_failures,
+    }
+}
+
+/// Filters of a request, mutable.
+pub fn filters(m: &mut Request) -> Option<&mut Vec<Value>> {
+    m.get_mut("Filters").and_then(Value::as_array_mut)
+}
+
+/// Every filter value of a request.
+pub fn filter_values(m: &Request) -> Vec<String> {
+    m.get("Filters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["Values"].as_array())
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Apply `f` to every filter value of a request.
+pub fn map_filter_values(m: &mut Request, f: impl Fn(&str, &str) -> String) {
+    if let Some(list) = filters(m) {
+        for filter in list {
+            let key = filter["Key"].as_str().unwrap_or("").to_string();
+            if let Some(values) = filter.get_mut("Values").and_then(Value::as_array_mut) {
+                for v in values {
+                    if let Some(s) = v.as_str() {
+                        *v = json!(f(&key, s));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A ValidationException, as the emulator words free-form ones.
+pub fn invalid(message: &str) -> Answer {
+    Err(ApiError::invalid(message.to_string()))
+}
