@@ -1,0 +1,263 @@
+//! The suite never fails a target for a choice AWS leaves open: each variant below flips one
+//! choice of the reference emulator and must pass every case without a profile — and fail the
+//! cases of that choice under the `reference` profile, which pins the emulator's own choices.
+
+mod common;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use common::{
+    Answer, NONE, Request, Variant, describe_all, filter_values, filters, invalid, map_filter_values, run_against,
+};
+use serde_json::{Value, json};
+use ssm_conformance::emulator::ApiError;
+use ssm_conformance::emulator::iso8601::parse_instant;
+use ssm_conformance::emulator::store::Cursor;
+
+fn shift(value: &str, nanos: i128) -> String {
+    match parse_instant(value) {
+        Some(t) => {
+            let t = t + nanos;
+            let dt = DateTime::<Utc>::from_timestamp(
+                (t.div_euclid(1_000_000_000)) as i64,
+                t.rem_euclid(1_000_000_000) as u32,
+            )
+            .expect("in range");
+            dt.to_rfc3339_opts(SecondsFormat::Nanos, true)
+        }
+        None => value.to_string(),
+    }
+}
+
+fn describing(op: &str) -> bool {
+    op == "DescribeMaintenanceWindowExecutions"
+}
+
+/// Re-page an answer oldest first, with offset tokens `o<N>`.
+fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
+    if !describing(op) {
+        return None;
+    }
+    // Let the emulator validate everything but the token.
+    let mut check = request.clone();
+    check.remove("NextToken");
+    if let Err(e) = emulator.handle(
+        Some("AmazonSSM.DescribeMaintenanceWindowExecutions"),
+        &serde_json::to_vec(&check).unwrap(),
+    ) {
+        return Some(Err(e));
+    }
+    let offset = match request.get("NextToken").and_then(Value::as_str) {
+        None => 0,
+        Some(t) => match t.strip_prefix('o').and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) => n,
+            None => {
+                return Some(Err(ApiError::modeled(
+                    400,
+                    "InvalidNextToken",
+                    "The specified token isn't valid.".into(),
+                )));
+            }
+        },
+    };
+    let mut all = match describe_all(emulator, request) {
+        Ok(a) => a,
+        Err(e) => return Some(Err(e)),
+    };
+    all.reverse();
+    let size = request.get("MaxResults").and_then(Value::as_u64).unwrap_or(50) as usize;
+    let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
+    let mut answer = json!({ "WindowExecutions": page });
+    if offset + size < all.len() {
+        answer["NextToken"] = json!(format!("o{}", offset + size));
+    }
+    Some(Ok(answer))
+}
+
+fn flips() -> Vec<Variant> {
+    vec![
+        Variant {
+            name: "bounds-exclusive",
+            fails: &["filter_semantics::after", "filter_semantics::before"],
+            request: Some(|_, m| {
+                map_filter_values(m, |key, v| match key {
+                    // Values over the length bound stay as they are, to be refused.
+                    _ if v.chars().count() > 256 => v.to_string(),
+                    "ExecutedAfter" => shift(v, 1),
+                    "ExecutedBefore" => shift(v, -1),
+                    _ => v.to_string(),
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "oldest-first",
+            fails: &["filter_semantics::no-filters", "pagination::250-max-37"],
+            replace: Some(oldest_first),
+            ..NONE
+        },
+        Variant {
+            name: "default-page-size-25",
+            fails: &["pagination::99-default", "pagination::250-default"],
+            request: Some(|op, m| {
+                if describing(op) && !m.contains_key("MaxResults") {
+                    m.insert("MaxResults".into(), json!(25));
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "unknown-window-not-found",
+            fails: &["window_id::unknown"],
+            result: Some(|emulator, request, r| {
+                let window = request.get("WindowId").and_then(Value::as_str).unwrap_or("");
+                match r {
+                    Ok(v)
+                        if v.get("WindowExecutions").is_some()
+                            && !emulator.window_ids().iter().any(|w| w == window) =>
+                    {
+                        Err(ApiError::modeled(
+                            400,
+                            "DoesNotExistException",
+                            format!("Maintenance window {window} does not exist"),
+                        ))
+                    }
+                    other => other,
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "bad-next-token-ignored",
+            fails: &["request::next-token-garbage"],
+            request: Some(|_, m| {
+                if m.get("NextToken")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| Cursor::decode(t).is_none())
+                {
+                    m.remove("NextToken");
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "unknown-filter-keys-ignored",
+            fails: &["filters::key-unknown", "filters::key-128"],
+            request: Some(|_, m| {
+                if let Some(f) = filters(m) {
+                    f.retain(|f| {
+                        let key = f["Key"].as_str().unwrap_or("");
+                        let n = key.chars().count();
+                        matches!(key, "ExecutedAfter" | "ExecutedBefore") || !(1..=128).contains(&n)
+                    });
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "filters-without-values-ignored",
+            fails: &["filters::values-missing"],
+            request: Some(|_, m| {
+                if let Some(f) = filters(m) {
+                    f.retain(|f| match f.get("Values") {
+                        None | Some(Value::Null) => false,
+                        Some(Value::Array(v)) => !v.is_empty(),
+                        Some(_) => true,
+                    });
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "offsets-and-fractions-rejected",
+            fails: &[
+                "iso8601::offset-plus-two",
+                "iso8601::fraction-zero",
+                "filters::value-256",
+            ],
+            result: Some(|_, request, r| {
+                let spelled_otherwise = filter_values(request)
+                    .iter()
+                    .any(|v| v.contains('.') || v.contains('+') || v.matches('-').count() > 2);
+                if spelled_otherwise && r.is_ok() {
+                    invalid("only the form 2024-11-04T05:00:00Z is accepted")
+                } else {
+                    r
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "date-only-and-offset-less-accepted",
+            fails: &["iso8601::date-only", "iso8601::offset-less"],
+            request: Some(|_, m| {
+                map_filter_values(m, |_, v| match v.len() {
+                    10 => format!("{v}T00:00:00Z"),
+                    19 => format!("{v}Z"),
+                    _ => v.to_string(),
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "fractional-max-results-accepted",
+            fails: &["max_results::fraction"],
+            request: Some(|_, m| {
+                if let Some(f) = m.get("MaxResults").and_then(Value::as_f64).filter(|f| f.fract() != 0.0) {
+                    m.insert("MaxResults".into(), json!(f.floor() as i64));
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "null-members-rejected",
+            fails: &["max_results::null"],
+            result: Some(|_, request, r| {
+                if request.values().any(Value::is_null) && r.is_ok() {
+                    Err(ApiError::serialization("NULL_VALUE can not be converted"))
+                } else {
+                    r
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "unknown-members-rejected",
+            fails: &["request::unknown-member"],
+            result: Some(|_, request, r| {
+                let known = ["WindowId", "Filters", "MaxResults", "NextToken"];
+                if request.keys().any(|k| !known.contains(&k.as_str())) && r.is_ok() {
+                    invalid("unknown member")
+                } else {
+                    r
+                }
+            }),
+            ..NONE
+        },
+    ]
+}
+
+#[test]
+fn no_open_choice_fails_a_target_and_the_reference_profile_pins_each() {
+    let mut wrong = Vec::new();
+    for flip in flips() {
+        let free = run_against(flip, None);
+        if !free.messages().is_empty() {
+            wrong.push(format!(
+                "{} fails without a profile:\n{}",
+                flip.name,
+                free.messages().join("\n")
+            ));
+        }
+        let pinned = run_against(flip, Some("reference"));
+        let failed = pinned.failed();
+        for must in flip.fails {
+            if !failed.contains(must) {
+                wrong.push(format!(
+                    "{}: {must} passes under the reference profile (failed: {failed:?})",
+                    flip.name
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
