@@ -25,6 +25,9 @@ pub type Request = Map<String, Value>;
 /// An operation's result.
 pub type Answer = Result<Value, ApiError>;
 
+/// Another way of answering: `None` leaves the request to the emulator.
+pub type Replace = fn(&Emulator, &str, &Request) -> Option<Answer>;
+
 /// One way of bending the emulator.
 #[derive(Clone, Copy)]
 pub struct Variant {
@@ -35,7 +38,7 @@ pub struct Variant {
     /// Rewrite the operation and request before the emulator sees them.
     pub request: Option<fn(&mut String, &mut Request)>,
     /// Answer some requests another way (`None`: the emulator answers).
-    pub replace: Option<fn(&Emulator, &str, &Request) -> Option<Answer>>,
+    pub replace: Option<Replace>,
     /// Rewrite the result.
     pub result: Option<fn(&Emulator, &Request, Answer) -> Answer>,
     /// Answer every error with this HTTP response instead.
