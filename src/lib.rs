@@ -6,6 +6,8 @@ pub mod emulator;
 pub mod fixtures;
 pub mod ids;
 pub mod invariants;
+pub mod paging;
+pub mod properties;
 pub mod report;
 pub mod runner;
 pub mod snapshot;

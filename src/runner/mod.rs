@@ -4,7 +4,7 @@
 pub mod harness;
 mod session;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -12,7 +12,8 @@ use serde_json::Value;
 pub use session::{Session, Support, classify_support};
 
 use crate::client::{Payload, Response};
-use crate::invariants::{self, Replay, Walk, WalkPage};
+use crate::invariants;
+use crate::paging;
 use crate::spec::{self, LoadedCase, Need, Placeholder, Profile};
 use crate::verdict::{self, Observation};
 
@@ -171,99 +172,6 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     Ok(bindings)
 }
 
-fn parse_page(r: &Response) -> Result<WalkPage, String> {
-    if !(200..300).contains(&r.status) {
-        return Err(verdict::summarize(r));
-    }
-    let Some(Value::Object(body)) = &r.json else {
-        return Err(format!("the body is not a JSON object: {:?}", r.body_excerpt(120)));
-    };
-    let executions = match body.get("WindowExecutions") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.clone(),
-        Some(other) => return Err(format!("WindowExecutions is not a list: {other}")),
-    };
-    let next_token = match body.get("NextToken") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(t)) if t.is_empty() => None,
-        Some(Value::String(t)) => Some(t.clone()),
-        Some(other) => return Err(format!("NextToken is not a string: {other}")),
-    };
-    Ok(WalkPage { executions, next_token })
-}
-
-/// Follow NextToken from a first answer to the end (bounded: a loop or an endless series of
-/// tokens is a finding, never a hang), then replay the first token once.
-async fn walk(
-    session: &Session,
-    operation: &str,
-    params: &Value,
-    first: &Response,
-    limit: usize,
-    requests: &mut usize,
-) -> Walk {
-    let mut walk = Walk::default();
-    let client = match session.client().await {
-        Ok(c) => c,
-        Err(e) => {
-            walk.problem = Some(e);
-            return walk;
-        }
-    };
-    let fetch = |token: String| {
-        let mut p = params.clone();
-        p["NextToken"] = Value::String(token);
-        async move { client.call(operation, &Payload::Json(p)).await }
-    };
-    let mut seen = HashSet::new();
-    let mut response = first.clone();
-    loop {
-        let page = match parse_page(&response) {
-            Ok(p) => p,
-            Err(e) => {
-                walk.problem = Some(format!("page {}: {e}", walk.pages.len() + 1));
-                return walk;
-            }
-        };
-        let next = page.next_token.clone();
-        walk.pages.push(page);
-        let Some(token) = next else { break };
-        if !seen.insert(token.clone()) {
-            walk.problem = Some(format!(
-                "NextToken {token:?} came back after {} pages: the pages loop",
-                walk.pages.len()
-            ));
-            return walk;
-        }
-        if walk.pages.len() >= limit {
-            walk.problem = Some(format!("still a NextToken after {limit} pages: paging does not end"));
-            return walk;
-        }
-        *requests += 1;
-        response = match fetch(token.clone()).await {
-            Ok(r) => r,
-            Err(e) => {
-                walk.problem = Some(format!("page {} (NextToken {token:?}): {e}", walk.pages.len() + 1));
-                return walk;
-            }
-        };
-    }
-    if let [first, second, ..] = walk.pages.as_slice() {
-        let token = first.next_token.clone().expect("a second page follows a token");
-        *requests += 1;
-        let replayed = match fetch(token.clone()).await {
-            Ok(r) => parse_page(&r).map(|p| p.executions),
-            Err(e) => Err(e.to_string()),
-        };
-        walk.replay = Some(Replay {
-            token,
-            original: second.executions.clone(),
-            replayed,
-        });
-    }
-    walk
-}
-
 /// Run one case: send, follow pages where executions are judged, judge, compare the snapshot
 /// when the target has a name. A case runs once per session; later calls get the same result.
 pub async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Profile>) -> CaseResult {
@@ -320,7 +228,10 @@ async fn judge_case(
     let walked = match (&params, fixtures.first()) {
         (Some(p), Some(fixture)) if (200..300).contains(&response.status) => {
             let limit = invariants::page_limit(session.fixture(fixture).map_or(0, |f| f.executions.len()));
-            Some(walk(session, &operation, p, &response, limit, &mut result.requests).await)
+            match session.client().await {
+                Ok(client) => Some(paging::walk(client, &operation, p, &response, limit, &mut result.requests).await),
+                Err(e) => return Outcome::Failed(e),
+            }
         }
         _ => None,
     };

@@ -1,0 +1,98 @@
+//! Following NextToken: a paged answer walked to its end, bounded so that a token loop or an
+//! endless series of tokens is a finding, never a hang.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::client::{Client, Payload, Response};
+use crate::invariants::{Replay, Walk, WalkPage};
+use crate::verdict;
+
+/// One page of an answer, or why it is not one.
+pub fn parse_page(r: &Response) -> Result<WalkPage, String> {
+    if !(200..300).contains(&r.status) {
+        return Err(verdict::summarize(r));
+    }
+    let Some(Value::Object(body)) = &r.json else {
+        return Err(format!("the body is not a JSON object: {:?}", r.body_excerpt(120)));
+    };
+    let executions = match body.get("WindowExecutions") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.clone(),
+        Some(other) => return Err(format!("WindowExecutions is not a list: {other}")),
+    };
+    let next_token = match body.get("NextToken") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if t.is_empty() => None,
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(other) => return Err(format!("NextToken is not a string: {other}")),
+    };
+    Ok(WalkPage { executions, next_token })
+}
+
+/// Follow NextToken from a first answer to the end (bounded: a loop or an endless series of
+/// tokens is a finding, never a hang), then replay the first token once.
+/// `requests` counts what is sent here.
+pub async fn walk(
+    client: &Client,
+    operation: &str,
+    params: &Value,
+    first: &Response,
+    limit: usize,
+    requests: &mut usize,
+) -> Walk {
+    let mut walk = Walk::default();
+    let fetch = |token: String| {
+        let mut p = params.clone();
+        p["NextToken"] = Value::String(token);
+        async move { client.call(operation, &Payload::Json(p)).await }
+    };
+    let mut seen = HashSet::new();
+    let mut response = first.clone();
+    loop {
+        let page = match parse_page(&response) {
+            Ok(p) => p,
+            Err(e) => {
+                walk.problem = Some(format!("page {}: {e}", walk.pages.len() + 1));
+                return walk;
+            }
+        };
+        let next = page.next_token.clone();
+        walk.pages.push(page);
+        let Some(token) = next else { break };
+        if !seen.insert(token.clone()) {
+            walk.problem = Some(format!(
+                "NextToken {token:?} came back after {} pages: the pages loop",
+                walk.pages.len()
+            ));
+            return walk;
+        }
+        if walk.pages.len() >= limit {
+            walk.problem = Some(format!("still a NextToken after {limit} pages: paging does not end"));
+            return walk;
+        }
+        *requests += 1;
+        response = match fetch(token.clone()).await {
+            Ok(r) => r,
+            Err(e) => {
+                walk.problem = Some(format!("page {} (NextToken {token:?}): {e}", walk.pages.len() + 1));
+                return walk;
+            }
+        };
+    }
+    if let [first, second, ..] = walk.pages.as_slice() {
+        let token = first.next_token.clone().expect("a second page follows a token");
+        *requests += 1;
+        let replayed = match fetch(token.clone()).await {
+            Ok(r) => parse_page(&r).map(|p| p.executions),
+            Err(e) => Err(e.to_string()),
+        };
+        walk.replay = Some(Replay {
+            token,
+            original: second.executions.clone(),
+            replayed,
+        });
+    }
+    walk
+}
