@@ -128,8 +128,9 @@ impl Run {
 /// Run every case against `variant`, with `profile` pinning choices (or none).
 pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
     let server_rt = tokio::runtime::Runtime::new().unwrap();
+    let emulator = Emulator::new();
     let addr = server_rt.block_on(async {
-        let emulator = Emulator::new();
+        let emulator = emulator.clone();
         let app = Router::new()
             .route("/", post(bent))
             .with_state((emulator.clone(), variant))
@@ -152,6 +153,8 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
         .session
         .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
     assert!(suite.session.cleanup().is_empty(), "{}: cleanup failed", variant.name);
+    // Everything the run seeded or created is gone, failed cases or not.
+    assert_eq!(emulator.window_ids(), Vec::<String>::new(), "{}: windows left behind", variant.name);
     for r in &results {
         assert!(
             matches!(r.outcome, Outcome::Passed | Outcome::Failed(_)),
