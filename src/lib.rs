@@ -14,3 +14,4 @@ pub mod snapshot;
 pub mod spec;
 pub mod target;
 pub mod verdict;
+pub mod expectations;

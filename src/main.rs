@@ -1,13 +1,18 @@
 //! `ssm-conformance`: run the conformance suite against an endpoint, or serve the reference
 //! emulator as a standalone mock.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use ssm_conformance::runner::harness::Suite;
-use ssm_conformance::runner::run_all;
-use ssm_conformance::target::TargetOptions;
+use ssm_conformance::expectations::Expectations;
+use ssm_conformance::report::{self, RunReport};
+use ssm_conformance::runner::{CaseResult, run_all};
+use ssm_conformance::spec::Profile;
+use ssm_conformance::target::{TargetOptions, project_root};
 
 #[derive(Parser)]
 #[command(version, about = "Conformance suite for AWS SSM DescribeMaintenanceWindowExecutions")]
@@ -28,6 +33,17 @@ enum Command {
         /// List the cases instead of running them.
         #[arg(long)]
         list: bool,
+        #[command(flatten)]
+        outputs: Outputs,
+    },
+    /// Write the parity report (Markdown) from JSON reports of runs (`run --report-json`).
+    Parity {
+        /// Where to write it.
+        #[arg(long, default_value = "PARITY.md")]
+        out: PathBuf,
+        /// The reports, one per target, in column order.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
     },
     /// Serve the reference emulator (awsJson at POST /, fixture protocol at /_conformance/v1).
     Serve {
@@ -40,21 +56,79 @@ enum Command {
     },
 }
 
+/// What a run writes besides its summary, and what it is held to.
+#[derive(clap::Args, Default)]
+struct Outputs {
+    /// Pass when the results match expectations/<target-name>.json (or FILE), not only when all pass.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    expectations: Option<PathBuf>,
+    /// Write the expectations this run would match to expectations/<target-name>.json (or FILE).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    write_expectations: Option<PathBuf>,
+    /// The target's name and version, for written expectations.
+    #[arg(long, value_name = "TEXT", default_value = "unknown")]
+    target_version: String,
+    /// Write the run as JSON.
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+    /// Write the run as JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write the choices the target made where AWS leaves them open, as a profile cases can pin.
+    #[arg(long, value_name = "FILE")]
+    record_profile: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { target, filters, list } => run(&target, &filters, list),
+        Command::Run {
+            target,
+            filters,
+            list,
+            outputs,
+        } => run(&target, &filters, list, &outputs),
+        Command::Parity { out, reports } => parity(&out, &reports),
         Command::Serve { port, host } => serve(SocketAddr::new(host, port)),
     }
 }
 
-fn run(options: &TargetOptions, filters: &[String], list: bool) -> ExitCode {
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("ssm-conformance: {message}");
+    ExitCode::from(2)
+}
+
+/// `expectations/<name>.json` unless a file was given (`-`: none was).
+fn expectations_file(given: &Path, target_name: Option<&str>) -> Result<PathBuf, String> {
+    if given.as_os_str() != "-" {
+        return Ok(given.to_path_buf());
+    }
+    target_name
+        .map(|n| project_root().join("expectations").join(format!("{n}.json")))
+        .ok_or_else(|| "expectations need --target-name (or a FILE)".to_string())
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Outputs) -> ExitCode {
     let suite = match Suite::load(options) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("ssm-conformance: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e),
+    };
+    let target_name = suite.session.config.name.clone();
+    // Read the expectations before anything is sent: a bad file is a usage error.
+    let expectations = match &outputs.expectations {
+        None => None,
+        Some(given) => match expectations_file(given, target_name.as_deref()).map(|f| Expectations::load(&f)) {
+            Ok(Ok(e)) => Some(e),
+            Ok(Err(e)) => return fail(e),
+            Err(e) => return fail(e),
+        },
     };
     let cases: Vec<_> = suite
         .cases
@@ -70,25 +144,108 @@ fn run(options: &TargetOptions, filters: &[String], list: bool) -> ExitCode {
     let session = &suite.session;
     let (results, choice_failures) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
     let left = session.cleanup();
-    let target = session
-        .block_on(session.endpoint_url())
-        .map(|u| match &session.config.name {
-            Some(n) => format!("{n} ({u})"),
-            None => u,
-        })
-        .unwrap_or_else(|e| e);
+    let endpoint = session.block_on(session.endpoint_url()).unwrap_or_else(|e| e);
+    let target = match &target_name {
+        Some(n) => format!("{n} ({endpoint})"),
+        None => endpoint.clone(),
+    };
     let mut out = std::io::stdout().lock();
-    let totals = match ssm_conformance::report::write_summary(&mut out, &target, &results, &choice_failures) {
+    let totals = match report::write_summary(&mut out, &target, &results, &choice_failures) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("ssm-conformance: cannot write the summary: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(format!("cannot write the summary: {e}")),
     };
     for l in &left {
         eprintln!("ssm-conformance: could not delete what this run created: {l}");
     }
-    ExitCode::from(totals.exit_code())
+    let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
+    let choice_of = |case: &str| {
+        let case = suite.cases.iter().find(|c| c.name() == case)?;
+        case.open_choice().map(str::to_string)
+    };
+    let run_report = RunReport::new(&name, &endpoint, &results, &choice_failures, &choice_of);
+    let mut written: Vec<Result<(), String>> = Vec::new();
+    if let Some(f) = &outputs.report_json {
+        written.push(write_file(f, &(serde_json::to_string_pretty(&run_report).expect("serializes") + "\n")));
+    }
+    if let Some(f) = &outputs.junit {
+        written.push(report::junit_xml(&run_report).map_err(|e| e.to_string()).and_then(|x| write_file(f, &x)));
+    }
+    if let Some(f) = &outputs.record_profile {
+        written.push(write_file(f, &record_profile(f, &endpoint, &session.config.region, &results, &choice_failures)));
+    }
+    if let Some(given) = &outputs.write_expectations {
+        let file = match expectations_file(given, target_name.as_deref()) {
+            Ok(f) => f,
+            Err(e) => return fail(e),
+        };
+        let previous = Expectations::load(&file).ok();
+        let fresh = Expectations::from_results(&name, &outputs.target_version, &results, &choice_failures, previous.as_ref());
+        written.push(write_file(&file, &(serde_json::to_string_pretty(&fresh).expect("serializes") + "\n")));
+    }
+    if let Some(e) = written.into_iter().find_map(Result::err) {
+        return fail(e);
+    }
+    match expectations {
+        Some(e) => {
+            let mismatches = e.mismatches(&results, &choice_failures);
+            if mismatches.is_empty() {
+                println!("{name}: every result as expected ({} cases listed as not passing)", e.cases.len().max(usize::from(e.unsupported.is_some()) * results.len()));
+                ExitCode::SUCCESS
+            } else {
+                println!("{name}: {} results differ from the expectations:", mismatches.len());
+                for m in &mismatches {
+                    println!("  {m}");
+                }
+                ExitCode::from(1)
+            }
+        }
+        None => ExitCode::from(totals.exit_code()),
+    }
+}
+
+/// A profile pinning every choice the run observed one way.
+fn record_profile(file: &Path, endpoint: &str, region: &str, results: &[CaseResult], choice_failures: &[(String, String)]) -> String {
+    let mut choices: BTreeMap<String, String> = BTreeMap::new();
+    for o in results.iter().flat_map(|r| &r.observations) {
+        if let Some(c) = &o.choice {
+            choices.insert(c.clone(), o.option.clone());
+        }
+    }
+    for (name, _) in choice_failures {
+        choices.remove(name.trim_start_matches("choices::"));
+    }
+    let profile = Profile {
+        name: file.file_stem().and_then(|s| s.to_str()).unwrap_or("recorded").to_string(),
+        recorded: format!(
+            "{} against {endpoint} (region {region}) by ssm-conformance {}",
+            chrono::Utc::now().format("%Y-%m-%d"),
+            env!("CARGO_PKG_VERSION")
+        ),
+        choices,
+    };
+    serde_json::to_string_pretty(&profile).expect("serializes") + "\n"
+}
+
+fn parity(out: &Path, files: &[PathBuf]) -> ExitCode {
+    let mut reports = Vec::new();
+    for f in files {
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("{}: {e}", f.display())),
+        };
+        match serde_json::from_str::<RunReport>(&text) {
+            Ok(r) => reports.push(r),
+            Err(e) => return fail(format!("{}: not a report of `run --report-json`: {e}", f.display())),
+        }
+    }
+    let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    match write_file(out, &report::parity_markdown(&reports, &date)) {
+        Ok(()) => {
+            println!("wrote {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
 }
 
 fn serve(addr: SocketAddr) -> ExitCode {

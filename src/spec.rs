@@ -351,16 +351,20 @@ impl LoadedCase {
         format!("{}::{}", self.area, self.case.id)
     }
 
+    /// The open choice the case itself names, if any.
+    pub fn open_choice(&self) -> Option<&str> {
+        match &self.case.expect {
+            Expectation::Open(o) => Some(&o.choice),
+            _ => None,
+        }
+    }
+
     /// Every open choice this case may observe: its own, and the oracle's where it judges
     /// executions.
     pub fn choices(&self) -> Vec<&str> {
         let mut out = Vec::new();
-        let mut judges_executions = matches!(self.case.expect, Expectation::Executions(_));
-        if let Expectation::Open(o) = &self.case.expect {
-            out.push(o.choice.as_str());
-            judges_executions |= o.options.values().any(|x| matches!(x, Expectation::Executions(_)));
-        }
-        if judges_executions {
+        out.extend(self.open_choice());
+        if !executions_fixtures(&self.case.expect).is_empty() {
             out.extend(crate::invariants::ORACLE_CHOICES.iter().map(|(c, _)| *c));
         }
         out

@@ -271,12 +271,12 @@ async fn judge_case(
 }
 
 /// Run `cases` one after another, then check that each open choice was answered one way.
-/// Returns the results and the failed choice checks.
+/// Returns the results and the failed choice checks (`choices::<choice>`, why).
 pub async fn run_all(
     session: &Session,
     cases: &[&LoadedCase],
     profile: Option<&Profile>,
-) -> (Vec<CaseResult>, Vec<String>) {
+) -> (Vec<CaseResult>, Vec<(String, String)>) {
     let mut results = Vec::with_capacity(cases.len());
     for case in cases {
         results.push(run_case(session, case, profile).await);
@@ -288,7 +288,7 @@ pub async fn run_all(
         .collect();
     let failures = observed
         .into_iter()
-        .filter_map(|c| check_choice(c, &all).err())
+        .filter_map(|c| check_choice(c, &all).err().map(|why| (format!("choices::{c}"), why)))
         .collect();
     (results, failures)
 }

@@ -102,7 +102,7 @@ pub struct Run {
     /// Per case.
     pub results: Vec<CaseResult>,
     /// Failed choice-consistency checks.
-    pub choice_failures: Vec<String>,
+    pub choice_failures: Vec<(String, String)>,
 }
 
 impl Run {
@@ -121,7 +121,7 @@ impl Run {
             Outcome::Failed(m) => Some(m.as_str()),
             _ => None,
         });
-        cases.chain(self.choice_failures.iter().map(String::as_str)).collect()
+        cases.chain(self.choice_failures.iter().map(|(_, why)| why.as_str())).collect()
     }
 }
 

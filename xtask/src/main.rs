@@ -1,4 +1,5 @@
-//! `cargo xtask …`: the chores around the suite (real emulators, snapshots).
+//! `cargo xtask …`: the chores around the suite — real emulators (moto, fakecloud) started on
+//! 127.0.0.1 and always stopped, expectations, snapshots, the parity report.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -6,10 +7,12 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// The moto release the expectations are written for.
 const MOTO_VERSION: &str = "5.2.5";
+/// The fakecloud release the expectations are written for.
+const FAKECLOUD_VERSION: &str = "0.51.0";
 
 #[derive(Parser)]
 #[command(about = "Project chores for ssm-conformance")]
@@ -18,23 +21,55 @@ struct Cli {
     command: Task,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Target {
+    /// The embedded reference emulator.
+    Reference,
+    /// moto server from PyPI, in .venv.
+    Moto,
+    /// fakecloud from crates.io, in .tools/fakecloud (a build of about 33 minutes on 2 cores).
+    Fakecloud,
+}
+
 #[derive(Subcommand)]
 enum Task {
-    /// Install moto server (pinned) into .venv, start it on 127.0.0.1, run the suite against it.
+    /// Install moto server (pinned) into .venv, start it on 127.0.0.1, run the suite against its
+    /// expectations (expectations/moto.json), stop it.
     Moto {
         /// Extra arguments for `ssm-conformance run`.
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Rewrite the reference emulator's snapshots under snapshots/reference/.
-    Snapshots,
+    /// Install fakecloud (pinned, cached in .tools/), start it on 127.0.0.1, run the suite against
+    /// its expectations (expectations/fakecloud.json), stop it.
+    Fakecloud {
+        /// Extra arguments for `ssm-conformance run`.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Rewrite expectations/<target>.json from a run against it.
+    Expectations {
+        /// The target.
+        target: Target,
+    },
+    /// Rewrite the snapshots of a target under snapshots/<target>/.
+    Snapshots {
+        /// The target.
+        #[arg(default_value = "reference")]
+        target: Target,
+    },
+    /// Run the reference emulator, moto and fakecloud, and write PARITY.md.
+    Parity,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Task::Moto { args } => moto(&args),
-        Task::Snapshots => snapshots(),
+        Task::Moto { args } => gate(Target::Moto, &args),
+        Task::Fakecloud { args } => gate(Target::Fakecloud, &args),
+        Task::Expectations { target } => run_on(target, &["--write-expectations"]),
+        Task::Snapshots { target } => snapshots(target),
+        Task::Parity => parity(),
     };
     match result {
         Ok(code) => code,
@@ -46,19 +81,22 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
-/// A child process that is killed when dropped (also when the task fails or panics).
-struct Guard(Child);
+/// A server process, stopped by its process id when dropped: on success, failure or panic.
+/// Ctrl-C reaches it directly (same process group), so it never outlives the task.
+struct Server {
+    child: Child,
+    url: String,
+    name: &'static str,
+}
 
-impl Drop for Guard {
+impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        eprintln!("xtask: stopped {} (pid {})", self.name, self.child.id());
     }
 }
 
@@ -81,33 +119,46 @@ fn wait_for(addr: SocketAddr, child: &mut Child, limit: Duration) -> Result<()> 
     bail!("nothing listened on {addr} within {limit:?}")
 }
 
+fn start(name: &'static str, program: &Path, args: &[String], port: u16) -> Result<Server> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    std::fs::create_dir_all(root().join("target"))?;
+    let log_path = root().join("target").join(format!("{name}.log"));
+    let log = std::fs::File::create(&log_path)?;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log.try_clone()?))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .with_context(|| format!("starting {}", program.display()))?;
+    if let Err(e) = wait_for(addr, &mut child, Duration::from_secs(60)) {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(e.context(format!("{name} did not start (log: {})", log_path.display())));
+    }
+    eprintln!("xtask: {name} on http://{addr} (pid {}, log: {})", child.id(), log_path.display());
+    Ok(Server {
+        child,
+        url: format!("http://{addr}"),
+        name,
+    })
+}
+
 /// The project's virtualenv with moto server installed (created on first use).
-fn moto_venv() -> Result<PathBuf> {
+fn moto_server() -> Result<PathBuf> {
     let venv = root().join(".venv");
     let server = venv.join("bin").join("moto_server");
     let marker = venv.join(format!("moto-{MOTO_VERSION}.installed"));
     if server.exists() && marker.exists() {
         return Ok(server);
     }
-    eprintln!(
-        "xtask: installing moto[server]=={MOTO_VERSION} into {} (about 30 s)",
-        venv.display()
-    );
-    let ok = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .context("running python3 -m venv")?;
+    eprintln!("xtask: installing moto[server]=={MOTO_VERSION} into {} (about 30 s)", venv.display());
+    let ok = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().context("running python3 -m venv")?;
     if !ok.success() {
         bail!("python3 -m venv failed ({ok})");
     }
     let ok = Command::new(venv.join("bin").join("pip"))
-        .args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            &format!("moto[server]=={MOTO_VERSION}"),
-        ])
+        .args(["install", "--quiet", "--disable-pip-version-check", &format!("moto[server]=={MOTO_VERSION}")])
         .status()
         .context("running pip")?;
     if !ok.success() {
@@ -117,54 +168,118 @@ fn moto_venv() -> Result<PathBuf> {
     Ok(server)
 }
 
-fn moto(args: &[String]) -> Result<ExitCode> {
-    let server = moto_venv()?;
-    let port = free_port()?;
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let log = std::fs::File::create(root().join("target").join("moto_server.log"))?;
-    let mut child = Command::new(&server)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::from(log.try_clone()?))
-        .stderr(Stdio::from(log))
-        .spawn()
-        .with_context(|| format!("starting {}", server.display()))?;
-    wait_for(addr, &mut child, Duration::from_secs(30))?;
-    let guard = Guard(child);
-    eprintln!("xtask: moto {MOTO_VERSION} on http://{addr} (log: target/moto_server.log)");
-    let status = Command::new(env!("CARGO"))
-        .current_dir(root())
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "ssm-conformance",
-            "--",
-            "run",
-            "--endpoint",
-        ])
-        .arg(format!("http://{addr}"))
-        .args(["--target-name", "moto"])
-        .args(args)
+/// fakecloud installed into .tools/fakecloud (built on first use: about 33 minutes on 2 cores).
+fn fakecloud() -> Result<PathBuf> {
+    let dir = root().join(".tools").join("fakecloud");
+    let bin = dir.join("bin").join("fakecloud");
+    let marker = dir.join(format!("fakecloud-{FAKECLOUD_VERSION}.installed"));
+    if bin.exists() && marker.exists() {
+        return Ok(bin);
+    }
+    eprintln!("xtask: building fakecloud {FAKECLOUD_VERSION} into {} (about 33 minutes on 2 cores)", dir.display());
+    let ok = Command::new(env!("CARGO"))
+        .args(["install", "fakecloud", "--locked", "--version", FAKECLOUD_VERSION, "--root"])
+        .arg(&dir)
         .status()
-        .context("running ssm-conformance")?;
-    drop(guard);
+        .context("running cargo install fakecloud")?;
+    if !ok.success() {
+        bail!("cargo install fakecloud failed ({ok})");
+    }
+    std::fs::write(&marker, "")?;
+    Ok(bin)
+}
+
+/// Start `target` (nothing to start for the reference emulator).
+fn serve(target: Target) -> Result<Option<Server>> {
+    let port = free_port()?;
+    Ok(match target {
+        Target::Reference => None,
+        Target::Moto => Some(start("moto", &moto_server()?, &["-H".into(), "127.0.0.1".into(), "-p".into(), port.to_string()], port)?),
+        Target::Fakecloud => Some(start("fakecloud", &fakecloud()?, &["--addr".into(), format!("127.0.0.1:{port}")], port)?),
+    })
+}
+
+fn name(target: Target) -> &'static str {
+    match target {
+        Target::Reference => "reference",
+        Target::Moto => "moto",
+        Target::Fakecloud => "fakecloud",
+    }
+}
+
+fn version(target: Target) -> String {
+    match target {
+        Target::Reference => format!("ssm-conformance {}", env!("CARGO_PKG_VERSION")),
+        Target::Moto => format!("moto {MOTO_VERSION}"),
+        Target::Fakecloud => format!("fakecloud {FAKECLOUD_VERSION}"),
+    }
+}
+
+/// `ssm-conformance run` against `target` (started and stopped here) with `args`.
+fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
+    let server = serve(target)?;
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(root())
+        .args(["run", "--quiet", "--package", "ssm-conformance", "--", "run"])
+        .args(["--target-name", name(target), "--target-version", &version(target)]);
+    if let Some(s) = &server {
+        cmd.args(["--endpoint", &s.url]);
+    }
+    let status = cmd.args(args).status().context("running ssm-conformance")?;
+    drop(server);
     Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
 }
 
-fn snapshots() -> Result<ExitCode> {
-    let dir = root().join("snapshots").join("reference");
-    for entry in std::fs::read_dir(&dir)? {
-        let p = entry?.path();
-        if p.extension().is_some_and(|e| e == "snap" || e == "new") {
-            std::fs::remove_file(&p)?;
+fn gate(target: Target, extra: &[String]) -> Result<ExitCode> {
+    let mut args = vec!["--expectations"];
+    args.extend(extra.iter().map(String::as_str));
+    run_on(target, &args)
+}
+
+fn snapshots(target: Target) -> Result<ExitCode> {
+    let dir = root().join("snapshots").join(name(target));
+    if dir.exists() {
+        for entry in std::fs::read_dir(&dir)? {
+            let p = entry?.path();
+            if p.extension().is_some_and(|e| e == "snap" || e == "new") {
+                std::fs::remove_file(&p)?;
+            }
         }
+    }
+    let server = serve(target)?;
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(root())
+        .args(["test", "--quiet", "--test", "conformance"])
+        .env("INSTA_UPDATE", "always")
+        .env("SSM_CONFORMANCE_TARGET_NAME", name(target))
+        .env_remove("CI");
+    if let Some(s) = &server {
+        cmd.env("AWS_ENDPOINT_URL_SSM", &s.url);
+    }
+    let status = cmd.status().context("running cargo test")?;
+    drop(server);
+    Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
+}
+
+fn parity() -> Result<ExitCode> {
+    let dir = root().join("target").join("parity");
+    std::fs::create_dir_all(&dir)?;
+    let mut reports = Vec::new();
+    for target in [Target::Reference, Target::Moto, Target::Fakecloud] {
+        let file = dir.join(format!("{}.json", name(target)));
+        let _ = std::fs::remove_file(&file);
+        // A failing run is what the report is for: only a missing report is an error.
+        run_on(target, &["--report-json", file.to_str().context("a UTF-8 path")?])?;
+        if !file.exists() {
+            bail!("the run against {} wrote no report", name(target));
+        }
+        reports.push(file);
     }
     let status = Command::new(env!("CARGO"))
         .current_dir(root())
-        .args(["test", "--quiet", "--test", "conformance"])
-        .env("INSTA_UPDATE", "always")
-        .env_remove("CI")
+        .args(["run", "--quiet", "--package", "ssm-conformance", "--", "parity", "--out", "PARITY.md"])
+        .args(&reports)
         .status()
-        .context("running cargo test")?;
+        .context("writing PARITY.md")?;
     Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::runner::{CaseResult, Outcome};
 
 /// Counts of a run.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     /// Cases that passed.
     pub passed: usize,
@@ -48,7 +48,7 @@ pub fn write_summary(
     out: &mut dyn Write,
     target: &str,
     results: &[CaseResult],
-    choice_failures: &[String],
+    choice_failures: &[(String, String)],
 ) -> std::io::Result<Totals> {
     let totals = Totals::of(results, choice_failures.len());
     // The same failure for many cases (an unreachable endpoint) is written once.
@@ -69,8 +69,8 @@ pub fn write_summary(
         };
         writeln!(out, "FAIL {who}\n  {}\n", why.replace('\n', "\n  "))?;
     }
-    for why in choice_failures {
-        writeln!(out, "FAIL {why}\n")?;
+    for (name, why) in choice_failures {
+        writeln!(out, "FAIL {name}\n  {why}\n")?;
     }
     let mut unsupported: BTreeMap<&str, usize> = BTreeMap::new();
     let mut skipped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -115,3 +115,11 @@ pub fn write_summary(
     )?;
     Ok(totals)
 }
+
+mod json;
+mod junit;
+mod parity;
+
+pub use json::{CaseReport, ChoiceFailure, RunReport};
+pub use junit::junit_xml;
+pub use parity::parity_markdown;

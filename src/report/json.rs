@@ -1,0 +1,119 @@
+//! The machine-readable report of a run (`--report-json FILE`), also the input of the parity
+//! report.
+
+use serde::{Deserialize, Serialize};
+
+use super::Totals;
+use crate::runner::{CaseResult, Outcome};
+use crate::verdict::Observation;
+
+/// One case in a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseReport {
+    /// `<area>::<case-id>`.
+    pub name: String,
+    /// `passed`, `failed`, `unsupported` or `skipped`.
+    pub outcome: String,
+    /// Why it did not pass (the full message, request and answer included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The case's own open choice, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+    /// What the target chose where AWS leaves it open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<ObservationReport>,
+    /// Requests sent.
+    pub requests: usize,
+    /// Wall time, milliseconds.
+    pub duration_ms: f64,
+}
+
+/// An observation, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObservationReport {
+    /// The choice (none: several error types were acceptable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+    /// The option taken.
+    pub option: String,
+}
+
+impl From<&Observation> for ObservationReport {
+    fn from(o: &Observation) -> Self {
+        Self {
+            choice: o.choice.clone(),
+            option: o.option.clone(),
+        }
+    }
+}
+
+/// A failed choice-consistency check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceFailure {
+    /// `choices::<choice>`.
+    pub name: String,
+    /// What disagreed.
+    pub reason: String,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    /// The target's name (or its URL when unnamed).
+    pub target: String,
+    /// The endpoint.
+    pub endpoint: String,
+    /// Counts.
+    pub totals: Totals,
+    /// Every case, in run order.
+    pub cases: Vec<CaseReport>,
+    /// Failed choice checks.
+    #[serde(default)]
+    pub choices: Vec<ChoiceFailure>,
+}
+
+impl RunReport {
+    /// Build from results; `choice_of` gives a case's own open choice.
+    pub fn new(
+        target: &str,
+        endpoint: &str,
+        results: &[CaseResult],
+        choice_failures: &[(String, String)],
+        choice_of: &dyn Fn(&str) -> Option<String>,
+    ) -> Self {
+        let cases = results
+            .iter()
+            .map(|r| {
+                let (outcome, reason) = match &r.outcome {
+                    Outcome::Passed => ("passed", None),
+                    Outcome::Failed(m) => ("failed", Some(m.clone())),
+                    Outcome::Unsupported(m) => ("unsupported", Some(m.clone())),
+                    Outcome::Skipped(m) => ("skipped", Some(m.clone())),
+                };
+                CaseReport {
+                    name: r.name.clone(),
+                    outcome: outcome.into(),
+                    reason,
+                    choice: choice_of(&r.name),
+                    observations: r.observations.iter().map(ObservationReport::from).collect(),
+                    requests: r.requests,
+                    duration_ms: r.duration.as_secs_f64() * 1e3,
+                }
+            })
+            .collect();
+        Self {
+            target: target.into(),
+            endpoint: endpoint.into(),
+            totals: Totals::of(results, choice_failures.len()),
+            cases,
+            choices: choice_failures
+                .iter()
+                .map(|(name, reason)| ChoiceFailure {
+                    name: name.clone(),
+                    reason: reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}

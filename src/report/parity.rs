@@ -1,0 +1,112 @@
+//! PARITY.md: one row per case, one column per target — pass, fail, unsupported, skipped, and
+//! the option a target took where the case's choice is open — with totals and the choices the
+//! oracle observed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use super::RunReport;
+
+fn cell(report: &RunReport, name: &str) -> String {
+    let Some(case) = report.cases.iter().find(|c| c.name == name) else {
+        return "—".into();
+    };
+    let word = match case.outcome.as_str() {
+        "passed" => "pass",
+        "failed" => "**FAIL**",
+        other => other,
+    };
+    match case
+        .choice
+        .as_ref()
+        .and_then(|c| case.observations.iter().find(|o| o.choice.as_ref() == Some(c)))
+    {
+        Some(o) => format!("{word} ({})", o.option),
+        None => word.to_string(),
+    }
+}
+
+/// The parity table for `reports`, in column order; `date` heads it.
+pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Parity: DescribeMaintenanceWindowExecutions\n");
+    let _ = writeln!(
+        out,
+        "Written by `cargo xtask parity` on {date}. Each column is one run of the whole suite; a cell is \
+         the case's outcome, and where AWS leaves the answer open, the option the target took.\n"
+    );
+    let _ = writeln!(out, "| target | endpoint | passed | failed | unsupported | skipped |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for r in reports {
+        let t = &r.totals;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.target, r.endpoint, t.passed, t.failed, t.unsupported, t.skipped
+        );
+    }
+    let names: Vec<&str> = {
+        let mut seen = BTreeSet::new();
+        reports
+            .iter()
+            .flat_map(|r| r.cases.iter().map(|c| c.name.as_str()))
+            .filter(|n| seen.insert(*n))
+            .collect()
+    };
+    let _ = writeln!(out, "\n## Choices left open by AWS, as each target answered them\n");
+    let _ = write!(out, "| choice |");
+    for r in reports {
+        let _ = write!(out, " {} |", r.target);
+    }
+    let _ = writeln!(out, "\n|---|{}", "---|".repeat(reports.len()));
+    let per_target: Vec<BTreeMap<&str, BTreeSet<&str>>> = reports
+        .iter()
+        .map(|r| {
+            let mut m: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for o in r.cases.iter().filter(|c| c.outcome == "passed").flat_map(|c| &c.observations) {
+                if let Some(choice) = &o.choice {
+                    m.entry(choice).or_default().insert(&o.option);
+                }
+            }
+            m
+        })
+        .collect();
+    let choices: BTreeSet<&str> = per_target.iter().flat_map(|m| m.keys().copied()).collect();
+    for choice in choices {
+        let _ = write!(out, "| {choice} |");
+        for m in &per_target {
+            let options = m.get(choice).map(|s| s.iter().copied().collect::<Vec<_>>().join(", "));
+            let _ = write!(out, " {} |", options.unwrap_or_else(|| "—".into()));
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "\n## Cases\n");
+    let _ = write!(out, "| case |");
+    for r in reports {
+        let _ = write!(out, " {} |", r.target);
+    }
+    let _ = writeln!(out, "\n|---|{}", "---|".repeat(reports.len()));
+    for name in names {
+        let _ = write!(out, "| `{name}` |");
+        for r in reports {
+            let _ = write!(out, " {} |", cell(r, name));
+        }
+        let _ = writeln!(out);
+    }
+    let failures: Vec<(&str, &str)> = reports
+        .iter()
+        .flat_map(|r| r.choices.iter().map(move |c| (r.target.as_str(), c.reason.as_str())))
+        .collect();
+    if !failures.is_empty() {
+        let _ = writeln!(out, "\n## Inconsistent answers\n");
+        for (target, why) in failures {
+            let _ = writeln!(out, "- {target}: {why}");
+        }
+    }
+    let _ = writeln!(out, "\n**Totals** — {}", reports
+        .iter()
+        .map(|r| format!("{}: {} of {} passed", r.target, r.totals.passed, r.cases.len()))
+        .collect::<Vec<_>>()
+        .join("; "));
+    out
+}
