@@ -108,7 +108,11 @@ impl Expectations {
             };
             if want != *got {
                 let show = |o: Option<Expected>| o.map_or("pass".to_string(), |o| format!("{o:?}").to_lowercase());
-                let detail = if why.is_empty() { String::new() } else { format!(": {why}") };
+                let detail = if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {why}")
+                };
                 out.push(format!("{name}: expected {}, got {}{detail}", show(want), show(*got)));
             }
         }
@@ -129,7 +133,8 @@ impl Expectations {
         choice_failures: &[(String, String)],
         previous: Option<&Expectations>,
     ) -> Self {
-        let all_unsupported = !results.is_empty() && results.iter().all(|r| matches!(r.outcome, Outcome::Unsupported(_)));
+        let all_unsupported =
+            !results.is_empty() && results.iter().all(|r| matches!(r.outcome, Outcome::Unsupported(_)));
         let mut cases = BTreeMap::new();
         let mut unsupported = None;
         if all_unsupported {
@@ -149,7 +154,11 @@ impl Expectations {
                     };
                     Some((r.name.clone(), outcome, why))
                 })
-                .chain(choice_failures.iter().map(|(c, why)| (c.clone(), Expected::Fail, why.clone())));
+                .chain(
+                    choice_failures
+                        .iter()
+                        .map(|(c, why)| (c.clone(), Expected::Fail, why.clone())),
+                );
             for (name, outcome, why) in entries {
                 let reason = previous
                     .and_then(|p| p.cases.get(&name))
@@ -199,14 +208,23 @@ mod tests {
             .into_iter()
             .collect(),
         };
-        let fine = [r("a::fails", Outcome::Failed("f, case \"fails\": why".into())), r("a::ok", Outcome::Passed)];
+        let fine = [
+            r("a::fails", Outcome::Failed("f, case \"fails\": why".into())),
+            r("a::ok", Outcome::Passed),
+        ];
         assert!(e.mismatches(&fine, &[]).is_empty());
         let fixed = [r("a::fails", Outcome::Passed), r("a::ok", Outcome::Passed)];
         assert_eq!(e.mismatches(&fixed, &[]), ["a::fails: expected fail, got pass"]);
-        let broke = [r("a::fails", Outcome::Failed("x".into())), r("a::ok", Outcome::Failed("f, case \"ok\": boom".into()))];
+        let broke = [
+            r("a::fails", Outcome::Failed("x".into())),
+            r("a::ok", Outcome::Failed("f, case \"ok\": boom".into())),
+        ];
         assert_eq!(e.mismatches(&broke, &[]), ["a::ok: expected pass, got fail: boom"]);
         let gone = [r("a::ok", Outcome::Passed)];
-        assert_eq!(e.mismatches(&gone, &[]), ["a::fails: listed in the expectations, but no such case ran"]);
+        assert_eq!(
+            e.mismatches(&gone, &[]),
+            ["a::fails: listed in the expectations, but no such case ran"]
+        );
     }
 
     #[test]
@@ -223,7 +241,10 @@ mod tests {
         first.cases.get_mut("a::x").unwrap().reason = "bug #1".into();
         let again = Expectations::from_results("t", "1", &results, &choices, Some(&first));
         assert_eq!(again.cases["a::x"].reason, "bug #1");
-        let all_unsupported = [r("a::x", Outcome::Unsupported("no".into())), r("a::y", Outcome::Unsupported("no".into()))];
+        let all_unsupported = [
+            r("a::x", Outcome::Unsupported("no".into())),
+            r("a::y", Outcome::Unsupported("no".into())),
+        ];
         let u = Expectations::from_results("t", "1", &all_unsupported, &[], None);
         assert!(u.cases.is_empty() && u.unsupported.as_deref() == Some("no"));
         assert!(u.mismatches(&all_unsupported, &[]).is_empty());

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod emulator;
+pub mod expectations;
 pub mod fixtures;
 pub mod ids;
 pub mod invariants;
@@ -14,4 +15,3 @@ pub mod snapshot;
 pub mod spec;
 pub mod target;
 pub mod verdict;
-pub mod expectations;

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::expectations::Expectations;
 use ssm_conformance::report::{self, RunReport};
+use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::runner::{CaseResult, run_all};
 use ssm_conformance::spec::Profile;
 use ssm_conformance::target::{TargetOptions, project_root};
@@ -165,13 +165,23 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
     let run_report = RunReport::new(&name, &endpoint, &results, &choice_failures, &choice_of);
     let mut written: Vec<Result<(), String>> = Vec::new();
     if let Some(f) = &outputs.report_json {
-        written.push(write_file(f, &(serde_json::to_string_pretty(&run_report).expect("serializes") + "\n")));
+        written.push(write_file(
+            f,
+            &(serde_json::to_string_pretty(&run_report).expect("serializes") + "\n"),
+        ));
     }
     if let Some(f) = &outputs.junit {
-        written.push(report::junit_xml(&run_report).map_err(|e| e.to_string()).and_then(|x| write_file(f, &x)));
+        written.push(
+            report::junit_xml(&run_report)
+                .map_err(|e| e.to_string())
+                .and_then(|x| write_file(f, &x)),
+        );
     }
     if let Some(f) = &outputs.record_profile {
-        written.push(write_file(f, &record_profile(f, &endpoint, &session.config.region, &results, &choice_failures)));
+        written.push(write_file(
+            f,
+            &record_profile(f, &endpoint, &session.config.region, &results, &choice_failures),
+        ));
     }
     if let Some(given) = &outputs.write_expectations {
         let file = match expectations_file(given, target_name.as_deref()) {
@@ -179,8 +189,17 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
             Err(e) => return fail(e),
         };
         let previous = Expectations::load(&file).ok();
-        let fresh = Expectations::from_results(&name, &outputs.target_version, &results, &choice_failures, previous.as_ref());
-        written.push(write_file(&file, &(serde_json::to_string_pretty(&fresh).expect("serializes") + "\n")));
+        let fresh = Expectations::from_results(
+            &name,
+            &outputs.target_version,
+            &results,
+            &choice_failures,
+            previous.as_ref(),
+        );
+        written.push(write_file(
+            &file,
+            &(serde_json::to_string_pretty(&fresh).expect("serializes") + "\n"),
+        ));
     }
     if let Some(e) = written.into_iter().find_map(Result::err) {
         return fail(e);
@@ -189,7 +208,10 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
         Some(e) => {
             let mismatches = e.mismatches(&results, &choice_failures);
             if mismatches.is_empty() {
-                println!("{name}: every result as expected ({} cases listed as not passing)", e.cases.len().max(usize::from(e.unsupported.is_some()) * results.len()));
+                println!(
+                    "{name}: every result as expected ({} cases listed as not passing)",
+                    e.cases.len().max(usize::from(e.unsupported.is_some()) * results.len())
+                );
                 ExitCode::SUCCESS
             } else {
                 println!("{name}: {} results differ from the expectations:", mismatches.len());
@@ -204,7 +226,13 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
 }
 
 /// A profile pinning every choice the run observed one way.
-fn record_profile(file: &Path, endpoint: &str, region: &str, results: &[CaseResult], choice_failures: &[(String, String)]) -> String {
+fn record_profile(
+    file: &Path,
+    endpoint: &str,
+    region: &str,
+    results: &[CaseResult],
+    choice_failures: &[(String, String)],
+) -> String {
     let mut choices: BTreeMap<String, String> = BTreeMap::new();
     for o in results.iter().flat_map(|r| &r.observations) {
         if let Some(c) = &o.choice {
@@ -215,7 +243,11 @@ fn record_profile(file: &Path, endpoint: &str, region: &str, results: &[CaseResu
         choices.remove(name.trim_start_matches("choices::"));
     }
     let profile = Profile {
-        name: file.file_stem().and_then(|s| s.to_str()).unwrap_or("recorded").to_string(),
+        name: file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("recorded")
+            .to_string(),
         recorded: format!(
             "{} against {endpoint} (region {region}) by ssm-conformance {}",
             chrono::Utc::now().format("%Y-%m-%d"),

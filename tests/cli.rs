@@ -196,3 +196,118 @@ fn serve_answers_as_a_mock() {
         "1 validation error detected: Value '5' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 10"
     );
 }
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ssm-conformance-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn expectations_turn_known_results_into_a_pass_and_unknown_ones_into_a_failure() {
+    let port = moto_like();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let file = temp("moto-like.json");
+    let (code, out, err) = run(&[
+        "run",
+        "--endpoint",
+        &endpoint,
+        "--target-name",
+        "moto-like",
+        "--write-expectations",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(
+        written["unsupported"].as_str().unwrap().contains("does not implement"),
+        "{written}"
+    );
+    let (code, out, _) = run(&[
+        "run",
+        "--endpoint",
+        &endpoint,
+        "--target-name",
+        "moto-like",
+        "--expectations",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("every result as expected"), "{out}");
+    // The embedded emulator held to moto's expectations: every pass is unexpected.
+    let (code, out, _) = run(&["run", "--expectations", file.to_str().unwrap(), "window_id::"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("window_id::missing: expected unsupported, got pass"),
+        "{out}"
+    );
+    // A missing expectations file is a usage error, found before anything is sent.
+    let (code, _, err) = run(&["run", "--expectations", temp("nope.json").to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn reports_and_a_recorded_profile() {
+    let (json, xml, profile) = (temp("report.json"), temp("report.xml"), temp("recorded.json"));
+    let (code, out, err) = run(&[
+        "run",
+        "--report-json",
+        json.to_str().unwrap(),
+        "--junit",
+        xml.to_str().unwrap(),
+        "--record-profile",
+        profile.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cases = report["cases"].as_array().unwrap();
+    assert_eq!(report["totals"]["passed"].as_u64().unwrap() as usize, cases.len());
+    let unknown = cases.iter().find(|c| c["name"] == "window_id::unknown").unwrap();
+    assert_eq!(unknown["choice"], "unknown-window");
+    let xml = std::fs::read_to_string(&xml).unwrap();
+    assert!(
+        xml.contains(&format!("tests=\"{}\"", cases.len())) && xml.contains("failures=\"0\""),
+        "{xml}"
+    );
+    // What the emulator is observed to choose is exactly what its profile pins.
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    let pinned: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/profiles/reference.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(recorded["choices"], pinned["choices"]);
+}
+
+#[test]
+fn parity_is_written_from_reports() {
+    let port = moto_like();
+    let (a, b, md) = (temp("p-ref.json"), temp("p-moto.json"), temp("PARITY.md"));
+    run(&["run", "--report-json", a.to_str().unwrap()]);
+    let endpoint = format!("http://127.0.0.1:{port}");
+    run(&[
+        "run",
+        "--endpoint",
+        &endpoint,
+        "--target-name",
+        "moto-like",
+        "--report-json",
+        b.to_str().unwrap(),
+    ]);
+    let (code, out, err) = run(&[
+        "parity",
+        "--out",
+        md.to_str().unwrap(),
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md.contains("| `window_id::unknown` | pass (empty-list) | unsupported |"),
+        "{md}"
+    );
+    assert!(md.contains("| unknown-window | empty-list | — |"), "{md}");
+}

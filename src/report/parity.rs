@@ -63,7 +63,12 @@ pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
         .iter()
         .map(|r| {
             let mut m: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-            for o in r.cases.iter().filter(|c| c.outcome == "passed").flat_map(|c| &c.observations) {
+            for o in r
+                .cases
+                .iter()
+                .filter(|c| c.outcome == "passed")
+                .flat_map(|c| &c.observations)
+            {
                 if let Some(choice) = &o.choice {
                     m.entry(choice).or_default().insert(&o.option);
                 }
@@ -103,10 +108,14 @@ pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
             let _ = writeln!(out, "- {target}: {why}");
         }
     }
-    let _ = writeln!(out, "\n**Totals** — {}", reports
-        .iter()
-        .map(|r| format!("{}: {} of {} passed", r.target, r.totals.passed, r.cases.len()))
-        .collect::<Vec<_>>()
-        .join("; "));
+    let _ = writeln!(
+        out,
+        "\n**Totals** — {}",
+        reports
+            .iter()
+            .map(|r| format!("{}: {} of {} passed", r.target, r.totals.passed, r.cases.len()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
     out
 }

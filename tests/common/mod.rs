@@ -121,7 +121,9 @@ impl Run {
             Outcome::Failed(m) => Some(m.as_str()),
             _ => None,
         });
-        cases.chain(self.choice_failures.iter().map(|(_, why)| why.as_str())).collect()
+        cases
+            .chain(self.choice_failures.iter().map(|(_, why)| why.as_str()))
+            .collect()
     }
 }
 
@@ -154,7 +156,12 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
         .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
     assert!(suite.session.cleanup().is_empty(), "{}: cleanup failed", variant.name);
     // Everything the run seeded or created is gone, failed cases or not.
-    assert_eq!(emulator.window_ids(), Vec::<String>::new(), "{}: windows left behind", variant.name);
+    assert_eq!(
+        emulator.window_ids(),
+        Vec::<String>::new(),
+        "{}: windows left behind",
+        variant.name
+    );
     for r in &results {
         assert!(
             matches!(r.outcome, Outcome::Passed | Outcome::Failed(_)),

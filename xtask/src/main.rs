@@ -81,7 +81,10 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 /// A server process, stopped by its process id when dropped: on success, failure or panic.
@@ -136,7 +139,11 @@ fn start(name: &'static str, program: &Path, args: &[String], port: u16) -> Resu
         let _ = child.wait();
         return Err(e.context(format!("{name} did not start (log: {})", log_path.display())));
     }
-    eprintln!("xtask: {name} on http://{addr} (pid {}, log: {})", child.id(), log_path.display());
+    eprintln!(
+        "xtask: {name} on http://{addr} (pid {}, log: {})",
+        child.id(),
+        log_path.display()
+    );
     Ok(Server {
         child,
         url: format!("http://{addr}"),
@@ -152,13 +159,25 @@ fn moto_server() -> Result<PathBuf> {
     if server.exists() && marker.exists() {
         return Ok(server);
     }
-    eprintln!("xtask: installing moto[server]=={MOTO_VERSION} into {} (about 30 s)", venv.display());
-    let ok = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().context("running python3 -m venv")?;
+    eprintln!(
+        "xtask: installing moto[server]=={MOTO_VERSION} into {} (about 30 s)",
+        venv.display()
+    );
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .context("running python3 -m venv")?;
     if !ok.success() {
         bail!("python3 -m venv failed ({ok})");
     }
     let ok = Command::new(venv.join("bin").join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check", &format!("moto[server]=={MOTO_VERSION}")])
+        .args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("moto[server]=={MOTO_VERSION}"),
+        ])
         .status()
         .context("running pip")?;
     if !ok.success() {
@@ -176,9 +195,19 @@ fn fakecloud() -> Result<PathBuf> {
     if bin.exists() && marker.exists() {
         return Ok(bin);
     }
-    eprintln!("xtask: building fakecloud {FAKECLOUD_VERSION} into {} (about 33 minutes on 2 cores)", dir.display());
+    eprintln!(
+        "xtask: building fakecloud {FAKECLOUD_VERSION} into {} (about 33 minutes on 2 cores)",
+        dir.display()
+    );
     let ok = Command::new(env!("CARGO"))
-        .args(["install", "fakecloud", "--locked", "--version", FAKECLOUD_VERSION, "--root"])
+        .args([
+            "install",
+            "fakecloud",
+            "--locked",
+            "--version",
+            FAKECLOUD_VERSION,
+            "--root",
+        ])
         .arg(&dir)
         .status()
         .context("running cargo install fakecloud")?;
@@ -194,8 +223,18 @@ fn serve(target: Target) -> Result<Option<Server>> {
     let port = free_port()?;
     Ok(match target {
         Target::Reference => None,
-        Target::Moto => Some(start("moto", &moto_server()?, &["-H".into(), "127.0.0.1".into(), "-p".into(), port.to_string()], port)?),
-        Target::Fakecloud => Some(start("fakecloud", &fakecloud()?, &["--addr".into(), format!("127.0.0.1:{port}")], port)?),
+        Target::Moto => Some(start(
+            "moto",
+            &moto_server()?,
+            &["-H".into(), "127.0.0.1".into(), "-p".into(), port.to_string()],
+            port,
+        )?),
+        Target::Fakecloud => Some(start(
+            "fakecloud",
+            &fakecloud()?,
+            &["--addr".into(), format!("127.0.0.1:{port}")],
+            port,
+        )?),
     })
 }
 
@@ -277,7 +316,16 @@ fn parity() -> Result<ExitCode> {
     }
     let status = Command::new(env!("CARGO"))
         .current_dir(root())
-        .args(["run", "--quiet", "--package", "ssm-conformance", "--", "parity", "--out", "PARITY.md"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "ssm-conformance",
+            "--",
+            "parity",
+            "--out",
+            "PARITY.md",
+        ])
         .args(&reports)
         .status()
         .context("writing PARITY.md")?;
