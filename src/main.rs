@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use ssm_conformance::emulator::Emulator;
 use ssm_conformance::expectations::Expectations;
 use ssm_conformance::report::{self, RunReport};
 use ssm_conformance::runner::harness::Suite;
@@ -53,6 +54,10 @@ enum Command {
         /// Address to bind (loopback by default).
         #[arg(long, default_value = "127.0.0.1")]
         host: IpAddr,
+        /// Refuse API requests not SigV4-signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+        /// (and AWS_SESSION_TOKEN, when set), as AWS does.
+        #[arg(long)]
+        check_signatures: bool,
     },
 }
 
@@ -89,7 +94,11 @@ fn main() -> ExitCode {
             outputs,
         } => run(&target, &filters, list, &outputs),
         Command::Parity { out, reports } => parity(&out, &reports),
-        Command::Serve { port, host } => serve(SocketAddr::new(host, port)),
+        Command::Serve {
+            port,
+            host,
+            check_signatures,
+        } => serve(SocketAddr::new(host, port), check_signatures),
     }
 }
 
@@ -280,7 +289,15 @@ fn parity(out: &Path, files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn serve(addr: SocketAddr) -> ExitCode {
+fn serve(addr: SocketAddr, check_signatures: bool) -> ExitCode {
+    let emulator = if check_signatures {
+        match ssm_conformance::client::Credentials::from_env() {
+            Some(c) => Emulator::checking_signatures(vec![c]),
+            None => return fail("--check-signatures needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
+        }
+    } else {
+        Emulator::new()
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -289,7 +306,7 @@ fn serve(addr: SocketAddr) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let running = match ssm_conformance::emulator::spawn(ssm_conformance::emulator::Emulator::new(), addr).await {
+        let running = match ssm_conformance::emulator::spawn(emulator, addr).await {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("ssm-conformance: cannot listen on {addr}: {e}");

@@ -214,6 +214,8 @@ pub enum Check {
 /// A need a case has of its target.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Need {
+    /// `window:existing`: a window that exists, with any executions (`--window-id`, or created).
+    ExistingWindow,
     /// `window:existing-empty`: a window that exists and has no executions.
     ExistingEmptyWindow,
     /// `fixture:<name>`: a window seeded with that fixture (needs the fixture protocol).
@@ -224,6 +226,7 @@ impl Need {
     /// Parse the spec spelling.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
+            "window:existing" => Some(Need::ExistingWindow),
             "window:existing-empty" => Some(Need::ExistingEmptyWindow),
             _ => s
                 .strip_prefix("fixture:")
@@ -236,6 +239,7 @@ impl Need {
 impl std::fmt::Display for Need {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Need::ExistingWindow => f.write_str("window:existing"),
             Need::ExistingEmptyWindow => f.write_str("window:existing-empty"),
             Need::Fixture(n) => write!(f, "fixture:{n}"),
         }
@@ -245,8 +249,10 @@ impl std::fmt::Display for Need {
 /// A placeholder inside a request string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placeholder {
-    /// `${window}`: the existing empty window.
+    /// `${window}`: an existing window, with any executions.
     Window,
+    /// `${empty_window}`: an existing window without executions.
+    EmptyWindow,
     /// `${unknown_window}`: a well-formed id that names no window.
     UnknownWindow,
     /// `${fixture:NAME}`: the window seeded with fixture NAME.
@@ -265,6 +271,7 @@ impl Placeholder {
     pub fn parse(inner: &str) -> Result<Self, String> {
         match inner {
             "window" => Ok(Placeholder::Window),
+            "empty_window" => Ok(Placeholder::EmptyWindow),
             "unknown_window" => Ok(Placeholder::UnknownWindow),
             _ if inner.starts_with("fixture:") && FIXTURE_NAME.is_match(&inner[8..]) => {
                 Ok(Placeholder::Fixture(inner[8..].to_string()))
@@ -279,7 +286,7 @@ impl Placeholder {
                     return Ok(Placeholder::Repeat(text.to_string(), n));
                 }
                 Err(format!(
-                    "unknown placeholder ${{{inner}}} (known: ${{window}}, ${{unknown_window}}, ${{fixture:NAME}}, ${{repeat:TEXT:N}})"
+                    "unknown placeholder ${{{inner}}} (known: ${{window}}, ${{empty_window}}, ${{unknown_window}}, ${{fixture:NAME}}, ${{repeat:TEXT:N}})"
                 ))
             }
         }
@@ -288,7 +295,8 @@ impl Placeholder {
     /// The need this placeholder implies.
     pub fn need(&self) -> Option<Need> {
         match self {
-            Placeholder::Window => Some(Need::ExistingEmptyWindow),
+            Placeholder::Window => Some(Need::ExistingWindow),
+            Placeholder::EmptyWindow => Some(Need::ExistingEmptyWindow),
             Placeholder::Fixture(n) => Some(Need::Fixture(n.clone())),
             _ => None,
         }

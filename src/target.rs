@@ -12,8 +12,12 @@ pub enum Endpoint {
     Embedded,
     /// Any URL (an emulator, a proxy).
     Url(String),
-    /// Real AWS: `https://ssm.{region}.amazonaws.com`.
-    Aws,
+    /// Real AWS: `https://ssm.{region}.amazonaws.com`, or `url` where an endpoint is given
+    /// (an SDK's endpoint override; read-only rules hold there as on AWS).
+    Aws {
+        /// The endpoint override.
+        url: Option<String>,
+    },
 }
 
 /// What a user can set, from flags or the environment (flags win).
@@ -47,7 +51,10 @@ pub struct TargetOptions {
     /// Snapshot directory (one folder per target name inside).
     #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_SNAPSHOTS")]
     pub snapshots: Option<PathBuf>,
-    /// Allow creating (and deleting what this run created) on a non-loopback endpoint.
+    /// An existing window for cases that need one (read-only on AWS without --allow-mutations).
+    #[arg(long, value_name = "mw-…", env = "SSM_CONFORMANCE_WINDOW_ID")]
+    pub window_id: Option<String>,
+    /// Allow creating (and deleting what this run created) on AWS or a non-loopback endpoint.
     #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS")]
     pub allow_mutations: bool,
 }
@@ -73,8 +80,10 @@ pub struct TargetConfig {
     pub fixtures: PathBuf,
     /// Snapshot root.
     pub snapshots: PathBuf,
-    /// Whether mutating calls may go to a non-loopback endpoint.
+    /// Whether mutating calls may go to AWS or a non-loopback endpoint.
     pub allow_mutations: bool,
+    /// An existing window given by the user.
+    pub window_id: Option<String>,
 }
 
 /// A configuration that cannot be used.
@@ -113,6 +122,7 @@ impl TargetOptions {
             specs: env("SSM_CONFORMANCE_SPECS").map(PathBuf::from),
             fixtures: env("SSM_CONFORMANCE_FIXTURES").map(PathBuf::from),
             snapshots: env("SSM_CONFORMANCE_SNAPSHOTS").map(PathBuf::from),
+            window_id: env("SSM_CONFORMANCE_WINDOW_ID"),
             allow_mutations: env("SSM_CONFORMANCE_ALLOW_MUTATIONS").is_some_and(|v| v != "0" && v != "false"),
             ..Self::default()
         }
@@ -126,13 +136,16 @@ impl TargetOptions {
             .or_else(|| env("AWS_REGION"))
             .or_else(|| env("AWS_DEFAULT_REGION"))
             .unwrap_or_else(|| "us-east-1".into());
+        let env_endpoint = || env("AWS_ENDPOINT_URL_SSM").or_else(|| env("AWS_ENDPOINT_URL"));
         let endpoint = match (self.target.as_deref(), &self.endpoint) {
-            (Some("aws"), None) => Endpoint::Aws,
+            (Some("aws"), url) => Endpoint::Aws {
+                url: url.clone().or_else(env_endpoint),
+            },
             (Some("embedded"), None) => Endpoint::Embedded,
-            (Some(t @ ("aws" | "embedded")), Some(_)) => {
+            (Some("embedded"), Some(_)) => {
                 return Err(ConfigError::Invalid {
                     what: "--target",
-                    why: format!("--target {t} and --endpoint exclude each other"),
+                    why: "--target embedded and --endpoint exclude each other".into(),
                 });
             }
             (Some(other), _) => {
@@ -142,12 +155,12 @@ impl TargetOptions {
                 });
             }
             (None, Some(url)) => Endpoint::Url(url.clone()),
-            (None, None) => match env("AWS_ENDPOINT_URL_SSM").or_else(|| env("AWS_ENDPOINT_URL")) {
+            (None, None) => match env_endpoint() {
                 Some(url) => Endpoint::Url(url),
                 None => Endpoint::Embedded,
             },
         };
-        if let Endpoint::Url(url) = &endpoint {
+        if let Endpoint::Url(url) | Endpoint::Aws { url: Some(url) } = &endpoint {
             let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid {
                 what: "endpoint",
                 why: format!("{url:?}: {e}"),
@@ -161,7 +174,7 @@ impl TargetOptions {
         }
         let credentials = match (Credentials::from_env(), &endpoint) {
             (Some(c), _) => c,
-            (None, Endpoint::Aws) => return Err(ConfigError::NoCredentials),
+            (None, Endpoint::Aws { .. }) => return Err(ConfigError::NoCredentials),
             (None, _) => Credentials::dummy(),
         };
         let timeout = match self.timeout {
@@ -208,6 +221,15 @@ impl TargetOptions {
                 .clone()
                 .unwrap_or_else(|| project_root().join("snapshots")),
             allow_mutations: self.allow_mutations,
+            window_id: match &self.window_id {
+                Some(w) if !w.starts_with("mw-") || w.len() != 20 => {
+                    return Err(ConfigError::Invalid {
+                        what: "--window-id",
+                        why: format!("{w:?} is not a maintenance window id (mw- and 17 hex digits)"),
+                    });
+                }
+                other => other.clone(),
+            },
         })
     }
 }
@@ -218,7 +240,8 @@ impl TargetConfig {
         match &self.endpoint {
             Endpoint::Embedded => None,
             Endpoint::Url(u) => Some(u.clone()),
-            Endpoint::Aws => Some(format!("https://ssm.{}.amazonaws.com", self.region)),
+            Endpoint::Aws { url: Some(u) } => Some(u.clone()),
+            Endpoint::Aws { url: None } => Some(format!("https://ssm.{}.amazonaws.com", self.region)),
         }
     }
 }

@@ -237,7 +237,11 @@ fn validation_faults() -> Vec<Variant> {
         },
         Variant {
             name: "success-with-a-next-token",
-            fails: &["window_id::existing-empty", "filters::none"],
+            fails: &[
+                "window_id::existing-empty",
+                "window_id::unknown",
+                "pagination::0-default",
+            ],
             result: Some(|_, _, r| {
                 r.map(|mut v| {
                     if v["WindowExecutions"].as_array().is_some_and(Vec::is_empty) {

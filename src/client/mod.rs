@@ -14,6 +14,20 @@ pub use signing::{Credentials, SigningError, sign_request};
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// The service's target prefix (`X-Amz-Target: AmazonSSM.<Operation>`).
 pub const TARGET_PREFIX: &str = "AmazonSSM";
+/// How often a throttled request is sent again.
+pub const THROTTLE_RETRIES: u32 = 4;
+
+/// Whether an answer says "slow down".
+pub fn is_throttled(r: &Response) -> bool {
+    r.status == 429
+        || r.error.as_ref().is_some_and(|e| {
+            matches!(
+                e.error_type.as_str(),
+                "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded"
+            )
+        })
+}
+
 /// The largest response body read; a larger one is an error, not an out-of-memory.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
@@ -191,10 +205,22 @@ impl Client {
         url_is_loopback(&self.url)
     }
 
-    /// Send `AmazonSSM.<operation>` with `payload`, signed; any HTTP answer is `Ok`.
+    /// Send `AmazonSSM.<operation>` with `payload`, signed; any HTTP answer is `Ok`. A throttled
+    /// request (`ThrottlingException`, HTTP 429) is sent again, freshly signed, after a backoff
+    /// that doubles from 100 ms, at most [`THROTTLE_RETRIES`] times.
     pub async fn call(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
-        let request = self.signed_request(operation, payload.to_bytes())?;
-        self.send(operation, request).await
+        let body = payload.to_bytes();
+        let mut attempt = 0;
+        loop {
+            let request = self.signed_request(operation, body.clone())?;
+            let response = self.send(operation, request).await?;
+            if attempt >= THROTTLE_RETRIES || !is_throttled(&response) {
+                return Ok(response);
+            }
+            let jitter = crate::ids::random_u64() % 50;
+            tokio::time::sleep(Duration::from_millis((100 << attempt) + jitter)).await;
+            attempt += 1;
+        }
     }
 
     /// Send a plain, unsigned request to `path` on the endpoint (the fixture protocol).

@@ -33,7 +33,8 @@ fn bad_request(message: String) -> Response {
 }
 
 /// `GET /_conformance/v1`.
-pub async fn version() -> Json<serde_json::Value> {
+pub async fn version(State(emulator): State<Emulator>) -> Json<serde_json::Value> {
+    emulator.record("fixture:GET");
     Json(json!({ "protocol": 1 }))
 }
 
@@ -109,6 +110,7 @@ pub async fn put_window(
 
 /// `DELETE /_conformance/v1/windows/{WindowId}`: the window and its executions are gone.
 pub async fn delete_window(State(emulator): State<Emulator>, Path(window_id): Path<String>) -> StatusCode {
+    emulator.record("fixture:DELETE");
     emulator.store.write().expect("store lock").windows.remove(&window_id);
     StatusCode::NO_CONTENT
 }

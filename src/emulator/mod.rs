@@ -5,6 +5,7 @@ mod error;
 mod fixture_protocol;
 pub mod iso8601;
 mod operations;
+mod signature;
 pub mod store;
 mod validation;
 
@@ -34,6 +35,10 @@ const FIXTURE_BODY_LIMIT: usize = 512 * 1024 * 1024;
 #[derive(Debug, Clone, Default)]
 pub struct Emulator {
     store: Arc<RwLock<Store>>,
+    /// When set, API requests must be SigV4-signed with one of these credentials.
+    signers: Option<Arc<Vec<crate::client::Credentials>>>,
+    /// Every API operation received, in order (what a run sent, for tests).
+    operations: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 fn json_response_body(v: &serde_json::Value) -> Vec<u8> {
@@ -71,6 +76,24 @@ impl Emulator {
             .with_state(self.clone())
     }
 
+    /// An emulator that refuses API requests not signed with one of `credentials`.
+    pub fn checking_signatures(credentials: Vec<crate::client::Credentials>) -> Self {
+        Self {
+            signers: Some(Arc::new(credentials)),
+            ..Self::default()
+        }
+    }
+
+    fn record(&self, what: &str) {
+        self.operations.lock().expect("lock").push(what.to_string());
+    }
+
+    /// What was received so far, in order: API operations (`X-Amz-Target` without the prefix)
+    /// and fixture protocol calls (`fixture:GET`, `fixture:PUT`, `fixture:DELETE`).
+    pub fn operations(&self) -> Vec<String> {
+        self.operations.lock().expect("lock").clone()
+    }
+
     /// The ids of all windows, in no particular order (for inspection and tests).
     pub fn window_ids(&self) -> Vec<String> {
         self.store.read().expect("store lock").windows.keys().cloned().collect()
@@ -91,6 +114,12 @@ impl Emulator {
 
 async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    emulator.record(target.unwrap_or("").trim_start_matches("AmazonSSM."));
+    if let Some(signers) = &emulator.signers
+        && let Err(e) = signature::verify("/", &headers, &body, signers, std::time::SystemTime::now())
+    {
+        return answer(Err(e));
+    }
     answer(emulator.handle(target, &body))
 }
 

@@ -92,6 +92,8 @@ pub fn failure_message(case: &LoadedCase, why: &str, exchange: Option<&Exchange>
 pub struct Bindings {
     /// `${window}`, if the case needs one.
     pub window: Option<String>,
+    /// `${empty_window}`, if the case needs one.
+    pub empty_window: Option<String>,
     /// `${unknown_window}`.
     pub unknown_window: String,
     /// `${fixture:NAME}` → window id, for the fixtures the case needs.
@@ -104,6 +106,7 @@ impl Bindings {
     fn value(&self, p: &Placeholder) -> String {
         match p {
             Placeholder::Window => self.window.clone().unwrap_or_default(),
+            Placeholder::EmptyWindow => self.empty_window.clone().unwrap_or_default(),
             Placeholder::UnknownWindow => self.unknown_window.clone(),
             Placeholder::Fixture(n) => self.fixtures.get(n).cloned().unwrap_or_default(),
             Placeholder::Repeat(text, n) => text.repeat(*n),
@@ -118,6 +121,9 @@ impl Bindings {
         ];
         if let Some(w) = &self.window {
             k.push(("window".into(), w.clone()));
+        }
+        if let Some(w) = &self.empty_window {
+            k.push(("empty_window".into(), w.clone()));
         }
         for (name, id) in &self.fixtures {
             k.push((format!("fixture:{name}"), id.clone()));
@@ -154,6 +160,7 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
             )));
         }
         Support::Unreachable(why) => return Err(Outcome::Failed(format!("the endpoint cannot be reached: {why}"))),
+        Support::Refused(why) => return Err(Outcome::Failed(format!("the endpoint refuses the credentials: {why}"))),
     }
     let mut bindings = Bindings {
         unknown_window: session.unknown_window.clone(),
@@ -162,7 +169,8 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     };
     for need in &case.needs {
         let met = match need {
-            Need::ExistingEmptyWindow => session.empty_window().await.map(|w| bindings.window = Some(w)),
+            Need::ExistingWindow => session.existing_window().await.map(|w| bindings.window = Some(w)),
+            Need::ExistingEmptyWindow => session.empty_window().await.map(|w| bindings.empty_window = Some(w)),
             Need::Fixture(name) => session.fixture_window(name).await.map(|w| {
                 bindings.fixtures.insert(name.clone(), w);
             }),

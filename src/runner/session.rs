@@ -25,6 +25,8 @@ pub enum Support {
     NotImplemented(String),
     /// It cannot be reached at all.
     Unreachable(String),
+    /// It refuses the signature or the credentials (HTTP 401 or 403).
+    Refused(String),
 }
 
 /// A window seeded once per session: its id, or why it could not be seeded.
@@ -144,11 +146,14 @@ impl Session {
             .clone()
     }
 
-    /// Whether the target speaks the fixture protocol v1.
+    /// Whether the target speaks the fixture protocol v1 (never asked of AWS).
     pub async fn fixture_protocol(&self) -> bool {
         *self
             .fixture_protocol
             .get_or_init(|| async {
+                if matches!(self.config.endpoint, Endpoint::Aws { .. }) {
+                    return false;
+                }
                 match self.client().await {
                     Ok(c) => fixtures::supported(c).await.unwrap_or(false),
                     Err(_) => false,
@@ -157,15 +162,30 @@ impl Session {
             .await
     }
 
-    /// Whether this run may create things on the target.
+    /// Whether this run may create things on the target: always on the embedded emulator and
+    /// on loopback emulators; on AWS (wherever its endpoint points) and any other address only
+    /// with `--allow-mutations`.
     pub fn may_mutate(&self) -> bool {
-        self.config.endpoint == Endpoint::Embedded
-            || self.config.allow_mutations
-            || self
-                .client
-                .get()
-                .and_then(|c| c.as_ref().ok())
-                .is_some_and(Client::is_loopback)
+        match &self.config.endpoint {
+            Endpoint::Embedded => true,
+            Endpoint::Aws { .. } => self.config.allow_mutations,
+            Endpoint::Url(_) => {
+                self.config.allow_mutations
+                    || self
+                        .client
+                        .get()
+                        .and_then(|c| c.as_ref().ok())
+                        .is_some_and(Client::is_loopback)
+            }
+        }
+    }
+
+    /// An existing window: the one given with `--window-id`, else the empty one.
+    pub async fn existing_window(&self) -> Result<String, String> {
+        match &self.config.window_id {
+            Some(w) => Ok(w.clone()),
+            None => self.empty_window().await,
+        }
     }
 
     /// A window that exists and has no executions (created once per session).
@@ -185,8 +205,9 @@ impl Session {
                     return Ok(id);
                 }
                 if !self.may_mutate() {
-                    return Err("the target has no fixture protocol, and creating a window on a \
-                                non-loopback endpoint needs --allow-mutations"
+                    return Err("the target has no fixture protocol, and creating a window on AWS or a \
+                                non-loopback endpoint needs --allow-mutations (or give an existing \
+                                window with --window-id, for the cases that take any window)"
                         .into());
                 }
                 let create = Payload::Json(json!({
@@ -338,6 +359,9 @@ pub fn classify_support(r: &Response) -> Support {
             r.status,
             r.body_excerpt(80)
         ));
+    }
+    if matches!(r.status, 401 | 403) {
+        return Support::Refused(crate::verdict::summarize(r));
     }
     if r.status == 404 && r.error.is_none() {
         return Support::NotImplemented(format!("answers HTTP 404 ({content_type})"));

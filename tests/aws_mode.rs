@@ -1,0 +1,222 @@
+//! The real-AWS path, with the embedded emulator standing in for AWS and checking every
+//! signature: `--target aws --endpoint URL` is read-only (no fixture protocol, no mutating call)
+//! unless `--allow-mutations`, and then deletes exactly what it created; the client's SigV4
+//! signing holds, session token included, and a wrong secret is refused in one message.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
+use ssm_conformance::emulator::{self, Emulator, Execution};
+use ssm_conformance::{fixtures, ids};
+
+const KEY: &str = "AKIDSTANDINFORAWS";
+const SECRET: &str = "stand-in-secret-key-do-not-print";
+const TOKEN: &str = "stand-in-session-token-do-not-print";
+
+fn credentials() -> Credentials {
+    Credentials {
+        access_key_id: KEY.into(),
+        secret_access_key: SECRET.into(),
+        session_token: Some(TOKEN.into()),
+    }
+}
+
+struct StandIn {
+    rt: tokio::runtime::Runtime,
+    running: emulator::Running,
+}
+
+fn stand_in() -> StandIn {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let running = rt
+        .block_on(emulator::spawn(
+            Emulator::checking_signatures(vec![credentials()]),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        ))
+        .unwrap();
+    StandIn { rt, running }
+}
+
+/// `ssm-conformance run --target aws --endpoint <stand-in>` with `secret`; (exit code, stdout+stderr).
+fn run_as_aws(url: &str, secret: &str, extra: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+        .args(["run", "--target", "aws", "--endpoint", url, "--region", "eu-west-1"])
+        .args(extra)
+        .env("AWS_ACCESS_KEY_ID", KEY)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_SESSION_TOKEN", TOKEN)
+        .env_remove("AWS_ENDPOINT_URL_SSM")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("SSM_CONFORMANCE_ALLOW_MUTATIONS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !text.contains(SECRET) && !text.contains(TOKEN),
+        "a secret was printed:\n{text}"
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+const READ_ONLY: [&str; 2] = [
+    "DescribeMaintenanceWindowExecutions",
+    "DescribeMaintenanceWindowExecutionz",
+];
+
+#[test]
+fn read_only_by_default_sends_no_mutating_call() {
+    let s = stand_in();
+    let (code, out) = run_as_aws(&s.running.url(), SECRET, &[]);
+    let received = s.running.emulator.operations();
+    assert!(
+        received.iter().all(|op| READ_ONLY.contains(&op.as_str())),
+        "{received:?}"
+    );
+    assert!(received.iter().any(|op| op == "DescribeMaintenanceWindowExecutions"));
+    // Cases that need a window are skipped, with the reason, not failed.
+    assert!(out.contains("SKIPPED") && out.contains("--allow-mutations"), "{out}");
+    assert!(out.contains(" 0 failed, 0 unsupported"), "{out}");
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn window_id_runs_the_window_cases_read_only_on_an_existing_window() {
+    let s = stand_in();
+    // The stand-in's own window, with executions, made behind the harness's back.
+    let window = ids::window_id();
+    let client = Client::new(ClientConfig {
+        endpoint: s.running.url(),
+        region: "eu-west-1".into(),
+        credentials: credentials(),
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let seeded: Vec<Execution> = (0..30)
+        .map(|i| Execution {
+            window_execution_id: format!("00000000-0000-4000-8000-{i:012}"),
+            status: "SUCCESS".into(),
+            status_details: None,
+            start_time: 1_730_000_000.0 + f64::from(i) * 60.0,
+            end_time: None,
+        })
+        .collect();
+    s.rt.block_on(fixtures::put_window(&client, &window, &seeded)).unwrap();
+    let before = s.running.emulator.operations().len();
+    let (code, out) = run_as_aws(&s.running.url(), SECRET, &["--window-id", &window]);
+    let received = &s.running.emulator.operations()[before..];
+    assert!(
+        received.iter().all(|op| READ_ONLY.contains(&op.as_str())),
+        "{received:?}"
+    );
+    // Every case that needs an existing window ran against the given one; only the empty-window
+    // case (which must not be created here) and the fixture cases are skipped.
+    assert!(!out.contains("needs window:existing:"), "{out}");
+    assert!(out.contains("needs window:existing-empty:"), "{out}");
+    assert!(out.contains(" 0 failed, 0 unsupported"), "{out}");
+    assert_eq!(code, 0, "{out}");
+    // Fixture cases stay skipped: AWS has no fixture protocol.
+    assert!(out.contains("fixture protocol"), "{out}");
+}
+
+#[test]
+fn mutations_only_when_allowed_and_only_what_the_run_created_is_deleted() {
+    let s = stand_in();
+    let client = Client::new(ClientConfig {
+        endpoint: s.running.url(),
+        region: "eu-west-1".into(),
+        credentials: credentials(),
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    // A window of the account's own, which the run must leave alone.
+    let theirs = s
+        .rt
+        .block_on(client.call(
+            "CreateMaintenanceWindow",
+            &Payload::Json(serde_json::json!({"Name": "production", "Schedule": "rate(1 day)", "Duration": 2, "Cutoff": 1, "AllowUnassociatedTargets": false})),
+        ))
+        .unwrap();
+    let theirs = theirs.json.unwrap()["WindowId"].as_str().unwrap().to_string();
+    let (code, out) = run_as_aws(&s.running.url(), SECRET, &["--allow-mutations"]);
+    assert_eq!(code, 0, "{out}");
+    let received = s.running.emulator.operations();
+    assert_eq!(
+        received.iter().filter(|o| *o == "CreateMaintenanceWindow").count(),
+        2,
+        "{received:?}"
+    );
+    assert_eq!(
+        received.iter().filter(|o| *o == "DeleteMaintenanceWindow").count(),
+        1,
+        "{received:?}"
+    );
+    assert!(!received.iter().any(|o| o.starts_with("fixture:")), "{received:?}");
+    assert_eq!(s.running.emulator.window_ids(), vec![theirs]);
+}
+
+#[test]
+fn signing_holds_with_a_session_token_and_a_wrong_secret_is_refused_once() {
+    let s = stand_in();
+    let ok = Client::new(ClientConfig {
+        endpoint: s.running.url(),
+        region: "eu-west-1".into(),
+        credentials: credentials(),
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let params = Payload::Json(serde_json::json!({"WindowId": ids::window_id()}));
+    let r =
+        s.rt.block_on(ok.call("DescribeMaintenanceWindowExecutions", &params))
+            .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body_excerpt(300));
+    for (wrong, expected) in [
+        (
+            Credentials {
+                secret_access_key: "wrong".into(),
+                ..credentials()
+            },
+            "InvalidSignatureException",
+        ),
+        (
+            Credentials {
+                session_token: None,
+                ..credentials()
+            },
+            "UnrecognizedClientException",
+        ),
+        (
+            Credentials {
+                access_key_id: "AKIDNOBODY".into(),
+                ..credentials()
+            },
+            "UnrecognizedClientException",
+        ),
+    ] {
+        let client = Client::new(ClientConfig {
+            endpoint: s.running.url(),
+            region: "eu-west-1".into(),
+            credentials: wrong,
+            timeout: Duration::from_secs(10),
+        })
+        .unwrap();
+        let r =
+            s.rt.block_on(client.call("DescribeMaintenanceWindowExecutions", &params))
+                .unwrap();
+        assert_eq!(
+            (r.status, r.error.map(|e| e.error_type)),
+            (403, Some(expected.to_string()))
+        );
+    }
+    let (code, out) = run_as_aws(&s.running.url(), "wrong", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("refuses the credentials").count(), 1, "{out}");
+    assert!(out.contains("InvalidSignatureException"), "{out}");
+}
