@@ -138,6 +138,7 @@ fn check_plain(
             let Some(body @ Value::Object(_)) = &r.json else {
                 return Err(format!("expected a JSON object body, got {:?}", r.body_excerpt(120)));
             };
+            check_content_type(r)?;
             for c in &s.checks {
                 run_check(c, body)?;
             }
@@ -146,6 +147,17 @@ fn check_plain(
         Expectation::Error(e) => check_error(e, r).map(|o| o.into_iter().collect()),
         Expectation::Executions(x) => check_executions(x, r, ctx, profile),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
+    }
+}
+
+/// An awsJson answer is JSON: `application/x-amz-json-1.1` (or plain `application/json`).
+fn check_content_type(r: &Response) -> Result<(), String> {
+    match r.header("content-type") {
+        Some(ct) if ct.starts_with("application/x-amz-json-1.1") || ct.starts_with("application/json") => Ok(()),
+        other => Err(format!(
+            "the body is JSON, but Content-Type is {}: expected application/x-amz-json-1.1",
+            other.map_or("missing".to_string(), |c| format!("{c:?}"))
+        )),
     }
 }
 
@@ -158,6 +170,7 @@ fn check_executions(
     if !(200..300).contains(&r.status) {
         return Err(format!("expected a success, got {}", summarize(r)));
     }
+    check_content_type(r)?;
     let fixture = ctx
         .fixtures
         .get(&x.fixture)
@@ -270,7 +283,8 @@ mod tests {
     use crate::spec::{OneOrMany, OpenExpectation, StatusExpectation, SuccessExpectation};
 
     fn resp(status: u16, body: &str) -> Response {
-        Response::from_parts(status, vec![], body.as_bytes().to_vec())
+        let ct = vec![("content-type".to_string(), "application/x-amz-json-1.1".to_string())];
+        Response::from_parts(status, ct, body.as_bytes().to_vec())
     }
 
     fn error(types: &[&str]) -> Expectation {
@@ -321,6 +335,9 @@ mod tests {
             .is_err()
         );
         assert!(check(&empty_list(), &resp(200, "<html>"), &Context::single(), None).is_err());
+        let plain = Response::from_parts(200, vec![("content-type".into(), "text/plain".into())], ok.body.clone());
+        let why = check(&empty_list(), &plain, &Context::single(), None).unwrap_err();
+        assert!(why.contains("Content-Type is \"text/plain\""), "{why}");
     }
 
     #[test]

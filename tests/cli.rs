@@ -1,10 +1,14 @@
 //! `ssm-conformance` as a user runs it: exit codes, one message for a dead or hanging endpoint,
 //! one line for an endpoint that does not implement the operation, and `serve`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use common::raw::{Reply, http, serve};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
 
@@ -76,7 +80,7 @@ fn a_refused_connection_is_one_message() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let (code, out, _) = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
     assert_eq!(code, 1, "{out}");
-    assert_eq!(out.matches("cannot be reached").count(), 1, "{out}");
+    assert_eq!(out.matches("no usable answer from the endpoint").count(), 1, "{out}");
     assert!(out.contains("Connection refused"), "{out}");
 }
 
@@ -104,38 +108,9 @@ fn a_hanging_endpoint_costs_one_timeout() {
 
 /// A server that answers every request as moto 5.2.5 answers this operation: 500, HTML.
 fn moto_like() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(s.try_clone().unwrap());
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    if line == "\r\n" {
-                        let mut body = vec![0; length];
-                        let _ = reader.read_exact(&mut body);
-                        let page = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n";
-                        let _ = write!(
-                            s,
-                            "HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{page}",
-                            page.len()
-                        );
-                        length = 0;
-                    }
-                }
-            });
-        }
-    });
-    port
+    let page = b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n";
+    let (url, _) = serve(|_| Reply::Bytes(http("500 INTERNAL SERVER ERROR", "text/html; charset=utf-8", page)));
+    url.rsplit(':').next().unwrap().parse().unwrap()
 }
 
 #[test]

@@ -159,7 +159,7 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
                 spec::DEFAULT_OPERATION
             )));
         }
-        Support::Unreachable(why) => return Err(Outcome::Failed(format!("the endpoint cannot be reached: {why}"))),
+        Support::Unreachable(why) => return Err(Outcome::Failed(format!("no usable answer from the endpoint: {why}"))),
         Support::Refused(why) => return Err(Outcome::Failed(format!("the endpoint refuses the credentials: {why}"))),
     }
     let mut bindings = Bindings {

@@ -23,7 +23,7 @@ pub enum Support {
     Implemented,
     /// It says, one way or another, that it does not implement it.
     NotImplemented(String),
-    /// It cannot be reached at all.
+    /// No usable HTTP answer at all (refused, reset, timed out, truncated, too large).
     Unreachable(String),
     /// It refuses the signature or the credentials (HTTP 401 or 403).
     Refused(String),

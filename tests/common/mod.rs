@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod raw;
+
 use std::net::{Ipv4Addr, SocketAddr};
 
 use axum::Router;

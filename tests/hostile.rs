@@ -1,0 +1,141 @@
+//! Hostile targets: for each way a server can misbehave, the run ends within its timeout, with a
+//! message a person understands, no panic and bounded memory; an endpoint that gives no usable
+//! answer at all costs one timeout and one message, not one per case. (Tokens that never end
+//! are in tests/detection.rs, where the data to page through exists.)
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::raw::{Reply, http, serve};
+
+const JSON: &str = "application/x-amz-json-1.1";
+
+/// Run the suite against `url` with a 2 s timeout; a hang guard kills it after 90 s.
+fn run(url: &str) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+        .args(["run", "--endpoint", url, "--timeout", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(90) {
+            let _ = child.kill();
+            panic!("the run against {url} did not end");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains("panicked"), "{text}");
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// No usable answer: exactly one message, naming the cause, and exit 1.
+fn one_message(reply: impl Fn(usize) -> Reply + Send + Sync + 'static, cause: &str) {
+    let (url, count) = serve(reply);
+    let (code, out) = run(&url);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("no usable answer from the endpoint").count(), 1, "{out}");
+    assert!(out.contains(cause), "expected {cause:?} in:\n{out}");
+    assert!(
+        count.load(std::sync::atomic::Ordering::SeqCst) <= 2,
+        "more than the probe was sent"
+    );
+}
+
+#[test]
+fn silence_costs_one_timeout() {
+    one_message(|_| Reply::Silence, "no answer within 2s");
+}
+
+#[test]
+fn a_drip_of_one_byte_a_second_costs_one_timeout() {
+    let page = http("200 OK", JSON, br#"{"WindowExecutions":[]}"#);
+    one_message(
+        move |_| Reply::Drip(page.clone(), Duration::from_secs(1)),
+        "no answer within 2s",
+    );
+}
+
+#[test]
+fn a_reset_connection_is_one_message() {
+    one_message(
+        |_| Reply::Close,
+        "DescribeMaintenanceWindowExecutions to http://127.0.0.1",
+    );
+}
+
+#[test]
+fn a_truncated_body_is_one_message() {
+    // Promise 500 bytes, send a few, close.
+    let cut =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 500\r\n\r\n{\"Window".to_vec();
+    one_message(
+        move |_| Reply::Drip(cut.clone(), Duration::ZERO),
+        "DescribeMaintenanceWindowExecutions to http://127.0.0.1",
+    );
+}
+
+#[test]
+fn fifty_megabytes_are_refused_not_read() {
+    let body = vec![b' '; 50 * 1024 * 1024];
+    let answer = http("200 OK", JSON, &body);
+    one_message(move |_| Reply::Bytes(answer.clone()), "response body larger than");
+}
+
+#[test]
+fn html_with_502_is_unsupported_in_one_line() {
+    let (url, _) = serve(|_| {
+        Reply::Bytes(http(
+            "502 Bad Gateway",
+            "text/html",
+            b"<html><body>Bad Gateway</body></html>",
+        ))
+    });
+    let (code, out) = run(&url);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("UNSUPPORTED")).collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].contains("HTTP 502 with a non-JSON body (text/html)"), "{out}");
+}
+
+#[test]
+fn json_with_500_fails_each_case_saying_what_came_back() {
+    let (url, _) = serve(|_| {
+        Reply::Bytes(http(
+            "500 Internal Server Error",
+            JSON,
+            br#"{"__type":"InternalServerError","Message":"boom"}"#,
+        ))
+    });
+    let (code, out) = run(&url);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("got HTTP 500 InternalServerError: boom"), "{out}");
+}
+
+#[test]
+fn non_json_with_200_fails_each_case_saying_what_came_back() {
+    let (url, _) = serve(|_| Reply::Bytes(http("200 OK", "text/plain", b"OK")));
+    let (code, out) = run(&url);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("expected a JSON object body, got \"OK\""), "{out}");
+}
+
+#[test]
+fn a_wrong_content_type_fails_the_successes() {
+    let (url, _) = serve(|_| Reply::Bytes(http("200 OK", "text/plain", br#"{"WindowExecutions":[]}"#)));
+    let (code, out) = run(&url);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the body is JSON, but Content-Type is \"text/plain\""),
+        "{out}"
+    );
+}
