@@ -151,7 +151,24 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
         return ExitCode::SUCCESS;
     }
     let session = &suite.session;
-    let (results, choice_failures) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
+    // Ctrl-C stops the run, but not the cleanup: what this run created is deleted, or named.
+    let finished = session.block_on(async {
+        tokio::select! {
+            done = run_all(session, &cases, suite.profile.as_deref()) => Some(done),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    let Some((results, choice_failures)) = finished else {
+        eprintln!("ssm-conformance: interrupted; deleting what this run created");
+        let left = session.cleanup();
+        if left.is_empty() {
+            eprintln!("ssm-conformance: nothing this run created is left on the target");
+        }
+        for l in &left {
+            eprintln!("ssm-conformance: left on the target, delete it by hand: {l}");
+        }
+        return ExitCode::from(130);
+    };
     let left = session.cleanup();
     let endpoint = session.block_on(session.endpoint_url()).unwrap_or_else(|e| e);
     let target = match &target_name {

@@ -14,6 +14,7 @@ use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -26,8 +27,9 @@ pub use store::{Execution, STATUSES, Store};
 
 /// The awsJson content type of every answer.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
-/// Largest SSM request body accepted (AWS's own limit is far below).
-const API_BODY_LIMIT: usize = 1024 * 1024;
+/// Largest SSM request body accepted (a valid DescribeMaintenanceWindowExecutions request is
+/// under 2 KiB).
+pub const API_BODY_LIMIT: usize = 1024 * 1024;
 /// Largest fixture body accepted (a million executions fit).
 const FIXTURE_BODY_LIMIT: usize = 512 * 1024 * 1024;
 
@@ -112,8 +114,19 @@ impl Emulator {
     }
 }
 
-async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
+async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    // Over the limit (or unreadable): a well-formed error, not axum's plain-text one.
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return answer(Err(ApiError::protocol(
+                e.status().as_u16(),
+                "SerializationException",
+                format!("the request body cannot be read: {}", e.body_text()),
+            )));
+        }
+    };
     emulator.record(target.unwrap_or("").trim_start_matches("AmazonSSM."));
     if let Some(signers) = &emulator.signers
         && let Err(e) = signature::verify("/", &headers, &body, signers, std::time::SystemTime::now())

@@ -129,8 +129,18 @@ impl Run {
     }
 }
 
-/// Run every case against `variant`, with `profile` pinning choices (or none).
-pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
+/// A variant served on 127.0.0.1: its runtime (the server lives as long as it), URL and state.
+pub struct Served {
+    /// Keeps the server running.
+    pub runtime: tokio::runtime::Runtime,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The emulator behind it.
+    pub emulator: Emulator,
+}
+
+/// Serve `variant` on a free port.
+pub fn serve_variant(variant: Variant) -> Served {
     let server_rt = tokio::runtime::Runtime::new().unwrap();
     let emulator = Emulator::new();
     let addr = server_rt.block_on(async {
@@ -146,8 +156,19 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         addr
     });
+    Served {
+        runtime: server_rt,
+        url: format!("http://{addr}"),
+        emulator,
+    }
+}
+
+/// Run every case against `variant`, with `profile` pinning choices (or none).
+pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
+    let served = serve_variant(variant);
+    let emulator = served.emulator.clone();
     let suite = Suite::load(&TargetOptions {
-        endpoint: Some(format!("http://{addr}")),
+        endpoint: Some(served.url.clone()),
         profile: profile.map(str::to_string),
         ..Default::default()
     })
