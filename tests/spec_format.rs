@@ -151,3 +151,29 @@ fn profiles_must_name_existing_choices() {
         "{err}"
     );
 }
+
+#[test]
+fn a_fixture_that_does_not_exist_is_refused_before_anything_is_sent() {
+    let dir = std::env::temp_dir().join(format!("ssm-conformance-nofixture-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut case = good_case();
+    case["id"] = json!("seeded");
+    case["request"]["params"]["WindowId"] = json!("${fixture:nowhere}");
+    case["expect"] = json!({"executions": {"fixture": "nowhere"}});
+    std::fs::write(dir.join("area.json"), serde_json::to_string(&file_with(case)).unwrap()).unwrap();
+    let options = ssm_conformance::target::TargetOptions {
+        specs: Some(dir.clone()),
+        // An endpoint nothing listens on: loading must fail before any request.
+        endpoint: Some("http://127.0.0.1:1".into()),
+        ..Default::default()
+    };
+    let err = ssm_conformance::runner::harness::Suite::load(&options)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains("area.json") && err.contains("case \"seeded\"") && err.contains("no fixture \"nowhere\""),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
