@@ -98,8 +98,11 @@ pub enum ConfigError {
         why: String,
     },
     /// Real AWS without credentials.
-    #[error("--target aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")]
+    #[error("--target aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with static keys")]
     NoCredentials,
+    /// An unusable AWS profile.
+    #[error(transparent)]
+    Profile(#[from] crate::client::profile::ProfileError),
 }
 
 /// The project root, where specs/, snapshots/ and fixtures/ live by default.
@@ -130,11 +133,21 @@ impl TargetOptions {
 
     /// Resolve flags and environment into a target.
     pub fn resolve(&self) -> Result<TargetConfig, ConfigError> {
+        // The shared files are read only when asked for (AWS_PROFILE) or needed (AWS without keys in
+        // the environment): a local run never depends on a developer's ~/.aws.
+        let wants_profile = env("AWS_PROFILE").is_some()
+            || (self.target.as_deref() == Some("aws") && Credentials::from_env().is_none());
+        let profile = if wants_profile {
+            crate::client::profile::load(&env("AWS_PROFILE").unwrap_or_else(|| "default".into()))?
+        } else {
+            Default::default()
+        };
         let region = self
             .region
             .clone()
             .or_else(|| env("AWS_REGION"))
             .or_else(|| env("AWS_DEFAULT_REGION"))
+            .or(profile.region)
             .unwrap_or_else(|| "us-east-1".into());
         let env_endpoint = || env("AWS_ENDPOINT_URL_SSM").or_else(|| env("AWS_ENDPOINT_URL"));
         let endpoint = match (self.target.as_deref(), &self.endpoint) {
@@ -172,7 +185,7 @@ impl TargetOptions {
                 });
             }
         }
-        let credentials = match (Credentials::from_env(), &endpoint) {
+        let credentials = match (Credentials::from_env().or(profile.credentials), &endpoint) {
             (Some(c), _) => c,
             (None, Endpoint::Aws { .. }) => return Err(ConfigError::NoCredentials),
             (None, _) => Credentials::dummy(),

@@ -220,3 +220,54 @@ fn signing_holds_with_a_session_token_and_a_wrong_secret_is_refused_once() {
     assert_eq!(out.matches("refuses the credentials").count(), 1, "{out}");
     assert!(out.contains("InvalidSignatureException"), "{out}");
 }
+
+/// `run --target aws` with only `AWS_PROFILE` and the shared files under a temporary HOME.
+fn run_with_profile(url: &str, profile: &str, credentials_file: &str, config_file: &str) -> (i32, String) {
+    let home = std::env::temp_dir().join(format!("ssm-conformance-home-{}-{profile}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".aws").join("credentials"), credentials_file).unwrap();
+    std::fs::write(home.join(".aws").join("config"), config_file).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+        .args(["run", "--target", "aws", "--endpoint", url, "window_id::"])
+        .env("HOME", &home)
+        .env("AWS_PROFILE", profile)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .env_remove("AWS_CONFIG_FILE")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&home);
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn aws_profile_reads_the_shared_files() {
+    let s = stand_in();
+    let creds = format!(
+        "[conformance]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n"
+    );
+    let config = "[profile conformance]\nregion = ap-southeast-2\n\n[profile assumed]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = conformance\n";
+    let (code, out) = run_with_profile(&s.running.url(), "conformance", &creds, config);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains(SECRET) && !out.contains(TOKEN), "{out}");
+    let (code, out) = run_with_profile(&s.running.url(), "assumed", &creds, config);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("AWS profile \"assumed\": it gets credentials through role_arn"),
+        "{out}"
+    );
+    let (code, out) = run_with_profile(&s.running.url(), "nobody", &creds, config);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not found"), "{out}");
+}

@@ -1,6 +1,7 @@
 //! The awsJson 1.1 transport: `POST /` with `X-Amz-Target`, SigV4-signed, over reqwest.
 
 mod error_type;
+pub mod profile;
 mod signing;
 
 use std::time::{Duration, SystemTime};
@@ -169,6 +170,7 @@ pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
     url: reqwest::Url,
+    sent: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Client {
@@ -192,12 +194,22 @@ impl Client {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| invalid(error_chain(&e)))?;
-        Ok(Self { http, config, url })
+        Ok(Self {
+            http,
+            config,
+            url,
+            sent: Default::default(),
+        })
     }
 
     /// The settings this client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    /// How many HTTP requests this client (and its clones) sent, retries included.
+    pub fn requests_sent(&self) -> usize {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether the endpoint is a loopback address.
@@ -256,6 +268,7 @@ impl Client {
             }
         };
         let request = reqwest::Request::try_from(request).map_err(transport)?;
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut response = self.http.execute(request).await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response

@@ -60,6 +60,15 @@ enum Task {
     },
     /// Run the reference emulator, moto and fakecloud, and write PARITY.md.
     Parity,
+    /// Run the benchmarks (starting moto and fakecloud) and write BENCHMARKS.md.
+    Bench {
+        /// Runs per median.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Seconds per load point.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -70,6 +79,7 @@ fn main() -> ExitCode {
         Task::Expectations { target } => run_on(target, &["--write-expectations"]),
         Task::Snapshots { target } => snapshots(target),
         Task::Parity => parity(),
+        Task::Bench { runs, seconds } => bench(runs, seconds),
     };
     match result {
         Ok(code) => code,
@@ -330,4 +340,80 @@ fn parity() -> Result<ExitCode> {
         .status()
         .context("writing PARITY.md")?;
     Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024 / 1024)
+        })
+        .unwrap_or(0);
+    format!("{cores} cores ({cpu}), {mem} GiB")
+}
+
+const BEGIN: &str = "<!-- figures: written by cargo xtask bench -->";
+const END: &str = "<!-- end of figures -->";
+
+fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
+    let moto = serve(Target::Moto)?.context("moto starts")?;
+    let fakecloud = serve(Target::Fakecloud)?.context("fakecloud starts")?;
+    let python = root().join(".venv").join("bin").join("python");
+    let command = format!("cargo xtask bench --runs {runs} --seconds {seconds}");
+    let out = Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args([
+            "bench",
+            "--quiet",
+            "--bench",
+            "harness",
+            "--",
+            "--runs",
+            &runs.to_string(),
+            "--seconds",
+            &seconds.to_string(),
+        ])
+        .args(["--moto", &moto.url, "--fakecloud", &fakecloud.url])
+        .arg("--python")
+        .arg(&python)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo bench")?;
+    drop(moto);
+    drop(fakecloud);
+    if !out.status.success() {
+        bail!("the benchmark failed ({})", out.status);
+    }
+    let figures = String::from_utf8_lossy(&out.stdout);
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())?;
+    let section = format!(
+        "{BEGIN}\nWritten by `{command}` on {date}, on {} (moto {MOTO_VERSION}, fakecloud {FAKECLOUD_VERSION}, \
+         boto3 from moto's virtualenv). Release builds; servers and load generator share the machine.\n\n{figures}{END}",
+        machine()
+    );
+    // Only the figures are rewritten; what is written around them (analysis, limits) stays.
+    let file = root().join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&file).unwrap_or_else(|_| format!("# Benchmarks\n\n{BEGIN}\n{END}\n"));
+    let text = match (old.find(BEGIN), old.find(END)) {
+        (Some(a), Some(b)) if a < b => format!("{}{section}{}", &old[..a], &old[b + END.len()..]),
+        _ => format!("{old}\n{section}\n"),
+    };
+    std::fs::write(&file, text)?;
+    println!("{figures}");
+    Ok(ExitCode::SUCCESS)
 }

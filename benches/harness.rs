@@ -1,0 +1,458 @@
+//! `cargo bench --bench harness` (or `cargo xtask bench`, which also starts moto and fakecloud):
+//! the suite's overhead over the wire's floor, the emulator's throughput and latency beside
+//! other emulators', the client beside boto3, paging at scale, memory per execution, start-up.
+//! Every figure is a median over several runs, and every comparison a ratio of two things
+//! measured in the same run on the same machine. It prints ratios, not verdicts.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
+use ssm_conformance::emulator::store::{Window, WindowSettings};
+use ssm_conformance::emulator::{self, Emulator, Execution};
+use ssm_conformance::runner::harness::Suite;
+use ssm_conformance::runner::run_all;
+use ssm_conformance::target::TargetOptions;
+use ssm_conformance::{fixtures, ids};
+
+/// Counts live heap bytes, for memory per execution.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const DESCRIBE: &str = "DescribeMaintenanceWindowExecutions";
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn client(url: &str) -> Client {
+    Client::new(ClientConfig {
+        endpoint: url.into(),
+        region: "us-east-1".into(),
+        credentials: Credentials::dummy(),
+        timeout: Duration::from_secs(60),
+    })
+    .unwrap()
+}
+
+fn executions(n: usize, prefix: u32) -> Vec<Execution> {
+    (0..n)
+        .map(|i| Execution {
+            window_execution_id: format!("{prefix:08x}-0000-4000-8000-{i:012x}"),
+            status: "SUCCESS".into(),
+            status_details: None,
+            start_time: 1_700_000_000.0 + i as f64,
+            end_time: Some(1_700_000_060.0 + i as f64),
+        })
+        .collect()
+}
+
+/// A `ssm-conformance serve` process (release build), stopped on drop.
+struct Served(Child, String);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve_process() -> Served {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    Served(child, url)
+}
+
+/// 1. The whole default suite in-process against the embedded emulator, and the floor: the same
+/// number of requests from a bare reqwest loop to an emulator, one at a time like the runner.
+fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
+    let mut suite_ms = Vec::new();
+    let mut floor_ms = Vec::new();
+    let mut requests = 0;
+    for _ in 0..runs {
+        // The suite as a user runs it: reference snapshots compared, profile pinned.
+        let suite = Suite::load(&TargetOptions::default()).unwrap();
+        let session = &suite.session;
+        let cases: Vec<_> = suite.cases.iter().collect();
+        let start = Instant::now();
+        let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
+        suite_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        requests = session.block_on(session.client()).unwrap().requests_sent();
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r.outcome, ssm_conformance::runner::Outcome::Passed))
+        );
+        session.cleanup();
+
+        let running = rt
+            .block_on(emulator::spawn(
+                Emulator::new(),
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ))
+            .unwrap();
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let body = serde_json::to_vec(&json!({"WindowId": ids::window_id()})).unwrap();
+        let start = Instant::now();
+        rt.block_on(async {
+            for _ in 0..requests {
+                let r = http
+                    .post(running.url())
+                    .header("content-type", "application/x-amz-json-1.1")
+                    .header("x-amz-target", format!("AmazonSSM.{DESCRIBE}"))
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .unwrap();
+                r.bytes().await.unwrap();
+            }
+        });
+        floor_ms.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let (s, f) = (median(suite_ms), median(floor_ms));
+    format!(
+        "| suite, {} cases, {requests} requests (in-process, embedded emulator) | {s:.1} ms |\n\
+         | floor: {requests} bare reqwest requests, one at a time | {f:.1} ms |\n\
+         | **suite / floor** | **{:.2}×** (goal ≤ 1.5×) |\n",
+        ssm_conformance::spec::load_dir(&ssm_conformance::target::project_root().join("specs"))
+            .unwrap()
+            .len(),
+        s / f
+    )
+}
+
+/// Requests/s, p50 and p99 of one pre-built request at `concurrency` for `secs`.
+fn load(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    operation: &str,
+    params: &Value,
+    concurrency: usize,
+    secs: f64,
+) -> (f64, f64, f64) {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .unwrap();
+    // Signed once: the servers measured here do not check signatures, and the generator should
+    // spend its time sending, not signing.
+    let signed = {
+        let mut req = http::Request::builder()
+            .method("POST")
+            .uri(url)
+            .header("host", url.trim_start_matches("http://"))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", format!("AmazonSSM.{operation}"))
+            .body(serde_json::to_vec(params).unwrap())
+            .unwrap();
+        ssm_conformance::client::sign_request(
+            &mut req,
+            &Credentials::dummy(),
+            "us-east-1",
+            "ssm",
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
+        Arc::new(req)
+    };
+    let count = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    let latencies = rt.block_on(async {
+        let tasks: Vec<_> = (0..concurrency)
+            .map(|_| {
+                let (http, signed, count) = (http.clone(), signed.clone(), count.clone());
+                tokio::spawn(async move {
+                    let mut lat = Vec::new();
+                    while Instant::now() < deadline {
+                        let mut b = http.post(signed.uri().to_string()).body(signed.body().clone());
+                        for (k, v) in signed.headers() {
+                            b = b.header(k, v);
+                        }
+                        let t = Instant::now();
+                        let r = b.send().await.unwrap();
+                        assert!(r.status().is_success(), "{}", r.status());
+                        r.bytes().await.unwrap();
+                        lat.push(t.elapsed().as_secs_f64() * 1e3);
+                        count.fetch_add(1, Ordering::Relaxed);
+                    }
+                    lat
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all
+    });
+    let mut sorted = latencies;
+    sorted.sort_by(f64::total_cmp);
+    (
+        count.load(Ordering::Relaxed) as f64 / secs,
+        percentile(&sorted, 0.5),
+        percentile(&sorted, 0.99),
+    )
+}
+
+fn create_window(rt: &tokio::runtime::Runtime, url: &str) -> String {
+    let r = rt
+        .block_on(client(url).call(
+            "CreateMaintenanceWindow",
+            &Payload::Json(json!({"Name": "bench", "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": false})),
+        ))
+        .unwrap();
+    r.json.unwrap()["WindowId"].as_str().unwrap().to_string()
+}
+
+/// 2. Throughput and latency at 1, 8 and 64 connections.
+fn throughput(rt: &tokio::runtime::Runtime, fakecloud: Option<&str>, moto: Option<&str>, secs: f64) -> String {
+    let ours = serve_process();
+    let seeded = ids::window_id();
+    rt.block_on(fixtures::put_window(&client(&ours.1), &seeded, &executions(200, 7)))
+        .unwrap();
+    let ours_empty = create_window(rt, &ours.1);
+    let mut rows = String::new();
+    let mut line = |what: &str, url: &str, op: &str, params: Value, against: Option<(&str, &str, Value)>| {
+        for c in [1, 8, 64] {
+            let (rps, p50, p99) = load(rt, url, op, &params, c, secs);
+            let mut row = format!("| {what} | {c} | {rps:.0} | {p50:.2} | {p99:.2} |");
+            if let Some((name, other, oparams)) = &against {
+                let (orps, op50, op99) = load(rt, other, op, oparams, c, secs);
+                row.push_str(&format!(
+                    " {name}: {orps:.0} req/s, p50 {op50:.2} ms, p99 {op99:.2} ms | **{:.1}×** |",
+                    rps / orps
+                ));
+            } else {
+                row.push_str(" — | — |");
+            }
+            rows.push_str(&row);
+            rows.push('\n');
+        }
+    };
+    line(
+        "Describe, seeded window (200), MaxResults 50",
+        &ours.1,
+        DESCRIBE,
+        json!({"WindowId": seeded, "MaxResults": 50}),
+        None,
+    );
+    let fc = fakecloud.map(|u| (u, create_window(rt, u)));
+    line(
+        "Describe, existing window without executions",
+        &ours.1,
+        DESCRIBE,
+        json!({"WindowId": ours_empty, "MaxResults": 50}),
+        fc.as_ref()
+            .map(|(u, w)| ("fakecloud", *u, json!({"WindowId": w, "MaxResults": 50}))),
+    );
+    let ours_get = create_window(rt, &ours.1);
+    let mo = moto.map(|u| (u, create_window(rt, u)));
+    line(
+        "GetMaintenanceWindow",
+        &ours.1,
+        "GetMaintenanceWindow",
+        json!({"WindowId": ours_get}),
+        mo.as_ref().map(|(u, w)| ("moto", *u, json!({"WindowId": w}))),
+    );
+    rows
+}
+
+/// 3. Sequential calls/s of the harness's client and of boto3 against the same server.
+fn client_vs_boto3(rt: &tokio::runtime::Runtime, python: Option<&str>, runs: usize) -> String {
+    let ours = serve_process();
+    let window = create_window(rt, &ours.1);
+    let c = client(&ours.1);
+    let n = 2000;
+    let mut rates = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        rt.block_on(async {
+            for _ in 0..n {
+                c.call(DESCRIBE, &Payload::Json(json!({"WindowId": window})))
+                    .await
+                    .unwrap();
+            }
+        });
+        rates.push(n as f64 / start.elapsed().as_secs_f64());
+    }
+    let ours_rate = median(rates);
+    let Some(python) = python else {
+        return format!(
+            "| ssm-conformance client | {ours_rate:.0} calls/s |\n| boto3 | not measured (no --python) |\n"
+        );
+    };
+    let script = format!(
+        "import boto3,time\nc=boto3.client('ssm',endpoint_url='{}',region_name='us-east-1',aws_access_key_id='a',aws_secret_access_key='b')\n\
+         c.describe_maintenance_window_executions(WindowId='{window}')\nr=[]\n\
+         for _ in range({runs}):\n  t=time.perf_counter()\n  for _ in range(500): c.describe_maintenance_window_executions(WindowId='{window}')\n  r.append(500/(time.perf_counter()-t))\n\
+         r.sort();print(r[len(r)//2])\n",
+        ours.1
+    );
+    let out = Command::new(python).args(["-c", &script]).output().unwrap();
+    let boto: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or_else(|_| {
+        panic!("boto3 run failed: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    format!(
+        "| ssm-conformance client | {ours_rate:.0} calls/s |\n| boto3 | {boto:.0} calls/s |\n| **client / boto3** | **{:.1}×** (goal ≥ 5×) |\n",
+        ours_rate / boto
+    )
+}
+
+/// 4. Paging through n executions at MaxResults 100: the first and the last ten pages; memory
+/// of the store per execution (live heap bytes).
+fn scale(rt: &tokio::runtime::Runtime) -> String {
+    let mut rows = String::new();
+    let ours = serve_process();
+    let c = client(&ours.1);
+    for n in [1_000usize, 10_000, 100_000, 1_000_000] {
+        let window = ids::window_id();
+        rt.block_on(fixtures::put_window(&c, &window, &executions(n, 9)))
+            .unwrap();
+        let mut times = Vec::new();
+        let mut token: Option<String> = None;
+        rt.block_on(async {
+            loop {
+                let mut p = json!({"WindowId": window, "MaxResults": 100});
+                if let Some(t) = &token {
+                    p["NextToken"] = json!(t);
+                }
+                let start = Instant::now();
+                let r = c.call(DESCRIBE, &Payload::Json(p)).await.unwrap();
+                times.push(start.elapsed().as_secs_f64() * 1e3);
+                match r.json.unwrap()["NextToken"].as_str() {
+                    Some(t) => token = Some(t.to_string()),
+                    None => break,
+                }
+            }
+        });
+        rt.block_on(fixtures::delete_window(&c, &window)).unwrap();
+        let k = 10.min(times.len());
+        let first = median(times[..k].to_vec());
+        let last = median(times[times.len() - k..].to_vec());
+        rows.push_str(&format!(
+            "| {n} | {} | {first:.3} ms | {last:.3} ms | **{:.2}×** (goal ≤ 1.5×) |\n",
+            times.len(),
+            last / first
+        ));
+    }
+    let settings = WindowSettings {
+        name: "bench".into(),
+        schedule: "rate(1 day)".into(),
+        duration: 1,
+        cutoff: 0,
+        allow_unassociated_targets: false,
+        description: None,
+        start_date: None,
+        end_date: None,
+        schedule_timezone: None,
+        schedule_offset: None,
+    };
+    let n = 1_000_000;
+    let data = executions(n, 3);
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut w = Window::new(settings, 0.0);
+    w.replace_executions(data);
+    let bytes = (LIVE.load(Ordering::Relaxed) - before) as f64 / n as f64;
+    assert_eq!(w.len(), n);
+    rows.push_str(&format!("\nMemory of the emulator's store: **{bytes:.0} bytes per seeded execution** (1,000,000 executions with EndTime, no StatusDetails; live heap bytes; goal ≤ 256).\n"));
+    rows
+}
+
+/// 5. `ssm-conformance run` from process start to exit, default suite, embedded emulator.
+fn startup(runs: usize) -> String {
+    let mut ms = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+            .arg("run")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        ms.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    format!(
+        "| `ssm-conformance run`, default suite, embedded emulator, process start to exit | {:.0} ms (goal ≤ 2000 ms) |\n",
+        median(ms)
+    )
+}
+
+fn main() {
+    let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(5);
+    let secs: f64 = arg("--seconds").and_then(|r| r.parse().ok()).unwrap_or(3.0);
+    let fakecloud = arg("--fakecloud");
+    let moto = arg("--moto");
+    let python = arg("--python");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    println!(
+        "### 1. Suite overhead (median of {runs})\n\n| what | time |\n|---|---|\n{}",
+        suite_overhead(&rt, runs)
+    );
+    println!(
+        "### 2. Emulator throughput and latency ({secs} s per point, load generator on the same 2 cores)\n\n\
+         | request | connections | req/s | p50 ms | p99 ms | other emulator | ours / other |\n|---|---|---|---|---|---|---|\n{}",
+        throughput(&rt, fakecloud.as_deref(), moto.as_deref(), secs)
+    );
+    println!(
+        "### 3. Client vs boto3 (sequential, median of {runs})\n\n| client | rate |\n|---|---|\n{}",
+        client_vs_boto3(&rt, python.as_deref(), runs)
+    );
+    println!(
+        "### 4. Scale: paging at MaxResults 100 (median of the first and of the last 10 pages)\n\n\
+         | executions | pages | first pages | last pages | last / first |\n|---|---|---|---|---|\n{}",
+        scale(&rt)
+    );
+    println!(
+        "### 5. Start-up (median of {runs})\n\n| what | time |\n|---|---|\n{}",
+        startup(runs)
+    );
+}
