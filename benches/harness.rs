@@ -108,8 +108,8 @@ fn serve_process() -> Served {
     Served(child, url)
 }
 
-/// 1. The whole default suite in-process against the embedded emulator, and the floor: the same
-/// number of requests from a bare reqwest loop to an emulator, one at a time like the runner.
+/// Suite overhead: the whole default suite in-process against the embedded emulator, and the
+/// floor: the same number of requests from a bare reqwest loop, one at a time like the runner.
 fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
     let mut suite_ms = Vec::new();
     let mut floor_ms = Vec::new();
@@ -250,7 +250,7 @@ fn create_window(rt: &tokio::runtime::Runtime, url: &str) -> String {
     r.json.unwrap()["WindowId"].as_str().unwrap().to_string()
 }
 
-/// 2. Throughput and latency at 1, 8 and 64 connections.
+/// Throughput and latency at 1, 8 and 64 connections.
 fn throughput(rt: &tokio::runtime::Runtime, fakecloud: Option<&str>, moto: Option<&str>, secs: f64) -> String {
     let ours = serve_process();
     let seeded = ids::window_id();
@@ -303,7 +303,7 @@ fn throughput(rt: &tokio::runtime::Runtime, fakecloud: Option<&str>, moto: Optio
     rows
 }
 
-/// 3. Sequential calls/s of the harness's client and of boto3 against the same server.
+/// Sequential calls/s of the harness's client and of boto3 against the same server.
 fn client_vs_boto3(rt: &tokio::runtime::Runtime, python: Option<&str>, runs: usize) -> String {
     let ours = serve_process();
     let window = create_window(rt, &ours.1);
@@ -344,8 +344,8 @@ fn client_vs_boto3(rt: &tokio::runtime::Runtime, python: Option<&str>, runs: usi
     )
 }
 
-/// 4. Paging through n executions at MaxResults 100: the first and the last ten pages; memory
-/// of the store per execution (live heap bytes).
+/// Scale: paging through n executions at MaxResults 100, the first and the last ten pages; and
+/// the memory of the store per execution (live heap bytes).
 fn scale(rt: &tokio::runtime::Runtime) -> String {
     let mut rows = String::new();
     let ours = serve_process();
@@ -404,7 +404,7 @@ fn scale(rt: &tokio::runtime::Runtime) -> String {
     rows
 }
 
-/// 5. `ssm-conformance run` from process start to exit, default suite, embedded emulator.
+/// Start-up: `ssm-conformance run` from process start to exit, default suite, embedded emulator.
 fn startup(runs: usize) -> String {
     let mut ms = Vec::new();
     for _ in 0..runs {
