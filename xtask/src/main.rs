@@ -60,6 +60,16 @@ enum Task {
     },
     /// Run the reference emulator, moto and fakecloud, and write PARITY.md.
     Parity,
+    /// Run the suite against real AWS (read-only unless --allow-mutations is passed on) and write
+    /// the choices it made where AWS leaves them open to specs/profiles/<name>.json.
+    Record {
+        /// Profile name (file specs/profiles/<name>.json).
+        #[arg(long, default_value = "aws")]
+        name: String,
+        /// Extra arguments for `ssm-conformance run` (--region, --window-id, --allow-mutations).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// Run the benchmarks (starting moto and fakecloud) and write BENCHMARKS.md.
     Bench {
         /// Runs per median.
@@ -79,6 +89,7 @@ fn main() -> ExitCode {
         Task::Expectations { target } => run_on(target, &["--write-expectations"]),
         Task::Snapshots { target } => snapshots(target),
         Task::Parity => parity(),
+        Task::Record { name, args } => record(&name, &args),
         Task::Bench { runs, seconds } => bench(runs, seconds),
     };
     match result {
@@ -416,4 +427,20 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
     std::fs::write(&file, text)?;
     println!("{figures}");
     Ok(ExitCode::SUCCESS)
+}
+
+fn record(name: &str, args: &[String]) -> Result<ExitCode> {
+    let file = root().join("specs").join("profiles").join(format!("{name}.json"));
+    // No profile pins anything while recording: every open choice is observed as it is.
+    let status = Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args(["run", "--quiet", "--package", "ssm-conformance", "--", "run", "--target", "aws", "--record-profile"])
+        .arg(&file)
+        .args(args)
+        .status()
+        .context("running ssm-conformance")?;
+    if file.exists() {
+        eprintln!("xtask: wrote {}", file.display());
+    }
+    Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
 }
