@@ -17,6 +17,15 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").expect("valid")
 });
 
+/// Whether `s` is exactly a UUID (8-4-4-4-12 hex digits).
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 /// Members whose values are times the target chose.
 const TARGET_TIMES: [&str; 2] = ["CreatedDate", "ModifiedDate"];
 /// Members whose values are opaque tokens.
@@ -51,9 +60,26 @@ pub fn normalize(r: &Response, known: &[(&str, String)]) -> Value {
 }
 
 fn replace_known(s: &str, known: &[(&str, String)], numbering: &mut Numbering) -> String {
+    // Fast paths for what most strings are: short (a status), exactly a chosen value (a window
+    // id), exactly a UUID (an execution id). Only the rest (messages) are searched.
+    let shortest = known
+        .iter()
+        .map(|(_, v)| v.len())
+        .filter(|n| *n > 0)
+        .min()
+        .unwrap_or(usize::MAX);
+    if s.len() < shortest.min(36) {
+        return s.to_string();
+    }
+    if let Some((name, _)) = known.iter().find(|(_, v)| v == s) {
+        return format!("<{name}>");
+    }
+    if is_uuid(s) {
+        return Numbering::reference(&mut numbering.uuids, "uuid", s.to_ascii_lowercase());
+    }
     let mut out = s.to_string();
     for (name, value) in known {
-        if !value.is_empty() {
+        if !value.is_empty() && out.contains(value.as_str()) {
             out = out.replace(value.as_str(), &format!("<{name}>"));
         }
     }

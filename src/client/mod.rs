@@ -171,6 +171,20 @@ pub struct Client {
     config: ClientConfig,
     url: reqwest::Url,
     sent: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    recorded: std::sync::Arc<std::sync::Mutex<Option<Vec<Recorded>>>>,
+}
+
+/// A request as sent, kept when recording (to replay the same traffic, e.g. as a benchmark floor).
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// HTTP method.
+    pub method: String,
+    /// Path on the endpoint.
+    pub path: String,
+    /// `X-Amz-Target`, for API calls.
+    pub target: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
 }
 
 impl Client {
@@ -199,6 +213,7 @@ impl Client {
             config,
             url,
             sent: Default::default(),
+            recorded: Default::default(),
         })
     }
 
@@ -210,6 +225,16 @@ impl Client {
     /// How many HTTP requests this client (and its clones) sent, retries included.
     pub fn requests_sent(&self) -> usize {
         self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Keep every request sent from now on (this client and its clones).
+    pub fn start_recording(&self) {
+        *self.recorded.lock().expect("lock") = Some(Vec::new());
+    }
+
+    /// The requests kept since [`Client::start_recording`], in order.
+    pub fn recorded(&self) -> Vec<Recorded> {
+        self.recorded.lock().expect("lock").clone().unwrap_or_default()
     }
 
     /// Whether the endpoint is a loopback address.
@@ -267,6 +292,18 @@ impl Client {
                 }
             }
         };
+        if let Some(log) = self.recorded.lock().expect("lock").as_mut() {
+            log.push(Recorded {
+                method: request.method().to_string(),
+                path: request.uri().path().to_string(),
+                target: request
+                    .headers()
+                    .get("x-amz-target")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+                body: request.body().clone(),
+            });
+        }
         let request = reqwest::Request::try_from(request).map_err(transport)?;
         self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut response = self.http.execute(request).await.map_err(transport)?;

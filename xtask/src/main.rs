@@ -434,7 +434,17 @@ fn record(name: &str, args: &[String]) -> Result<ExitCode> {
     // No profile pins anything while recording: every open choice is observed as it is.
     let status = Command::new(env!("CARGO"))
         .current_dir(root())
-        .args(["run", "--quiet", "--package", "ssm-conformance", "--", "run", "--target", "aws", "--record-profile"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "ssm-conformance",
+            "--",
+            "run",
+            "--target",
+            "aws",
+            "--record-profile",
+        ])
         .arg(&file)
         .args(args)
         .status()
