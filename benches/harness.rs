@@ -410,18 +410,7 @@ fn scale(rt: &tokio::runtime::Runtime) -> String {
             last / first
         ));
     }
-    let settings = WindowSettings {
-        name: "bench".into(),
-        schedule: "rate(1 day)".into(),
-        duration: 1,
-        cutoff: 0,
-        allow_unassociated_targets: false,
-        description: None,
-        start_date: None,
-        end_date: None,
-        schedule_timezone: None,
-        schedule_offset: None,
-    };
+    let settings = WindowSettings::minimal("bench");
     let n = 1_000_000;
     // Counted from before the data exists: everything the window keeps is in the difference.
     let before = LIVE.load(Ordering::Relaxed);

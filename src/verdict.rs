@@ -90,31 +90,13 @@ pub fn check(
                 && let Some(option) = open.options.get(pinned)
             {
                 return check_plain(option, r, ctx, profile)
-                    .map(|mut seen| {
-                        seen.insert(
-                            0,
-                            Observation {
-                                choice: Some(open.choice.clone()),
-                                option: pinned.clone(),
-                            },
-                        );
-                        seen
-                    })
+                    .map(|seen| observed_first(&open.choice, pinned, seen))
                     .map_err(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice));
             }
             let mut why = Vec::new();
             for (name, option) in &open.options {
                 match check_plain(option, r, ctx, profile) {
-                    Ok(mut seen) => {
-                        seen.insert(
-                            0,
-                            Observation {
-                                choice: Some(open.choice.clone()),
-                                option: name.clone(),
-                            },
-                        );
-                        return Ok(seen);
-                    }
+                    Ok(seen) => return Ok(observed_first(&open.choice, name, seen)),
                     Err(w) => why.push(format!("not {name}: {w}")),
                 }
             }
@@ -122,6 +104,16 @@ pub fn check(
         }
         plain => check_plain(plain, r, ctx, profile),
     }
+}
+
+/// The open choice's option, then what judging that option observed.
+fn observed_first(choice: &str, option: &str, mut seen: Vec<Observation>) -> Vec<Observation> {
+    let own = Observation {
+        choice: Some(choice.to_string()),
+        option: option.to_string(),
+    };
+    seen.insert(0, own);
+    seen
 }
 
 fn check_plain(

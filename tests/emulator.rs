@@ -1,11 +1,10 @@
 //! The reference emulator over HTTP, through the harness's own client: the four operations, the
 //! fixture protocol, paging and filters.
 
-use std::net::{Ipv4Addr, SocketAddr};
-use std::time::Duration;
+mod common;
 
 use serde_json::{Value, json};
-use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
+use ssm_conformance::client::{Client, Payload};
 use ssm_conformance::emulator::{self, Emulator, Execution};
 use ssm_conformance::{fixtures, ids};
 
@@ -17,19 +16,7 @@ struct Setup {
 
 fn setup() -> Setup {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let running = rt
-        .block_on(emulator::spawn(
-            Emulator::new(),
-            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        ))
-        .unwrap();
-    let client = Client::new(ClientConfig {
-        endpoint: running.url(),
-        region: "us-east-1".into(),
-        credentials: Credentials::dummy(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let (running, client) = common::spawn_with_client(&rt, Emulator::new());
     Setup {
         rt,
         client,

@@ -5,12 +5,11 @@
 //! The fuzz properties run with proptest's case count (PROPTEST_CASES; 256 by default, seconds
 //! in CI); longer runs by hand are recorded in BENCHMARKS.md.
 
-use std::net::{Ipv4Addr, SocketAddr};
-use std::time::Duration;
+mod common;
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
-use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
+use ssm_conformance::client::{Client, Payload};
 use ssm_conformance::emulator::{self, API_BODY_LIMIT, Emulator, Execution};
 use ssm_conformance::{fixtures, ids};
 
@@ -112,19 +111,7 @@ proptest! {
 
 fn running() -> (tokio::runtime::Runtime, emulator::Running, Client) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let running = rt
-        .block_on(emulator::spawn(
-            Emulator::new(),
-            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        ))
-        .unwrap();
-    let client = Client::new(ClientConfig {
-        endpoint: running.url(),
-        region: "us-east-1".into(),
-        credentials: Credentials::dummy(),
-        timeout: Duration::from_secs(30),
-    })
-    .unwrap();
+    let (running, client) = common::spawn_with_client(&rt, Emulator::new());
     (rt, running, client)
 }
 

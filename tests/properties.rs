@@ -7,15 +7,15 @@
 //!   by default; against any endpoint and existing window with `AWS_ENDPOINT_URL_SSM` (or
 //!   `SSM_CONFORMANCE_TARGET=aws`) and `SSM_CONFORMANCE_WINDOW_ID=mw-…`, read-only.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::LazyLock;
-use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
+use ssm_conformance::client::{Client, ClientConfig, Payload};
 use ssm_conformance::emulator::{self, Emulator, Execution, STATUSES};
 use ssm_conformance::invariants::{self, Bounds, Order, Query};
 use ssm_conformance::properties::{self, Window};
@@ -27,22 +27,8 @@ const BASE: i64 = 1_730_000_000;
 static RT: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| tokio::runtime::Runtime::new().unwrap());
 
 /// The embedded emulator, started once for this test binary.
-static EMBEDDED: LazyLock<(emulator::Running, Client)> = LazyLock::new(|| {
-    let running = RT
-        .block_on(emulator::spawn(
-            Emulator::new(),
-            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        ))
-        .unwrap();
-    let client = Client::new(ClientConfig {
-        endpoint: running.url(),
-        region: "us-east-1".into(),
-        credentials: Credentials::dummy(),
-        timeout: Duration::from_secs(30),
-    })
-    .unwrap();
-    (running, client)
-});
+static EMBEDDED: LazyLock<(emulator::Running, Client)> =
+    LazyLock::new(|| common::spawn_with_client(&RT, Emulator::new()));
 
 /// One generated execution: seconds after BASE (coarse, so ties happen), status, length, details.
 #[derive(Debug, Clone)]

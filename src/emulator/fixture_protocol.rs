@@ -87,23 +87,10 @@ pub async fn put_window(
     let count = seed.window_executions.len();
     let now = emulator.now();
     let mut store = emulator.store.write().expect("store lock");
-    let window = store.windows.entry(window_id.clone()).or_insert_with(|| {
-        Window::new(
-            WindowSettings {
-                name: "conformance-fixture".into(),
-                schedule: "rate(1 day)".into(),
-                duration: 1,
-                cutoff: 0,
-                allow_unassociated_targets: false,
-                description: None,
-                start_date: None,
-                end_date: None,
-                schedule_timezone: None,
-                schedule_offset: None,
-            },
-            now,
-        )
-    });
+    let window = store
+        .windows
+        .entry(window_id.clone())
+        .or_insert_with(|| Window::new(WindowSettings::minimal("conformance-fixture"), now));
     window.replace_executions(seed.window_executions);
     Json(json!({ "WindowId": window_id, "WindowExecutions": count })).into_response()
 }

@@ -50,6 +50,24 @@ pub struct WindowSettings {
     pub schedule_offset: Option<i64>,
 }
 
+impl WindowSettings {
+    /// The least a window needs: a name, a daily schedule, one hour, no cutoff.
+    pub fn minimal(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            schedule: "rate(1 day)".into(),
+            duration: 1,
+            cutoff: 0,
+            allow_unassociated_targets: false,
+            description: None,
+            start_date: None,
+            end_date: None,
+            schedule_timezone: None,
+            schedule_offset: None,
+        }
+    }
+}
+
 /// One execution, as stored and as answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -220,21 +238,7 @@ mod tests {
     }
 
     fn window(n: usize) -> Window {
-        let mut w = Window::new(
-            WindowSettings {
-                name: "w".into(),
-                schedule: "rate(1 day)".into(),
-                duration: 1,
-                cutoff: 0,
-                allow_unassociated_targets: false,
-                description: None,
-                start_date: None,
-                end_date: None,
-                schedule_timezone: None,
-                schedule_offset: None,
-            },
-            0.0,
-        );
+        let mut w = Window::new(WindowSettings::minimal("w"), 0.0);
         // Two executions per second: ties in StartTime are ordered by id.
         w.replace_executions((0..n).map(|i| exec(&format!("{i:04}"), (i / 2) as f64)).collect());
         w

@@ -9,6 +9,7 @@
 pub mod raw;
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -17,10 +18,31 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Map, Value, json};
+use ssm_conformance::client::{Client, ClientConfig, Credentials};
 use ssm_conformance::emulator::{self, ApiError, Emulator};
 use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::runner::{CaseResult, Outcome, run_all};
 use ssm_conformance::target::TargetOptions;
+
+/// A client for `url`, signing with `credentials`.
+pub fn client_for(url: &str, credentials: Credentials) -> Client {
+    Client::new(ClientConfig {
+        endpoint: url.to_string(),
+        region: "us-east-1".into(),
+        credentials,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap()
+}
+
+/// `emulator` served on a free loopback port of `rt`, and a client for it (dummy credentials).
+pub fn spawn_with_client(rt: &tokio::runtime::Runtime, emulator: Emulator) -> (emulator::Running, Client) {
+    let running = rt
+        .block_on(emulator::spawn(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))
+        .unwrap();
+    let client = client_for(&running.url(), Credentials::dummy());
+    (running, client)
+}
 
 /// The operation a request names, and its body.
 pub type Request = Map<String, Value>;

@@ -172,71 +172,81 @@ fn start(name: &'static str, program: &Path, args: &[String], port: u16) -> Resu
     })
 }
 
+/// Run `cmd`; an error says what it was for.
+fn step(cmd: &mut Command, what: &str) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("running {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+/// `bin`, installed by `install` unless a marker of this `version` says it already is.
+fn installed(
+    bin: PathBuf,
+    dir: &Path,
+    version: &str,
+    note: &str,
+    install: impl FnOnce() -> Result<()>,
+) -> Result<PathBuf> {
+    let marker = dir.join(format!("{version}.installed"));
+    if bin.exists() && marker.exists() {
+        return Ok(bin);
+    }
+    eprintln!("xtask: installing {version} into {} ({note})", dir.display());
+    install()?;
+    std::fs::write(&marker, "")?;
+    Ok(bin)
+}
+
 /// The project's virtualenv with moto server installed (created on first use).
 fn moto_server() -> Result<PathBuf> {
     let venv = root().join(".venv");
-    let server = venv.join("bin").join("moto_server");
-    let marker = venv.join(format!("moto-{MOTO_VERSION}.installed"));
-    if server.exists() && marker.exists() {
-        return Ok(server);
-    }
-    eprintln!(
-        "xtask: installing moto[server]=={MOTO_VERSION} into {} (about 30 s)",
-        venv.display()
-    );
-    let ok = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .context("running python3 -m venv")?;
-    if !ok.success() {
-        bail!("python3 -m venv failed ({ok})");
-    }
-    let ok = Command::new(venv.join("bin").join("pip"))
-        .args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            &format!("moto[server]=={MOTO_VERSION}"),
-        ])
-        .status()
-        .context("running pip")?;
-    if !ok.success() {
-        bail!("pip install moto[server]=={MOTO_VERSION} failed ({ok})");
-    }
-    std::fs::write(&marker, "")?;
-    Ok(server)
+    installed(
+        venv.join("bin").join("moto_server"),
+        &venv,
+        &format!("moto-{MOTO_VERSION}"),
+        "about 30 s",
+        || {
+            step(
+                Command::new("python3").args(["-m", "venv"]).arg(&venv),
+                "python3 -m venv",
+            )?;
+            step(
+                Command::new(venv.join("bin").join("pip"))
+                    .args(["install", "--quiet", "--disable-pip-version-check"])
+                    .arg(format!("moto[server]=={MOTO_VERSION}")),
+                "pip install moto[server]",
+            )
+        },
+    )
 }
 
 /// fakecloud installed into .tools/fakecloud (built on first use: about 33 minutes on 2 cores).
 fn fakecloud() -> Result<PathBuf> {
     let dir = root().join(".tools").join("fakecloud");
     let bin = dir.join("bin").join("fakecloud");
-    let marker = dir.join(format!("fakecloud-{FAKECLOUD_VERSION}.installed"));
-    if bin.exists() && marker.exists() {
-        return Ok(bin);
-    }
-    eprintln!(
-        "xtask: building fakecloud {FAKECLOUD_VERSION} into {} (about 33 minutes on 2 cores)",
-        dir.display()
-    );
-    let ok = Command::new(env!("CARGO"))
-        .args([
-            "install",
-            "fakecloud",
-            "--locked",
-            "--version",
-            FAKECLOUD_VERSION,
-            "--root",
-        ])
-        .arg(&dir)
-        .status()
-        .context("running cargo install fakecloud")?;
-    if !ok.success() {
-        bail!("cargo install fakecloud failed ({ok})");
-    }
-    std::fs::write(&marker, "")?;
-    Ok(bin)
+    installed(
+        bin,
+        &dir,
+        &format!("fakecloud-{FAKECLOUD_VERSION}"),
+        "about 33 minutes on 2 cores",
+        || {
+            step(
+                Command::new(env!("CARGO"))
+                    .args([
+                        "install",
+                        "fakecloud",
+                        "--locked",
+                        "--version",
+                        FAKECLOUD_VERSION,
+                        "--root",
+                    ])
+                    .arg(&dir),
+                "cargo install fakecloud",
+            )
+        },
+    )
 }
 
 /// Start `target` (nothing to start for the reference emulator).
@@ -275,12 +285,19 @@ fn version(target: Target) -> String {
     }
 }
 
+/// `ssm-conformance <args>`, built from this workspace.
+fn ssm_conformance() -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(root())
+        .args(["run", "--quiet", "--package", "ssm-conformance", "--"]);
+    cmd
+}
+
 /// `ssm-conformance run` against `target` (started and stopped here) with `args`.
 fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
     let server = serve(target)?;
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(root())
-        .args(["run", "--quiet", "--package", "ssm-conformance", "--", "run"])
+    let mut cmd = ssm_conformance();
+    cmd.arg("run")
         .args(["--target-name", name(target), "--target-version", &version(target)]);
     if let Some(s) = &server {
         cmd.args(["--endpoint", &s.url]);
