@@ -13,5 +13,6 @@ pub mod report;
 pub mod runner;
 pub mod snapshot;
 pub mod spec;
+pub mod sweep;
 pub mod target;
 pub mod verdict;

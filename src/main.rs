@@ -37,6 +37,14 @@ enum Command {
         #[command(flatten)]
         outputs: Outputs,
     },
+    /// Find the windows earlier runs left behind (named ssm-conformance-…) and delete them.
+    Sweep {
+        #[command(flatten)]
+        target: Box<TargetOptions>,
+        /// Only list them.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Write the parity report (Markdown) from JSON reports of runs (`run --report-json`).
     Parity {
         /// Where to write it.
@@ -94,6 +102,7 @@ fn main() -> ExitCode {
             outputs,
         } => run(&target, &filters, list, &outputs),
         Command::Parity { out, reports } => parity(&out, &reports),
+        Command::Sweep { target, dry_run } => sweep(&target, dry_run),
         Command::Serve {
             port,
             host,
@@ -282,6 +291,50 @@ fn record_profile(
         choices,
     };
     serde_json::to_string_pretty(&profile).expect("serializes") + "\n"
+}
+
+fn sweep(options: &TargetOptions, dry_run: bool) -> ExitCode {
+    let suite = match Suite::load(options) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let session = &suite.session;
+    let client = match session.block_on(session.client()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let found = match session.block_on(ssm_conformance::sweep::leftovers(client)) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("ssm-conformance: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if found.is_empty() {
+        println!("no windows left by earlier runs");
+        return ExitCode::SUCCESS;
+    }
+    for (id, name) in &found {
+        println!("left by an earlier run: {id} ({name})");
+    }
+    if dry_run {
+        return ExitCode::SUCCESS;
+    }
+    if !session.may_mutate() {
+        eprintln!("ssm-conformance: deleting needs --allow-mutations on this target; nothing was deleted");
+        return ExitCode::from(1);
+    }
+    let mut failed = false;
+    for (id, _) in &found {
+        match session.block_on(ssm_conformance::sweep::delete(client, id)) {
+            Ok(()) => println!("deleted {id}"),
+            Err(e) => {
+                failed = true;
+                eprintln!("ssm-conformance: could not delete {id}: {e}");
+            }
+        }
+    }
+    ExitCode::from(u8::from(failed))
 }
 
 fn parity(out: &Path, files: &[PathBuf]) -> ExitCode {

@@ -271,3 +271,58 @@ fn aws_profile_reads_the_shared_files() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("not found"), "{out}");
 }
+
+#[test]
+fn sweep_deletes_only_what_earlier_runs_left() {
+    let s = stand_in();
+    let client = Client::new(ClientConfig {
+        endpoint: s.running.url(),
+        region: "eu-west-1".into(),
+        credentials: credentials(),
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let create = |name: &str| {
+        let r = s
+            .rt
+            .block_on(client.call(
+                "CreateMaintenanceWindow",
+                &Payload::Json(serde_json::json!({"Name": name, "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": false})),
+            ))
+            .unwrap();
+        r.json.unwrap()["WindowId"].as_str().unwrap().to_string()
+    };
+    let leftover = create("ssm-conformance-0badf00d-empty");
+    let theirs = create("production");
+    let sweep = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+            .args(["sweep", "--target", "aws", "--endpoint", &s.running.url()])
+            .args(extra)
+            .env("AWS_ACCESS_KEY_ID", KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET)
+            .env("AWS_SESSION_TOKEN", TOKEN)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, out) = sweep(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&leftover) && !out.contains(&theirs) && out.contains("nothing was deleted"),
+        "{out}"
+    );
+    let (code, out) = sweep(&["--allow-mutations", "--dry-run"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(s.running.emulator.window_ids().len(), 2);
+    let (code, out) = sweep(&["--allow-mutations"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("deleted {leftover}")), "{out}");
+    assert_eq!(s.running.emulator.window_ids(), vec![theirs]);
+}

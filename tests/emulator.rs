@@ -197,3 +197,50 @@ fn fixture_protocol_refuses_data_aws_could_not_return() {
             .to_string();
     assert!(err.contains("does not match"), "{err}");
 }
+
+#[test]
+fn describe_windows_pages_and_filters_by_name() {
+    let s = setup();
+    let mut made = Vec::new();
+    for i in 0..25 {
+        let name = if i % 5 == 0 {
+            "marked".to_string()
+        } else {
+            format!("w-{i}")
+        };
+        let (status, body, _) = s.call(
+            "CreateMaintenanceWindow",
+            json!({"Name": name, "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": false}),
+        );
+        assert_eq!(status, 200);
+        made.push(body["WindowId"].as_str().unwrap().to_string());
+    }
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let mut p = json!({"MaxResults": 10});
+        if let Some(t) = &token {
+            p["NextToken"] = json!(t);
+        }
+        let (status, body, _) = s.call("DescribeMaintenanceWindows", p);
+        assert_eq!(status, 200, "{body}");
+        seen.extend(
+            body["WindowIdentities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w["WindowId"].as_str().unwrap().to_string()),
+        );
+        match body["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    made.sort();
+    assert_eq!(seen, made);
+    let (_, body, _) = s.call(
+        "DescribeMaintenanceWindows",
+        json!({"Filters": [{"Key": "Name", "Values": ["marked"]}]}),
+    );
+    assert_eq!(body["WindowIdentities"].as_array().unwrap().len(), 5);
+}

@@ -35,6 +35,7 @@ pub fn dispatch(store: &Shared, operation: &str, body: &[u8], now: f64) -> Resul
         "CreateMaintenanceWindow" => create_window,
         "GetMaintenanceWindow" => get_window,
         "DeleteMaintenanceWindow" => delete_window,
+        "DescribeMaintenanceWindows" => describe_windows,
         _ => {
             return Err(ApiError::protocol(
                 400,
@@ -268,6 +269,90 @@ fn create_window(store: &Shared, request: &Map<String, Value>, now: f64) -> Resu
     };
     store.windows.insert(id.clone(), Window::new(settings, now));
     Ok(json!({ "WindowId": id }))
+}
+
+/// `DescribeMaintenanceWindows`: all windows by id, paged; filters `Name` and `Enabled` match
+/// exactly (what a sweep of leftovers needs).
+fn describe_windows(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let mut filters = Vec::new();
+    if let Some(list) = v::list(request, "Filters")? {
+        for (i, item) in list.iter().enumerate() {
+            let path = format!("filters.{}.member", i + 1);
+            let f = v::structure(item)?;
+            let key = v::string(f, "Key")?.unwrap_or_default();
+            c.length(&format!("{path}.key"), &key, 1, 128, false);
+            let mut values = Vec::new();
+            for (j, val) in v::list(f, "Values")?.into_iter().flatten().enumerate() {
+                let val = v::element_string(val)?;
+                c.length(&format!("{path}.values.{}.member", j + 1), val, 1, 256, false);
+                values.push(val.to_string());
+            }
+            filters.push(Filter { key, values });
+        }
+        c.list_max("filters", list.len(), 5, show_filters(&filters));
+    }
+    let max_results = v::integer(request, "MaxResults")?;
+    if let Some(m) = max_results {
+        c.range("maxResults", m, 10, 100);
+    }
+    let next_token = v::string(request, "NextToken")?;
+    c.finish()?;
+    let start =
+        match next_token.as_deref() {
+            None | Some("") => None,
+            Some(t) => Some(t.strip_prefix("w1.").map(str::to_string).ok_or_else(|| {
+                ApiError::modeled(400, "InvalidNextToken", "The specified token isn't valid.".into())
+            })?),
+        };
+    for f in &filters {
+        if !matches!(f.key.as_str(), "Name" | "Enabled") {
+            return Err(ApiError::invalid(format!(
+                "Filter key {} is not supported (Name, Enabled)",
+                f.key
+            )));
+        }
+    }
+    let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
+    let store = store.read().expect("store lock");
+    let mut ids: Vec<&String> = store
+        .windows
+        .keys()
+        .filter(|id| start.as_ref().is_none_or(|s| *id > s))
+        .collect();
+    ids.sort();
+    let selected = ids.into_iter().filter(|id| {
+        let w = &store.windows[*id];
+        filters.iter().all(|f| match f.key.as_str() {
+            "Name" => f.values.contains(&w.settings.name),
+            _ => f.values.iter().any(|v| v == "true"),
+        })
+    });
+    let mut identities = Vec::new();
+    let mut next = None;
+    for id in selected {
+        if identities.len() == limit {
+            next = identities
+                .last()
+                .and_then(|v: &Value| v["WindowId"].as_str())
+                .map(|last| format!("w1.{last}"));
+            break;
+        }
+        let w = &store.windows[id];
+        identities.push(json!({
+            "WindowId": id,
+            "Name": w.settings.name,
+            "Enabled": true,
+            "Duration": w.settings.duration,
+            "Cutoff": w.settings.cutoff,
+            "Schedule": w.settings.schedule,
+        }));
+    }
+    let mut answer = json!({ "WindowIdentities": identities });
+    if let Some(t) = next {
+        answer["NextToken"] = json!(t);
+    }
+    Ok(answer)
 }
 
 fn get_window(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {

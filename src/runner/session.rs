@@ -82,7 +82,7 @@ impl Session {
             results: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
             unknown_window: crate::ids::window_id(),
-            run_prefix: format!("ssm-conformance-{:08x}", crate::ids::random_u64() as u32),
+            run_prefix: format!("{}{:08x}", crate::sweep::RUN_PREFIX, crate::ids::random_u64() as u32),
         })
     }
 
