@@ -295,6 +295,11 @@ fn ssm_conformance() -> Command {
 
 /// `ssm-conformance run` against `target` (started and stopped here) with `args`.
 fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
+    // Built before the server starts, so that a build neither keeps it waiting nor hides.
+    step(
+        Command::new(env!("CARGO")).current_dir(root()).args(["build", "--package", "ssm-conformance"]),
+        "cargo build",
+    )?;
     let server = serve(target)?;
     let mut cmd = ssm_conformance();
     cmd.arg("run")
