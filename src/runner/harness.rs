@@ -133,6 +133,17 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Ctrl-C: what this process created is deleted (or named) before it exits.
+    let session = suite.session.clone();
+    suite.session.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("ssm-conformance: interrupted; deleting what this run created");
+            for left in session.cleanup_now().await {
+                eprintln!("ssm-conformance: left on the target, delete it by hand: {left}");
+            }
+            std::process::exit(130);
+        }
+    });
     let conclusion = libtest_mimic::run(&args, suite.trials());
     for left in suite.session.cleanup() {
         eprintln!("ssm-conformance: could not delete what this run created: {left}");

@@ -295,33 +295,37 @@ impl Session {
 
     /// Delete everything this run created; returns what could not be deleted.
     pub fn cleanup(&self) -> Vec<String> {
+        self.block_on(self.cleanup_now())
+    }
+
+    /// [`Session::cleanup`], from inside the runtime (a Ctrl-C handler).
+    pub async fn cleanup_now(&self) -> Vec<String> {
         let created = std::mem::take(&mut *self.created.lock().expect("lock"));
         if created.is_empty() {
             return Vec::new();
         }
-        self.block_on(async {
-            let Ok(client) = self.client().await else {
-                return created.iter().map(|c| format!("{c:?}")).collect();
+        let Ok(client) = self.client().await else {
+            return created.iter().map(|c| format!("{c:?}")).collect();
+        };
+        let mut left = Vec::new();
+        for c in created {
+            let result = match &c {
+                Created::FixtureWindow(id) => fixtures::delete_window(client, id).await.map_err(|e| e.to_string()),
+                Created::Window(id) => crate::sweep::delete(client, id).await,
             };
-            let mut left = Vec::new();
-            for c in created {
-                let result = match &c {
-                    Created::FixtureWindow(id) => fixtures::delete_window(client, id).await.map_err(|e| e.to_string()),
-                    Created::Window(id) => {
-                        let p = Payload::Json(json!({ "WindowId": id }));
-                        match client.call("DeleteMaintenanceWindow", &p).await {
-                            Ok(r) if r.status == 200 => Ok(()),
-                            Ok(r) => Err(crate::verdict::summarize(&r)),
-                            Err(e) => Err(e.to_string()),
-                        }
-                    }
-                };
-                if let Err(e) = result {
-                    left.push(format!("{c:?}: {e}"));
-                }
+            if let Err(e) = result {
+                left.push(format!("{c:?}: {e}"));
             }
-            left
-        })
+        }
+        left
+    }
+
+    /// Run a task on the session's runtime.
+    pub fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.runtime.spawn(task);
     }
 }
 

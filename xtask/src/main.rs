@@ -297,7 +297,9 @@ fn ssm_conformance() -> Command {
 fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
     // Built before the server starts, so that a build neither keeps it waiting nor hides.
     step(
-        Command::new(env!("CARGO")).current_dir(root()).args(["build", "--package", "ssm-conformance"]),
+        Command::new(env!("CARGO"))
+            .current_dir(root())
+            .args(["build", "--package", "ssm-conformance"]),
         "cargo build",
     )?;
     let server = serve(target)?;
