@@ -286,3 +286,30 @@ fn parity_is_written_from_reports() {
     );
     assert!(md.contains("| unknown-window | empty-list | — |"), "{md}");
 }
+
+#[test]
+fn a_target_wrong_in_one_constraint_exits_1_naming_case_request_and_answer() {
+    // Upper-case hex accepted in WindowId, as fakecloud does.
+    let bent = common::Variant {
+        name: "upper-case-accepted",
+        request: Some(|_, m| {
+            if let Some(serde_json::Value::String(w)) = m.get_mut("WindowId") {
+                *w = w.to_lowercase();
+            }
+        }),
+        ..common::NONE
+    };
+    let served = common::serve_variant(bent);
+    let (code, out, _) = run(&["run", "--endpoint", &served.url]);
+    assert_eq!(code, 1, "{out}");
+    let failure = out.split("FAIL ").nth(1).unwrap_or_default();
+    assert!(failure.starts_with("window_id::upper-case-hex"), "{out}");
+    assert!(
+        failure.contains(
+            r#"request:  POST / AmazonSSM.DescribeMaintenanceWindowExecutions {"WindowId":"mw-0123456789ABCDEF0"}"#
+        ),
+        "{out}"
+    );
+    assert!(failure.contains("response: HTTP 200"), "{out}");
+    assert_eq!(out.matches("FAIL ").count(), 1, "{out}");
+}
