@@ -9,6 +9,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Whether `s` is a UUID as the model's pattern has it (8-4-4-4-12 hex digits, either case).
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 /// A random `u64`.
 pub fn random_u64() -> u64 {
     let mut h = RandomState::new().build_hasher();

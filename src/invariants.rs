@@ -3,9 +3,7 @@
 //! judge of a paged answer, which recognises the choices a target made and reports them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
 
-use regex::Regex;
 use serde_json::Value;
 
 use crate::emulator::{Execution, STATUSES, iso8601::parse_instant, store::nanos};
@@ -31,9 +29,6 @@ pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
     })
 }
 
-static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$").expect("valid")
-});
 
 /// What a request asks, as the oracle understands it: StartTime bounds and page size.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -186,7 +181,7 @@ pub fn check_shape(v: &Value, window_id: &str) -> Result<Returned, String> {
         .get("WindowExecutionId")
         .and_then(Value::as_str)
         .ok_or_else(|| format!("no WindowExecutionId string in {v}"))?;
-    if !UUID.is_match(id) {
+    if !crate::ids::is_uuid(id) {
         return Err(format!("WindowExecutionId {id:?} is not a UUID"));
     }
     match obj.get("WindowId") {

@@ -17,15 +17,6 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").expect("valid")
 });
 
-/// Whether `s` is exactly a UUID (8-4-4-4-12 hex digits).
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
 /// Members whose values are times the target chose.
 const TARGET_TIMES: [&str; 2] = ["CreatedDate", "ModifiedDate"];
 /// Members whose values are opaque tokens.
@@ -74,7 +65,7 @@ fn replace_known(s: &str, known: &[(&str, String)], numbering: &mut Numbering) -
     if let Some((name, _)) = known.iter().find(|(_, v)| v == s) {
         return format!("<{name}>");
     }
-    if is_uuid(s) {
+    if crate::ids::is_uuid(s) {
         return Numbering::reference(&mut numbering.uuids, "uuid", s.to_ascii_lowercase());
     }
     let mut out = s.to_string();

@@ -46,19 +46,6 @@ impl Context<'static> {
     }
 }
 
-/// Describe an expectation in a few words, for failure messages.
-pub fn describe(e: &Expectation) -> String {
-    match e {
-        Expectation::Success(_) => "a success (2xx, JSON body)".into(),
-        Expectation::Error(err) => format!("an error {} {}", err.status, err.error_type.as_slice().join(" or ")),
-        Expectation::Executions(x) => format!("the executions of fixture {} that the request selects", x.fixture),
-        Expectation::Open(o) => {
-            let opts: Vec<String> = o.options.iter().map(|(n, x)| format!("{n}: {}", describe(x))).collect();
-            format!("one of ({})", opts.join("; "))
-        }
-    }
-}
-
 /// Summarize an answer in one line.
 pub fn summarize(r: &Response) -> String {
     match &r.error {

@@ -87,12 +87,7 @@ impl Response {
 
     /// The body as text, cut to `max` characters, for messages.
     pub fn body_excerpt(&self, max: usize) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        let mut out: String = text.chars().take(max).collect();
-        if text.chars().count() > max {
-            out.push_str(" …");
-        }
-        out
+        excerpt(&self.body, max)
     }
 
     /// Build a response from its parts, parsing the JSON body and the error type.
@@ -170,7 +165,6 @@ pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
     url: reqwest::Url,
-    sent: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     recorded: std::sync::Arc<std::sync::Mutex<Option<Vec<Recorded>>>>,
 }
 
@@ -212,7 +206,6 @@ impl Client {
             http,
             config,
             url,
-            sent: Default::default(),
             recorded: Default::default(),
         })
     }
@@ -220,11 +213,6 @@ impl Client {
     /// The settings this client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.config
-    }
-
-    /// How many HTTP requests this client (and its clones) sent, retries included.
-    pub fn requests_sent(&self) -> usize {
-        self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Keep every request sent from now on (this client and its clones).
@@ -305,7 +293,6 @@ impl Client {
             });
         }
         let request = reqwest::Request::try_from(request).map_err(transport)?;
-        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut response = self.http.execute(request).await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response
@@ -357,6 +344,16 @@ impl Client {
             SystemTime::now(),
         )?;
         Ok(request)
+    }
+}
+
+/// Bytes as text, cut to `max` characters (with the full size when cut), for messages.
+pub fn excerpt(bytes: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    if text.chars().count() > max {
+        format!("{} … ({} bytes)", text.chars().take(max).collect::<String>(), bytes.len())
+    } else {
+        text.into_owned()
     }
 }
 

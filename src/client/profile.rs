@@ -99,9 +99,8 @@ pub fn load(profile: &str) -> Result<ProfileSettings, ProfileError> {
         _ => match UNSUPPORTED.iter().find(|k| get(k).is_some()) {
             Some(k) => {
                 return Err(err(format!(
-                    "it gets credentials through {k}, which this harness does not do; export static \\
-                     credentials (aws configure export-credentials --profile {profile} --format env)"
-                )));
+                    "it gets credentials through {k}, which this harness does not do; export static credentials \
+                     (aws configure export-credentials --profile {profile} --format env)")));
             }
             None => None,
         },

@@ -16,9 +16,6 @@ use super::operations::WINDOW_ID_PATTERN;
 use super::store::{Execution, STATUSES, Window, WindowSettings};
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
-static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$").expect("valid")
-});
 
 /// The body of `PUT /_conformance/v1/windows/{WindowId}`.
 #[derive(Debug, Deserialize)]
@@ -46,7 +43,7 @@ pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for (i, e) in seed.window_executions.iter().enumerate() {
         let at = format!("WindowExecutions[{i}]");
-        if !UUID.is_match(&e.window_execution_id) {
+        if !crate::ids::is_uuid(&e.window_execution_id) {
             return Err(format!(
                 "{at}.WindowExecutionId {:?} is not a UUID",
                 e.window_execution_id
@@ -77,6 +74,7 @@ pub async fn put_window(
     Path(window_id): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
+    emulator.record("fixture:PUT");
     let seed: SeedRequest = match serde_json::from_slice(&body) {
         Ok(s) => s,
         Err(e) => return bad_request(format!("invalid fixture body: {e}")),

@@ -1,4 +1,5 @@
-//! The four SSM operations the emulator implements.
+//! The SSM operations the emulator implements: DescribeMaintenanceWindowExecutions, the
+//! window life cycle (Create, Get, Delete) and DescribeMaintenanceWindows.
 
 use std::sync::LazyLock;
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 pub use session::{Session, Support, classify_support};
 
-use crate::client::{Payload, Response};
+use crate::client::{Payload, Response, excerpt};
 use crate::invariants;
 use crate::paging;
 use crate::spec::{self, LoadedCase, Need, Placeholder, Profile};
@@ -57,19 +57,6 @@ pub struct CaseResult {
     pub requests: usize,
     /// Wall time.
     pub duration: Duration,
-}
-
-fn excerpt(bytes: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    if text.chars().count() > max {
-        format!(
-            "{} … ({} bytes)",
-            text.chars().take(max).collect::<String>(),
-            bytes.len()
-        )
-    } else {
-        text.into_owned()
-    }
 }
 
 /// The message of a failed case: where the case is, why it failed, what was sent and received.
