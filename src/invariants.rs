@@ -29,7 +29,6 @@ pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
     })
 }
 
-
 /// What a request asks, as the oracle understands it: StartTime bounds and page size.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Query {

@@ -33,13 +33,37 @@ pub fn parse_page(r: &Response) -> Result<WalkPage, String> {
 
 /// Follow NextToken from a first answer to the end (bounded: a loop or an endless series of
 /// tokens is a finding, never a hang), then replay the first token once.
+/// How far a walk may go before what it sees is a finding in itself: it keeps the pages, so
+/// a target that sends too much must not make it hold more than this.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Most pages.
+    pub pages: usize,
+    /// Most executions over all pages.
+    pub executions: usize,
+    /// Most executions on one page (MaxResults, or the model's 100).
+    pub page_size: usize,
+}
+
+impl Limits {
+    /// Limits for a window of at most `n` executions and a request with `max_results`.
+    pub fn for_window(n: usize, max_results: Option<usize>) -> Self {
+        Self {
+            pages: crate::invariants::page_limit(n),
+            // Room for a few duplicates, so the judge can name them.
+            executions: n + 100,
+            page_size: max_results.unwrap_or(100).min(100),
+        }
+    }
+}
+
 /// `requests` counts what is sent here.
 pub async fn walk(
     client: &Client,
     operation: &str,
     params: &Value,
     first: &Response,
-    limit: usize,
+    limits: Limits,
     requests: &mut usize,
 ) -> Walk {
     let mut walk = Walk::default();
@@ -49,6 +73,7 @@ pub async fn walk(
         async move { client.call(operation, &Payload::Json(p)).await }
     };
     let mut seen = HashSet::new();
+    let mut held = 0;
     let mut response = first.clone();
     loop {
         let page = match parse_page(&response) {
@@ -59,6 +84,20 @@ pub async fn walk(
             }
         };
         let next = page.next_token.clone();
+        let n = walk.pages.len() + 1;
+        if page.executions.len() > limits.page_size {
+            walk.problem = Some(format!(
+                "page {n} holds {} executions, more than the {} a page may hold",
+                page.executions.len(),
+                limits.page_size
+            ));
+            return walk;
+        }
+        held += page.executions.len();
+        if held > limits.executions {
+            walk.problem = Some(format!("{held} executions after {n} pages, more than the window holds"));
+            return walk;
+        }
         walk.pages.push(page);
         let Some(token) = next else { break };
         if !seen.insert(token.clone()) {
@@ -68,8 +107,11 @@ pub async fn walk(
             ));
             return walk;
         }
-        if walk.pages.len() >= limit {
-            walk.problem = Some(format!("still a NextToken after {limit} pages: paging does not end"));
+        if walk.pages.len() >= limits.pages {
+            walk.problem = Some(format!(
+                "still a NextToken after {} pages: paging does not end",
+                limits.pages
+            ));
             return walk;
         }
         *requests += 1;

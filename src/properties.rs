@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::client::{Client, Payload};
 use crate::emulator::store::nanos;
-use crate::invariants::{Returned, check_shape, page_limit};
+use crate::invariants::{Returned, check_shape};
 use crate::paging;
 use crate::spec::DEFAULT_OPERATION;
 
@@ -57,24 +57,15 @@ impl Window<'_> {
             .await
             .map_err(|e| e.to_string())?;
         let mut requests = 1;
-        let limit = page_limit(self.max_executions);
-        let walk = paging::walk(self.client, DEFAULT_OPERATION, &params, &first, limit, &mut requests).await;
+        let limits = paging::Limits::for_window(self.max_executions, max_results);
+        let walk = paging::walk(self.client, DEFAULT_OPERATION, &params, &first, limits, &mut requests).await;
         let described = format!("request {params}");
         if let Some(p) = walk.problem {
             return Err(format!("{described}: {p}"));
         }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for (i, page) in walk.pages.iter().enumerate() {
-            if let Some(m) = max_results
-                && page.executions.len() > m
-            {
-                return Err(format!(
-                    "{described}: page {} holds {} executions",
-                    i + 1,
-                    page.executions.len()
-                ));
-            }
+        for page in &walk.pages {
             for v in &page.executions {
                 let r = check_shape(v, self.window_id).map_err(|e| format!("{described}: {e}"))?;
                 if !seen.insert(r.id.clone()) {

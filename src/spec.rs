@@ -439,7 +439,13 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         let req = &case.request;
         let mut strings = Vec::new();
         match (&req.params, &req.raw) {
-            (Some(p), None) => strings_in(p, &mut strings),
+            (Some(p @ Value::Object(_)), None) => strings_in(p, &mut strings),
+            (Some(_), None) => {
+                return Err(cerr(
+                    ".request.params",
+                    "parameters are a JSON object (use `raw` for anything else)".into(),
+                ));
+            }
             (None, Some(r)) => strings.push(r.clone()),
             _ => {
                 return Err(cerr(".request", "exactly one of `params` and `raw` is required".into()));
@@ -523,10 +529,15 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
             Ok(())
         }
         Expectation::Error(err) => {
-            if let StatusExpectation::Class(c) = &err.status
-                && !["2xx", "3xx", "4xx", "5xx"].contains(&c.as_str())
-            {
-                return Err((".error.status".into(), format!("{c:?} is not 4xx, 5xx or a code")));
+            let status_ok = match &err.status {
+                StatusExpectation::Class(c) => ["4xx", "5xx"].contains(&c.as_str()),
+                StatusExpectation::Code(c) => (400..600).contains(c),
+            };
+            if !status_ok {
+                return Err((
+                    ".error.status".into(),
+                    format!("{} is not 4xx, 5xx or a code from 400 to 599", err.status),
+                ));
             }
             if err.error_type.as_slice().is_empty() {
                 return Err((".error.type".into(), "at least one error type is required".into()));

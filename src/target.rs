@@ -235,7 +235,7 @@ impl TargetOptions {
                 .unwrap_or_else(|| project_root().join("snapshots")),
             allow_mutations: self.allow_mutations,
             window_id: match &self.window_id {
-                Some(w) if !w.starts_with("mw-") || w.len() != 20 => {
+                Some(w) if !crate::emulator::is_window_id(w) => {
                     return Err(ConfigError::Invalid {
                         what: "--window-id",
                         why: format!("{w:?} is not a maintenance window id (mw- and 17 hex digits)"),

@@ -326,3 +326,37 @@ fn sweep_deletes_only_what_earlier_runs_left() {
     assert!(out.contains(&format!("deleted {leftover}")), "{out}");
     assert_eq!(s.running.emulator.window_ids(), vec![theirs]);
 }
+
+#[test]
+fn a_spec_that_would_mutate_is_skipped_without_permission() {
+    let s = stand_in();
+    let specs = std::env::temp_dir().join(format!("ssm-conformance-mutating-specs-{}", std::process::id()));
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::write(
+        specs.join("danger.json"),
+        r#"{"area": "danger", "description": "a case that deletes", "cases": [{
+            "id": "delete", "description": "deletes the given window", "source": "model",
+            "request": {"operation": "DeleteMaintenanceWindow", "params": {"WindowId": "${window}"}},
+            "expect": {"success": {}}}]}"#,
+    )
+    .unwrap();
+    let theirs = ids::window_id();
+    let (code, out) = run_as_aws(
+        &s.running.url(),
+        SECRET,
+        &["--specs", specs.to_str().unwrap(), "--window-id", &theirs],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("sends DeleteMaintenanceWindow, which changes the target: needs --allow-mutations"),
+        "{out}"
+    );
+    assert!(
+        !s.running
+            .emulator
+            .operations()
+            .iter()
+            .any(|o| o == "DeleteMaintenanceWindow")
+    );
+    let _ = std::fs::remove_dir_all(&specs);
+}

@@ -126,7 +126,7 @@ proptest! {
         let outcome = RT.block_on(async {
             let first = client.call("DescribeMaintenanceWindowExecutions", &Payload::Json(params.clone())).await.unwrap();
             let mut requests = 1;
-            paging::walk(client, "DescribeMaintenanceWindowExecutions", &params, &first, invariants::page_limit(data.len()), &mut requests).await
+            paging::walk(client, "DescribeMaintenanceWindowExecutions", &params, &first, paging::Limits::for_window(data.len(), max_results), &mut requests).await
         });
         RT.block_on(fixtures::delete_window(client, &window)).unwrap();
 
@@ -163,18 +163,29 @@ static SUBJECT: LazyLock<Subject> = LazyLock::new(|| {
         .filter(|w| !w.is_empty());
     let config = TargetOptions::from_env().resolve().expect("target configuration");
     match (window_id, config.url()) {
-        (Some(window_id), Some(endpoint)) => Subject {
-            client: Client::new(ClientConfig {
+        (Some(window_id), Some(endpoint)) => {
+            let client = Client::new(ClientConfig {
                 endpoint,
                 region: config.region.clone(),
                 credentials: config.credentials.clone(),
                 timeout: config.timeout,
             })
-            .unwrap(),
-            window_id,
-            max_executions: 10_000,
-            instants: Vec::new(),
-        },
+            .unwrap();
+            // The window's own start times: bounds on and around its executions, wherever they lie.
+            let window = Window {
+                client: &client,
+                window_id: &window_id,
+                max_executions: 10_000,
+            };
+            let listed = RT.block_on(window.list(&[], Some(100))).expect("listing the window");
+            let instants = listed.iter().map(|r| r.start.floor() as i64).collect();
+            Subject {
+                client,
+                window_id,
+                max_executions: 10_000,
+                instants,
+            }
+        }
         _ => {
             let (_, client) = &*EMBEDDED;
             let data = executions(

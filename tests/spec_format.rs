@@ -106,6 +106,16 @@ fn broken_cases_are_refused_by_schema_and_loader_with_their_place() {
     );
     bad("bad-id", &|c| c["id"] = json!("Not Valid"), "must match");
     bad(
+        "params-not-an-object",
+        &|c| c["request"]["params"] = json!(["${window}"]),
+        "parameters are a JSON object",
+    );
+    bad(
+        "error-with-2xx",
+        &|c| c["expect"] = json!({"error": {"status": "2xx", "type": "X"}}),
+        "2xx is not 4xx",
+    );
+    bad(
         "unknown-check",
         &|c| c["expect"] = json!({"success": {"checks": [{"sorted": "/X"}]}}),
         "cases[1].expect",

@@ -351,7 +351,11 @@ impl Client {
 pub fn excerpt(bytes: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(bytes);
     if text.chars().count() > max {
-        format!("{} … ({} bytes)", text.chars().take(max).collect::<String>(), bytes.len())
+        format!(
+            "{} … ({} bytes)",
+            text.chars().take(max).collect::<String>(),
+            bytes.len()
+        )
     } else {
         text.into_owned()
     }

@@ -100,7 +100,8 @@ pub fn load(profile: &str) -> Result<ProfileSettings, ProfileError> {
             Some(k) => {
                 return Err(err(format!(
                     "it gets credentials through {k}, which this harness does not do; export static credentials \
-                     (aws configure export-credentials --profile {profile} --format env)")));
+                     (aws configure export-credentials --profile {profile} --format env)"
+                )));
             }
             None => None,
         },

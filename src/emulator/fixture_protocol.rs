@@ -64,6 +64,9 @@ pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
         if !e.start_time.is_finite() || e.end_time.is_some_and(|t| !t.is_finite()) {
             return Err(format!("{at}: times must be finite epoch seconds"));
         }
+        if e.end_time.is_some_and(|t| t < e.start_time) {
+            return Err(format!("{at}: EndTime is before StartTime"));
+        }
     }
     Ok(())
 }

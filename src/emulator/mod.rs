@@ -22,7 +22,7 @@ use axum::routing::{get, post, put};
 
 pub use error::{ApiError, Violation};
 pub use fixture_protocol::{SeedRequest, check_seed};
-pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, WINDOW_ID_PATTERN};
+pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, WINDOW_ID_PATTERN, is_window_id};
 pub use store::{Execution, STATUSES, Store};
 
 /// The awsJson content type of every answer.

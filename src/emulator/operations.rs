@@ -29,6 +29,11 @@ static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTER
 static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect("valid"));
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(TAG_PATTERN).expect("valid"));
 
+/// Whether `id` matches the model's WindowId pattern.
+pub fn is_window_id(id: &str) -> bool {
+    WINDOW_ID.is_match(id)
+}
+
 /// Run `operation` on `store` with the request `body`.
 pub fn dispatch(store: &Shared, operation: &str, body: &[u8], now: f64) -> Result<Value, ApiError> {
     let handler: Handler = match operation {

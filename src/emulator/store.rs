@@ -90,8 +90,11 @@ pub struct Execution {
 type Key = (Reverse<i128>, String);
 
 /// Epoch seconds (with fraction) as integer nanoseconds, for exact ordering and comparison.
+/// Rounded to whole microseconds first: an f64 of seconds × 1e9 near 1.7e18 only lands on
+/// multiples of 256 ns, while seconds × 1e6 is exact, so `1730696199.75` and the instant
+/// `…T04:56:39.75Z` compare equal.
 pub fn nanos(seconds: f64) -> i128 {
-    (seconds * 1e9).round() as i128
+    ((seconds * 1e6).round() as i128) * 1_000
 }
 
 /// A maintenance window and its executions.
@@ -285,6 +288,14 @@ mod tests {
             before: Some(nanos(5.0)),
         };
         assert!(ids(&w, empty, 10).is_empty());
+    }
+
+    #[test]
+    fn fractional_seconds_meet_parsed_instants_exactly() {
+        let parsed = crate::emulator::iso8601::parse_instant("2024-11-04T04:56:39.75Z").unwrap();
+        assert_eq!(nanos(1_730_696_199.75), parsed);
+        let parsed = crate::emulator::iso8601::parse_instant("2024-11-04T04:56:39.123456Z").unwrap();
+        assert_eq!(nanos(1_730_696_199.123456), parsed);
     }
 
     #[test]

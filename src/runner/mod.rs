@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-pub use session::{Session, Support, classify_support};
+pub use session::{Session, Support, classify_support, is_read_only};
 
 use crate::client::{Payload, Response, excerpt};
 use crate::invariants;
@@ -199,6 +199,11 @@ async fn judge_case(
     result: &mut CaseResult,
 ) -> Outcome {
     let operation = case.case.request.operation().to_string();
+    if !is_read_only(&operation) && !session.may_mutate() {
+        return Outcome::Skipped(format!(
+            "sends {operation}, which changes the target: needs --allow-mutations on AWS or a non-loopback endpoint"
+        ));
+    }
     let payload = bindings.payload(&case.case.request);
     let client = match session.client().await {
         Ok(c) => c,
@@ -222,9 +227,11 @@ async fn judge_case(
     let fixtures = spec::executions_fixtures(&case.case.expect);
     let walked = match (&params, fixtures.first()) {
         (Some(p), Some(fixture)) if (200..300).contains(&response.status) => {
-            let limit = invariants::page_limit(session.fixture(fixture).map_or(0, |f| f.executions.len()));
+            let n = session.fixture(fixture).map_or(0, |f| f.executions.len());
+            let max_results = invariants::Query::from_params(Some(p)).ok().and_then(|q| q.max_results);
+            let limits = paging::Limits::for_window(n, max_results);
             match session.client().await {
-                Ok(client) => Some(paging::walk(client, &operation, p, &response, limit, &mut result.requests).await),
+                Ok(client) => Some(paging::walk(client, &operation, p, &response, limits, &mut result.requests).await),
                 Err(e) => return Outcome::Failed(e),
             }
         }

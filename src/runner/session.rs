@@ -3,12 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::json;
 use tokio::sync::OnceCell;
 
-use crate::client::{Client, ClientConfig, Payload, Response};
+use crate::client::{Client, ClientConfig, Payload, Response, url_is_loopback};
 use crate::emulator::{self, Emulator};
 use crate::fixtures::{self, Fixture};
 use crate::spec::DEFAULT_OPERATION;
@@ -56,6 +57,11 @@ pub struct Session {
     fixture_windows: Mutex<HashMap<String, Arc<SeededWindow>>>,
     results: Mutex<HashMap<String, CaseResult>>,
     created: Mutex<Vec<Created>>,
+    /// Set when cleanup begins: nothing new may be created after.
+    closing: AtomicBool,
+    /// Set before a CreateMaintenanceWindow is sent: its answer may be lost (Ctrl-C), so cleanup
+    /// also sweeps this run's prefix.
+    create_sent: AtomicBool,
     /// A well-formed window id that names no window (`${unknown_window}`).
     pub unknown_window: String,
     /// A prefix naming everything this run creates, so leftovers can be recognised.
@@ -81,6 +87,8 @@ impl Session {
             fixture_windows: Mutex::new(HashMap::new()),
             results: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
+            closing: AtomicBool::new(false),
+            create_sent: AtomicBool::new(false),
             unknown_window: crate::ids::window_id(),
             run_prefix: format!("{}{:08x}", crate::sweep::RUN_PREFIX, crate::ids::random_u64() as u32),
         })
@@ -169,15 +177,26 @@ impl Session {
         match &self.config.endpoint {
             Endpoint::Embedded => true,
             Endpoint::Aws { .. } => self.config.allow_mutations,
-            Endpoint::Url(_) => {
-                self.config.allow_mutations
-                    || self
-                        .client
-                        .get()
-                        .and_then(|c| c.as_ref().ok())
-                        .is_some_and(Client::is_loopback)
+            Endpoint::Url(url) => {
+                self.config.allow_mutations || reqwest::Url::parse(url).is_ok_and(|u| url_is_loopback(&u))
             }
         }
+    }
+
+    /// Whether a creation may go ahead: mutations allowed here, and cleanup not begun (what
+    /// is created after cleanup starts would never be deleted).
+    fn may_create(&self) -> Result<(), String> {
+        if self.closing.load(Ordering::SeqCst) {
+            return Err("the run is being cleaned up".into());
+        }
+        if !self.may_mutate() {
+            return Err(
+                "creating anything on AWS or a non-loopback endpoint needs --allow-mutations (or give an \
+                        existing window with --window-id, for the cases that take any window)"
+                    .into(),
+            );
+        }
+        Ok(())
     }
 
     /// An existing window: the one given with `--window-id`, else the empty one.
@@ -193,22 +212,18 @@ impl Session {
         self.empty_window
             .get_or_init(|| async {
                 let client = self.client().await?;
+                self.may_create()?;
                 if self.fixture_protocol().await {
                     let id = crate::ids::window_id();
-                    fixtures::put_window(client, &id, &[])
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    // Recorded before seeding: a half-done seed is still cleaned up.
                     self.created
                         .lock()
                         .expect("lock")
                         .push(Created::FixtureWindow(id.clone()));
+                    fixtures::put_window(client, &id, &[])
+                        .await
+                        .map_err(|e| e.to_string())?;
                     return Ok(id);
-                }
-                if !self.may_mutate() {
-                    return Err("the target has no fixture protocol, and creating a window on AWS or a \
-                                non-loopback endpoint needs --allow-mutations (or give an existing \
-                                window with --window-id, for the cases that take any window)"
-                        .into());
                 }
                 let create = Payload::Json(json!({
                     "Name": format!("{}-empty", self.run_prefix),
@@ -218,6 +233,7 @@ impl Session {
                     "AllowUnassociatedTargets": false,
                     "ClientToken": crate::ids::uuid_v4(),
                 }));
+                self.create_sent.store(true, Ordering::SeqCst);
                 let r = client
                     .call("CreateMaintenanceWindow", &create)
                     .await
@@ -265,6 +281,7 @@ impl Session {
             if !self.fixture_protocol().await {
                 return Err("the target does not offer the fixture protocol v1 (docs/fixture-protocol.md)".into());
             }
+            self.may_create()?;
             let id = crate::ids::window_id();
             // Recorded before seeding: a half-done seed is still cleaned up.
             self.created
@@ -300,13 +317,21 @@ impl Session {
 
     /// [`Session::cleanup`], from inside the runtime (a Ctrl-C handler).
     pub async fn cleanup_now(&self) -> Vec<String> {
-        let created = std::mem::take(&mut *self.created.lock().expect("lock"));
-        if created.is_empty() {
-            return Vec::new();
-        }
+        self.closing.store(true, Ordering::SeqCst);
+        let mut created = std::mem::take(&mut *self.created.lock().expect("lock"));
         let Ok(client) = self.client().await else {
             return created.iter().map(|c| format!("{c:?}")).collect();
         };
+        // A window whose CreateMaintenanceWindow answer never arrived is found by its name.
+        if self.create_sent.load(Ordering::SeqCst) {
+            let mine = format!("{}-", self.run_prefix);
+            for (id, name) in crate::sweep::leftovers(client).await.unwrap_or_default() {
+                let known = created.iter().any(|c| matches!(c, Created::Window(w) if *w == id));
+                if name.starts_with(&mine) && !known {
+                    created.push(Created::Window(id));
+                }
+            }
+        }
         let mut left = Vec::new();
         for c in created {
             let result = match &c {
@@ -327,6 +352,12 @@ impl Session {
     {
         self.runtime.spawn(task);
     }
+}
+
+/// Whether an operation only reads (`Describe*`, `Get*`, `List*`): the only kind a run sends
+/// where mutations are not allowed.
+pub fn is_read_only(operation: &str) -> bool {
+    ["Describe", "Get", "List"].iter().any(|p| operation.starts_with(p))
 }
 
 /// Classify a probe answer: does the target implement the operation?
@@ -383,6 +414,29 @@ mod tests {
             vec![("content-type".into(), ct.into())],
             body.as_bytes().to_vec(),
         )
+    }
+
+    fn session(endpoint: &str, allow_mutations: bool) -> Session {
+        let config = crate::target::TargetOptions {
+            endpoint: Some(endpoint.into()),
+            allow_mutations,
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        Session::new(config, BTreeMap::new()).unwrap()
+    }
+
+    #[test]
+    fn mutations_only_on_loopback_or_with_permission() {
+        // Nothing is sent: the decision comes from the configuration alone.
+        assert!(session("http://127.0.0.1:4566", false).may_mutate());
+        assert!(session("http://localhost:4566", false).may_mutate());
+        assert!(!session("http://10.1.2.3:4566", false).may_mutate());
+        assert!(!session("https://ssm.example.com", false).may_mutate());
+        assert!(session("http://10.1.2.3:4566", true).may_mutate());
+        assert!(is_read_only("DescribeMaintenanceWindowExecutions") && is_read_only("GetMaintenanceWindow"));
+        assert!(!is_read_only("DeleteMaintenanceWindow") && !is_read_only("CreateMaintenanceWindow"));
     }
 
     #[test]

@@ -304,6 +304,11 @@ fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
     )?;
     let server = serve(target)?;
     let mut cmd = ssm_conformance();
+    // The endpoint is the one started here, or the embedded emulator: never one from the
+    // environment, whatever a developer has exported.
+    cmd.env_remove("AWS_ENDPOINT_URL_SSM")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("SSM_CONFORMANCE_TARGET");
     cmd.arg("run")
         .args(["--target-name", name(target), "--target-version", &version(target)]);
     if let Some(s) = &server {
@@ -336,10 +341,14 @@ fn snapshots(target: Target) -> Result<ExitCode> {
         .args(["test", "--quiet", "--test", "conformance"])
         .env("INSTA_UPDATE", "always")
         .env("SSM_CONFORMANCE_TARGET_NAME", name(target))
-        .env_remove("CI");
-    if let Some(s) = &server {
-        cmd.env("AWS_ENDPOINT_URL_SSM", &s.url);
-    }
+        .env_remove("CI")
+        .env_remove("AWS_ENDPOINT_URL_SSM")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("SSM_CONFORMANCE_TARGET");
+    match &server {
+        Some(s) => cmd.env("AWS_ENDPOINT_URL_SSM", &s.url),
+        None => cmd.env("SSM_CONFORMANCE_TARGET", "embedded"),
+    };
     let status = cmd.status().context("running cargo test")?;
     drop(server);
     Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
