@@ -110,6 +110,23 @@ impl Suite {
                 .with_kind("choices"),
             );
         }
+        let suite = self.clone();
+        trials.push(
+            Trial::ignorable_test("target::created-window-id", move || {
+                let session = &suite.session;
+                if session.block_on(session.support()) != super::Support::Implemented
+                    || session.config.window_id.is_some()
+                    || session.block_on(session.empty_window()).is_err()
+                {
+                    return Ok(Completion::ignored_with("this run creates no window"));
+                }
+                match super::target_checks(session).into_iter().next() {
+                    Some((_, why)) => Err(why.into()),
+                    None => Ok(Completion::Completed),
+                }
+            })
+            .with_kind("target"),
+        );
         trials
     }
 }

@@ -272,8 +272,9 @@ async fn judge_case(
     outcome
 }
 
-/// Run `cases` one after another, then check that each open choice was answered one way.
-/// Returns the results and the failed choice checks (`choices::<choice>`, why).
+/// Run `cases` one after another, then check that each open choice was answered one way, and
+/// the [`target_checks`]. Returns the results and the failed checks (`choices::<choice>` or
+/// `target::<check>`, why).
 pub async fn run_all(
     session: &Session,
     cases: &[&LoadedCase],
@@ -288,11 +289,31 @@ pub async fn run_all(
         .iter()
         .flat_map(|r| r.observations.iter().filter_map(|o| o.choice.as_deref()))
         .collect();
-    let failures = observed
+    let mut failures: Vec<(String, String)> = observed
         .into_iter()
         .filter_map(|c| check_choice(c, &all).err().map(|why| (format!("choices::{c}"), why)))
         .collect();
+    failures.extend(target_checks(session));
     (results, failures)
+}
+
+/// Checks of the target beyond the cases, as (name, why it fails): a window it created for this
+/// run must have an id of the model's shape (the cases would otherwise use a malformed one).
+pub fn target_checks(session: &Session) -> Vec<(String, String)> {
+    session
+        .created_window_ids()
+        .into_iter()
+        .filter(|id| !crate::emulator::is_window_id(id))
+        .map(|id| {
+            (
+                "target::created-window-id".to_string(),
+                format!(
+                    "CreateMaintenanceWindow answered WindowId {id:?}, which does not match {}",
+                    crate::emulator::WINDOW_ID_PATTERN
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Cases grouped by the open choices they may observe (only choices with two or more cases).

@@ -253,6 +253,19 @@ impl Session {
             .clone()
     }
 
+    /// Window ids the target gave this run's `CreateMaintenanceWindow` calls.
+    pub fn created_window_ids(&self) -> Vec<String> {
+        self.created
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter_map(|c| match c {
+                Created::Window(id) => Some(id.clone()),
+                Created::FixtureWindow(_) => None,
+            })
+            .collect()
+    }
+
     /// The data sets this session can seed.
     pub fn fixtures(&self) -> &BTreeMap<String, Fixture> {
         &self.fixtures
