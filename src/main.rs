@@ -197,7 +197,14 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
         let case = suite.cases.iter().find(|c| c.name() == case)?;
         case.open_choice().map(str::to_string)
     };
-    let run_report = RunReport::new(&name, &endpoint, &results, &choice_failures, &choice_of);
+    let run_report = RunReport::new(
+        &name,
+        &outputs.target_version,
+        &endpoint,
+        &results,
+        &choice_failures,
+        &choice_of,
+    );
     let mut written: Vec<Result<(), String>> = Vec::new();
     if let Some(f) = &outputs.report_json {
         written.push(write_file(

@@ -62,6 +62,9 @@ pub struct ChoiceFailure {
 pub struct RunReport {
     /// The target's name (or its URL when unnamed).
     pub target: String,
+    /// What the target is (name and version), as given with `--target-version`.
+    #[serde(default)]
+    pub version: String,
     /// The endpoint.
     pub endpoint: String,
     /// Counts.
@@ -77,6 +80,7 @@ impl RunReport {
     /// Build from results; `choice_of` gives a case's own open choice.
     pub fn new(
         target: &str,
+        version: &str,
         endpoint: &str,
         results: &[CaseResult],
         choice_failures: &[(String, String)],
@@ -104,6 +108,7 @@ impl RunReport {
             .collect();
         Self {
             target: target.into(),
+            version: version.into(),
             endpoint: endpoint.into(),
             totals: Totals::of(results, choice_failures.len()),
             cases,

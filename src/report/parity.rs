@@ -35,14 +35,14 @@ pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
         "Written by `cargo xtask parity` on {date}. Each column is one run of the whole suite; a cell is \
          the case's outcome, and where AWS leaves the answer open, the option the target took.\n"
     );
-    let _ = writeln!(out, "| target | endpoint | passed | failed | unsupported | skipped |");
+    let _ = writeln!(out, "| target | what | passed | failed | unsupported | skipped |");
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     for r in reports {
         let t = &r.totals;
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            r.target, r.endpoint, t.passed, t.failed, t.unsupported, t.skipped
+            r.target, r.version, t.passed, t.failed, t.unsupported, t.skipped
         );
     }
     let names: Vec<&str> = {
@@ -98,14 +98,18 @@ pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
         }
         let _ = writeln!(out);
     }
-    let failures: Vec<(&str, &str)> = reports
+    let failures: Vec<(&str, &str, &str)> = reports
         .iter()
-        .flat_map(|r| r.choices.iter().map(move |c| (r.target.as_str(), c.reason.as_str())))
+        .flat_map(|r| {
+            r.choices
+                .iter()
+                .map(move |c| (r.target.as_str(), c.name.as_str(), c.reason.as_str()))
+        })
         .collect();
     if !failures.is_empty() {
-        let _ = writeln!(out, "\n## Inconsistent answers\n");
-        for (target, why) in failures {
-            let _ = writeln!(out, "- {target}: {why}");
+        let _ = writeln!(out, "\n## Checks beyond the cases\n");
+        for (target, name, why) in failures {
+            let _ = writeln!(out, "- {target}, `{name}`: {why}");
         }
     }
     let _ = writeln!(
