@@ -89,12 +89,18 @@ fn page_size() -> impl Strategy<Value = Option<usize>> {
     proptest::option::of(10usize..=100)
 }
 
-/// Regressions are kept in proptest-regressions/ and replayed first on every run.
+/// Regressions are kept in proptest-regressions/ and replayed first on every run. Against a
+/// remote window (real AWS, say) the case count stays small unless PROPTEST_CASES says otherwise.
 fn config(file: &'static str) -> ProptestConfig {
-    ProptestConfig {
+    let remote = std::env::var_os("SSM_CONFORMANCE_WINDOW_ID").is_some();
+    let mut config = ProptestConfig {
         failure_persistence: Some(Box::new(prop::test_runner::FileFailurePersistence::Direct(file))),
         ..ProptestConfig::default()
+    };
+    if remote && std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 16;
     }
+    config
 }
 
 proptest! {

@@ -63,6 +63,9 @@ enum Task {
     /// Run the suite against real AWS (read-only unless --allow-mutations is passed on) and write
     /// the choices it made where AWS leaves them open to specs/profiles/<name>.json.
     Record {
+        /// Where to record: real AWS (the only target whose choices are worth pinning).
+        #[arg(long, default_value = "aws", value_parser = ["aws"])]
+        target: String,
         /// Profile name (file specs/profiles/<name>.json).
         #[arg(long, default_value = "aws")]
         name: String,
@@ -89,7 +92,7 @@ fn main() -> ExitCode {
         Task::Expectations { target } => run_on(target, &["--write-expectations"]),
         Task::Snapshots { target } => snapshots(target),
         Task::Parity => parity(),
-        Task::Record { name, args } => record(&name, &args),
+        Task::Record { name, args, .. } => record(&name, &args),
         Task::Bench { runs, seconds } => bench(runs, seconds),
     };
     match result {
