@@ -125,7 +125,7 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
                 SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             ))
             .unwrap();
-        let suite = Suite::load(&TargetOptions {
+        let suite = Suite::load_sequential(&TargetOptions {
             endpoint: Some(running.url()),
             profile: Some("reference".into()),
             ..Default::default()
@@ -140,7 +140,7 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
         suite.session.cleanup();
 
         // The suite as a user runs it: reference snapshots compared, profile pinned.
-        let suite = Suite::load(&TargetOptions::default()).unwrap();
+        let suite = Suite::load_sequential(&TargetOptions::default()).unwrap();
         let session = &suite.session;
         let cases: Vec<_> = suite.cases.iter().collect();
         let client = session.block_on(session.client()).unwrap().clone();
@@ -157,7 +157,12 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
         requests = sent.len();
         session.cleanup();
 
-        let running = rt
+        // As `ssm-conformance run` does: emulator and client on one current-thread runtime.
+        let single = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let running = single
             .block_on(emulator::spawn(
                 Emulator::new(),
                 SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -165,7 +170,7 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
             .unwrap();
         let http = reqwest::Client::builder().no_proxy().build().unwrap();
         let start = Instant::now();
-        rt.block_on(async {
+        single.block_on(async {
             for r in &sent {
                 let mut b = http
                     .request(r.method.parse().unwrap(), format!("{}{}", running.url(), r.path))
@@ -193,6 +198,76 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
             .len(),
         s / f
     )
+}
+
+/// Requests/s, p50 and p99 from wrk (one thread, `concurrency` connections, `secs`), sending one
+/// pre-signed request over and over. wrk is written in C and leaves the server most of the
+/// machine; the reqwest generator below is the fallback without it.
+fn wrk_load(wrk: &str, url: &str, operation: &str, params: &Value, concurrency: usize, secs: f64) -> (f64, f64, f64) {
+    let mut req = http::Request::builder()
+        .method("POST")
+        .uri(url)
+        .header("host", url.trim_start_matches("http://"))
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", format!("AmazonSSM.{operation}"))
+        .body(serde_json::to_vec(params).unwrap())
+        .unwrap();
+    ssm_conformance::client::sign_request(
+        &mut req,
+        &Credentials::dummy(),
+        "us-east-1",
+        "ssm",
+        std::time::SystemTime::now(),
+    )
+    .unwrap();
+    let lua_string = |s: &str| format!("{s:?}");
+    let mut script = String::from("wrk.method = \"POST\"\n");
+    script.push_str(&format!(
+        "wrk.body = {}\n",
+        lua_string(std::str::from_utf8(req.body()).unwrap())
+    ));
+    for (k, v) in req.headers() {
+        if k != "host" {
+            script.push_str(&format!(
+                "wrk.headers[{}] = {}\n",
+                lua_string(k.as_str()),
+                lua_string(v.to_str().unwrap())
+            ));
+        }
+    }
+    let file = std::env::temp_dir().join(format!("ssm-conformance-wrk-{}.lua", std::process::id()));
+    std::fs::write(&file, script).unwrap();
+    let out = Command::new(wrk)
+        .args([
+            "-t1",
+            &format!("-c{concurrency}"),
+            &format!("-d{}s", secs.ceil() as u64),
+            "--latency",
+            "-s",
+        ])
+        .arg(&file)
+        .arg(url)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!text.contains("Non-2xx"), "wrk saw errors:\n{text}");
+    let field = |prefix: &str| -> f64 {
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in:\n{text}"));
+        let v = line[prefix.len()..].trim().split_whitespace().next().unwrap();
+        let (num, unit) = v.split_at(v.find(|c: char| c.is_alphabetic()).unwrap_or(v.len()));
+        let n: f64 = num.parse().unwrap();
+        match unit {
+            "us" => n / 1e3,
+            "s" => n * 1e3,
+            "k" => n * 1e3,
+            _ => n,
+        }
+    };
+    (field("Requests/sec:"), field("50%"), field("99%"))
 }
 
 /// Requests/s, p50 and p99 of one pre-built request at `concurrency` for `secs`.
@@ -280,7 +355,17 @@ fn create_window(rt: &tokio::runtime::Runtime, url: &str) -> String {
 }
 
 /// Throughput and latency at 1, 8 and 64 connections.
-fn throughput(rt: &tokio::runtime::Runtime, fakecloud: Option<&str>, moto: Option<&str>, secs: f64) -> String {
+fn throughput(
+    rt: &tokio::runtime::Runtime,
+    fakecloud: Option<&str>,
+    moto: Option<&str>,
+    secs: f64,
+    wrk: Option<&str>,
+) -> String {
+    let load = |url: &str, op: &str, params: &Value, c: usize| match wrk {
+        Some(w) => wrk_load(w, url, op, params, c, secs),
+        None => load(rt, url, op, params, c, secs),
+    };
     let ours = serve_process();
     let seeded = ids::window_id();
     rt.block_on(fixtures::put_window(&client(&ours.1), &seeded, &executions(200, 7)))
@@ -289,10 +374,10 @@ fn throughput(rt: &tokio::runtime::Runtime, fakecloud: Option<&str>, moto: Optio
     let mut rows = String::new();
     let mut line = |what: &str, url: &str, op: &str, params: Value, against: Option<(&str, &str, Value)>| {
         for c in [1, 8, 64] {
-            let (rps, p50, p99) = load(rt, url, op, &params, c, secs);
+            let (rps, p50, p99) = load(url, op, &params, c);
             let mut row = format!("| {what} | {c} | {rps:.0} | {p50:.2} | {p99:.2} |");
             if let Some((name, other, oparams)) = &against {
-                let (orps, op50, op99) = load(rt, other, op, oparams, c, secs);
+                let (orps, op50, op99) = load(other, op, oparams, c);
                 row.push_str(&format!(
                     " {name}: {orps:.0} req/s, p50 {op50:.2} ms, p99 {op99:.2} ms | **{:.1}×** |",
                     rps / orps
@@ -339,9 +424,14 @@ fn client_vs_boto3(rt: &tokio::runtime::Runtime, python: Option<&str>, runs: usi
     let c = client(&ours.1);
     let n = 2000;
     let mut rates = Vec::new();
+    // Sequential calls, as boto3 makes them: one thread, no hand-offs between workers.
+    let single = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     for _ in 0..runs {
         let start = Instant::now();
-        rt.block_on(async {
+        single.block_on(async {
             for _ in 0..n {
                 c.call(DESCRIBE, &Payload::Json(json!({"WindowId": window})))
                     .await
@@ -449,6 +539,7 @@ fn main() {
     let fakecloud = arg("--fakecloud");
     let moto = arg("--moto");
     let python = arg("--python");
+    let wrk = arg("--wrk");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -462,9 +553,11 @@ fn main() {
     }
     if on("throughput") {
         println!(
-            "### 2. Emulator throughput and latency ({secs} s per point, load generator on the same 2 cores)\n\n\
+            "### 2. Emulator throughput and latency ({secs} s per point, {} on the same 2 cores)\n\n\
              | request | connections | req/s | p50 ms | p99 ms | other emulator | ours / other |\n|---|---|---|---|---|---|---|\n{}",
-            throughput(&rt, fakecloud.as_deref(), moto.as_deref(), secs)
+            wrk.as_deref()
+                .map_or("a reqwest load generator", |_| "wrk, one thread,"),
+            throughput(&rt, fakecloud.as_deref(), moto.as_deref(), secs, wrk.as_deref())
         );
     }
     if on("client") {

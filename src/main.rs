@@ -134,7 +134,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
 }
 
 fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Outputs) -> ExitCode {
-    let suite = match Suite::load(options) {
+    let suite = match Suite::load_sequential(options) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };

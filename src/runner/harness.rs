@@ -40,8 +40,18 @@ pub struct Suite {
 }
 
 impl Suite {
-    /// Resolve options, load specs and profile; nothing is contacted yet.
+    /// Resolve options, load specs and profile; nothing is contacted yet. For trials run on
+    /// several threads (the libtest-mimic harness).
     pub fn load(options: &TargetOptions) -> Result<Self, SuiteError> {
+        Self::load_with(options, false)
+    }
+
+    /// [`Suite::load`] for one caller at a time (`ssm-conformance run`): a current-thread runtime.
+    pub fn load_sequential(options: &TargetOptions) -> Result<Self, SuiteError> {
+        Self::load_with(options, true)
+    }
+
+    fn load_with(options: &TargetOptions, sequential: bool) -> Result<Self, SuiteError> {
         let config = options.resolve()?;
         let cases = spec::load_dir(&config.specs)?;
         let fixtures = Fixture::load_dir(&config.fixtures)?;
@@ -65,7 +75,7 @@ impl Suite {
             None => None,
         };
         Ok(Self {
-            session: Arc::new(Session::new(config, fixtures)?),
+            session: Arc::new(Session::new(config, fixtures, sequential)?),
             cases: Arc::new(cases),
             profile,
         })

@@ -69,12 +69,18 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session for `config` with the data sets `fixtures`; nothing is started yet.
-    pub fn new(config: TargetConfig, fixtures: BTreeMap<String, Fixture>) -> std::io::Result<Self> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
+    /// A session for `config` with the data sets `fixtures`; nothing is started yet. Trials on
+    /// several threads share a multi-thread runtime; one caller at a time (`ssm-conformance
+    /// run`) is fastest on a current-thread one, without hand-offs between workers.
+    pub fn new(config: TargetConfig, fixtures: BTreeMap<String, Fixture>, sequential: bool) -> std::io::Result<Self> {
+        let runtime = if sequential {
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?
+        } else {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?
+        };
         Ok(Self {
             config,
             runtime,
@@ -437,7 +443,7 @@ mod tests {
         }
         .resolve()
         .unwrap();
-        Session::new(config, BTreeMap::new()).unwrap()
+        Session::new(config, BTreeMap::new(), true).unwrap()
     }
 
     #[test]

@@ -417,6 +417,14 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
     let moto = serve(Target::Moto)?.context("moto starts")?;
     let fakecloud = serve(Target::Fakecloud)?.context("fakecloud starts")?;
     let python = root().join(".venv").join("bin").join("python");
+    // wrk (Debian's package) drives the throughput figures: a load generator in C leaves the
+    // servers most of the machine.
+    if Command::new("wrk").arg("--version").output().is_err() {
+        step(
+            Command::new("apt-get").args(["install", "-y", "wrk"]),
+            "apt-get install wrk",
+        )?;
+    }
     let command = format!("cargo xtask bench --runs {runs} --seconds {seconds}");
     let out = Command::new(env!("CARGO"))
         .current_dir(root())
@@ -434,6 +442,7 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
         .args(["--moto", &moto.url, "--fakecloud", &fakecloud.url])
         .arg("--python")
         .arg(&python)
+        .args(["--wrk", "wrk"])
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo bench")?;
