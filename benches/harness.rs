@@ -257,7 +257,7 @@ fn wrk_load(wrk: &str, url: &str, operation: &str, params: &Value, concurrency: 
             .map(str::trim)
             .find(|l| l.starts_with(prefix))
             .unwrap_or_else(|| panic!("no {prefix} in:\n{text}"));
-        let v = line[prefix.len()..].trim().split_whitespace().next().unwrap();
+        let v = line[prefix.len()..].split_whitespace().next().unwrap();
         let (num, unit) = v.split_at(v.find(|c: char| c.is_alphabetic()).unwrap_or(v.len()));
         let n: f64 = num.parse().unwrap();
         match unit {
