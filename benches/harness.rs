@@ -200,10 +200,9 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
     )
 }
 
-/// Requests/s, p50 and p99 from wrk (one thread, `concurrency` connections, `secs`), sending one
-/// pre-signed request over and over. wrk is written in C and leaves the server most of the
-/// machine; the reqwest generator below is the fallback without it.
-fn wrk_load(wrk: &str, url: &str, operation: &str, params: &Value, concurrency: usize, secs: f64) -> (f64, f64, f64) {
+/// One request, signed once: the servers measured do not check signatures, and a load
+/// generator should spend its time sending, not signing.
+fn presigned(url: &str, operation: &str, params: &Value) -> http::Request<Vec<u8>> {
     let mut req = http::Request::builder()
         .method("POST")
         .uri(url)
@@ -212,14 +211,16 @@ fn wrk_load(wrk: &str, url: &str, operation: &str, params: &Value, concurrency: 
         .header("x-amz-target", format!("AmazonSSM.{operation}"))
         .body(serde_json::to_vec(params).unwrap())
         .unwrap();
-    ssm_conformance::client::sign_request(
-        &mut req,
-        &Credentials::dummy(),
-        "us-east-1",
-        "ssm",
-        std::time::SystemTime::now(),
-    )
-    .unwrap();
+    let now = std::time::SystemTime::now();
+    ssm_conformance::client::sign_request(&mut req, &Credentials::dummy(), "us-east-1", "ssm", now).unwrap();
+    req
+}
+
+/// Requests/s, p50 and p99 from wrk (one thread, `concurrency` connections, `secs`), sending one
+/// pre-signed request over and over. wrk is written in C and leaves the server most of the
+/// machine; the reqwest generator below is the fallback without it.
+fn wrk_load(wrk: &str, url: &str, operation: &str, params: &Value, concurrency: usize, secs: f64) -> (f64, f64, f64) {
+    let req = presigned(url, operation, params);
     let lua_string = |s: &str| format!("{s:?}");
     let mut script = String::from("wrk.method = \"POST\"\n");
     script.push_str(&format!(
@@ -286,25 +287,7 @@ fn load(
         .unwrap();
     // Signed once: the servers measured here do not check signatures, and the generator should
     // spend its time sending, not signing.
-    let signed = {
-        let mut req = http::Request::builder()
-            .method("POST")
-            .uri(url)
-            .header("host", url.trim_start_matches("http://"))
-            .header("content-type", "application/x-amz-json-1.1")
-            .header("x-amz-target", format!("AmazonSSM.{operation}"))
-            .body(serde_json::to_vec(params).unwrap())
-            .unwrap();
-        ssm_conformance::client::sign_request(
-            &mut req,
-            &Credentials::dummy(),
-            "us-east-1",
-            "ssm",
-            std::time::SystemTime::now(),
-        )
-        .unwrap();
-        Arc::new(req)
-    };
+    let signed = { Arc::new(presigned(url, operation, params)) };
     let count = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
     let latencies = rt.block_on(async {

@@ -39,6 +39,21 @@ fn stand_in() -> StandIn {
     StandIn { rt, running }
 }
 
+/// A client of the stand-in with the right credentials.
+fn client_of(s: &StandIn) -> Client {
+    client_with(s, credentials())
+}
+
+fn client_with(s: &StandIn, credentials: Credentials) -> Client {
+    Client::new(ClientConfig {
+        endpoint: s.running.url(),
+        region: "eu-west-1".into(),
+        credentials,
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap()
+}
+
 /// `ssm-conformance run --target aws --endpoint <stand-in>` with `secret`; (exit code, stdout+stderr).
 fn run_as_aws(url: &str, secret: &str, extra: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
@@ -92,13 +107,7 @@ fn window_id_runs_the_window_cases_read_only_on_an_existing_window() {
     let s = stand_in();
     // The stand-in's own window, with executions, made behind the harness's back.
     let window = ids::window_id();
-    let client = Client::new(ClientConfig {
-        endpoint: s.running.url(),
-        region: "eu-west-1".into(),
-        credentials: credentials(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let client = client_of(&s);
     let seeded: Vec<Execution> = (0..30)
         .map(|i| Execution {
             window_execution_id: format!("00000000-0000-4000-8000-{i:012}"),
@@ -129,13 +138,7 @@ fn window_id_runs_the_window_cases_read_only_on_an_existing_window() {
 #[test]
 fn mutations_only_when_allowed_and_only_what_the_run_created_is_deleted() {
     let s = stand_in();
-    let client = Client::new(ClientConfig {
-        endpoint: s.running.url(),
-        region: "eu-west-1".into(),
-        credentials: credentials(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let client = client_of(&s);
     // A window of the account's own, which the run must leave alone.
     let theirs = s
         .rt
@@ -165,13 +168,7 @@ fn mutations_only_when_allowed_and_only_what_the_run_created_is_deleted() {
 #[test]
 fn signing_holds_with_a_session_token_and_a_wrong_secret_is_refused_once() {
     let s = stand_in();
-    let ok = Client::new(ClientConfig {
-        endpoint: s.running.url(),
-        region: "eu-west-1".into(),
-        credentials: credentials(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let ok = client_of(&s);
     let params = Payload::Json(serde_json::json!({"WindowId": ids::window_id()}));
     let r =
         s.rt.block_on(ok.call("DescribeMaintenanceWindowExecutions", &params))
@@ -200,13 +197,7 @@ fn signing_holds_with_a_session_token_and_a_wrong_secret_is_refused_once() {
             "UnrecognizedClientException",
         ),
     ] {
-        let client = Client::new(ClientConfig {
-            endpoint: s.running.url(),
-            region: "eu-west-1".into(),
-            credentials: wrong,
-            timeout: Duration::from_secs(10),
-        })
-        .unwrap();
+        let client = client_with(&s, wrong);
         let r =
             s.rt.block_on(client.call("DescribeMaintenanceWindowExecutions", &params))
                 .unwrap();
@@ -275,13 +266,7 @@ fn aws_profile_reads_the_shared_files() {
 #[test]
 fn sweep_deletes_only_what_earlier_runs_left() {
     let s = stand_in();
-    let client = Client::new(ClientConfig {
-        endpoint: s.running.url(),
-        region: "eu-west-1".into(),
-        credentials: credentials(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let client = client_of(&s);
     let create = |name: &str| {
         let r = s
             .rt

@@ -73,35 +73,8 @@ struct Filter {
 fn describe_executions(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
     let mut checker = Checker::default();
     let window_id = window_id(request, &mut checker)?;
-    let mut filters = Vec::new();
-    if let Some(list) = v::list(request, "Filters")? {
-        for (i, item) in list.iter().enumerate() {
-            let path = format!("filters.{}.member", i + 1);
-            let f = v::structure(item)?;
-            let key = v::string(f, "Key")?;
-            if let Some(k) = &key {
-                checker.length(&format!("{path}.key"), k, 1, 128, false);
-            }
-            let mut values = Vec::new();
-            if let Some(vals) = v::list(f, "Values")? {
-                for (j, val) in vals.iter().enumerate() {
-                    let val = v::element_string(val)?;
-                    checker.length(&format!("{path}.values.{}.member", j + 1), val, 1, 256, false);
-                    values.push(val.to_string());
-                }
-            }
-            filters.push(Filter {
-                key: key.unwrap_or_default(),
-                values,
-            });
-        }
-        checker.list_max("filters", list.len(), 5, show_filters(&filters));
-    }
-    let max_results = v::integer(request, "MaxResults")?;
-    if let Some(m) = max_results {
-        checker.range("maxResults", m, 10, 100);
-    }
-    let next_token = v::string(request, "NextToken")?;
+    let filters = decode_filters(request, &mut checker)?;
+    let (max_results, next_token) = decode_paging(request, &mut checker)?;
     checker.finish()?;
     let window_id = window_id.expect("checked as required");
 
@@ -144,6 +117,47 @@ fn describe_executions(store: &Shared, request: &Map<String, Value>, _now: f64) 
         answer["NextToken"] = json!(next.encode());
     }
     Ok(answer)
+}
+
+/// The `Filters` member (MaintenanceWindowFilterList): at most 5 entries, each Key 1–128 and
+/// each value 1–256 characters.
+fn decode_filters(request: &Map<String, Value>, checker: &mut Checker) -> Result<Vec<Filter>, ApiError> {
+    let mut filters = Vec::new();
+    let Some(list) = v::list(request, "Filters")? else {
+        return Ok(filters);
+    };
+    for (i, item) in list.iter().enumerate() {
+        let path = format!("filters.{}.member", i + 1);
+        let f = v::structure(item)?;
+        let key = v::string(f, "Key")?;
+        if let Some(k) = &key {
+            checker.length(&format!("{path}.key"), k, 1, 128, false);
+        }
+        let mut values = Vec::new();
+        for (j, val) in v::list(f, "Values")?.into_iter().flatten().enumerate() {
+            let val = v::element_string(val)?;
+            checker.length(&format!("{path}.values.{}.member", j + 1), val, 1, 256, false);
+            values.push(val.to_string());
+        }
+        filters.push(Filter {
+            key: key.unwrap_or_default(),
+            values,
+        });
+    }
+    checker.list_max("filters", list.len(), 5, show_filters(&filters));
+    Ok(filters)
+}
+
+/// `MaxResults` (10–100) and `NextToken`.
+fn decode_paging(
+    request: &Map<String, Value>,
+    checker: &mut Checker,
+) -> Result<(Option<i64>, Option<String>), ApiError> {
+    let max_results = v::integer(request, "MaxResults")?;
+    if let Some(m) = max_results {
+        checker.range("maxResults", m, 10, 100);
+    }
+    Ok((max_results, v::string(request, "NextToken")?))
 }
 
 /// AWS renders a list of structures in messages the way Java's `toString` does.
@@ -281,28 +295,8 @@ fn create_window(store: &Shared, request: &Map<String, Value>, now: f64) -> Resu
 /// exactly (what a sweep of leftovers needs).
 fn describe_windows(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
     let mut c = Checker::default();
-    let mut filters = Vec::new();
-    if let Some(list) = v::list(request, "Filters")? {
-        for (i, item) in list.iter().enumerate() {
-            let path = format!("filters.{}.member", i + 1);
-            let f = v::structure(item)?;
-            let key = v::string(f, "Key")?.unwrap_or_default();
-            c.length(&format!("{path}.key"), &key, 1, 128, false);
-            let mut values = Vec::new();
-            for (j, val) in v::list(f, "Values")?.into_iter().flatten().enumerate() {
-                let val = v::element_string(val)?;
-                c.length(&format!("{path}.values.{}.member", j + 1), val, 1, 256, false);
-                values.push(val.to_string());
-            }
-            filters.push(Filter { key, values });
-        }
-        c.list_max("filters", list.len(), 5, show_filters(&filters));
-    }
-    let max_results = v::integer(request, "MaxResults")?;
-    if let Some(m) = max_results {
-        c.range("maxResults", m, 10, 100);
-    }
-    let next_token = v::string(request, "NextToken")?;
+    let filters = decode_filters(request, &mut c)?;
+    let (max_results, next_token) = decode_paging(request, &mut c)?;
     c.finish()?;
     let start =
         match next_token.as_deref() {

@@ -371,18 +371,8 @@ fn parity() -> Result<ExitCode> {
         }
         reports.push(file);
     }
-    let status = Command::new(env!("CARGO"))
-        .current_dir(root())
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "ssm-conformance",
-            "--",
-            "parity",
-            "--out",
-            "PARITY.md",
-        ])
+    let status = ssm_conformance()
+        .args(["parity", "--out", "PARITY.md"])
         .args(&reports)
         .status()
         .context("writing PARITY.md")?;
@@ -477,19 +467,8 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
 fn record(name: &str, args: &[String]) -> Result<ExitCode> {
     let file = root().join("specs").join("profiles").join(format!("{name}.json"));
     // No profile pins anything while recording: every open choice is observed as it is.
-    let status = Command::new(env!("CARGO"))
-        .current_dir(root())
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "ssm-conformance",
-            "--",
-            "run",
-            "--target",
-            "aws",
-            "--record-profile",
-        ])
+    let status = ssm_conformance()
+        .args(["run", "--target", "aws", "--record-profile"])
         .arg(&file)
         .args(args)
         .status()
