@@ -147,13 +147,7 @@ fn serve_answers_as_a_mock() {
     let url = line.trim().rsplit(' ').next().unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = ssm_conformance::client::Client::new(ssm_conformance::client::ClientConfig {
-        endpoint: url,
-        region: "us-east-1".into(),
-        credentials: ssm_conformance::client::Credentials::dummy(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let client = common::client_for(&url, ssm_conformance::client::Credentials::dummy());
     let r = rt
         .block_on(client.call(
             "DescribeMaintenanceWindowExecutions",

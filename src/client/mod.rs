@@ -225,11 +225,6 @@ impl Client {
         self.recorded.lock().expect("lock").clone().unwrap_or_default()
     }
 
-    /// Whether the endpoint is a loopback address.
-    pub fn is_loopback(&self) -> bool {
-        url_is_loopback(&self.url)
-    }
-
     /// Send `AmazonSSM.<operation>` with `payload`, signed; any HTTP answer is `Ok`. A throttled
     /// request (`ThrottlingException`, HTTP 429) is sent again, freshly signed, after a backoff
     /// that doubles from 100 ms, at most [`THROTTLE_RETRIES`] times.
