@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
 use ssm_conformance::emulator::store::{Window, WindowSettings};
-use ssm_conformance::emulator::{self, Emulator, Execution};
+use ssm_conformance::emulator::{self, Emulator};
+use ssm_conformance::fixtures::Execution;
 use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::runner::run_all;
 use ssm_conformance::target::TargetOptions;
@@ -125,11 +126,14 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
                 SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             ))
             .unwrap();
-        let suite = Suite::load_sequential(&TargetOptions {
-            endpoint: Some(running.url()),
-            profile: Some("reference".into()),
-            ..Default::default()
-        })
+        let suite = Suite::load_sequential(
+            &TargetOptions {
+                endpoint: Some(running.url()),
+                profile: Some("reference".into()),
+                ..Default::default()
+            },
+            None,
+        )
         .unwrap();
         let cases: Vec<_> = suite.cases.iter().collect();
         let start = Instant::now();
@@ -138,9 +142,26 @@ fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
             .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
         bare_ms.push(start.elapsed().as_secs_f64() * 1e3);
         suite.session.cleanup();
+        drop(running);
 
-        // The suite as a user runs it: reference snapshots compared, profile pinned.
-        let suite = Suite::load_sequential(&TargetOptions::default()).unwrap();
+        // The suite as a user runs it: reference snapshots compared, profile pinned; the same
+        // kind of server, started the same way, so the difference is the snapshots alone.
+        let running = rt
+            .block_on(emulator::spawn(
+                Emulator::new(),
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ))
+            .unwrap();
+        let suite = Suite::load_sequential(
+            &TargetOptions {
+                endpoint: Some(running.url()),
+                target_name: Some("reference".into()),
+                profile: Some("reference".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
         let session = &suite.session;
         let cases: Vec<_> = suite.cases.iter().collect();
         let client = session.block_on(session.client()).unwrap().clone();
@@ -487,7 +508,16 @@ fn scale(rt: &tokio::runtime::Runtime) -> String {
     let n = 1_000_000;
     // Counted from before the data exists: everything the window keeps is in the difference.
     let before = LIVE.load(Ordering::Relaxed);
-    let data = executions(n, 3);
+    let data: Vec<emulator::Execution> = executions(n, 3)
+        .into_iter()
+        .map(|e| emulator::Execution {
+            window_execution_id: e.window_execution_id,
+            status: e.status,
+            status_details: e.status_details,
+            start_time: e.start_time,
+            end_time: e.end_time,
+        })
+        .collect();
     let mut w = Window::new(settings, 0.0);
     w.replace_executions(data);
     let bytes = (LIVE.load(Ordering::Relaxed) - before) as f64 / n as f64;

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::client::{Client, ClientError};
-use crate::emulator::Execution;
+use crate::model::STATUSES;
+pub use crate::oracle::Execution;
 
 /// Seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +86,7 @@ fn generate(g: &Generate) -> Result<Vec<Execution>, String> {
     }
     Ok((0..g.count)
         .map(|i| {
-            let status = crate::emulator::STATUSES[i % crate::emulator::STATUSES.len()];
+            let status = STATUSES[i % STATUSES.len()];
             let start = g.first_start + g.step_seconds * i as f64;
             let open = matches!(status, "PENDING" | "IN_PROGRESS");
             Execution {
@@ -118,15 +119,12 @@ impl Fixture {
             (None, Some(g)) => generate(&g).map_err(err)?,
             _ => return Err(err("exactly one of `executions` and `generate` is required".into())),
         };
-        let seed = crate::emulator::SeedRequest {
-            window_executions: executions,
-        };
-        crate::emulator::check_seed("mw-00000000000000000", &seed).map_err(err)?;
+        crate::oracle::check_data_set(&executions).map_err(err)?;
         Ok(Self {
             name,
             description: raw.description,
             file: file.to_path_buf(),
-            executions: seed.window_executions,
+            executions,
         })
     }
 

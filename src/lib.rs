@@ -2,11 +2,14 @@
 //! `DescribeMaintenanceWindowExecutions`, with a reference emulator.
 
 pub mod client;
+pub mod embedded;
 pub mod emulator;
 pub mod expectations;
 pub mod fixtures;
 pub mod ids;
-pub mod invariants;
+pub mod model;
+pub mod observation;
+pub mod oracle;
 pub mod paging;
 pub mod properties;
 pub mod report;

@@ -134,7 +134,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
 }
 
 fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Outputs) -> ExitCode {
-    let suite = match Suite::load_sequential(options) {
+    let suite = match Suite::load_sequential(options, Some(ssm_conformance::embedded::start())) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -301,7 +301,7 @@ fn record_profile(
 }
 
 fn sweep(options: &TargetOptions, dry_run: bool) -> ExitCode {
-    let suite = match Suite::load(options) {
+    let suite = match Suite::load(options, Some(ssm_conformance::embedded::start())) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -369,7 +369,11 @@ fn parity(out: &Path, files: &[PathBuf]) -> ExitCode {
 fn serve(addr: SocketAddr, check_signatures: bool) -> ExitCode {
     let emulator = if check_signatures {
         match ssm_conformance::client::Credentials::from_env() {
-            Some(c) => Emulator::checking_signatures(vec![c]),
+            Some(c) => Emulator::checking_signatures(vec![ssm_conformance::emulator::Signer {
+                access_key_id: c.access_key_id,
+                secret_access_key: c.secret_access_key,
+                session_token: c.session_token,
+            }]),
             None => return fail("--check-signatures needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
         }
     } else {

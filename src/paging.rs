@@ -6,8 +6,38 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use crate::client::{Client, Payload, Response};
-use crate::invariants::{Replay, Walk, WalkPage};
 use crate::verdict;
+
+/// One page as returned.
+#[derive(Debug, Clone, Default)]
+pub struct WalkPage {
+    /// `WindowExecutions`, as JSON.
+    pub executions: Vec<Value>,
+    /// `NextToken`, when present and not empty.
+    pub next_token: Option<String>,
+}
+
+/// Replaying the first NextToken: it must give the same page again.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    /// The token.
+    pub token: String,
+    /// The page it gave the first time.
+    pub original: Vec<Value>,
+    /// What it gave when sent again (or why that failed).
+    pub replayed: Result<Vec<Value>, String>,
+}
+
+/// A paged answer, followed to its end (or until something went wrong).
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// The pages, in order.
+    pub pages: Vec<WalkPage>,
+    /// What stopped the walk before a proper end (an error page, a token loop, too many pages).
+    pub problem: Option<String>,
+    /// The replay of the first token, if there was one.
+    pub replay: Option<Replay>,
+}
 
 /// One page of an answer, or why it is not one.
 pub fn parse_page(r: &Response) -> Result<WalkPage, String> {
@@ -31,8 +61,6 @@ pub fn parse_page(r: &Response) -> Result<WalkPage, String> {
     Ok(WalkPage { executions, next_token })
 }
 
-/// Follow NextToken from a first answer to the end (bounded: a loop or an endless series of
-/// tokens is a finding, never a hang), then replay the first token once.
 /// How far a walk may go before what it sees is a finding in itself: it keeps the pages, so
 /// a target that sends too much must not make it hold more than this.
 #[derive(Debug, Clone, Copy)]
@@ -41,23 +69,28 @@ pub struct Limits {
     pub pages: usize,
     /// Most executions over all pages.
     pub executions: usize,
-    /// Most executions on one page (MaxResults, or the model's 100).
+    /// Most executions on one page: MaxResults when given; without it, the default page size is
+    /// the target's open choice, so only the window's size (and room for duplicates) bounds it.
     pub page_size: usize,
 }
 
 impl Limits {
-    /// Limits for a window of at most `n` executions and a request with `max_results`.
+    /// Limits for a window of at most `n` executions and a request with `max_results`: every
+    /// page must make progress, with some room for empty pages that carry a token.
     pub fn for_window(n: usize, max_results: Option<usize>) -> Self {
+        // Room for a few duplicates, so the judge can name them.
+        let executions = n + 100;
         Self {
-            pages: crate::invariants::page_limit(n),
-            // Room for a few duplicates, so the judge can name them.
-            executions: n + 100,
-            page_size: max_results.unwrap_or(100).min(100),
+            pages: n + 10,
+            executions,
+            page_size: max_results.unwrap_or(executions),
         }
     }
 }
 
-/// `requests` counts what is sent here.
+/// Follow NextToken from a first answer to the end (bounded: a loop or an endless series of
+/// tokens is a finding, never a hang), then replay the first token once. `requests` counts what
+/// is sent here.
 pub async fn walk(
     client: &Client,
     operation: &str,

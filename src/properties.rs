@@ -7,8 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use crate::client::{Client, Payload};
-use crate::emulator::store::nanos;
-use crate::invariants::{Returned, check_shape};
+use crate::oracle::{Returned, check_shape};
 use crate::paging;
 use crate::spec::DEFAULT_OPERATION;
 
@@ -124,12 +123,12 @@ pub async fn after_and_before_cover(w: Window<'_>, instant: i128) -> Result<(), 
     let covered: HashSet<&str> = ids(&after).into_iter().chain(ids(&before)).collect();
     match all
         .iter()
-        .find(|r| nanos(r.start) != instant && !covered.contains(r.id.as_str()))
+        .find(|r| r.start != instant && !covered.contains(r.id.as_str()))
     {
         Some(lost) => Err(format!(
             "execution {} (StartTime {}) is in neither ExecutedAfter nor ExecutedBefore {}",
             lost.id,
-            lost.start,
+            format_instant(lost.start),
             format_instant(instant)
         )),
         None => Ok(()),

@@ -43,6 +43,12 @@ pub struct Case {
     /// Why, in more words; required for `observed:` sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What a `model` or `docs` source rests on, in the vendored references (`reference/`): for
+    /// `model`, a shape path of the model (`Shape` or `Shape$member`); for `docs`, a sentence of a
+    /// docs page quoted word for word. Required for those sources; an `observed:` case quotes its
+    /// source in its `note` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cite: Option<String>,
     /// Free tags for filtering (`validation`, `window-id`, ...).
     #[serde(default)]
     pub tags: Vec<String>,
@@ -88,16 +94,58 @@ pub enum Expectation {
     /// AWS leaves this open: any named option is accepted and recorded as an observation.
     Open(OpenExpectation),
     /// A success whose pages, followed to the end, hold exactly the executions of a fixture that
-    /// the request's filters select (judged by the oracle in `invariants`).
+    /// the request's filters select (judged by the oracle in `oracle`).
     Executions(ExecutionsExpectation),
 }
 
-/// The executions a correct target returns, computed from a fixture and the request.
+/// The executions a correct target returns, computed by the oracle from a fixture and the
+/// request. The optional members give the request the meaning one option of an open choice
+/// gives it; without them, the plain reading: every value and every filter must hold.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionsExpectation {
     /// The fixture whose window the request names (`${fixture:<name>}`).
     pub fixture: String,
+    /// Several values in one filter: `all` (default), `any`, `first` or `last` counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<String>,
+    /// Several filters with one key: `all` (default), `any`, `first` or `last` counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_keys: Option<String>,
+    /// Second 60: `rolls-over` (the next minute's first second) or `clamped` (second 59).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_60: Option<String>,
+    /// Hour 24: `next-day` (`T24:00:00` is the next day's midnight).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hour_24: Option<String>,
+}
+
+impl ExecutionsExpectation {
+    /// The meaning this expectation gives the request.
+    pub fn semantics(&self) -> Result<crate::oracle::Semantics, String> {
+        use crate::oracle::{Combine, Second60};
+        let combine = |name: &str, v: &Option<String>| match v.as_deref() {
+            None => Ok(Combine::All),
+            Some(s) => Combine::parse(s).ok_or_else(|| format!("{name} {s:?} is not all, any, first or last")),
+        };
+        let mut semantics = crate::oracle::Semantics {
+            values: combine("values", &self.values)?,
+            duplicate_keys: combine("duplicate_keys", &self.duplicate_keys)?,
+            ..Default::default()
+        };
+        semantics.reading.second_60 = match self.second_60.as_deref() {
+            None => Second60::Refused,
+            Some("rolls-over") => Second60::RollsOver,
+            Some("clamped") => Second60::Clamped,
+            Some(other) => return Err(format!("second_60 {other:?} is not rolls-over or clamped")),
+        };
+        semantics.reading.hour_24_is_next_day = match self.hour_24.as_deref() {
+            None => false,
+            Some("next-day") => true,
+            Some(other) => return Err(format!("hour_24 {other:?} is not next-day")),
+        };
+        Ok(semantics)
+    }
 }
 
 /// A success, with checks on the body.
@@ -265,6 +313,9 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([^}]*)\
 static CASE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid"));
 static FIXTURE_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_-]*$").expect("valid"));
 static AREA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_]*$").expect("valid"));
+/// A `cite` of a `model` source: `Shape` or `Shape$member`.
+pub static SHAPE_PATH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9]*(\$[A-Za-z][A-Za-z0-9]*)?$").expect("valid"));
 
 impl Placeholder {
     /// Parse the text between `${` and `}`.
@@ -373,7 +424,7 @@ impl LoadedCase {
         let mut out = Vec::new();
         out.extend(self.open_choice());
         if !executions_fixtures(&self.case.expect).is_empty() {
-            out.extend(crate::invariants::ORACLE_CHOICES.iter().map(|(c, _)| *c));
+            out.extend(crate::oracle::ORACLE_CHOICES.iter().map(|(c, _)| *c));
         }
         out
     }
@@ -431,7 +482,7 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         if let Some(first) = seen.insert(case.id.clone(), i) {
             return Err(cerr(".id", format!("duplicate id (first at cases[{first}])")));
         }
-        check_source(&case).map_err(|m| cerr(".source", m))?;
+        check_source(&case).map_err(|(p, m)| cerr(p, m))?;
         let mut needs = Vec::new();
         for (j, n) in case.needs.iter().enumerate() {
             needs.push(Need::parse(n).ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?);
@@ -459,14 +510,16 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         needs.sort();
         needs.dedup();
         check_expectation(&case.expect, true).map_err(|(p, m)| cerr(&format!(".expect{p}"), m))?;
-        for fixture in executions_fixtures(&case.expect) {
+        for x in executions_expectations(&case.expect) {
+            let fixture = &x.fixture;
             if !needs.contains(&Need::Fixture(fixture.to_string())) {
                 return Err(cerr(
                     ".expect",
                     format!("judges fixture {fixture:?}, but the request names no ${{fixture:{fixture}}}"),
                 ));
             }
-            crate::invariants::Query::from_params(req.params.as_ref())
+            let semantics = x.semantics().map_err(|m| cerr(".expect", m))?;
+            crate::oracle::Query::from_params(req.params.as_ref(), &semantics)
                 .map_err(|m| cerr(".request.params", format!("the oracle cannot judge this request: {m}")))?;
         }
         out.push(LoadedCase {
@@ -479,27 +532,65 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
     Ok(out)
 }
 
-/// The fixtures an expectation judges against.
-pub fn executions_fixtures(e: &Expectation) -> Vec<&str> {
+/// The executions expectations inside an expectation (its options', where it is open).
+pub fn executions_expectations(e: &Expectation) -> Vec<&ExecutionsExpectation> {
     match e {
-        Expectation::Executions(x) => vec![x.fixture.as_str()],
-        Expectation::Open(o) => o.options.values().flat_map(executions_fixtures).collect(),
+        Expectation::Executions(x) => vec![x],
+        Expectation::Open(o) => o.options.values().flat_map(executions_expectations).collect(),
         _ => Vec::new(),
     }
 }
 
-fn check_source(case: &Case) -> Result<(), String> {
+/// The fixtures an expectation judges against.
+pub fn executions_fixtures(e: &Expectation) -> Vec<&str> {
+    executions_expectations(e)
+        .into_iter()
+        .map(|x| x.fixture.as_str())
+        .collect()
+}
+
+/// Check the source, with the note or cite it needs; on error, the member at fault and why.
+fn check_source(case: &Case) -> Result<(), (&'static str, String)> {
+    let cite = case.cite.as_deref().filter(|c| !c.trim().is_empty());
     match case.source.as_str() {
-        "model" | "docs" => Ok(()),
+        s @ ("model" | "docs") => match cite {
+            None => Err((
+                ".cite",
+                format!(
+                    "a `{s}` source needs a `cite`: {}",
+                    if s == "model" {
+                        "the shape path it rests on (`Shape` or `Shape$member`)"
+                    } else {
+                        "the sentence of the docs it rests on, word for word"
+                    }
+                ),
+            )),
+            Some(c) if s == "model" && !SHAPE_PATH.is_match(c) => Err((
+                ".cite",
+                format!("{c:?} is not a shape path (`Shape` or `Shape$member`)"),
+            )),
+            Some(_) => Ok(()),
+        },
         s => match s.strip_prefix("observed:") {
             Some(profile) if !profile.is_empty() => {
                 if case.note.as_deref().is_none_or(str::is_empty) {
-                    Err("an `observed:` source needs a `note` saying what was observed".into())
+                    Err((
+                        ".note",
+                        "an `observed:` source needs a `note` saying what was observed".into(),
+                    ))
+                } else if case.cite.is_some() {
+                    Err((
+                        ".cite",
+                        "an `observed:` source has no `cite`; its `note` quotes what was observed".into(),
+                    ))
                 } else {
                     Ok(())
                 }
             }
-            _ => Err(format!("{s:?} is not `model`, `docs` or `observed:<profile>`")),
+            _ => Err((
+                ".source",
+                format!("{s:?} is not `model`, `docs` or `observed:<profile>`"),
+            )),
         },
     }
 }
@@ -624,7 +715,7 @@ impl Profile {
         let text = std::fs::read_to_string(file).map_err(|e| err(String::new(), e.to_string()))?;
         let profile: Profile = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
         for (choice, option) in &profile.choices {
-            let known = crate::invariants::oracle_option_is_known(choice, option)
+            let known = crate::oracle::oracle_option_is_known(choice, option)
                 || cases.iter().any(|c| match &c.case.expect {
                     Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
                     _ => false,

@@ -105,6 +105,13 @@ pub enum ConfigError {
     Profile(#[from] crate::client::profile::ProfileError),
 }
 
+/// Whether `id` matches the model's `MaintenanceWindowId` pattern (the harness's own check).
+pub fn is_window_id(id: &str) -> bool {
+    static WINDOW_ID: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(crate::model::WINDOW_ID_PATTERN).expect("valid"));
+    WINDOW_ID.is_match(id)
+}
+
 /// The project root, where specs/, snapshots/ and fixtures/ live by default.
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -235,7 +242,7 @@ impl TargetOptions {
                 .unwrap_or_else(|| project_root().join("snapshots")),
             allow_mutations: self.allow_mutations,
             window_id: match &self.window_id {
-                Some(w) if !crate::emulator::is_window_id(w) => {
+                Some(w) if !is_window_id(w) => {
                     return Err(ConfigError::Invalid {
                         what: "--window-id",
                         why: format!("{w:?} is not a maintenance window id (mw- and 17 hex digits)"),

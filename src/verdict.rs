@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::client::Response;
 use crate::fixtures::Fixture;
-use crate::invariants::{self, Query, Walk};
+pub use crate::observation::Observation;
+use crate::oracle::{self, Query};
+use crate::paging::Walk;
 use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Profile};
 
 /// What judging executions needs beyond the first answer.
@@ -20,15 +22,6 @@ pub struct Context<'a> {
     pub params: Option<&'a Value>,
     /// The pages, followed from the first answer.
     pub walk: Option<&'a Walk>,
-}
-
-/// What a passing case saw where AWS leaves a choice open (or several error types are accepted).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Observation {
-    /// The open choice, if the case names one.
-    pub choice: Option<String>,
-    /// The option the target took, or the error type it answered.
-    pub option: String,
 }
 
 static NO_FIXTURES: BTreeMap<String, Fixture> = BTreeMap::new();
@@ -159,10 +152,10 @@ fn check_executions(
         .get(&x.fixture)
         .ok_or_else(|| format!("fixture {:?} was not seeded", x.fixture))?;
     let walk = ctx.walk.ok_or("the pages were not followed")?;
-    let query = Query::from_params(ctx.params)?;
+    let query = Query::from_params(ctx.params, &x.semantics()?)?;
     let none = BTreeMap::new();
     let pinned = profile.map_or(&none, |p| &p.choices);
-    invariants::judge(&fixture.executions, window, &query, walk, pinned)
+    oracle::judge(&fixture.executions, window, &query, walk, pinned)
 }
 
 fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>, String> {

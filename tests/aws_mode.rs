@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
-use ssm_conformance::emulator::{self, Emulator, Execution};
+use ssm_conformance::emulator::{self, Emulator};
+use ssm_conformance::fixtures::Execution;
 use ssm_conformance::{fixtures, ids};
 
 const KEY: &str = "AKIDSTANDINFORAWS";
@@ -32,7 +33,11 @@ fn stand_in() -> StandIn {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let running = rt
         .block_on(emulator::spawn(
-            Emulator::checking_signatures(vec![credentials()]),
+            Emulator::checking_signatures(vec![emulator::Signer {
+                access_key_id: KEY.into(),
+                secret_access_key: SECRET.into(),
+                session_token: Some(TOKEN.into()),
+            }]),
             SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         ))
         .unwrap();

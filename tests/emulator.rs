@@ -5,7 +5,8 @@ mod common;
 
 use serde_json::{Value, json};
 use ssm_conformance::client::{Client, Payload};
-use ssm_conformance::emulator::{self, Emulator, Execution};
+use ssm_conformance::emulator::{self, Emulator};
+use ssm_conformance::fixtures::Execution;
 use ssm_conformance::{fixtures, ids};
 
 struct Setup {

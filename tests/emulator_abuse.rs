@@ -10,7 +10,8 @@ mod common;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use ssm_conformance::client::{Client, Payload};
-use ssm_conformance::emulator::{self, API_BODY_LIMIT, Emulator, Execution};
+use ssm_conformance::emulator::{self, API_BODY_LIMIT, Emulator};
+use ssm_conformance::fixtures::Execution;
 use ssm_conformance::{fixtures, ids};
 
 /// Every answer is a success object or an error with a 4xx status, a type and a message.

@@ -16,8 +16,10 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use ssm_conformance::client::{Client, ClientConfig, Payload};
-use ssm_conformance::emulator::{self, Emulator, Execution, STATUSES};
-use ssm_conformance::invariants::{self, Bounds, Order, Query};
+use ssm_conformance::emulator::{self, Emulator};
+use ssm_conformance::fixtures::Execution;
+use ssm_conformance::model::STATUSES;
+use ssm_conformance::oracle::{self, Bounds, Order, Query};
 use ssm_conformance::properties::{self, Window};
 use ssm_conformance::target::TargetOptions;
 use ssm_conformance::{fixtures, ids, paging};
@@ -136,16 +138,18 @@ proptest! {
         });
         RT.block_on(fixtures::delete_window(client, &window)).unwrap();
 
-        let query = Query::from_params(Some(&params)).unwrap();
+        // The query from the instants generated, never from reading back the strings sent.
+        let instant = |b: Option<(i64, bool)>| b.map(|(minutes, _)| i128::from(BASE + minutes * 60) * 1_000_000_000);
+        let query = Query { after: instant(after), before: instant(before), max_results };
         let reference: BTreeMap<String, String> = [
             ("order", "newest-first"), ("executed-after-bound", "inclusive"),
             ("executed-before-bound", "inclusive"), ("default-page-size", "50"),
         ].into_iter().map(|(c, o)| (c.to_string(), o.to_string())).collect();
-        if let Err(e) = invariants::judge(&data, &window, &query, &outcome, &reference) {
+        if let Err(e) = oracle::judge(&data, &window, &query, &outcome, &reference) {
             return Err(TestCaseError::fail(format!("{e}\nrequest: {params}")));
         }
         let bounds = Bounds { after_inclusive: true, before_inclusive: true };
-        let expected: Vec<&str> = invariants::expected(&data, &query, bounds, Order::NewestFirst)
+        let expected: Vec<&str> = oracle::expected(&data, &query, bounds, Order::NewestFirst)
             .iter().map(|e| e.window_execution_id.as_str()).collect();
         let got: Vec<&str> = outcome.pages.iter().flat_map(|p| &p.executions)
             .map(|e| e["WindowExecutionId"].as_str().unwrap()).collect();
@@ -160,7 +164,7 @@ struct Subject {
     window_id: String,
     max_executions: usize,
     /// Start times to try as exact bounds (the seeded ones, where known).
-    instants: Vec<i64>,
+    instants: Vec<i128>,
 }
 
 static SUBJECT: LazyLock<Subject> = LazyLock::new(|| {
@@ -184,7 +188,7 @@ static SUBJECT: LazyLock<Subject> = LazyLock::new(|| {
                 max_executions: 10_000,
             };
             let listed = RT.block_on(window.list(&[], Some(100))).expect("listing the window");
-            let instants = listed.iter().map(|r| r.start.floor() as i64).collect();
+            let instants = listed.iter().map(|r| r.start).collect();
             Subject {
                 client,
                 window_id,
@@ -210,7 +214,10 @@ static SUBJECT: LazyLock<Subject> = LazyLock::new(|| {
                 client: client.clone(),
                 window_id,
                 max_executions: data.len(),
-                instants: data.iter().map(|e| e.start_time as i64).collect(),
+                instants: data
+                    .iter()
+                    .map(|e| i128::from(e.start_time as i64) * 1_000_000_000)
+                    .collect(),
             }
         }
     }
@@ -227,12 +234,11 @@ fn subject() -> Window<'static> {
 /// An instant: one of the known start times (exactly on an execution) or any in the data's span.
 fn instant() -> impl Strategy<Value = i128> {
     (any::<prop::sample::Index>(), -100i64..30_000, any::<bool>()).prop_map(|(pick, minutes, exact)| {
-        let seconds = if exact && !SUBJECT.instants.is_empty() {
+        if exact && !SUBJECT.instants.is_empty() {
             SUBJECT.instants[pick.index(SUBJECT.instants.len())]
         } else {
-            BASE + minutes * 60
-        };
-        i128::from(seconds) * 1_000_000_000
+            i128::from(BASE + minutes * 60) * 1_000_000_000
+        }
     })
 }
 

@@ -12,10 +12,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::Emulator;
-use super::operations::WINDOW_ID_PATTERN;
 use super::store::{Execution, STATUSES, Window, WindowSettings};
+use crate::model::{EXECUTION_ID_PATTERN, STATUS_DETAILS_MAX, WINDOW_ID_PATTERN};
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
+static EXECUTION_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(EXECUTION_ID_PATTERN).expect("valid"));
 
 /// The body of `PUT /_conformance/v1/windows/{WindowId}`.
 #[derive(Debug, Deserialize)]
@@ -43,7 +44,7 @@ pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for (i, e) in seed.window_executions.iter().enumerate() {
         let at = format!("WindowExecutions[{i}]");
-        if !crate::ids::is_uuid(&e.window_execution_id) {
+        if !EXECUTION_ID.is_match(&e.window_execution_id) {
             return Err(format!(
                 "{at}.WindowExecutionId {:?} is not a UUID",
                 e.window_execution_id
@@ -58,8 +59,13 @@ pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
         if !STATUSES.contains(&e.status.as_str()) {
             return Err(format!("{at}.Status {:?} is not one of {STATUSES:?}", e.status));
         }
-        if e.status_details.as_ref().is_some_and(|d| d.chars().count() > 250) {
-            return Err(format!("{at}.StatusDetails is longer than 250 characters"));
+        if e.status_details
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > STATUS_DETAILS_MAX)
+        {
+            return Err(format!(
+                "{at}.StatusDetails is longer than {STATUS_DETAILS_MAX} characters"
+            ));
         }
         if !e.start_time.is_finite() || e.end_time.is_some_and(|t| !t.is_finite()) {
             return Err(format!("{at}: times must be finite epoch seconds"));

@@ -4,6 +4,7 @@
 mod error;
 mod fixture_protocol;
 pub mod iso8601;
+mod limits;
 mod operations;
 mod signature;
 pub mod store;
@@ -22,7 +23,9 @@ use axum::routing::{get, post, put};
 
 pub use error::{ApiError, Violation};
 pub use fixture_protocol::{SeedRequest, check_seed};
-pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, WINDOW_ID_PATTERN, is_window_id};
+pub use limits::Limits;
+pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, is_window_id};
+pub use signature::Signer;
 pub use store::{Execution, STATUSES, Store};
 
 /// The awsJson content type of every answer.
@@ -38,7 +41,9 @@ const FIXTURE_BODY_LIMIT: usize = 512 * 1024 * 1024;
 pub struct Emulator {
     store: Arc<RwLock<Store>>,
     /// When set, API requests must be SigV4-signed with one of these credentials.
-    signers: Option<Arc<Vec<crate::client::Credentials>>>,
+    signers: Option<Arc<Vec<Signer>>>,
+    /// The bounds it enforces: the model's, unless a test bends one.
+    limits: Arc<Limits>,
     /// Every API operation received, in order (what a run sent, for tests).
     operations: Arc<std::sync::Mutex<Vec<String>>>,
 }
@@ -79,9 +84,18 @@ impl Emulator {
     }
 
     /// An emulator that refuses API requests not signed with one of `credentials`.
-    pub fn checking_signatures(credentials: Vec<crate::client::Credentials>) -> Self {
+    pub fn checking_signatures(credentials: Vec<Signer>) -> Self {
         Self {
             signers: Some(Arc::new(credentials)),
+            ..Self::default()
+        }
+    }
+
+    /// An emulator that enforces `limits` instead of the model's: a realistic bug (a bound off by
+    /// one, a check left out) for tests that prove the suite detects it.
+    pub fn with_limits(limits: Limits) -> Self {
+        Self {
+            limits: Arc::new(limits),
             ..Self::default()
         }
     }
@@ -110,7 +124,7 @@ impl Emulator {
                 format!("X-Amz-Target {target:?} names no AmazonSSM operation"),
             )
         })?;
-        operations::dispatch(&self.store, operation, body, self.now())
+        operations::dispatch(&self.store, &self.limits, operation, body, self.now())
     }
 }
 

@@ -8,22 +8,20 @@ use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
 use super::iso8601::parse_instant;
+use super::limits::Limits;
 use super::store::{Cursor, Store, TimeRange, Window, WindowSettings};
 use super::validation::{self as v, Checker};
 
 /// A store behind its lock.
 type Shared = std::sync::RwLock<Store>;
 /// An operation's handler: the store, the decoded body, the time now.
-type Handler = fn(&Shared, &Map<String, Value>, f64) -> Result<Value, ApiError>;
+type Handler = fn(&Shared, &Limits, &Map<String, Value>, f64) -> Result<Value, ApiError>;
 
-/// The model's WindowId pattern.
-pub const WINDOW_ID_PATTERN: &str = "^mw-[0-9a-f]{17}$";
-const NAME_PATTERN: &str = r"^[a-zA-Z0-9_\-.]{3,128}$";
-const TAG_PATTERN: &str = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$";
+use crate::model::{self, NAME_PATTERN, TAG_PATTERN, WINDOW_ID_PATTERN};
 /// Page size when `MaxResults` is absent (AWS does not document its own).
 pub const DEFAULT_PAGE_SIZE: usize = 50;
-/// The filter keys this operation supports.
-pub const FILTER_KEYS: [&str; 2] = ["ExecutedAfter", "ExecutedBefore"];
+/// The filter keys this operation supports (the documented ones).
+pub const FILTER_KEYS: [&str; 2] = model::DOCUMENTED_FILTER_KEYS;
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
 static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect("valid"));
@@ -35,7 +33,7 @@ pub fn is_window_id(id: &str) -> bool {
 }
 
 /// Run `operation` on `store` with the request `body`.
-pub fn dispatch(store: &Shared, operation: &str, body: &[u8], now: f64) -> Result<Value, ApiError> {
+pub fn dispatch(store: &Shared, limits: &Limits, operation: &str, body: &[u8], now: f64) -> Result<Value, ApiError> {
     let handler: Handler = match operation {
         "DescribeMaintenanceWindowExecutions" => describe_executions,
         "CreateMaintenanceWindow" => create_window,
@@ -51,15 +49,16 @@ pub fn dispatch(store: &Shared, operation: &str, body: &[u8], now: f64) -> Resul
         }
     };
     let request = v::parse_body(body)?;
-    handler(store, &request, now)
+    handler(store, limits, &request, now)
 }
 
 /// Decode and check a required `WindowId`.
-fn window_id(request: &Map<String, Value>, checker: &mut Checker) -> Result<Option<String>, ApiError> {
+fn window_id(request: &Map<String, Value>, limits: &Limits, checker: &mut Checker) -> Result<Option<String>, ApiError> {
     let id = v::string(request, "WindowId")?;
     checker.required("windowId", &id);
     if let Some(id) = &id {
-        checker.length("windowId", id, 20, 20, false);
+        let (min, max) = limits.window_id_length;
+        checker.length("windowId", id, min, max, false);
         checker.pattern("windowId", id, WINDOW_ID_PATTERN, &WINDOW_ID);
     }
     Ok(id)
@@ -70,11 +69,16 @@ struct Filter {
     values: Vec<String>,
 }
 
-fn describe_executions(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
+fn describe_executions(
+    store: &Shared,
+    limits: &Limits,
+    request: &Map<String, Value>,
+    _now: f64,
+) -> Result<Value, ApiError> {
     let mut checker = Checker::default();
-    let window_id = window_id(request, &mut checker)?;
-    let filters = decode_filters(request, &mut checker)?;
-    let (max_results, next_token) = decode_paging(request, &mut checker)?;
+    let window_id = window_id(request, limits, &mut checker)?;
+    let filters = decode_filters(request, limits, &mut checker)?;
+    let (max_results, next_token) = decode_paging(request, limits, &mut checker)?;
     checker.finish()?;
     let window_id = window_id.expect("checked as required");
 
@@ -121,7 +125,11 @@ fn describe_executions(store: &Shared, request: &Map<String, Value>, _now: f64) 
 
 /// The `Filters` member (MaintenanceWindowFilterList): at most 5 entries, each Key 1–128 and
 /// each value 1–256 characters.
-fn decode_filters(request: &Map<String, Value>, checker: &mut Checker) -> Result<Vec<Filter>, ApiError> {
+fn decode_filters(
+    request: &Map<String, Value>,
+    limits: &Limits,
+    checker: &mut Checker,
+) -> Result<Vec<Filter>, ApiError> {
     let mut filters = Vec::new();
     let Some(list) = v::list(request, "Filters")? else {
         return Ok(filters);
@@ -131,31 +139,35 @@ fn decode_filters(request: &Map<String, Value>, checker: &mut Checker) -> Result
         let f = v::structure(item)?;
         let key = v::string(f, "Key")?;
         if let Some(k) = &key {
-            checker.length(&format!("{path}.key"), k, 1, 128, false);
+            let (min, max) = limits.filter_key;
+            checker.length(&format!("{path}.key"), k, min, max, false);
         }
         let mut values = Vec::new();
-        for (j, val) in v::list(f, "Values")?.into_iter().flatten().enumerate() {
-            let val = v::element_string(val)?;
-            checker.length(&format!("{path}.values.{}.member", j + 1), val, 1, 256, false);
-            values.push(val.to_string());
+        for val in v::list(f, "Values")?.into_iter().flatten() {
+            values.push(v::element_string(val)?.to_string());
         }
+        // AWS reports a bad element on the list, naming every constraint of the element shape.
+        let (min, max) = limits.filter_value;
+        checker.element_lengths(&format!("{path}.values"), &values, min, max);
         filters.push(Filter {
             key: key.unwrap_or_default(),
             values,
         });
     }
-    checker.list_max("filters", list.len(), 5, show_filters(&filters));
+    checker.list_max("filters", list.len(), limits.filters_max, show_filters(&filters));
     Ok(filters)
 }
 
 /// `MaxResults` (10–100) and `NextToken`.
 fn decode_paging(
     request: &Map<String, Value>,
+    limits: &Limits,
     checker: &mut Checker,
 ) -> Result<(Option<i64>, Option<String>), ApiError> {
     let max_results = v::integer(request, "MaxResults")?;
     if let Some(m) = max_results {
-        checker.range("maxResults", m, 10, 100);
+        let (min, max) = limits.max_results;
+        checker.range("maxResults", m, min, max);
     }
     Ok((max_results, v::string(request, "NextToken")?))
 }
@@ -208,7 +220,7 @@ fn time_range(filters: &[Filter]) -> Result<TimeRange, ApiError> {
     Ok(range)
 }
 
-fn create_window(store: &Shared, request: &Map<String, Value>, now: f64) -> Result<Value, ApiError> {
+fn create_window(store: &Shared, _limits: &Limits, request: &Map<String, Value>, now: f64) -> Result<Value, ApiError> {
     let mut c = Checker::default();
     let name = v::string(request, "Name")?;
     let schedule = v::string(request, "Schedule")?;
@@ -223,30 +235,47 @@ fn create_window(store: &Shared, request: &Map<String, Value>, now: f64) -> Resu
     let timezone = v::string(request, "ScheduleTimezone")?;
     c.required("name", &name);
     if let Some(n) = &name {
-        c.length("name", n, 3, 128, false);
+        c.length("name", n, model::NAME_MIN, model::NAME_MAX, false);
         c.pattern("name", n, NAME_PATTERN, &NAME);
     }
     c.required("schedule", &schedule);
     if let Some(s) = &schedule {
-        c.length("schedule", s, 1, 256, false);
+        c.length("schedule", s, model::SCHEDULE_LENGTH.0, model::SCHEDULE_LENGTH.1, false);
     }
     c.required("duration", &duration);
     if let Some(d) = duration {
-        c.range("duration", d, 1, 24);
+        c.range("duration", d, model::DURATION_HOURS.0, model::DURATION_HOURS.1);
     }
     c.required("cutoff", &cutoff);
     if let Some(x) = cutoff {
-        c.range("cutoff", x, 0, 23);
+        c.range("cutoff", x, model::CUTOFF_HOURS.0, model::CUTOFF_HOURS.1);
     }
     c.required("allowUnassociatedTargets", &allow);
     if let Some(d) = &description {
-        c.length("description", d, 1, 128, true);
+        c.length(
+            "description",
+            d,
+            model::DESCRIPTION_LENGTH.0,
+            model::DESCRIPTION_LENGTH.1,
+            true,
+        );
     }
     if let Some(t) = &client_token {
-        c.length("clientToken", t, 1, 64, false);
+        c.length(
+            "clientToken",
+            t,
+            model::CLIENT_TOKEN_LENGTH.0,
+            model::CLIENT_TOKEN_LENGTH.1,
+            false,
+        );
     }
     if let Some(o) = offset {
-        c.range("scheduleOffset", o, 1, 6);
+        c.range(
+            "scheduleOffset",
+            o,
+            model::SCHEDULE_OFFSET_DAYS.0,
+            model::SCHEDULE_OFFSET_DAYS.1,
+        );
     }
     if let Some(tags) = v::list(request, "Tags")? {
         for (i, tag) in tags.iter().enumerate() {
@@ -257,15 +286,27 @@ fn create_window(store: &Shared, request: &Map<String, Value>, now: f64) -> Resu
             c.required(&format!("{path}.key"), &key);
             c.required(&format!("{path}.value"), &value);
             if let Some(k) = &key {
-                c.length(&format!("{path}.key"), k, 1, 128, false);
+                c.length(
+                    &format!("{path}.key"),
+                    k,
+                    model::TAG_KEY_LENGTH.0,
+                    model::TAG_KEY_LENGTH.1,
+                    false,
+                );
                 c.pattern(&format!("{path}.key"), k, TAG_PATTERN, &TAG);
             }
             if let Some(x) = &value {
-                c.length(&format!("{path}.value"), x, 0, 256, false);
+                c.length(
+                    &format!("{path}.value"),
+                    x,
+                    model::TAG_VALUE_LENGTH.0,
+                    model::TAG_VALUE_LENGTH.1,
+                    false,
+                );
                 c.pattern(&format!("{path}.value"), x, TAG_PATTERN, &TAG);
             }
         }
-        c.list_max("tags", tags.len(), 1000, format!("[{} tags]", tags.len()));
+        c.list_max("tags", tags.len(), model::TAGS_MAX, format!("[{} tags]", tags.len()));
     }
     c.finish()?;
     let settings = WindowSettings {
@@ -293,10 +334,15 @@ fn create_window(store: &Shared, request: &Map<String, Value>, now: f64) -> Resu
 
 /// `DescribeMaintenanceWindows`: all windows by id, paged; filters `Name` and `Enabled` match
 /// exactly (what a sweep of leftovers needs).
-fn describe_windows(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
+fn describe_windows(
+    store: &Shared,
+    limits: &Limits,
+    request: &Map<String, Value>,
+    _now: f64,
+) -> Result<Value, ApiError> {
     let mut c = Checker::default();
-    let filters = decode_filters(request, &mut c)?;
-    let (max_results, next_token) = decode_paging(request, &mut c)?;
+    let filters = decode_filters(request, limits, &mut c)?;
+    let (max_results, next_token) = decode_paging(request, limits, &mut c)?;
     c.finish()?;
     let start =
         match next_token.as_deref() {
@@ -355,9 +401,9 @@ fn describe_windows(store: &Shared, request: &Map<String, Value>, _now: f64) -> 
     Ok(answer)
 }
 
-fn get_window(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
+fn get_window(store: &Shared, limits: &Limits, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
     let mut c = Checker::default();
-    let id = window_id(request, &mut c)?;
+    let id = window_id(request, limits, &mut c)?;
     c.finish()?;
     let id = id.expect("required");
     let store = store.read().expect("store lock");
@@ -376,9 +422,9 @@ fn get_window(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result
     Ok(answer)
 }
 
-fn delete_window(store: &Shared, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
+fn delete_window(store: &Shared, limits: &Limits, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
     let mut c = Checker::default();
-    let id = window_id(request, &mut c)?;
+    let id = window_id(request, limits, &mut c)?;
     c.finish()?;
     let id = id.expect("required");
     store.write().expect("store lock").windows.remove(&id);

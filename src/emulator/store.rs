@@ -8,16 +8,7 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 
 /// The eight execution statuses of the model.
-pub const STATUSES: [&str; 8] = [
-    "PENDING",
-    "IN_PROGRESS",
-    "SUCCESS",
-    "FAILED",
-    "TIMED_OUT",
-    "CANCELLING",
-    "CANCELLED",
-    "SKIPPED_OVERLAPPING",
-];
+pub use crate::model::STATUSES;
 
 /// A window's settings, as `CreateMaintenanceWindow` takes them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -138,6 +138,22 @@ impl Checker {
         }
     }
 
+    /// Every element of a list of strings has a length in `min..=max`. AWS reports a bad element
+    /// once, on the list, naming every constraint of the element shape.
+    pub fn element_lengths(&mut self, path: &str, values: &[String], min: usize, max: usize) {
+        if values.iter().any(|v| !(min..=max).contains(&v.chars().count())) {
+            self.push(
+                Some(format!("[{}]", values.join(", "))),
+                false,
+                path,
+                format!(
+                    "Member must satisfy constraint: [Member must have length less than or equal to {max}, \
+                     Member must have length greater than or equal to {min}]"
+                ),
+            );
+        }
+    }
+
     /// A string matches the model's pattern (given here as text and compiled regex).
     pub fn pattern(&mut self, path: &str, value: &str, pattern: &str, re: &Regex) {
         if !re.is_match(value) {

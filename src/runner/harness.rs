@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
-use super::{Outcome, Session, check_choice, choices, run_case};
+use super::{Outcome, Session, StartEmbedded, check_choice, choices, run_case};
 use crate::fixtures::Fixture;
 use crate::spec::{self, LoadedCase, Need, Profile, SpecError};
 use crate::target::{ConfigError, TargetOptions};
@@ -41,17 +41,22 @@ pub struct Suite {
 
 impl Suite {
     /// Resolve options, load specs and profile; nothing is contacted yet. For trials run on
-    /// several threads (the libtest-mimic harness).
-    pub fn load(options: &TargetOptions) -> Result<Self, SuiteError> {
-        Self::load_with(options, false)
+    /// several threads (the libtest-mimic harness). `embedded` starts the default target when no
+    /// endpoint is given (`crate::embedded::start`).
+    pub fn load(options: &TargetOptions, embedded: Option<StartEmbedded>) -> Result<Self, SuiteError> {
+        Self::load_with(options, false, embedded)
     }
 
     /// [`Suite::load`] for one caller at a time (`ssm-conformance run`): a current-thread runtime.
-    pub fn load_sequential(options: &TargetOptions) -> Result<Self, SuiteError> {
-        Self::load_with(options, true)
+    pub fn load_sequential(options: &TargetOptions, embedded: Option<StartEmbedded>) -> Result<Self, SuiteError> {
+        Self::load_with(options, true, embedded)
     }
 
-    fn load_with(options: &TargetOptions, sequential: bool) -> Result<Self, SuiteError> {
+    fn load_with(
+        options: &TargetOptions,
+        sequential: bool,
+        embedded: Option<StartEmbedded>,
+    ) -> Result<Self, SuiteError> {
         let config = options.resolve()?;
         let cases = spec::load_dir(&config.specs)?;
         let fixtures = Fixture::load_dir(&config.fixtures)?;
@@ -75,7 +80,7 @@ impl Suite {
             None => None,
         };
         Ok(Self {
-            session: Arc::new(Session::new(config, fixtures, sequential)?),
+            session: Arc::new(Session::new(config, fixtures, sequential, embedded)?),
             cases: Arc::new(cases),
             profile,
         })
@@ -150,10 +155,11 @@ fn completion(outcome: Outcome) -> Result<Completion, Failed> {
     }
 }
 
-/// The whole `tests/conformance.rs`: target from the environment, libtest-mimic arguments.
-pub fn main() -> ExitCode {
+/// The whole `tests/conformance.rs`: target from the environment, libtest-mimic arguments;
+/// `embedded` starts the default target (see `crate::embedded::harness_main`).
+pub fn main(embedded: Option<StartEmbedded>) -> ExitCode {
     let args = Arguments::from_args();
-    let suite = match Suite::load(&TargetOptions::from_env()) {
+    let suite = match Suite::load(&TargetOptions::from_env(), embedded) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ssm-conformance: {e}");

@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-pub use session::{Session, Support, classify_support, is_read_only};
+pub use session::{EmbeddedServer, Session, StartEmbedded, Support, classify_support, is_read_only};
 
 use crate::client::{Payload, Response, excerpt};
-use crate::invariants;
 use crate::paging;
 use crate::spec::{self, LoadedCase, Need, Placeholder, Profile};
 use crate::verdict::{self, Observation};
@@ -228,7 +227,10 @@ async fn judge_case(
     let walked = match (&params, fixtures.first()) {
         (Some(p), Some(fixture)) if (200..300).contains(&response.status) => {
             let n = session.fixture(fixture).map_or(0, |f| f.executions.len());
-            let max_results = invariants::Query::from_params(Some(p)).ok().and_then(|q| q.max_results);
+            let max_results = p
+                .get(crate::model::members::MAX_RESULTS)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|m| usize::try_from(m).ok());
             let limits = paging::Limits::for_window(n, max_results);
             match session.client().await {
                 Ok(client) => Some(paging::walk(client, &operation, p, &response, limits, &mut result.requests).await),
@@ -303,13 +305,13 @@ pub fn target_checks(session: &Session) -> Vec<(String, String)> {
     session
         .created_window_ids()
         .into_iter()
-        .filter(|id| !crate::emulator::is_window_id(id))
+        .filter(|id| !crate::target::is_window_id(id))
         .map(|id| {
             (
                 "target::created-window-id".to_string(),
                 format!(
                     "CreateMaintenanceWindow answered WindowId {id:?}, which does not match {}",
-                    crate::emulator::WINDOW_ID_PATTERN
+                    crate::model::WINDOW_ID_PATTERN
                 ),
             )
         })

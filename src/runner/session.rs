@@ -2,7 +2,8 @@
 //! supports, what this run created (and must delete).
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::{Ipv4Addr, SocketAddr};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -10,7 +11,6 @@ use serde_json::json;
 use tokio::sync::OnceCell;
 
 use crate::client::{Client, ClientConfig, Payload, Response, url_is_loopback};
-use crate::emulator::{self, Emulator};
 use crate::fixtures::{self, Fixture};
 use crate::spec::DEFAULT_OPERATION;
 use crate::target::{Endpoint, TargetConfig};
@@ -30,6 +30,19 @@ pub enum Support {
     Refused(String),
 }
 
+/// The embedded target once started: its URL, and what keeps it serving (dropped at the end).
+pub struct EmbeddedServer {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Keeps the server alive while the session holds it.
+    pub guard: Box<dyn std::any::Any + Send + Sync>,
+}
+
+/// How a session starts its embedded target. Handed down from the top of the crate
+/// (`crate::embedded`), so the harness never depends on the emulator it may be judging.
+pub type StartEmbedded =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<EmbeddedServer, String>> + Send>> + Send + Sync>;
+
 /// A window seeded once per session: its id, or why it could not be seeded.
 type SeededWindow = OnceCell<Result<String, String>>;
 
@@ -48,7 +61,8 @@ pub struct Session {
     /// The resolved target.
     pub config: TargetConfig,
     runtime: tokio::runtime::Runtime,
-    embedded: OnceLock<emulator::Running>,
+    start_embedded: Option<StartEmbedded>,
+    embedded: OnceLock<EmbeddedServer>,
     client: OnceCell<Result<Client, String>>,
     support: OnceCell<Support>,
     fixture_protocol: OnceCell<bool>,
@@ -72,7 +86,12 @@ impl Session {
     /// A session for `config` with the data sets `fixtures`; nothing is started yet. Trials on
     /// several threads share a multi-thread runtime; one caller at a time (`ssm-conformance
     /// run`) is fastest on a current-thread one, without hand-offs between workers.
-    pub fn new(config: TargetConfig, fixtures: BTreeMap<String, Fixture>, sequential: bool) -> std::io::Result<Self> {
+    pub fn new(
+        config: TargetConfig,
+        fixtures: BTreeMap<String, Fixture>,
+        sequential: bool,
+        start_embedded: Option<StartEmbedded>,
+    ) -> std::io::Result<Self> {
         let runtime = if sequential {
             tokio::runtime::Builder::new_current_thread().enable_all().build()?
         } else {
@@ -84,6 +103,7 @@ impl Session {
         Ok(Self {
             config,
             runtime,
+            start_embedded,
             embedded: OnceLock::new(),
             client: OnceCell::new(),
             support: OnceCell::new(),
@@ -111,15 +131,18 @@ impl Session {
             Some(u) => Ok(u),
             None => {
                 if let Some(r) = self.embedded.get() {
-                    return Ok(r.url());
+                    return Ok(r.url.clone());
                 }
-                let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-                let running = emulator::spawn(Emulator::new(), addr)
+                let start = self
+                    .start_embedded
+                    .as_ref()
+                    .ok_or("this build has no embedded target: give --endpoint URL")?;
+                let running = start()
                     .await
                     .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
                 // A concurrent starter may have won; the loser's server stops on drop.
                 let _ = self.embedded.set(running);
-                Ok(self.embedded.get().expect("just set").url())
+                Ok(self.embedded.get().expect("just set").url.clone())
             }
         }
     }
@@ -443,7 +466,7 @@ mod tests {
         }
         .resolve()
         .unwrap();
-        Session::new(config, BTreeMap::new(), true).unwrap()
+        Session::new(config, BTreeMap::new(), true, None).unwrap()
     }
 
     #[test]

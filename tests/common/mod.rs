@@ -189,11 +189,14 @@ pub fn serve_variant(variant: Variant) -> Served {
 pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
     let served = serve_variant(variant);
     let emulator = served.emulator.clone();
-    let suite = Suite::load(&TargetOptions {
-        endpoint: Some(served.url.clone()),
-        profile: profile.map(str::to_string),
-        ..Default::default()
-    })
+    let suite = Suite::load(
+        &TargetOptions {
+            endpoint: Some(served.url.clone()),
+            profile: profile.map(str::to_string),
+            ..Default::default()
+        },
+        None,
+    )
     .unwrap();
     let cases: Vec<_> = suite.cases.iter().collect();
     let (results, choice_failures) = suite

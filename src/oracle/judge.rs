@@ -1,81 +1,15 @@
-//! The oracle: which executions a correct target returns for a data set and a request, with the
-//! choices AWS leaves open (bound inclusiveness, order, default page size) as parameters; and the
-//! judge of a paged answer, which recognises the choices a target made and reports them.
+//! The judge of a paged answer: which executions a correct target returns for a data set and a
+//! request, with the choices AWS leaves open (bound inclusiveness, order, default page size) as
+//! parameters; it recognises the choices a target made and reports them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::emulator::{Execution, STATUSES, iso8601::parse_instant, store::nanos};
-use crate::verdict::Observation;
-
-/// The open choices the oracle recognises, with their options (none listed: any whole number).
-pub const ORACLE_CHOICES: &[(&str, &[&str])] = &[
-    ("order", &["newest-first", "oldest-first", "unordered"]),
-    ("executed-after-bound", &["inclusive", "exclusive"]),
-    ("executed-before-bound", &["inclusive", "exclusive"]),
-    ("default-page-size", &[]),
-];
-
-/// Whether `option` is a valid option of the oracle choice `choice`.
-pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
-    ORACLE_CHOICES.iter().any(|(c, options)| {
-        *c == choice
-            && if options.is_empty() {
-                option.parse::<usize>().is_ok()
-            } else {
-                options.contains(&option)
-            }
-    })
-}
-
-/// What a request asks, as the oracle understands it: StartTime bounds and page size.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Query {
-    /// The latest `ExecutedAfter` instant, in nanoseconds.
-    pub after: Option<i128>,
-    /// The earliest `ExecutedBefore` instant, in nanoseconds.
-    pub before: Option<i128>,
-    /// `MaxResults`, if given.
-    pub max_results: Option<usize>,
-}
-
-impl Query {
-    /// Read a request's parameters. Only what the oracle can judge exactly is accepted: filters
-    /// `ExecutedAfter`/`ExecutedBefore` with one ISO 8601 value each, and a valid `MaxResults`.
-    pub fn from_params(params: Option<&Value>) -> Result<Self, String> {
-        let mut q = Query::default();
-        let Some(params) = params else {
-            return Err("the request has no parameters".into());
-        };
-        if let Some(m) = params.get("MaxResults") {
-            match m.as_u64() {
-                Some(n @ 10..=100) => q.max_results = Some(n as usize),
-                _ => return Err(format!("MaxResults {m} is not an integer from 10 to 100")),
-            }
-        }
-        let filters = match params.get("Filters") {
-            None => return Ok(q),
-            Some(Value::Array(f)) => f,
-            Some(other) => return Err(format!("Filters {other} is not a list")),
-        };
-        for f in filters {
-            let key = f.get("Key").and_then(Value::as_str).unwrap_or("");
-            let value = match f.get("Values").and_then(Value::as_array).map(Vec::as_slice) {
-                Some([Value::String(v)]) => v,
-                _ => return Err(format!("filter {f} must have exactly one string value")),
-            };
-            let t = parse_instant(value)
-                .ok_or_else(|| format!("{value:?} is not an ISO 8601 date-time the oracle reads"))?;
-            match key {
-                "ExecutedAfter" => q.after = Some(q.after.map_or(t, |a| a.max(t))),
-                "ExecutedBefore" => q.before = Some(q.before.map_or(t, |b| b.min(t))),
-                other => return Err(format!("filter key {other:?} is not ExecutedAfter or ExecutedBefore")),
-            }
-        }
-        Ok(q)
-    }
-}
+use super::execution::{Execution, check_fields, check_shape};
+use super::query::Query;
+use crate::observation::Observation;
+use crate::paging::Walk;
 
 /// How a target treats an execution whose StartTime is exactly on a bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +31,7 @@ pub enum Order {
 
 /// Whether `e` is selected by `q` under `b`.
 pub fn selects(q: &Query, b: Bounds, e: &Execution) -> bool {
-    let t = nanos(e.start_time);
+    let t = e.start();
     let after_ok = q.after.is_none_or(|a| t > a || (t == a && b.after_inclusive));
     let before_ok = q.before.is_none_or(|x| t < x || (t == x && b.before_inclusive));
     after_ok && before_ok
@@ -108,7 +42,7 @@ pub fn selects(q: &Query, b: Bounds, e: &Execution) -> bool {
 pub fn expected<'a>(data: &'a [Execution], q: &Query, b: Bounds, order: Order) -> Vec<&'a Execution> {
     let mut out: Vec<&Execution> = data.iter().filter(|e| selects(q, b, e)).collect();
     out.sort_by(|x, y| {
-        let by_time = nanos(x.start_time).cmp(&nanos(y.start_time));
+        let by_time = x.start().cmp(&y.start());
         let by_time = if order == Order::NewestFirst {
             by_time.reverse()
         } else {
@@ -117,155 +51,6 @@ pub fn expected<'a>(data: &'a [Execution], q: &Query, b: Bounds, order: Order) -
         by_time.then_with(|| x.window_execution_id.cmp(&y.window_execution_id))
     });
     out
-}
-
-/// One page as returned.
-#[derive(Debug, Clone, Default)]
-pub struct WalkPage {
-    /// `WindowExecutions`, as JSON.
-    pub executions: Vec<Value>,
-    /// `NextToken`, when present and not empty.
-    pub next_token: Option<String>,
-}
-
-/// Replaying the first NextToken: it must give the same page again.
-#[derive(Debug, Clone)]
-pub struct Replay {
-    /// The token.
-    pub token: String,
-    /// The page it gave the first time.
-    pub original: Vec<Value>,
-    /// What it gave when sent again (or why that failed).
-    pub replayed: Result<Vec<Value>, String>,
-}
-
-/// A paged answer, followed to its end (or until something went wrong).
-#[derive(Debug, Clone, Default)]
-pub struct Walk {
-    /// The pages, in order.
-    pub pages: Vec<WalkPage>,
-    /// What stopped the walk before a proper end (an error page, a token loop, too many pages).
-    pub problem: Option<String>,
-    /// The replay of the first token, if there was one.
-    pub replay: Option<Replay>,
-}
-
-/// Most pages a walk follows for `n` executions: every page must make progress, with some room
-/// for empty pages that carry a token.
-pub fn page_limit(n: usize) -> usize {
-    n + 10
-}
-
-/// One returned execution, checked against the model's shapes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Returned {
-    /// WindowExecutionId.
-    pub id: String,
-    /// Status.
-    pub status: String,
-    /// StatusDetails.
-    pub status_details: Option<String>,
-    /// StartTime, epoch seconds.
-    pub start: f64,
-    /// EndTime, epoch seconds.
-    pub end: Option<f64>,
-}
-
-/// Check one returned execution's shape: members, types, the status enum, lengths, UUID.
-pub fn check_shape(v: &Value, window_id: &str) -> Result<Returned, String> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| format!("an execution is not an object: {v}"))?;
-    let id = obj
-        .get("WindowExecutionId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("no WindowExecutionId string in {v}"))?;
-    if !crate::ids::is_uuid(id) {
-        return Err(format!("WindowExecutionId {id:?} is not a UUID"));
-    }
-    match obj.get("WindowId") {
-        Some(Value::String(w)) if w == window_id => {}
-        None => {}
-        Some(other) => {
-            return Err(format!(
-                "execution {id} has WindowId {other}, not the {window_id} asked for"
-            ));
-        }
-    }
-    let status = obj
-        .get("Status")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("execution {id} has no Status string"))?;
-    if !STATUSES.contains(&status) {
-        return Err(format!(
-            "execution {id} has Status {status:?}, which is not one of {STATUSES:?}"
-        ));
-    }
-    let time = |k: &str| -> Result<Option<f64>, String> {
-        match obj.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(other) => Err(format!(
-                "execution {id} has {k} {other}: the wire form is a JSON number of epoch seconds"
-            )),
-        }
-    };
-    let start = time("StartTime")?.ok_or_else(|| format!("execution {id} has no StartTime"))?;
-    let end = time("EndTime")?;
-    if let Some(e) = end
-        && e < start
-    {
-        return Err(format!("execution {id} ends ({e}) before it starts ({start})"));
-    }
-    let status_details = match obj.get("StatusDetails") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.chars().count() <= 250 => Some(s.clone()),
-        Some(other) => {
-            return Err(format!(
-                "execution {id} has StatusDetails {other}: a string of at most 250 characters"
-            ));
-        }
-    };
-    Ok(Returned {
-        id: id.to_string(),
-        status: status.to_string(),
-        status_details,
-        start,
-        end,
-    })
-}
-
-fn same_time(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-3
-}
-
-/// Compare a returned execution with the seeded one.
-fn check_fields(r: &Returned, seeded: &Execution) -> Result<(), String> {
-    let id = &r.id;
-    if r.status != seeded.status {
-        return Err(format!(
-            "execution {id}: Status {:?}, seeded {:?}",
-            r.status, seeded.status
-        ));
-    }
-    let details = |d: &Option<String>| d.clone().filter(|s| !s.is_empty());
-    if details(&r.status_details) != details(&seeded.status_details) {
-        return Err(format!(
-            "execution {id}: StatusDetails {:?}, seeded {:?}",
-            r.status_details, seeded.status_details
-        ));
-    }
-    if !same_time(r.start, seeded.start_time) {
-        return Err(format!(
-            "execution {id}: StartTime {}, seeded {}",
-            r.start, seeded.start_time
-        ));
-    }
-    match (r.end, seeded.end_time) {
-        (None, None) => Ok(()),
-        (Some(a), Some(b)) if same_time(a, b) => Ok(()),
-        (a, b) => Err(format!("execution {id}: EndTime {a:?}, seeded {b:?}")),
-    }
 }
 
 fn observe(
@@ -386,7 +171,7 @@ pub fn judge(
         // Executions on this bound only (one also on the other bound tells nothing alone).
         let on: Vec<&Execution> = data
             .iter()
-            .filter(|e| nanos(e.start_time) == t && other != Some(t) && selects(q, loose, e))
+            .filter(|e| e.start() == t && other != Some(t) && selects(q, loose, e))
             .collect();
         if on.is_empty() {
             continue;
@@ -405,7 +190,7 @@ pub fn judge(
         observe(choice, option.into(), pinned, &mut observations)?;
     }
     // Order: by StartTime, ties in any order; the same whatever the page size (cases agree).
-    let times: Vec<i128> = returned.iter().map(|r| nanos(r.start)).collect();
+    let times: Vec<i128> = returned.iter().map(|r| r.start).collect();
     if times.windows(2).any(|w| w[0] != w[1]) {
         let option = if times.windows(2).all(|w| w[0] >= w[1]) {
             "newest-first"
@@ -442,6 +227,7 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::paging::WalkPage;
     use serde_json::json;
 
     fn ex(i: u32, start: f64) -> Execution {
@@ -478,8 +264,8 @@ mod tests {
     fn recognises_bounds_and_order() {
         let data = [ex(1, 1.0), ex(2, 2.0), ex(3, 3.0), ex(4, 4.0)];
         let q = Query {
-            after: Some(nanos(2.0)),
-            before: Some(nanos(4.0)),
+            after: Some(2_000_000_000),
+            before: Some(4_000_000_000),
             max_results: None,
         };
         let none = BTreeMap::new();
@@ -545,28 +331,5 @@ mod tests {
         let mut w = walk(&[&[&data[1], &data[0]]]);
         w.pages[0].executions[0]["StartTime"] = json!(2e0);
         assert!(judge(&data, W, &q, &w, &none).is_ok(), "exponent notation is a number");
-    }
-
-    #[test]
-    fn queries_read_filters_and_refuse_what_they_cannot_judge() {
-        let q = Query::from_params(Some(&json!({"WindowId": W, "MaxResults": 10, "Filters": [
-            {"Key": "ExecutedAfter", "Values": ["2024-11-04T07:00:00+02:00"]},
-            {"Key": "ExecutedAfter", "Values": ["2024-11-03T05:00:00Z"]}]})))
-        .unwrap();
-        assert_eq!(q.after, Some(1_730_696_400 * 1_000_000_000));
-        assert_eq!(q.max_results, Some(10));
-        assert!(
-            Query::from_params(Some(
-                &json!({"Filters": [{"Key": "Foo", "Values": ["2024-11-04T05:00:00Z"]}]})
-            ))
-            .is_err()
-        );
-        assert!(
-            Query::from_params(Some(
-                &json!({"Filters": [{"Key": "ExecutedAfter", "Values": ["a", "b"]}]})
-            ))
-            .is_err()
-        );
-        assert!(Query::from_params(Some(&json!({"MaxResults": 5}))).is_err());
     }
 }

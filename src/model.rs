@@ -1,0 +1,105 @@
+//! Facts of the AWS model, and nothing else: the bounds, patterns, enums and member names of the
+//! shapes the suite and the emulator use, from the vendored botocore model
+//! (`reference/botocore-1.44.8-ssm-maintenance-window-family.json`).
+//!
+//! This module is the bottom of the crate: it holds constants only, no parsing, arithmetic or
+//! validation, so the emulator and the oracle can both read the facts without sharing logic.
+//! `tests/model.rs` checks every value here against the vendored model itself.
+
+/// The vendored model, as shipped in `reference/`.
+pub const VENDORED_MODEL: &str = include_str!("../reference/botocore-1.44.8-ssm-maintenance-window-family.json");
+/// The botocore release the vendored model was cut from.
+pub const BOTOCORE_VERSION: &str = "1.44.8";
+
+/// The service's `X-Amz-Target` prefix (`metadata.targetPrefix`).
+pub const TARGET_PREFIX: &str = "AmazonSSM";
+/// The operation the suite started from.
+pub const DESCRIBE_EXECUTIONS: &str = "DescribeMaintenanceWindowExecutions";
+
+/// `MaintenanceWindowId`: length, min = max.
+pub const WINDOW_ID_LENGTH: usize = 20;
+/// `MaintenanceWindowId`: pattern.
+pub const WINDOW_ID_PATTERN: &str = "^mw-[0-9a-f]{17}$";
+
+/// `MaintenanceWindowFilterList`: most filters.
+pub const FILTERS_MAX: usize = 5;
+/// `MaintenanceWindowFilterKey`: least characters.
+pub const FILTER_KEY_MIN: usize = 1;
+/// `MaintenanceWindowFilterKey`: most characters.
+pub const FILTER_KEY_MAX: usize = 128;
+/// `MaintenanceWindowFilterValue`: least characters.
+pub const FILTER_VALUE_MIN: usize = 1;
+/// `MaintenanceWindowFilterValue`: most characters.
+pub const FILTER_VALUE_MAX: usize = 256;
+
+/// `MaintenanceWindowMaxResults`: least.
+pub const MAX_RESULTS_MIN: i64 = 10;
+/// `MaintenanceWindowMaxResults`: most.
+pub const MAX_RESULTS_MAX: i64 = 100;
+
+/// `MaintenanceWindowExecutionStatus`: the enum, in the model's order.
+pub const STATUSES: [&str; 8] = [
+    "PENDING",
+    "IN_PROGRESS",
+    "SUCCESS",
+    "FAILED",
+    "TIMED_OUT",
+    "CANCELLING",
+    "CANCELLED",
+    "SKIPPED_OVERLAPPING",
+];
+/// `MaintenanceWindowExecutionStatusDetails`: most characters.
+pub const STATUS_DETAILS_MAX: usize = 250;
+/// `MaintenanceWindowExecutionId`: length, min = max.
+pub const EXECUTION_ID_LENGTH: usize = 36;
+/// `MaintenanceWindowExecutionId`: pattern (either case of hex).
+pub const EXECUTION_ID_PATTERN: &str =
+    r"^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$";
+
+/// `MaintenanceWindowName`: least characters.
+pub const NAME_MIN: usize = 3;
+/// `MaintenanceWindowName`: most characters.
+pub const NAME_MAX: usize = 128;
+/// `MaintenanceWindowName`: pattern.
+pub const NAME_PATTERN: &str = r"^[a-zA-Z0-9_\-.]{3,128}$";
+/// `MaintenanceWindowSchedule`: least and most characters.
+pub const SCHEDULE_LENGTH: (usize, usize) = (1, 256);
+/// `MaintenanceWindowDurationHours`: least and most.
+pub const DURATION_HOURS: (i64, i64) = (1, 24);
+/// `MaintenanceWindowCutoff`: least and most.
+pub const CUTOFF_HOURS: (i64, i64) = (0, 23);
+/// `MaintenanceWindowDescription`: least and most characters (sensitive).
+pub const DESCRIPTION_LENGTH: (usize, usize) = (1, 128);
+/// `ClientToken`: least and most characters.
+pub const CLIENT_TOKEN_LENGTH: (usize, usize) = (1, 64);
+/// `MaintenanceWindowOffset`: least and most days.
+pub const SCHEDULE_OFFSET_DAYS: (i64, i64) = (1, 6);
+/// `TagList`: most tags.
+pub const TAGS_MAX: usize = 1000;
+/// `TagKey`: least and most characters.
+pub const TAG_KEY_LENGTH: (usize, usize) = (1, 128);
+/// `TagValue`: least and most characters.
+pub const TAG_VALUE_LENGTH: (usize, usize) = (0, 256);
+/// `TagKey` and `TagValue`: pattern.
+pub const TAG_PATTERN: &str = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$";
+
+/// The members of `DescribeMaintenanceWindowExecutionsRequest`, as the wire names them.
+pub mod members {
+    /// `WindowId` (required).
+    pub const WINDOW_ID: &str = "WindowId";
+    /// `Filters`.
+    pub const FILTERS: &str = "Filters";
+    /// `MaxResults`.
+    pub const MAX_RESULTS: &str = "MaxResults";
+    /// `NextToken`.
+    pub const NEXT_TOKEN: &str = "NextToken";
+    /// `MaintenanceWindowFilter$Key`.
+    pub const KEY: &str = "Key";
+    /// `MaintenanceWindowFilter$Values`.
+    pub const VALUES: &str = "Values";
+}
+
+/// The filter keys the documentation names for this operation (not in the model, whose key is
+/// any string of 1 to 128 characters): "Supported keys include `ExecutedBefore` and
+/// `ExecutedAfter`."
+pub const DOCUMENTED_FILTER_KEYS: [&str; 2] = ["ExecutedAfter", "ExecutedBefore"];

@@ -1,0 +1,277 @@
+//! The oracle's own reading of instants: ISO 8601 filter values and epoch-second timestamps,
+//! both to integer nanoseconds. Written here, apart from the emulator's reading, so that a
+//! mistake in one is a disagreement the suite reports, not a belief both share.
+
+/// How a value that only some readers accept is read, where AWS leaves it open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// Second 60 (`04:59:60Z`).
+    pub second_60: Second60,
+    /// Hour 24 at midnight (`24:00:00Z`) as the end of the day, the next day's 00:00.
+    pub hour_24_is_next_day: bool,
+}
+
+/// What second 60 means to a reader that accepts it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Second60 {
+    /// Not a time: the value is refused.
+    #[default]
+    Refused,
+    /// The first second of the next minute (arithmetic carries over).
+    RollsOver,
+    /// Second 59 of the same minute (a leap second held back, as java.time does).
+    Clamped,
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date, counted by whole years and months (a
+/// plain count, deliberately unlike the emulator's calendar library).
+fn days_since_epoch(y: i64, m: u32, d: u32) -> i64 {
+    let leaps_before = |y: i64| {
+        let y = y - 1;
+        y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400)
+    };
+    let year_days = (y - 1970) * 365 + (leaps_before(y) - leaps_before(1970));
+    let month_days: i64 = (1..m).map(|k| i64::from(days_in_month(y, k))).sum();
+    year_days + month_days + i64::from(d) - 1
+}
+
+/// Read `YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM)` to epoch nanoseconds; `None` when the value is not
+/// such an instant (date-only, no offset, impossible dates, spaces, …). Digits of a fraction
+/// past nanoseconds are dropped.
+pub fn parse_iso8601(value: &str, reading: Reading) -> Option<i128> {
+    let b = value.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let year = i64::from(digits(&b[0..4])?);
+    let month = digits(&b[5..7])?;
+    let day = digits(&b[8..10])?;
+    let mut hour = digits(&b[11..13])?;
+    let minute = digits(&b[14..16])?;
+    let mut second = digits(&b[17..19])?;
+    let mut rest = &b[19..];
+    let mut nanos: i128 = 0;
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        let kept: Vec<u8> = frac[..n]
+            .iter()
+            .copied()
+            .chain(std::iter::repeat(b'0'))
+            .take(9)
+            .collect();
+        nanos = i128::from(digits(&kept)?);
+        rest = &frac[n..];
+    }
+    let offset_seconds: i64 = match rest {
+        b"Z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let oh = i64::from(digits(&[*h1, *h2])?);
+            let om = i64::from(digits(&[*m1, *m2])?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let s = (oh * 60 + om) * 60;
+            if *sign == b'-' { -s } else { s }
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || minute > 59 {
+        return None;
+    }
+    let mut extra_days = 0;
+    if hour == 24 {
+        if !(reading.hour_24_is_next_day && minute == 0 && second == 0 && nanos == 0) {
+            return None;
+        }
+        hour = 0;
+        extra_days = 1;
+    } else if hour > 23 {
+        return None;
+    }
+    if second == 60 {
+        match reading.second_60 {
+            Second60::Refused => return None,
+            Second60::RollsOver => {}
+            Second60::Clamped => second = 59,
+        }
+    } else if second > 59 {
+        return None;
+    }
+    let days = days_since_epoch(year, month, day) + extra_days;
+    let seconds = days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second) - offset_seconds;
+    Some(i128::from(seconds) * 1_000_000_000 + nanos)
+}
+
+/// An epoch-seconds timestamp as the wire carries it (a JSON number) to nanoseconds, through its
+/// shortest decimal spelling: `1730696199.75` is exactly `…199_750_000_000`, with no binary
+/// rounding in between. Digits past nanoseconds are rounded half up.
+pub fn from_epoch_seconds(seconds: f64) -> Option<i128> {
+    if !seconds.is_finite() {
+        return None;
+    }
+    let text = format!("{seconds}");
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(t) => (true, t),
+        None => (false, text.as_str()),
+    };
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let whole: i128 = whole.parse().ok()?;
+    let mut frac_digits: Vec<u8> = frac.bytes().collect();
+    let round_up = frac_digits.get(9).is_some_and(|d| *d >= b'5');
+    frac_digits.resize(9, b'0');
+    let mut n = whole * 1_000_000_000 + i128::from(digits(&frac_digits)?);
+    if round_up {
+        n += 1;
+    }
+    Some(if negative { -n } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STRICT: Reading = Reading {
+        second_60: Second60::Refused,
+        hour_24_is_next_day: false,
+    };
+    /// 2024-11-04T05:00:00Z, from `date -u -d 2024-11-04T05:00:00Z +%s`.
+    const NOV_4_5AM: i128 = 1_730_696_400 * 1_000_000_000;
+
+    #[test]
+    fn reads_literal_instants() {
+        assert_eq!(parse_iso8601("1970-01-01T00:00:00Z", STRICT), Some(0));
+        assert_eq!(parse_iso8601("2024-11-04T05:00:00Z", STRICT), Some(NOV_4_5AM));
+        assert_eq!(parse_iso8601("2024-11-04T07:00:00+02:00", STRICT), Some(NOV_4_5AM));
+        assert_eq!(parse_iso8601("2024-11-03T23:30:00-05:30", STRICT), Some(NOV_4_5AM));
+        assert_eq!(parse_iso8601("2024-11-05T01:00:00+20:00", STRICT), Some(NOV_4_5AM));
+        assert_eq!(
+            parse_iso8601("2024-11-04T05:00:00.5Z", STRICT),
+            Some(NOV_4_5AM + 500_000_000)
+        );
+        assert_eq!(
+            parse_iso8601("2024-11-04T05:00:00.000000001Z", STRICT),
+            Some(NOV_4_5AM + 1)
+        );
+        assert_eq!(
+            parse_iso8601("2024-11-04T05:00:00.0000000019Z", STRICT),
+            Some(NOV_4_5AM + 1)
+        );
+        // 2024-02-29T00:00:00Z = 1709164800; 2000-03-01 = 951868800; 1900-01-01 = -2208988800;
+        // 2200-01-01 = 7258118400 (all from GNU date).
+        assert_eq!(
+            parse_iso8601("2024-02-29T00:00:00Z", STRICT),
+            Some(1_709_164_800_000_000_000)
+        );
+        assert_eq!(
+            parse_iso8601("2000-03-01T00:00:00Z", STRICT),
+            Some(951_868_800_000_000_000)
+        );
+        assert_eq!(
+            parse_iso8601("1900-01-01T00:00:00Z", STRICT),
+            Some(-2_208_988_800_000_000_000)
+        );
+        assert_eq!(
+            parse_iso8601("2200-01-01T00:00:00Z", STRICT),
+            Some(7_258_118_400_000_000_000)
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_instant() {
+        for bad in [
+            "2024-13-01T00:00:00Z",
+            "2024-11-31T00:00:00Z",
+            "2024-11-04T25:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2024-11-04T05:60:00Z",
+            "2024-11-04T04:59:60Z",
+            "2024-11-04T24:00:00Z",
+            "2024-11-04T05:00:00+24:00",
+            "2024-11-04T05:00:00+02:60",
+            "2024-11-04T05:00:00+0200",
+            "yesterday",
+            "",
+            " 2024-11-04T05:00:00Z",
+            "2024-11-04T05:00:00Z ",
+            "2024-11-04",
+            "2024-11-04T05:00:00",
+            "2024-11-04T05:00:00.Z",
+            "2024-11-04t05:00:00Z",
+            "2024-11-04T05:00:00z",
+            "+2024-11-04T05:00:00Z",
+            "2024-11-04T05:00:0٣Z",
+        ] {
+            assert_eq!(parse_iso8601(bad, STRICT), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn edge_spellings_mean_what_each_reading_says() {
+        let roll = Reading {
+            second_60: Second60::RollsOver,
+            hour_24_is_next_day: true,
+        };
+        let clamp = Reading {
+            second_60: Second60::Clamped,
+            ..roll
+        };
+        assert_eq!(parse_iso8601("2024-11-04T04:59:60Z", roll), Some(NOV_4_5AM));
+        assert_eq!(
+            parse_iso8601("2024-11-04T04:59:60Z", clamp),
+            Some(NOV_4_5AM - 1_000_000_000)
+        );
+        assert_eq!(
+            parse_iso8601("2024-11-04T04:59:60.5Z", roll),
+            Some(NOV_4_5AM + 500_000_000)
+        );
+        // 2024-11-05T00:00:00Z = 1730764800.
+        assert_eq!(
+            parse_iso8601("2024-11-04T24:00:00Z", roll),
+            Some(1_730_764_800_000_000_000)
+        );
+        assert_eq!(
+            parse_iso8601("2024-12-31T24:00:00Z", roll),
+            parse_iso8601("2025-01-01T00:00:00Z", STRICT)
+        );
+        assert_eq!(parse_iso8601("2024-11-04T24:00:01Z", roll), None);
+        assert_eq!(parse_iso8601("2024-11-04T24:00:00.5Z", roll), None);
+    }
+
+    #[test]
+    fn epoch_seconds_are_exact_decimals() {
+        assert_eq!(from_epoch_seconds(1_730_696_199.75), Some(1_730_696_199_750_000_000));
+        assert_eq!(from_epoch_seconds(1_730_696_199.123), Some(1_730_696_199_123_000_000));
+        assert_eq!(
+            from_epoch_seconds(1_730_696_199.123456),
+            Some(1_730_696_199_123_456_000)
+        );
+        assert_eq!(from_epoch_seconds(-2_208_988_800.5), Some(-2_208_988_800_500_000_000));
+        assert_eq!(from_epoch_seconds(0.0), Some(0));
+        assert_eq!(from_epoch_seconds(0.1234567896), Some(123_456_790));
+        assert_eq!(from_epoch_seconds(f64::NAN), None);
+    }
+}

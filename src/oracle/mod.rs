@@ -1,0 +1,38 @@
+//! The oracle: what a correct target returns for any data set and request. Its main entry is
+//! [`judge`], which takes the seeded executions, the request as a [`Query`] and the pages a
+//! target answered, and says what the target chose where AWS leaves a choice open, or why the
+//! answer is wrong.
+//!
+//! It shares no code with the emulator: it reads instants with its own code ([`instant`]),
+//! checks shapes against the model's facts (`crate::model`) itself, and keeps its own execution
+//! type. A bug in one is then a disagreement the suite reports.
+
+mod execution;
+pub mod instant;
+mod judge;
+mod query;
+
+pub use execution::{Execution, Returned, check_data_set, check_fields, check_shape, is_execution_id};
+pub use instant::{Reading, Second60};
+pub use judge::{Bounds, Order, expected, judge, selects};
+pub use query::{Combine, Query, Semantics};
+
+/// The open choices the oracle recognises, with their options (none listed: any whole number).
+pub const ORACLE_CHOICES: &[(&str, &[&str])] = &[
+    ("order", &["newest-first", "oldest-first", "unordered"]),
+    ("executed-after-bound", &["inclusive", "exclusive"]),
+    ("executed-before-bound", &["inclusive", "exclusive"]),
+    ("default-page-size", &[]),
+];
+
+/// Whether `option` is a valid option of the oracle choice `choice`.
+pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
+    ORACLE_CHOICES.iter().any(|(c, options)| {
+        *c == choice
+            && if options.is_empty() {
+                option.parse::<usize>().is_ok()
+            } else {
+                options.contains(&option)
+            }
+    })
+}

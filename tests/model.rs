@@ -1,0 +1,145 @@
+//! Every fact in `src/model.rs` is checked against the vendored AWS model, and the vendored files
+//! against the checksums recorded in reference/README.md.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use ssm_conformance::model;
+
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shapes() -> Value {
+    let m: Value = serde_json::from_str(model::VENDORED_MODEL).expect("the vendored model is JSON");
+    m["shapes"].clone()
+}
+
+fn shape(name: &str) -> Value {
+    let s = shapes()[name].clone();
+    assert!(s.is_object(), "no shape {name} in the vendored model");
+    s
+}
+
+fn num(name: &str, key: &str) -> i64 {
+    shape(name)[key]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{name} has no {key}"))
+}
+
+#[test]
+fn vendored_files_match_their_recorded_checksums() {
+    let readme = std::fs::read_to_string(root().join("reference/README.md")).unwrap();
+    let mut checked = 0;
+    for line in readme.lines().filter(|l| l.starts_with("| `")) {
+        let file = line.split('`').nth(1).unwrap();
+        let recorded = line
+            .trim_end_matches('|')
+            .trim()
+            .rsplit('|')
+            .next()
+            .unwrap()
+            .trim()
+            .trim_matches('`');
+        let bytes = std::fs::read(root().join("reference").join(file)).unwrap();
+        let actual: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(actual, recorded, "reference/{file} differs from its recorded checksum");
+        checked += 1;
+    }
+    assert!(checked >= 2, "reference/README.md lists the vendored files");
+    assert!(readme.contains(&format!("botocore {}", model::BOTOCORE_VERSION)));
+    let m: Value = serde_json::from_str(model::VENDORED_MODEL).unwrap();
+    assert!(m["source"].as_str().unwrap().contains(model::BOTOCORE_VERSION));
+    assert_eq!(m["metadata"]["targetPrefix"], model::TARGET_PREFIX);
+}
+
+#[test]
+fn request_facts_match_the_model() {
+    let req = shape("DescribeMaintenanceWindowExecutionsRequest");
+    assert!(m_has(&model::VENDORED_MODEL, model::DESCRIBE_EXECUTIONS));
+    assert_eq!(req["required"], serde_json::json!([model::members::WINDOW_ID]));
+    for member in [
+        model::members::WINDOW_ID,
+        model::members::FILTERS,
+        model::members::MAX_RESULTS,
+        model::members::NEXT_TOKEN,
+    ] {
+        assert!(req["members"][member].is_object(), "{member}");
+    }
+    let filter = shape("MaintenanceWindowFilter");
+    assert!(filter["members"][model::members::KEY].is_object());
+    assert!(filter["members"][model::members::VALUES].is_object());
+    assert_eq!(num("MaintenanceWindowId", "min") as usize, model::WINDOW_ID_LENGTH);
+    assert_eq!(num("MaintenanceWindowId", "max") as usize, model::WINDOW_ID_LENGTH);
+    assert_eq!(shape("MaintenanceWindowId")["pattern"], model::WINDOW_ID_PATTERN);
+    assert_eq!(num("MaintenanceWindowFilterList", "max") as usize, model::FILTERS_MAX);
+    assert_eq!(num("MaintenanceWindowFilterKey", "min") as usize, model::FILTER_KEY_MIN);
+    assert_eq!(num("MaintenanceWindowFilterKey", "max") as usize, model::FILTER_KEY_MAX);
+    assert_eq!(
+        num("MaintenanceWindowFilterValue", "min") as usize,
+        model::FILTER_VALUE_MIN
+    );
+    assert_eq!(
+        num("MaintenanceWindowFilterValue", "max") as usize,
+        model::FILTER_VALUE_MAX
+    );
+    assert_eq!(num("MaintenanceWindowMaxResults", "min"), model::MAX_RESULTS_MIN);
+    assert_eq!(num("MaintenanceWindowMaxResults", "max"), model::MAX_RESULTS_MAX);
+}
+
+fn m_has(model: &str, operation: &str) -> bool {
+    let m: Value = serde_json::from_str(model).unwrap();
+    m["operations"][operation].is_object()
+}
+
+#[test]
+fn response_facts_match_the_model() {
+    let statuses: Vec<String> =
+        serde_json::from_value(shape("MaintenanceWindowExecutionStatus")["enum"].clone()).unwrap();
+    assert_eq!(statuses, model::STATUSES);
+    assert_eq!(
+        num("MaintenanceWindowExecutionStatusDetails", "max") as usize,
+        model::STATUS_DETAILS_MAX
+    );
+    assert_eq!(
+        num("MaintenanceWindowExecutionId", "min") as usize,
+        model::EXECUTION_ID_LENGTH
+    );
+    assert_eq!(
+        num("MaintenanceWindowExecutionId", "max") as usize,
+        model::EXECUTION_ID_LENGTH
+    );
+    assert_eq!(
+        shape("MaintenanceWindowExecutionId")["pattern"],
+        model::EXECUTION_ID_PATTERN
+    );
+}
+
+#[test]
+fn window_life_cycle_facts_match_the_model() {
+    let pair = |name: &str| (num(name, "min"), num(name, "max"));
+    let upair = |name: &str| (num(name, "min") as usize, num(name, "max") as usize);
+    assert_eq!(upair("MaintenanceWindowName"), (model::NAME_MIN, model::NAME_MAX));
+    assert_eq!(shape("MaintenanceWindowName")["pattern"], model::NAME_PATTERN);
+    assert_eq!(upair("MaintenanceWindowSchedule"), model::SCHEDULE_LENGTH);
+    assert_eq!(pair("MaintenanceWindowDurationHours"), model::DURATION_HOURS);
+    assert_eq!(pair("MaintenanceWindowCutoff"), model::CUTOFF_HOURS);
+    assert_eq!(upair("MaintenanceWindowDescription"), model::DESCRIPTION_LENGTH);
+    assert_eq!(upair("ClientToken"), model::CLIENT_TOKEN_LENGTH);
+    assert_eq!(pair("MaintenanceWindowOffset"), model::SCHEDULE_OFFSET_DAYS);
+    assert_eq!(num("TagList", "max") as usize, model::TAGS_MAX);
+    assert_eq!(upair("TagKey"), model::TAG_KEY_LENGTH);
+    assert_eq!(upair("TagValue"), model::TAG_VALUE_LENGTH);
+    assert_eq!(shape("TagKey")["pattern"], model::TAG_PATTERN);
+    assert_eq!(shape("TagValue")["pattern"], model::TAG_PATTERN);
+}
+
+#[test]
+fn documented_filter_keys_are_in_the_model_documentation() {
+    let doc = shape("DescribeMaintenanceWindowExecutionsRequest")["members"]["Filters"]["documentation"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for key in model::DOCUMENTED_FILTER_KEYS {
+        assert!(doc.contains(&format!("<code>{key}</code>")), "{key} in {doc}");
+    }
+}
