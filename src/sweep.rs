@@ -1,16 +1,41 @@
-//! Sweeping leftovers: every window a run creates is named `ssm-conformance-<run id>-…`, so a
-//! later run can find what an interrupted one left (listed with `DescribeMaintenanceWindows`)
-//! and delete exactly that.
+//! Sweeping leftovers: every window a run creates is named `ssm-conformance-<run id>-<suffix>`
+//! (run id: 8 lower-case hex digits; suffix: one of [`RUN_SUFFIXES`]), so a later run can find
+//! what an interrupted one left (listed with `DescribeMaintenanceWindows`) and delete exactly
+//! that, and nothing else whose name merely starts the same way.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::{Value, json};
 
 use crate::client::{Client, Payload};
 use crate::verdict::summarize;
 
-/// The name prefix of every window a run creates.
+/// The name prefix of every window a run creates; the run id follows.
 pub const RUN_PREFIX: &str = "ssm-conformance-";
 
-/// Windows named with [`RUN_PREFIX`]: (WindowId, Name).
+/// What follows `<run prefix>-` in the name of a window a run creates: `empty`, the window
+/// `Session::empty_window` creates through `CreateMaintenanceWindow` (the only one it names).
+/// A new kind of created window must be added here, or sweeping will not find it.
+pub const RUN_SUFFIXES: [&str; 1] = ["empty"];
+
+static RUN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    let suffixes: Vec<String> = RUN_SUFFIXES.iter().map(|s| regex::escape(s)).collect();
+    Regex::new(&format!(
+        "^{}[0-9a-f]{{8}}-(?:{})$",
+        regex::escape(RUN_PREFIX),
+        suffixes.join("|")
+    ))
+    .expect("valid")
+});
+
+/// Whether `name` is the name of a window a run created: `ssm-conformance-`, 8 lower-case hex
+/// digits (the run id), `-`, one of [`RUN_SUFFIXES`]; nothing more, nothing less.
+pub fn is_run_name(name: &str) -> bool {
+    RUN_NAME.is_match(name)
+}
+
+/// Windows a run created (named as [`is_run_name`] says): (WindowId, Name).
 pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, String> {
     let mut found = Vec::new();
     let mut token: Option<String> = None;
@@ -29,7 +54,7 @@ pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, String>
         };
         for w in body["WindowIdentities"].as_array().into_iter().flatten() {
             if let (Some(id), Some(name)) = (w["WindowId"].as_str(), w["Name"].as_str())
-                && name.starts_with(RUN_PREFIX)
+                && is_run_name(name)
             {
                 found.push((id.to_string(), name.to_string()));
             }
@@ -52,4 +77,66 @@ pub async fn delete(client: &Client, window_id: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if r.status == 200 { Ok(()) } else { Err(summarize(&r)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_names_match() {
+        for name in [
+            "ssm-conformance-deadbeef-empty",
+            "ssm-conformance-00000000-empty",
+            "ssm-conformance-0badf00d-empty",
+            "ssm-conformance-ffffffff-empty",
+        ] {
+            assert!(is_run_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_a_run_would_give_match() {
+        // As `Session` builds them: the prefix, `{:08x}` of a u32, `-`, a suffix.
+        for id in [0u32, 1, 0xdead_beef, u32::MAX] {
+            for suffix in RUN_SUFFIXES {
+                let name = format!("{RUN_PREFIX}{id:08x}-{suffix}");
+                assert!(is_run_name(&name), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn look_alikes_do_not_match() {
+        for name in [
+            "ssm-conformance-prod",
+            "ssm-conformance-",
+            "ssm-conformance-1234567-x",
+            "ssm-conformance-123456789-x",
+            "ssm-conformance-ABCDEF12-x",
+            "ssm-conformance-deadbeef",
+            "my-ssm-conformance-deadbeef-x",
+            "SSM-CONFORMANCE-deadbeef-x",
+            // A run id, but not a suffix a run uses.
+            "ssm-conformance-deadbeef-x",
+            "ssm-conformance-deadbeef-",
+            "ssm-conformance-deadbeef-prod",
+            // The right suffix, wrong around it.
+            "ssm-conformance-1234567-empty",
+            "ssm-conformance-123456789-empty",
+            "ssm-conformance-ABCDEF12-empty",
+            "ssm-conformance-deadbeeg-empty",
+            "ssm-conformance-deadbeef-Empty",
+            "ssm-conformance-deadbeef-emptyx",
+            "ssm-conformance-deadbeef-empty-x",
+            "ssm-conformance-deadbeef-empty\n",
+            "xssm-conformance-deadbeef-empty",
+            "SSM-CONFORMANCE-deadbeef-empty",
+            "ssm-conformance--deadbeef-empty",
+            "ssm-conformance-deadbeef--empty",
+            "",
+        ] {
+            assert!(!is_run_name(name), "{name:?}");
+        }
+    }
 }
