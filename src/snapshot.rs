@@ -98,9 +98,30 @@ fn normalize_value(v: &Value, key: Option<&str>, known: &[(&str, String)], numbe
 }
 
 /// Compare `value` with the snapshot `name` under `dir`; `Err` with insta's verdict on mismatch.
-/// insta's own rules apply: with `CI=true` nothing is written and a missing snapshot fails;
-/// elsewhere a new or changed snapshot is written as `.snap.new` for `cargo insta review`.
+///
+/// A missing snapshot is an error of one line saying how to create it, and nothing is written,
+/// unless `INSTA_UPDATE` asks for writing (`always`, `unseen`, `new`, `force`: what
+/// `cargo xtask snapshots` and `cargo insta test` set); then insta's own rules apply.
+/// For an existing snapshot they always do: with `CI=true` nothing is written; elsewhere a
+/// changed snapshot is written as `.snap.new` for `cargo insta review`.
 pub fn compare(dir: &Path, name: &str, source: &Path, value: &Value) -> Result<(), String> {
+    compare_with(dir, name, source, value, std::env::var("INSTA_UPDATE").ok().as_deref())
+}
+
+/// [`compare`], with the value of `INSTA_UPDATE` given.
+fn compare_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Option<&str>) -> Result<(), String> {
+    // insta's file name for it (`set_prepend_module_to_snapshot(false)`).
+    let file = dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")));
+    let writes_new = matches!(update, Some("always" | "1" | "unseen" | "new" | "force"));
+    if !writes_new && !file.exists() {
+        let shown = file.strip_prefix(crate::target::project_root()).unwrap_or(&file);
+        let target = dir.file_name().map(|t| t.to_string_lossy()).unwrap_or_default();
+        return Err(format!(
+            "snapshot {} does not exist yet; create it with `cargo xtask snapshots {target}`, or run \
+             with INSTA_UPDATE=always (or INSTA_UPDATE=new, then `cargo insta review`)",
+            shown.display()
+        ));
+    }
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(dir);
     settings.set_prepend_module_to_snapshot(false);
@@ -140,5 +161,48 @@ mod tests {
         assert_eq!(n["body"]["NextToken"], "<token>");
         assert_eq!(n["body"]["CreatedDate"], "<time:1>");
         assert_eq!(n["status"], 200);
+    }
+
+    #[test]
+    fn a_missing_snapshot_is_one_line_and_writes_nothing() {
+        let root = std::env::temp_dir().join(format!(
+            "ssm-conformance-snapshot-{}-{}",
+            std::process::id(),
+            crate::ids::random_u64()
+        ));
+        let dir = root.join("snapshots").join("some-target");
+        std::fs::create_dir_all(&dir).unwrap();
+        let value = json!({"status": 200});
+        for update in [None, Some(""), Some("auto"), Some("no")] {
+            let e = compare_with(&dir, "area__case", Path::new("specs/area.json"), &value, update).unwrap_err();
+            assert!(!e.contains('\n'), "{e}");
+            let file = dir.join("area__case.snap");
+            assert!(
+                e.starts_with(&format!("snapshot {} does not exist yet", file.display())),
+                "{e}"
+            );
+            assert!(e.contains("`cargo xtask snapshots some-target`"), "{e}");
+            assert!(
+                e.contains("INSTA_UPDATE=always") && e.contains("cargo insta review"),
+                "{e}"
+            );
+            assert_eq!(
+                std::fs::read_dir(&dir).unwrap().count(),
+                0,
+                "{update:?}: something was written"
+            );
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_missing_snapshot_under_the_project_is_named_from_the_root() {
+        let dir = crate::target::project_root().join("snapshots").join("no-such-target");
+        let e = compare_with(&dir, "area__case", Path::new("specs/area.json"), &json!(null), None).unwrap_err();
+        assert!(
+            e.starts_with("snapshot snapshots/no-such-target/area__case.snap does not exist yet;"),
+            "{e}"
+        );
+        assert!(!dir.exists());
     }
 }
