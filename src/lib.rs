@@ -18,4 +18,5 @@ pub mod snapshot;
 pub mod spec;
 pub mod sweep;
 pub mod target;
+pub mod validation_message;
 pub mod verdict;

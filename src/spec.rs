@@ -169,6 +169,19 @@ pub struct ErrorExpectation {
     /// A fragment the message must contain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_contains: Option<String>,
+    /// The model constraints the request violates, exactly (none: `[]`). Judged where the target
+    /// writes AWS's validation message form; recorded as the choice `validation-message-form`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violations: Option<Vec<crate::validation_message::ExpectedViolation>>,
+}
+
+/// Whether an expectation (or one of its options) names violations its request makes.
+pub fn names_violations(e: &Expectation) -> bool {
+    match e {
+        Expectation::Error(err) => err.violations.as_ref().is_some_and(|v| !v.is_empty()),
+        Expectation::Open(o) => o.options.values().any(names_violations),
+        _ => false,
+    }
 }
 
 /// An HTTP status class or exact code.
@@ -425,6 +438,9 @@ impl LoadedCase {
         out.extend(self.open_choice());
         if !executions_fixtures(&self.case.expect).is_empty() {
             out.extend(crate::oracle::ORACLE_CHOICES.iter().map(|(c, _)| *c));
+        }
+        if names_violations(&self.case.expect) {
+            out.push(crate::validation_message::MESSAGE_FORM_CHOICE);
         }
         out
     }
@@ -716,6 +732,8 @@ impl Profile {
         let profile: Profile = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
         for (choice, option) in &profile.choices {
             let known = crate::oracle::oracle_option_is_known(choice, option)
+                || (choice == crate::validation_message::MESSAGE_FORM_CHOICE
+                    && crate::validation_message::MESSAGE_FORM_OPTIONS.contains(&option.as_str()))
                 || cases.iter().any(|c| match &c.case.expect {
                     Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
                     _ => false,

@@ -116,7 +116,7 @@ fn check_plain(
             }
             Ok(Vec::new())
         }
-        Expectation::Error(e) => check_error(e, r).map(|o| o.into_iter().collect()),
+        Expectation::Error(e) => check_error(e, r, profile),
         Expectation::Executions(x) => check_executions(x, r, ctx, profile),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
     }
@@ -158,7 +158,7 @@ fn check_executions(
     oracle::judge(&fixture.executions, window, &query, walk, pinned)
 }
 
-fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>, String> {
+fn check_error(e: &ErrorExpectation, r: &Response, profile: Option<&Profile>) -> Result<Vec<Observation>, String> {
     if !e.status.matches(r.status) {
         return Err(format!("expected HTTP {}, got {}", e.status, summarize(r)));
     }
@@ -187,9 +187,56 @@ fn check_error(e: &ErrorExpectation, r: &Response) -> Result<Option<Observation>
             summarize(r)
         ));
     }
-    Ok((types.len() > 1 || types[0] == "*").then(|| Observation {
-        choice: None,
-        option: err.error_type.clone(),
+    let mut seen: Vec<Observation> = (types.len() > 1 || types[0] == "*")
+        .then(|| Observation {
+            choice: None,
+            option: err.error_type.clone(),
+        })
+        .into_iter()
+        .collect();
+    if let Some(expected) = &e.violations {
+        seen.extend(check_violations(
+            expected,
+            err.message.as_deref().unwrap_or(""),
+            profile,
+        )?);
+    }
+    Ok(seen)
+}
+
+/// Where the target writes AWS's validation message form, it must name exactly the violations
+/// the request makes; a form of its own is recorded, not failed (unless a profile pins `aws`).
+/// A request that violates no model constraint is refused for reasons of the target's own
+/// wording: only an AWS-form message is judged there (it must name no model constraint), and
+/// nothing is recorded.
+fn check_violations(
+    expected: &[crate::validation_message::ExpectedViolation],
+    message: &str,
+    profile: Option<&Profile>,
+) -> Result<Option<Observation>, String> {
+    use crate::validation_message::{MESSAGE_FORM_CHOICE, judge, parse};
+    let form = match parse(message) {
+        None if expected.is_empty() => return Ok(None),
+        None => "other",
+        Some(reported) => {
+            judge(expected, &reported?)?;
+            if expected.is_empty() {
+                return Ok(None);
+            }
+            "aws"
+        }
+    };
+    if let Some(p) = profile
+        && let Some(pinned) = p.choices.get(MESSAGE_FORM_CHOICE)
+        && pinned != form
+    {
+        return Err(format!(
+            "the profile pins {MESSAGE_FORM_CHOICE}={pinned}, the target wrote {form}: {message:?}"
+        ));
+    }
+    Ok(Some(Observation {
+        choice: Some(MESSAGE_FORM_CHOICE.to_string()),
+        option: form.to_string(),
     }))
 }
 
@@ -264,6 +311,7 @@ mod tests {
             status: StatusExpectation::Class("4xx".into()),
             error_type: OneOrMany::Many(types.iter().map(|s| s.to_string()).collect()),
             message_contains: None,
+            violations: None,
         })
     }
 

@@ -7,6 +7,7 @@ mod common;
 
 use common::{NONE, Request, Variant, describe_all, filters, map_filter_values, run_against};
 use serde_json::{Value, json};
+use ssm_conformance::emulator::Limits;
 use ssm_conformance::emulator::store::{Cursor, nanos};
 
 fn str_len(m: &Request, k: &str) -> Option<usize> {
@@ -504,11 +505,80 @@ fn data_faults() -> Vec<Variant> {
     ]
 }
 
+/// Bounds bent in the emulator itself: each a realistic bug that a later rejection would hide
+/// if the suite judged errors by type alone (a 129-character key is refused anyway as an
+/// unknown key; an empty value anyway as no date).
+fn bound_faults() -> Vec<Variant> {
+    const MODEL: Limits = Limits::MODEL;
+    vec![
+        Variant {
+            name: "key-length-unchecked",
+            fails: &["filters::key-129", "filters::key-129-multibyte"],
+            limits: Some(Limits {
+                filter_key: (0, usize::MAX),
+                ..MODEL
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "key-max-127",
+            fails: &["filters::key-128", "filters::key-129"],
+            limits: Some(Limits {
+                filter_key: (1, 127),
+                ..MODEL
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "empty-value-refused-only-as-no-date",
+            fails: &["choices::validation-message-form"],
+            limits: Some(Limits {
+                filter_value: (0, 256),
+                ..MODEL
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "value-max-255",
+            fails: &["filters::value-256", "filters::value-257"],
+            limits: Some(Limits {
+                filter_value: (1, 255),
+                ..MODEL
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "window-id-length-unchecked",
+            fails: &["window_id::length-19", "window_id::length-21"],
+            limits: Some(Limits {
+                window_id_length: (0, usize::MAX),
+                ..MODEL
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "only-the-first-violation-reported",
+            fails: &["request::several-violations"],
+            result: Some(|_, _, answer| match answer {
+                Err(mut e) if e.message.contains(" validation errors detected: ") => {
+                    let (_, list) = e.message.split_once(" validation errors detected: ").unwrap();
+                    let first = list.split("; Value").next().unwrap().to_string();
+                    e.message = format!("1 validation error detected: {first}");
+                    Err(e)
+                }
+                other => other,
+            }),
+            ..NONE
+        },
+    ]
+}
+
 fn assert_detected(variants: &[Variant]) {
     let mut undetected = Vec::new();
     for v in variants {
         let run = run_against(*v, None);
-        let failed = run.failed();
+        let mut failed = run.failed();
+        failed.extend(run.choice_failures.iter().map(|(name, _)| name.as_str()));
         for must in v.fails {
             if !failed.contains(must) {
                 undetected.push(format!("{}: {must} passed (failed: {failed:?})", v.name));
@@ -540,6 +610,11 @@ fn the_correct_emulator_passes_with_and_without_its_profile() {
 #[test]
 fn every_validation_fault_is_detected_and_named() {
     assert_detected(&validation_faults());
+}
+
+#[test]
+fn every_bent_bound_is_detected_by_what_the_errors_name() {
+    assert_detected(&bound_faults());
 }
 
 #[test]

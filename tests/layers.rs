@@ -27,6 +27,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "expectations",
         "sweep",
         "target",
+        "validation_message",
     ];
     let mut m: BTreeMap<&str, &[&str]> = BTreeMap::new();
     m.insert("model", &[]);

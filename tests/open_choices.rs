@@ -37,9 +37,11 @@ fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, reques
     if !describing(op) {
         return None;
     }
-    // Let the emulator validate everything but the token.
+    // Let the emulator validate everything but a token (one of the wrong type it refuses).
     let mut check = request.clone();
-    check.remove("NextToken");
+    if check.get("NextToken").is_some_and(Value::is_string) {
+        check.remove("NextToken");
+    }
     if let Err(e) = emulator.handle(
         Some("AmazonSSM.DescribeMaintenanceWindowExecutions"),
         &serde_json::to_vec(&check).unwrap(),
@@ -71,6 +73,29 @@ fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, reques
         answer["NextToken"] = json!(format!("o{}", offset + size));
     }
     Some(Ok(answer))
+}
+
+/// A value whose seconds are 60: the text before and after them.
+fn second_60(v: &str) -> Option<(&str, &str)> {
+    (v.get(10..11) == Some("T") && v.get(17..19) == Some("60")).then(|| (&v[..17], &v[19..]))
+}
+
+/// Keep, in every filter, the one value `pick` chooses from its values.
+fn keep_one_value(m: &mut Request, pick: fn(&str, &[String]) -> Option<String>) {
+    if let Some(list) = filters(m) {
+        for f in list {
+            let key = f["Key"].as_str().unwrap_or("").to_string();
+            let vals: Vec<String> = f["Values"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            if vals.len() > 1
+                && let Some(one) = pick(&key, &vals)
+            {
+                f["Values"] = json!([one]);
+            }
+        }
+    }
 }
 
 fn flips() -> Vec<Variant> {
@@ -159,7 +184,7 @@ fn flips() -> Vec<Variant> {
             request: Some(|_, m| {
                 if let Some(f) = filters(m) {
                     f.retain(|f| match f.get("Values") {
-                        None | Some(Value::Null) => false,
+                        None | Some(Value::Null) => !f.is_object(),
                         Some(Value::Array(v)) => !v.is_empty(),
                         Some(_) => true,
                     });
@@ -217,6 +242,135 @@ fn flips() -> Vec<Variant> {
                 } else {
                     r
                 }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "second-60-clamped",
+            fails: &[
+                "edge_spellings::second-60-mid-day",
+                "edge_spellings::second-60-end-of-day",
+            ],
+            request: Some(|_, m| {
+                map_filter_values(m, |_, v| {
+                    second_60(v).map_or(v.to_string(), |(head, tail)| format!("{head}59{tail}"))
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "second-60-rejected",
+            fails: &[
+                "edge_spellings::second-60-mid-day",
+                "edge_spellings::second-60-end-of-day",
+            ],
+            result: Some(|_, request, r| {
+                if filter_values(request).iter().any(|v| second_60(v).is_some()) {
+                    invalid("second 60 is not a time")
+                } else {
+                    r
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "hour-24-is-the-next-day",
+            fails: &["edge_spellings::hour-24"],
+            request: Some(|_, m| {
+                map_filter_values(m, |_, v| match v.strip_suffix("T24:00:00Z") {
+                    Some(day) => chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                        .map(|d| format!("{}T00:00:00Z", d.succ_opt().unwrap()))
+                        .unwrap_or(v.to_string()),
+                    None => v.to_string(),
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "filter-without-key-ignored",
+            fails: &["filter_shapes::without-key"],
+            request: Some(|_, m| {
+                if let Some(f) = filters(m) {
+                    f.retain(|f| !f.is_object() || f.get("Key").is_some());
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "several-values-any",
+            fails: &["filter_shapes::several-values"],
+            request: Some(|_, m| {
+                keep_one_value(m, |key, vals| {
+                    // The loosest bound: the latest Before, the earliest After (one spelling: text order).
+                    if key == "ExecutedBefore" {
+                        vals.iter().max().cloned()
+                    } else {
+                        vals.iter().min().cloned()
+                    }
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "several-values-first",
+            fails: &["filter_shapes::several-values"],
+            request: Some(|_, m| keep_one_value(m, |_, vals| vals.first().cloned())),
+            ..NONE
+        },
+        Variant {
+            name: "several-values-last",
+            fails: &["filter_shapes::several-values"],
+            request: Some(|_, m| keep_one_value(m, |_, vals| vals.last().cloned())),
+            ..NONE
+        },
+        Variant {
+            name: "several-values-rejected",
+            fails: &["filter_shapes::several-values"],
+            result: Some(|_, request, r| {
+                let several = request
+                    .get("Filters")
+                    .and_then(Value::as_array)
+                    .is_some_and(|f| f.iter().any(|f| f["Values"].as_array().is_some_and(|v| v.len() > 1)));
+                if several { invalid("one value per filter") } else { r }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "lengths-in-utf-16-units",
+            fails: &["filter_shapes::value-astral-129"],
+            result: Some(|_, request, r| {
+                match filter_values(request).iter().find(|v| v.encode_utf16().count() > 256) {
+                    Some(v) => Err(ApiError::invalid(format!(
+                        "1 validation error detected: Value '[{v}]' at 'filters.1.member.values' failed to satisfy \
+                         constraint: Member must satisfy constraint: [Member must have length less than or equal to \
+                         256, Member must have length greater than or equal to 1]"
+                    ))),
+                    None => r,
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "empty-next-token-rejected",
+            fails: &["next_token::empty"],
+            result: Some(|_, request, r| {
+                if request.get("NextToken") == Some(&json!("")) {
+                    invalid("NextToken must not be empty")
+                } else {
+                    r
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "validation-messages-of-its-own",
+            fails: &["window_id::missing", "filters::six", "max_results::9"],
+            result: Some(|_, _, r| match r {
+                Err(mut e) if e.message.contains(" validation error") => {
+                    e.message = "The request is not valid.".into();
+                    Err(e)
+                }
+                other => other,
             }),
             ..NONE
         },

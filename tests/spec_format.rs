@@ -1,10 +1,11 @@
 //! The spec format: every spec file conforms to specs/schema.json, and broken files are refused,
-//! by the schema and by the loader alike, with the file, case and place named.
+//! by the schema and by the loader alike, with the file, case and place named. Every source is
+//! honest: each `cite` and each quote of the AWS CLI example is found in the vendored references.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use ssm_conformance::spec::{self, Profile};
+use ssm_conformance::spec::{self, LoadedCase, Profile};
 
 fn specs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")
@@ -51,6 +52,7 @@ fn good_case() -> Value {
         "id": "ok",
         "description": "d",
         "source": "model",
+        "cite": "DescribeMaintenanceWindowExecutionsRequest$WindowId",
         "request": {"params": {"WindowId": "${window}"}},
         "expect": {"success": {"checks": [{"length": {"pointer": "/WindowExecutions", "value": 0}}]}}
     })
@@ -83,6 +85,34 @@ fn broken_cases_are_refused_by_schema_and_loader_with_their_place() {
         "observed-without-note",
         &|c| c["source"] = json!("observed:aws"),
         "needs a `note`",
+    );
+    bad(
+        "model-without-cite",
+        &|c| {
+            c.as_object_mut().unwrap().remove("cite");
+        },
+        "cases[1].cite: a `model` source needs a `cite`",
+    );
+    bad(
+        "docs-without-cite",
+        &|c| {
+            c["source"] = json!("docs");
+            c.as_object_mut().unwrap().remove("cite");
+        },
+        "cases[1].cite: a `docs` source needs a `cite`",
+    );
+    bad(
+        "model-cite-not-a-shape-path",
+        &|c| c["cite"] = json!("the request"),
+        "is not a shape path",
+    );
+    bad(
+        "observed-with-cite",
+        &|c| {
+            c["source"] = json!("observed:aws");
+            c["note"] = json!("seen");
+        },
+        "has no `cite`",
     );
     bad(
         "both-params-and-raw",
@@ -177,7 +207,7 @@ fn a_fixture_that_does_not_exist_is_refused_before_anything_is_sent() {
         endpoint: Some("http://127.0.0.1:1".into()),
         ..Default::default()
     };
-    let err = ssm_conformance::runner::harness::Suite::load(&options)
+    let err = ssm_conformance::runner::harness::Suite::load(&options, None)
         .err()
         .expect("refused")
         .to_string();
@@ -186,4 +216,184 @@ fn a_fixture_that_does_not_exist_is_refused_before_anything_is_sent() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn reference() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("reference")
+}
+
+/// Text as a `docs` cite is compared: rst double backquotes dropped, whitespace collapsed.
+fn normalized(text: &str) -> String {
+    text.replace("``", "").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The vendored references a source may rest on.
+struct References {
+    /// The model's shapes.
+    shapes: serde_json::Map<String, Value>,
+    /// Docs pages (`reference/*.rst` but the examples), normalized.
+    docs: Vec<(String, String)>,
+    /// The AWS CLI example pages (`reference/awscli-example-*.rst`), normalized.
+    cli_examples: Vec<(String, String)>,
+}
+
+impl References {
+    fn load() -> Self {
+        let mut models = Vec::new();
+        let mut docs = Vec::new();
+        let mut cli_examples = Vec::new();
+        for entry in std::fs::read_dir(reference()).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("botocore-") && name.ends_with(".json") {
+                models.push(path);
+            } else if name.ends_with(".rst") {
+                let text = normalized(&std::fs::read_to_string(&path).unwrap());
+                if name.starts_with("awscli-example-") {
+                    cli_examples.push((name, text));
+                } else {
+                    docs.push((name, text));
+                }
+            }
+        }
+        assert_eq!(models.len(), 1, "one vendored model in reference/: {models:?}");
+        assert!(
+            !docs.is_empty() && !cli_examples.is_empty(),
+            "docs pages and CLI examples in reference/"
+        );
+        let model: Value = serde_json::from_str(&std::fs::read_to_string(&models[0]).unwrap()).unwrap();
+        let shapes = model["shapes"].as_object().expect("the model has shapes").clone();
+        References {
+            shapes,
+            docs,
+            cli_examples,
+        }
+    }
+
+    /// Why `cite` does not resolve as a shape path, if it does not.
+    fn model_problem(&self, cite: &str) -> Option<String> {
+        let (shape, member) = match cite.split_once('$') {
+            Some((s, m)) => (s, Some(m)),
+            None => (cite, None),
+        };
+        let Some(found) = self.shapes.get(shape) else {
+            return Some(format!("no shape {shape:?} in the vendored model"));
+        };
+        match member {
+            Some(m) if found["members"].get(m).is_none() => Some(format!("shape {shape:?} has no member {m:?}")),
+            _ => None,
+        }
+    }
+
+    /// Why `cite` is not a sentence of a docs page, if it is not.
+    fn docs_problem(&self, cite: &str) -> Option<String> {
+        let cite = normalized(cite);
+        if self.docs.iter().any(|(_, text)| text.contains(&cite)) {
+            None
+        } else {
+            let pages: Vec<&str> = self.docs.iter().map(|(n, _)| n.as_str()).collect();
+            Some(format!("not found word for word in the docs pages {pages:?}"))
+        }
+    }
+
+    /// Why the note of an `observed:aws-cli-example` case does not quote the example, if it does not:
+    /// it must quote at least one fragment in backquotes, and every such fragment must be found.
+    fn cli_example_problem(&self, note: &str) -> Option<String> {
+        let quotes: Vec<&str> = note.split('`').skip(1).step_by(2).collect();
+        if quotes.is_empty() {
+            return Some("the note quotes nothing of the AWS CLI example (quote it in backquotes)".into());
+        }
+        let missing: Vec<&str> = quotes
+            .into_iter()
+            .filter(|q| !self.cli_examples.iter().any(|(_, text)| text.contains(&normalized(q))))
+            .collect();
+        (!missing.is_empty()).then(|| format!("quotes not found in the AWS CLI example: {missing:?}"))
+    }
+}
+
+/// Every source in `cases` that the references do not bear out: file, case, cite and why.
+fn unsupported_sources(cases: &[LoadedCase], refs: &References) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in cases {
+        let cite = c.case.cite.as_deref().unwrap_or("");
+        let problem = match c.case.source.as_str() {
+            "model" => refs.model_problem(cite),
+            "docs" => refs.docs_problem(cite),
+            "observed:aws-cli-example" => refs.cli_example_problem(c.case.note.as_deref().unwrap_or("")),
+            _ => None,
+        };
+        if let Some(why) = problem {
+            out.push(format!(
+                "{}, case {:?}, source {}, cite {cite:?}: {why}",
+                c.file.display(),
+                c.case.id,
+                c.case.source
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_cite_resolves_in_the_vendored_references() {
+    let cases = spec::load_dir(&specs()).unwrap();
+    let refs = References::load();
+    let problems = unsupported_sources(&cases, &refs);
+    assert!(
+        problems.is_empty(),
+        "sources the references do not bear out:\n{}",
+        problems.join("\n")
+    );
+    let count = |s: &str| cases.iter().filter(|c| c.case.source == s).count();
+    assert!(
+        count("model") > 0 && count("docs") > 0,
+        "model and docs cases are checked"
+    );
+}
+
+#[test]
+fn a_cite_the_references_do_not_hold_is_named_with_its_file_and_case() {
+    let case = |id: &str, source: &str, cite: Option<&str>, note: Option<&str>| {
+        let mut c = good_case();
+        c["id"] = json!(id);
+        c["source"] = json!(source);
+        match cite {
+            Some(cite) => c["cite"] = json!(cite),
+            None => {
+                c.as_object_mut().unwrap().remove("cite");
+            }
+        }
+        if let Some(note) = note {
+            c["note"] = json!(note);
+        }
+        c
+    };
+    let doc = json!({"area": "area", "description": "d", "cases": [
+        good_case(),
+        case("no-shape", "model", Some("NoSuchShape"), None),
+        case("no-member", "model", Some("DescribeMaintenanceWindowExecutionsRequest$Bogus"), None),
+        case("docs-ok", "docs", Some("Lists the  executions of a\nmaintenance window."), None),
+        case("docs-markup", "docs", Some("Supported keys include ExecutedBefore and ExecutedAfter."), None),
+        case("docs-invented", "docs", Some("Filters compare StartTime."), None),
+        case("cli-ok", "observed:aws-cli-example", None, Some("`\"Key=ExecutedAfter,Values=2021-08-04T00:00:00Z\"`")),
+        case("cli-unquoted", "observed:aws-cli-example", None, Some("the example shows it")),
+        case("cli-invented", "observed:aws-cli-example", None, Some("`Key=ExecutedAfter,Values=2030-01-01T00:00:00Z`")),
+    ]});
+    let path = temp_file("cites", &doc);
+    let cases = spec::load_file(&path).unwrap();
+    let problems = unsupported_sources(&cases, &References::load());
+    let named = |id: &str, what: &str| {
+        problems
+            .iter()
+            .any(|p| p.contains(&path.display().to_string()) && p.contains(&format!("case {id:?}")) && p.contains(what))
+    };
+    assert!(named("no-shape", "cite \"NoSuchShape\": no shape"), "{problems:#?}");
+    assert!(named("no-member", "has no member \"Bogus\""), "{problems:#?}");
+    assert!(
+        named("docs-invented", "cite \"Filters compare StartTime.\": not found"),
+        "{problems:#?}"
+    );
+    assert!(named("cli-unquoted", "quotes nothing"), "{problems:#?}");
+    assert!(named("cli-invented", "2030-01-01"), "{problems:#?}");
+    assert_eq!(problems.len(), 5, "only the five bad ones: {problems:#?}");
 }

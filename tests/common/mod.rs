@@ -19,7 +19,7 @@ use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Map, Value, json};
 use ssm_conformance::client::{Client, ClientConfig, Credentials};
-use ssm_conformance::emulator::{self, ApiError, Emulator};
+use ssm_conformance::emulator::{self, ApiError, Emulator, Limits};
 use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::runner::{CaseResult, Outcome, run_all};
 use ssm_conformance::target::TargetOptions;
@@ -67,6 +67,9 @@ pub struct Variant {
     pub result: Option<fn(&Emulator, &Request, Answer) -> Answer>,
     /// Answer every error with this HTTP response instead.
     pub http: Option<fn() -> Response>,
+    /// The emulator enforces these bounds instead of the model's (a bound bent in the emulator
+    /// itself, as a real implementation gets one wrong).
+    pub limits: Option<Limits>,
 }
 
 /// The emulator as it is.
@@ -77,6 +80,7 @@ pub const NONE: Variant = Variant {
     replace: None,
     result: None,
     http: None,
+    limits: None,
 };
 
 /// `DescribeMaintenanceWindowExecutions` on `emulator`, paged through to the end (MaxResults 100).
@@ -164,7 +168,7 @@ pub struct Served {
 /// Serve `variant` on a free port.
 pub fn serve_variant(variant: Variant) -> Served {
     let server_rt = tokio::runtime::Runtime::new().unwrap();
-    let emulator = Emulator::new();
+    let emulator = variant.limits.map_or_else(Emulator::new, Emulator::with_limits);
     let addr = server_rt.block_on(async {
         let emulator = emulator.clone();
         let app = Router::new()

@@ -1,0 +1,242 @@
+//! AWS's validation message, read back: `N validation error(s) detected: Value '…' at
+//! 'filters.1.member.key' failed to satisfy constraint: Member must have length less than or
+//! equal to 128; …`. Which members and constraints a target names is how the suite tells a
+//! missing or wrong bound from one that a later check happened to cover.
+//!
+//! Whether a target writes this form at all is open (choice `validation-message-form`: `aws` or
+//! `other`); where it does, a case's expected violations must be named exactly.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// The open choice: does the target write AWS's validation message form?
+pub const MESSAGE_FORM_CHOICE: &str = "validation-message-form";
+/// Its options.
+pub const MESSAGE_FORM_OPTIONS: [&str; 2] = ["aws", "other"];
+
+static HEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+) validation errors? detected: ").expect("valid"));
+/// One violation's anchor: member paths are lower-camel names, list positions and `member`.
+static AT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r" at '([A-Za-z0-9.]+)' failed to satisfy constraint: ").expect("valid"));
+
+/// A violation a case expects: the member path and the constraint, in AWS's words.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedViolation {
+    /// `windowId`, `filters.1.member.key`, `filters.1.member.values`, `maxResults`, …
+    pub member: String,
+    /// `Member must have length less than or equal to 128`, …
+    pub constraint: String,
+}
+
+/// A violation a target reported: a member and the constraints it names (several for a list's
+/// elements: `Member must satisfy constraint: [A, B]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    /// The member path.
+    pub member: String,
+    /// The constraints named.
+    pub constraints: Vec<String>,
+}
+
+/// Read a message. `None`: not AWS's form. `Some(Err)`: it starts as AWS's form but does not
+/// hold to it (the count disagrees with the violations listed).
+pub fn parse(message: &str) -> Option<Result<Vec<Reported>, String>> {
+    let header = HEADER.captures(message)?;
+    let count: usize = header[1].parse().ok()?;
+    let anchors: Vec<regex::Captures<'_>> = AT.captures_iter(message).collect();
+    let mut out = Vec::new();
+    for (i, a) in anchors.iter().enumerate() {
+        let whole = a.get(0).expect("match");
+        // The constraint runs to the `; Value` that opens the next violation.
+        let end = match anchors.get(i + 1) {
+            Some(next) => message[..next.get(0).expect("match").start()]
+                .rfind("; Value")
+                .filter(|e| *e >= whole.end())
+                .unwrap_or(next.get(0).expect("match").start()),
+            None => message.len(),
+        };
+        let text = message[whole.end()..end].trim_end_matches(['.', ' ']);
+        let constraints = match text
+            .strip_prefix("Member must satisfy constraint: [")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            Some(list) => list.split(", ").map(str::to_string).collect(),
+            None => vec![text.to_string()],
+        };
+        out.push(Reported {
+            member: a[1].to_string(),
+            constraints,
+        });
+    }
+    if out.len() != count {
+        return Some(Err(format!(
+            "the message says {count} validation error(s) but lists {}: {message:?}",
+            out.len()
+        )));
+    }
+    Some(Ok(out))
+}
+
+/// Whether a constraint is one the model defines (lengths, ranges, patterns, required members,
+/// and a list's element constraints): those a target must never report where a case expects
+/// none. Other texts (an enum of filter keys, free words) are a target's own and not judged.
+fn is_model_kind(constraint: &str) -> bool {
+    [
+        "Member must have length ",
+        "Member must have value ",
+        "Member must satisfy regular expression pattern",
+        "Member must not be null",
+    ]
+    .iter()
+    .any(|p| constraint.starts_with(p))
+}
+
+/// `reported` names `expected`'s member: the same path, or one of its list's elements
+/// (`filters.1.member.values.2.member` for `filters.1.member.values`).
+fn same_member(expected: &str, reported: &str) -> bool {
+    reported == expected
+        || reported
+            .strip_prefix(expected)
+            .and_then(|r| r.strip_prefix('.'))
+            .and_then(|r| r.strip_suffix(".member"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Every expected violation is reported, and every reported model constraint is expected.
+pub fn judge(expected: &[ExpectedViolation], reported: &[Reported]) -> Result<(), String> {
+    let missing: Vec<String> = expected
+        .iter()
+        .filter(|e| {
+            !reported
+                .iter()
+                .any(|r| same_member(&e.member, &r.member) && r.constraints.contains(&e.constraint))
+        })
+        .map(|e| format!("'{}': {}", e.member, e.constraint))
+        .collect();
+    let extra: Vec<String> = reported
+        .iter()
+        .flat_map(|r| r.constraints.iter().map(move |c| (r, c)))
+        .filter(|(_, c)| is_model_kind(c))
+        .filter(|(r, _)| {
+            // A list's bracketed constraints count as one report: fine if any of them is expected.
+            !expected
+                .iter()
+                .any(|e| same_member(&e.member, &r.member) && r.constraints.contains(&e.constraint))
+        })
+        .map(|(r, c)| format!("'{}': {c}", r.member))
+        .collect();
+    let mut why = Vec::new();
+    if !missing.is_empty() {
+        why.push(format!("does not name {}", missing.join("; ")));
+    }
+    if !extra.is_empty() {
+        why.push(format!(
+            "names violations the request does not make: {}",
+            extra.join("; ")
+        ));
+    }
+    if why.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the validation message {}", why.join(", and ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(member: &str, constraint: &str) -> ExpectedViolation {
+        ExpectedViolation {
+            member: member.into(),
+            constraint: constraint.into(),
+        }
+    }
+
+    const KEY_MAX: &str = "Member must have length less than or equal to 128";
+
+    #[test]
+    fn reads_one_and_several_violations() {
+        let one = "1 validation error detected: Value '5' at 'maxResults' failed to satisfy constraint: \
+                   Member must have value greater than or equal to 10";
+        assert_eq!(
+            parse(one).unwrap().unwrap(),
+            [Reported {
+                member: "maxResults".into(),
+                constraints: vec!["Member must have value greater than or equal to 10".into()]
+            }]
+        );
+        let two = "2 validation errors detected: Value null at 'windowId' failed to satisfy constraint: \
+                   Member must not be null; Value '[a; Value x, ]' at 'filters.1.member.values' failed to \
+                   satisfy constraint: Member must satisfy constraint: [Member must have length less than or \
+                   equal to 256, Member must have length greater than or equal to 1]";
+        let r = parse(two).unwrap().unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].constraints, ["Member must not be null"]);
+        assert_eq!(r[1].member, "filters.1.member.values");
+        assert_eq!(r[1].constraints.len(), 2);
+        assert!(parse("Invalid value for filter").is_none());
+        assert!(
+            parse("2 validation errors detected: Value '' at 'windowId' failed to satisfy constraint: x")
+                .unwrap()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn judges_exactly_what_is_named() {
+        let key = |c: &str| Reported {
+            member: "filters.1.member.key".into(),
+            constraints: vec![c.into()],
+        };
+        let want = [v("filters.1.member.key", KEY_MAX)];
+        assert!(judge(&want, &[key(KEY_MAX)]).is_ok());
+        // A bound off by one, and a check left out (another one refused the value).
+        assert!(judge(&want, &[key("Member must have length less than or equal to 127")]).is_err());
+        assert!(
+            judge(
+                &want,
+                &[key(
+                    "Member must satisfy enum value set: [ExecutedAfter, ExecutedBefore]"
+                )]
+            )
+            .is_err()
+        );
+        // The accepted side of a bound: no length violation, other refusals are the target's own.
+        assert!(judge(&[], &[key("Member must satisfy enum value set: [ExecutedAfter]")]).is_ok());
+        assert!(judge(&[], &[key("Member must have length less than or equal to 127")]).is_err());
+        // One more than asked.
+        let window = Reported {
+            member: "windowId".into(),
+            constraints: vec!["Member must have length greater than or equal to 20".into()],
+        };
+        assert!(judge(&want, &[key(KEY_MAX), window]).is_err());
+        // A list's element, named either way, with all its constraints.
+        let values = v(
+            "filters.1.member.values",
+            "Member must have length greater than or equal to 1",
+        );
+        let both = vec![
+            "Member must have length less than or equal to 256".to_string(),
+            "Member must have length greater than or equal to 1".to_string(),
+        ];
+        for member in ["filters.1.member.values", "filters.1.member.values.1.member"] {
+            let r = Reported {
+                member: member.into(),
+                constraints: both.clone(),
+            };
+            assert!(judge(std::slice::from_ref(&values), &[r]).is_ok(), "{member}");
+        }
+        let wrong_bound = Reported {
+            member: "filters.1.member.values".into(),
+            constraints: vec![
+                "Member must have length less than or equal to 255".into(),
+                "Member must have length greater than or equal to 2".into(),
+            ],
+        };
+        assert!(judge(&[values], &[wrong_bound]).is_err());
+    }
+}
