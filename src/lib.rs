@@ -6,6 +6,7 @@ pub mod embedded;
 pub mod emulator;
 pub mod expectations;
 pub mod fixtures;
+pub mod generated;
 pub mod ids;
 pub mod model;
 pub mod observation;

@@ -36,6 +36,8 @@ enum Command {
         list: bool,
         #[command(flatten)]
         outputs: Outputs,
+        #[command(flatten)]
+        generated: GeneratedOptions,
     },
     /// Find the windows earlier runs left behind (named ssm-conformance-…) and delete them.
     Sweep {
@@ -69,6 +71,23 @@ enum Command {
     },
 }
 
+/// The generated phase: histories and requests made at random, after the spec cases.
+#[derive(clap::Args, Default)]
+struct GeneratedOptions {
+    /// Reproduce a generated phase exactly (every run prints its seed).
+    #[arg(long, value_name = "SEED", env = "SSM_CONFORMANCE_SEED")]
+    seed: Option<u64>,
+    /// Generated cases per property.
+    #[arg(long, value_name = "N", env = "SSM_CONFORMANCE_CASES")]
+    cases: Option<u32>,
+    /// Skip the generated phase.
+    #[arg(long)]
+    no_properties: bool,
+    /// Write each shrunk counterexample as a spec case and fixture under DIR/specs, DIR/fixtures.
+    #[arg(long, value_name = "DIR")]
+    save_counterexamples: Option<PathBuf>,
+}
+
 /// What a run writes besides its summary, and what it is held to.
 #[derive(clap::Args, Default)]
 struct Outputs {
@@ -100,7 +119,8 @@ fn main() -> ExitCode {
             filters,
             list,
             outputs,
-        } => run(&target, &filters, list, &outputs),
+            generated,
+        } => run(&target, &filters, list, &outputs, &generated),
         Command::Parity { out, reports } => parity(&out, &reports),
         Command::Sweep { target, dry_run } => sweep(&target, dry_run),
         Command::Serve {
@@ -133,7 +153,13 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Outputs) -> ExitCode {
+fn run(
+    options: &TargetOptions,
+    filters: &[String],
+    list: bool,
+    outputs: &Outputs,
+    generated: &GeneratedOptions,
+) -> ExitCode {
     let suite = match Suite::load_sequential(options, Some(ssm_conformance::embedded::start())) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -153,9 +179,21 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
         .iter()
         .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name().contains(f.as_str())))
         .collect();
+    let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
+    let parts: Vec<&str> = if generated.no_properties {
+        Vec::new()
+    } else {
+        ["properties::model-based", "properties::metamorphic"]
+            .into_iter()
+            .filter(|p| wanted(p))
+            .collect()
+    };
     if list {
         for c in &cases {
             println!("{}", c.name());
+        }
+        for p in &parts {
+            println!("{p}");
         }
         return ExitCode::SUCCESS;
     }
@@ -167,7 +205,7 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
             _ = tokio::signal::ctrl_c() => None,
         }
     });
-    let Some((results, choice_failures)) = finished else {
+    let Some((mut results, choice_failures)) = finished else {
         eprintln!("ssm-conformance: interrupted; deleting what this run created");
         let left = session.cleanup();
         if left.is_empty() {
@@ -178,6 +216,21 @@ fn run(options: &TargetOptions, filters: &[String], list: bool, outputs: &Output
         }
         return ExitCode::from(130);
     };
+    if !parts.is_empty() {
+        let mut settings = ssm_conformance::generated::Settings::new(generated.seed, generated.cases);
+        settings.save_counterexamples = generated.save_counterexamples.clone();
+        println!(
+            "generated phase: seed {} ({} cases per property; reproduce with --seed {})",
+            settings.seed, settings.cases, settings.seed
+        );
+        let choices = ssm_conformance::generated::observed_choices(&results, suite.profile.as_deref());
+        for part in &parts {
+            results.push(match *part {
+                "properties::model-based" => ssm_conformance::generated::model_based(session, &settings, &choices),
+                _ => ssm_conformance::generated::metamorphic(session, &settings),
+            });
+        }
+    }
     let left = session.cleanup();
     let endpoint = session.block_on(session.endpoint_url()).unwrap_or_else(|e| e);
     let target = match &target_name {

@@ -51,11 +51,14 @@ pub fn parse(message: &str) -> Option<Result<Vec<Reported>, String>> {
     for (i, a) in anchors.iter().enumerate() {
         let whole = a.get(0).expect("match");
         // The constraint runs to the `; Value` that opens the next violation.
+        // Constraint texts never hold `; Value`, so its first occurrence ends this one.
         let end = match anchors.get(i + 1) {
-            Some(next) => message[..next.get(0).expect("match").start()]
-                .rfind("; Value")
-                .filter(|e| *e >= whole.end())
-                .unwrap_or(next.get(0).expect("match").start()),
+            Some(next) => {
+                let next_start = next.get(0).expect("match").start();
+                message[whole.end()..next_start]
+                    .find("; Value")
+                    .map_or(next_start, |e| whole.end() + e)
+            }
             None => message.len(),
         };
         let text = message[whole.end()..end].trim_end_matches(['.', ' ']);

@@ -326,6 +326,7 @@ fn a_spec_that_would_mutate_is_skipped_without_permission() {
         specs.join("danger.json"),
         r#"{"area": "danger", "description": "a case that deletes", "cases": [{
             "id": "delete", "description": "deletes the given window", "source": "model",
+            "cite": "DeleteMaintenanceWindowRequest$WindowId",
             "request": {"operation": "DeleteMaintenanceWindow", "params": {"WindowId": "${window}"}},
             "expect": {"success": {}}}]}"#,
     )

@@ -21,6 +21,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "paging",
         "properties",
         "fixtures",
+        "generated",
         "runner",
         "report",
         "snapshot",

@@ -55,7 +55,7 @@ fn vendored_files_match_their_recorded_checksums() {
 #[test]
 fn request_facts_match_the_model() {
     let req = shape("DescribeMaintenanceWindowExecutionsRequest");
-    assert!(m_has(&model::VENDORED_MODEL, model::DESCRIBE_EXECUTIONS));
+    assert!(m_has(model::VENDORED_MODEL, model::DESCRIBE_EXECUTIONS));
     assert_eq!(req["required"], serde_json::json!([model::members::WINDOW_ID]));
     for member in [
         model::members::WINDOW_ID,

@@ -104,6 +104,7 @@ impl Query {
             Some(other) => return Err(format!("Filters {other} is not a list")),
         };
         let (mut afters, mut befores) = (Vec::new(), Vec::new());
+        let max_results = q.max_results;
         for f in filters {
             let key = f.get(model::members::KEY).and_then(Value::as_str).unwrap_or("");
             let values = match f.get(model::members::VALUES).and_then(Value::as_array) {
@@ -119,14 +120,30 @@ impl Query {
                 );
             }
             match key {
-                "ExecutedAfter" => afters.push(semantics.values.lower(&instants).expect("not empty")),
-                "ExecutedBefore" => befores.push(semantics.values.upper(&instants).expect("not empty")),
+                "ExecutedAfter" => afters.push(instants),
+                "ExecutedBefore" => befores.push(instants),
                 other => return Err(format!("filter key {other:?} is not ExecutedAfter or ExecutedBefore")),
             }
         }
-        q.after = semantics.duplicate_keys.lower(&afters);
-        q.before = semantics.duplicate_keys.upper(&befores);
-        Ok(q)
+        Ok(Self::from_instants(&afters, &befores, max_results, semantics))
+    }
+
+    /// The query of filters given as instants (one list of values per filter, in request
+    /// order), combined under `semantics`: what generated requests use, so that they never read
+    /// back the strings they sent.
+    pub fn from_instants(
+        afters: &[Vec<i128>],
+        befores: &[Vec<i128>],
+        max_results: Option<usize>,
+        semantics: &Semantics,
+    ) -> Self {
+        let afters: Vec<i128> = afters.iter().filter_map(|v| semantics.values.lower(v)).collect();
+        let befores: Vec<i128> = befores.iter().filter_map(|v| semantics.values.upper(v)).collect();
+        Query {
+            after: semantics.duplicate_keys.lower(&afters),
+            before: semantics.duplicate_keys.upper(&befores),
+            max_results,
+        }
     }
 }
 

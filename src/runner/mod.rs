@@ -134,19 +134,25 @@ impl Bindings {
     }
 }
 
+/// The outcome of every case when the target cannot serve the operation at all (the same for
+/// every case, so a report writes it once); `None` when it can.
+pub async fn unusable(session: &Session) -> Option<Outcome> {
+    match session.support().await {
+        Support::Implemented => None,
+        Support::NotImplemented(why) => Some(Outcome::Unsupported(format!(
+            "{} does not implement {}: it {why}",
+            session.endpoint_url().await.unwrap_or_default(),
+            spec::DEFAULT_OPERATION
+        ))),
+        Support::Unreachable(why) => Some(Outcome::Failed(format!("no usable answer from the endpoint: {why}"))),
+        Support::Refused(why) => Some(Outcome::Failed(format!("the endpoint refuses the credentials: {why}"))),
+    }
+}
+
 /// Meet a case's needs; `Err` with the outcome when the target cannot.
 async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome> {
-    match session.support().await {
-        Support::Implemented => {}
-        Support::NotImplemented(why) => {
-            return Err(Outcome::Unsupported(format!(
-                "{} does not implement {}: it {why}",
-                session.endpoint_url().await.unwrap_or_default(),
-                spec::DEFAULT_OPERATION
-            )));
-        }
-        Support::Unreachable(why) => return Err(Outcome::Failed(format!("no usable answer from the endpoint: {why}"))),
-        Support::Refused(why) => return Err(Outcome::Failed(format!("the endpoint refuses the credentials: {why}"))),
+    if let Some(outcome) = unusable(session).await {
+        return Err(outcome);
     }
     let mut bindings = Bindings {
         unknown_window: session.unknown_window.clone(),

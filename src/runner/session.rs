@@ -339,6 +339,33 @@ impl Session {
         .clone()
     }
 
+    /// A fresh window seeded with `executions` (for generated data); recorded for cleanup until
+    /// [`Session::delete_seeded`] removes it.
+    pub async fn seed_fresh(&self, executions: &[fixtures::Execution]) -> Result<String, String> {
+        let client = self.client().await?;
+        self.may_create()?;
+        let id = crate::ids::window_id();
+        self.created
+            .lock()
+            .expect("lock")
+            .push(Created::FixtureWindow(id.clone()));
+        fixtures::put_window(client, &id, executions)
+            .await
+            .map_err(|e| format!("seeding a generated history: {e}"))?;
+        Ok(id)
+    }
+
+    /// Delete a window [`Session::seed_fresh`] made (at once: the generated phase makes many).
+    pub async fn delete_seeded(&self, id: &str) -> Result<(), String> {
+        let client = self.client().await?;
+        fixtures::delete_window(client, id).await.map_err(|e| e.to_string())?;
+        self.created
+            .lock()
+            .expect("lock")
+            .retain(|c| !matches!(c, Created::FixtureWindow(w) if w == id));
+        Ok(())
+    }
+
     /// The result of a case already run in this session.
     pub fn cached(&self, name: &str) -> Option<CaseResult> {
         self.results.lock().expect("lock").get(name).cloned()

@@ -1,0 +1,203 @@
+//! The model-based property: a generated history seeded into a fresh window, a generated
+//! request, every page walked and judged by the oracle under the choices the target made in the
+//! spec phase. A failure is shrunk by proptest to a minimal history and request.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use proptest::test_runner::{TestCaseError, TestError, TestRunner};
+use serde_json::{Value, json};
+
+use super::history::{self, Instant, Request, Spellings};
+use super::{Counterexample, Settings};
+use crate::client::Payload;
+use crate::model::{self, DESCRIBE_EXECUTIONS};
+use crate::oracle::{self, Bounds, Combine, Execution, Order, Query, Semantics};
+use crate::paging;
+use crate::runner::Session;
+
+/// What the phase learned from the spec phase: choices the target made (and the profile's).
+pub fn semantics_of(choices: &BTreeMap<String, String>) -> (Semantics, Spellings) {
+    let accepted = |c: &str| choices.get(c).is_some_and(|o| o == "accepted");
+    let values = choices.get("filter-values-combine").and_then(|o| Combine::parse(o));
+    let spellings = Spellings {
+        offsets: accepted("offset-spelling"),
+        fractions: accepted("fraction-spelling"),
+        several_values: values.is_some(),
+    };
+    let semantics = Semantics {
+        values: values.unwrap_or_default(),
+        ..Semantics::default()
+    };
+    (semantics, spellings)
+}
+
+/// A filter value's instant in milliseconds, and its spelling.
+fn resolve(i: &Instant, data: &[Execution]) -> (i64, String) {
+    let start_millis = |e: &Execution| (e.start() / 1_000_000) as i64;
+    let reference = data.first().map_or(1_730_000_000_000, start_millis);
+    let mut millis = match (&i.anchor, data.is_empty()) {
+        (Some(idx), false) => start_millis(&data[idx.index(data.len())]) + i.offset_millis,
+        _ => reference + i.offset_millis * 1000,
+    };
+    // Only what the spelling can carry: whole seconds without fraction digits, and so on.
+    let keep = match i.fraction_digits {
+        0 => 1000,
+        1 => 100,
+        2 => 10,
+        _ => 1,
+    };
+    millis = millis.div_euclid(keep) * keep;
+    let utc = DateTime::from_timestamp_millis(millis).expect("within 1900-2200");
+    let zone = FixedOffset::east_opt(i.zone_minutes * 60).expect("within a day");
+    let local = utc.with_timezone(&zone);
+    let mut text = local.format("%Y-%m-%dT%H:%M:%S").to_string();
+    if i.fraction_digits > 0 {
+        let digits = format!("{:03}", millis.rem_euclid(1000));
+        let padded = format!("{digits:0<9}");
+        text.push('.');
+        text.push_str(&padded[..i.fraction_digits]);
+    }
+    if i.zone_minutes == 0 {
+        text.push('Z');
+    } else {
+        text.push_str(&local.format("%:z").to_string());
+    }
+    (millis, text)
+}
+
+/// The request's parameters (window left as `window`) and its query, from the instants made.
+pub fn materialize(req: &Request, data: &[Execution], window: &str, semantics: &Semantics) -> (Value, Query) {
+    let mut params = json!({ model::members::WINDOW_ID: window });
+    let (mut afters, mut befores) = (Vec::new(), Vec::new());
+    let mut filters = Vec::new();
+    for f in &req.filters {
+        let resolved: Vec<(i64, String)> = f.values.iter().map(|i| resolve(i, data)).collect();
+        let instants: Vec<i128> = resolved.iter().map(|(m, _)| i128::from(*m) * 1_000_000).collect();
+        if f.after {
+            afters.push(instants);
+        } else {
+            befores.push(instants);
+        }
+        let key = if f.after { "ExecutedAfter" } else { "ExecutedBefore" };
+        let values: Vec<&str> = resolved.iter().map(|(_, s)| s.as_str()).collect();
+        filters.push(json!({ model::members::KEY: key, model::members::VALUES: values }));
+    }
+    if !filters.is_empty() {
+        params[model::members::FILTERS] = Value::Array(filters);
+    }
+    if let Some(m) = req.max_results {
+        params[model::members::MAX_RESULTS] = json!(m);
+    }
+    let query = Query::from_instants(&afters, &befores, req.max_results, semantics);
+    (params, query)
+}
+
+/// Run the property: `Ok(cases run)`, or the shrunk counterexample.
+pub fn run(
+    session: &Session,
+    settings: &Settings,
+    choices: &BTreeMap<String, String>,
+    requests: &Cell<usize>,
+) -> Result<u32, Box<Counterexample>> {
+    let (semantics, spellings) = semantics_of(choices);
+    let strategy = (history::history(settings.max_executions), history::request(spellings));
+    let mut runner = TestRunner::new_with_rng(settings.proptest_config(), settings.rng("model-based"));
+    let last_failure: RefCell<Option<Box<Counterexample>>> = RefCell::new(None);
+    let ran = Cell::new(0u32);
+    let result = runner.run(&strategy, |(data, req)| {
+        ran.set(ran.get() + 1);
+        match check(session, &data, &req, &semantics, choices, requests) {
+            Ok(()) => Ok(()),
+            Err(cx) => {
+                let why = cx.why.clone();
+                *last_failure.borrow_mut() = Some(cx);
+                Err(TestCaseError::fail(why))
+            }
+        }
+    });
+    match result {
+        Ok(()) => Ok(settings.cases),
+        Err(TestError::Fail(_, (data, req))) => {
+            // The last failing run is the minimal one proptest settled on; run it once more so
+            // the counterexample is exactly that case.
+            let cx = match check(session, &data, &req, &semantics, choices, requests) {
+                Err(cx) => cx,
+                Ok(()) => last_failure.into_inner().expect("a failure was seen"),
+            };
+            Err(cx)
+        }
+        Err(TestError::Abort(why)) => Err(Box::new(Counterexample {
+            why: format!("the generated phase stopped: {why}"),
+            ..Counterexample::default()
+        })),
+    }
+}
+
+fn ids(v: &[Value]) -> Vec<String> {
+    v.iter()
+        .map(|e| e["WindowExecutionId"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+/// One case: seed, ask, walk, delete, judge.
+fn check(
+    session: &Session,
+    data: &[Execution],
+    req: &Request,
+    semantics: &Semantics,
+    choices: &BTreeMap<String, String>,
+    requests: &Cell<usize>,
+) -> Result<(), Box<Counterexample>> {
+    let (template, query) = materialize(req, data, "${window}", semantics);
+    let fail = |why: String, actual: Vec<String>| {
+        let bounds = Bounds {
+            after_inclusive: choices.get("executed-after-bound").is_none_or(|o| o == "inclusive"),
+            before_inclusive: choices.get("executed-before-bound").is_none_or(|o| o == "inclusive"),
+        };
+        let order = if choices.get("order").is_some_and(|o| o == "oldest-first") {
+            Order::OldestFirst
+        } else {
+            Order::NewestFirst
+        };
+        Box::new(Counterexample {
+            why,
+            data: data.to_vec(),
+            params: template.clone(),
+            semantics: *semantics,
+            expected: oracle::expected(data, &query, bounds, order)
+                .iter()
+                .map(|e| e.window_execution_id.clone())
+                .collect(),
+            actual,
+        })
+    };
+    let outcome = session.block_on(async {
+        let window = session.seed_fresh(data).await?;
+        let (params, _) = materialize(req, data, &window, semantics);
+        let client = session.client().await?;
+        let walked = async {
+            let first = client
+                .call(DESCRIBE_EXECUTIONS, &Payload::Json(params.clone()))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut n = 1;
+            let limits = paging::Limits::for_window(data.len(), req.max_results);
+            let walk = paging::walk(client, DESCRIBE_EXECUTIONS, &params, &first, limits, &mut n).await;
+            requests.set(requests.get() + n + 2);
+            Ok::<_, String>(walk)
+        }
+        .await;
+        // Deleted whatever the answer: the phase makes many windows.
+        let deleted = session.delete_seeded(&window).await;
+        let walk = walked?;
+        deleted?;
+        Ok::<_, String>((window, walk))
+    });
+    let (window, walk) = outcome.map_err(|e| fail(e, Vec::new()))?;
+    let actual: Vec<String> = walk.pages.iter().flat_map(|p| ids(&p.executions)).collect();
+    oracle::judge(data, &window, &query, &walk, choices)
+        .map(|_| ())
+        .map_err(|why| fail(why, actual))
+}
