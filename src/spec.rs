@@ -112,6 +112,9 @@ pub struct ExecutionsExpectation {
     /// Several filters with one key: `all` (default), `any`, `first` or `last` counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_keys: Option<String>,
+    /// ExecutedAfter with ExecutedBefore: `all` (default: both hold) or `any` (either holds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<String>,
     /// Second 60: `rolls-over` (the next minute's first second) or `clamped` (second 59).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_60: Option<String>,
@@ -131,6 +134,11 @@ impl ExecutionsExpectation {
         let mut semantics = crate::oracle::Semantics {
             values: combine("values", &self.values)?,
             duplicate_keys: combine("duplicate_keys", &self.duplicate_keys)?,
+            keys: match self.keys.as_deref() {
+                None | Some("all") => Combine::All,
+                Some("any") => Combine::Any,
+                Some(other) => return Err(format!("keys {other:?} is not all or any")),
+            },
             ..Default::default()
         };
         semantics.reading.second_60 = match self.second_60.as_deref() {

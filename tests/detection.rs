@@ -361,34 +361,6 @@ fn data_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
-            name: "filters-combined-with-or",
-            fails: &["filter_semantics::between", "filter_semantics::two-befores"],
-            replace: Some(|emulator, op, request| {
-                let list = request.get("Filters")?.as_array()?;
-                if op != "DescribeMaintenanceWindowExecutions" || list.len() < 2 {
-                    return None;
-                }
-                let mut union: Vec<Value> = Vec::new();
-                for f in list {
-                    let mut one = request.clone();
-                    one.insert("Filters".into(), json!([f]));
-                    for e in describe_all(emulator, &one).ok()? {
-                        if !union.iter().any(|u| u["WindowExecutionId"] == e["WindowExecutionId"]) {
-                            union.push(e);
-                        }
-                    }
-                }
-                union.sort_by(|a, b| {
-                    b["StartTime"]
-                        .as_f64()
-                        .unwrap()
-                        .total_cmp(&a["StartTime"].as_f64().unwrap())
-                });
-                Some(Ok(json!({ "WindowExecutions": union })))
-            }),
-            ..NONE
-        },
-        Variant {
             name: "statuses-lower-cased",
             fails: &["status::round-trip", "filter_semantics::no-filters"],
             result: Some(|_, _, r| {

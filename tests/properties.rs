@@ -140,7 +140,7 @@ proptest! {
 
         // The query from the instants generated, never from reading back the strings sent.
         let instant = |b: Option<(i64, bool)>| b.map(|(minutes, _)| i128::from(BASE + minutes * 60) * 1_000_000_000);
-        let query = Query { after: instant(after), before: instant(before), max_results };
+        let query = Query { after: instant(after), before: instant(before), max_results, either: false };
         let reference: BTreeMap<String, String> = [
             ("order", "newest-first"), ("executed-after-bound", "inclusive"),
             ("executed-before-bound", "inclusive"), ("default-page-size", "50"),

@@ -34,7 +34,11 @@ pub fn selects(q: &Query, b: Bounds, e: &Execution) -> bool {
     let t = e.start();
     let after_ok = q.after.is_none_or(|a| t > a || (t == a && b.after_inclusive));
     let before_ok = q.before.is_none_or(|x| t < x || (t == x && b.before_inclusive));
-    after_ok && before_ok
+    if q.either {
+        after_ok || before_ok
+    } else {
+        after_ok && before_ok
+    }
 }
 
 /// The executions a correct target returns, in `order` (ties by WindowExecutionId ascending, the
@@ -168,6 +172,10 @@ pub fn judge(
         ("executed-before-bound", q.before, q.after),
     ] {
         let Some(t) = bound else { continue };
+        // Where either bound selects, one execution on a bound may be in for the other's sake.
+        if q.either {
+            continue;
+        }
         // Executions on this bound only (one also on the other bound tells nothing alone).
         let on: Vec<&Execution> = data
             .iter()
@@ -267,6 +275,7 @@ mod tests {
             after: Some(2_000_000_000),
             before: Some(4_000_000_000),
             max_results: None,
+            either: false,
         };
         let none = BTreeMap::new();
         let obs = judge(&data, W, &q, &walk(&[&[&data[3], &data[2], &data[1]]]), &none).unwrap();

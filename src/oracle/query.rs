@@ -63,6 +63,8 @@ pub struct Semantics {
     pub values: Combine,
     /// Several filters with the same `Key`.
     pub duplicate_keys: Combine,
+    /// `ExecutedAfter` and `ExecutedBefore` together: both must hold (`All`) or either (`Any`).
+    pub keys: Combine,
 }
 
 /// StartTime bounds and page size.
@@ -74,6 +76,8 @@ pub struct Query {
     pub before: Option<i128>,
     /// `MaxResults`, if given.
     pub max_results: Option<usize>,
+    /// With both bounds: an execution is selected when either holds (else both must).
+    pub either: bool,
 }
 
 impl Query {
@@ -139,10 +143,13 @@ impl Query {
     ) -> Self {
         let afters: Vec<i128> = afters.iter().filter_map(|v| semantics.values.lower(v)).collect();
         let befores: Vec<i128> = befores.iter().filter_map(|v| semantics.values.upper(v)).collect();
+        let after = semantics.duplicate_keys.lower(&afters);
+        let before = semantics.duplicate_keys.upper(&befores);
         Query {
-            after: semantics.duplicate_keys.lower(&afters),
-            before: semantics.duplicate_keys.upper(&befores),
+            after,
+            before,
             max_results,
+            either: semantics.keys == Combine::Any && after.is_some() && before.is_some(),
         }
     }
 }
