@@ -135,7 +135,8 @@ fn instant(spellings: Spellings) -> impl Strategy<Value = Instant> {
         Just(0i32).boxed()
     };
     let digits = if spellings.fractions {
-        prop_oneof![2 => Just(0usize), 1 => 1usize..=9].boxed()
+        // Milliseconds are what AWS keeps: three digits often, any from 1 to 9 too.
+        prop_oneof![2 => Just(0usize), 1 => Just(3usize), 1 => 1usize..=9].boxed()
     } else {
         Just(0usize).boxed()
     };

@@ -61,6 +61,30 @@ impl Settings {
         }
     }
 
+    /// Settings from the environment (the `cargo test` way in): `SSM_CONFORMANCE_SEED`,
+    /// `SSM_CONFORMANCE_CASES`, `SSM_CONFORMANCE_NO_PROPERTIES` (`1`: off). `None` when off; an
+    /// error names the variable whose value is bad.
+    pub fn from_env() -> Result<Option<Self>, String> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        if var("SSM_CONFORMANCE_NO_PROPERTIES").is_some_and(|v| !matches!(v.as_str(), "0" | "false" | "no")) {
+            return Ok(None);
+        }
+        let parse = |k: &str| -> Result<Option<u64>, String> {
+            var(k)
+                .map(|v| {
+                    v.trim()
+                        .parse::<u64>()
+                        .map_err(|_| format!("{k}={v:?} is not a whole number"))
+                })
+                .transpose()
+        };
+        let seed = parse("SSM_CONFORMANCE_SEED")?;
+        let cases = parse("SSM_CONFORMANCE_CASES")?
+            .map(|c| u32::try_from(c).map_err(|_| format!("SSM_CONFORMANCE_CASES={c} is too large")))
+            .transpose()?;
+        Ok(Some(Self::new(seed, cases)))
+    }
+
     fn proptest_config(&self) -> Config {
         Config {
             cases: self.cases,

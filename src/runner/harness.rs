@@ -28,9 +28,12 @@ pub enum SuiteError {
     Runtime(#[from] std::io::Error),
 }
 
-/// Everything a run needs: the session, the cases and the profile.
+/// Everything a run needs: the session, the cases and the profile (and the generated phase's
+/// settings, for the libtest-mimic harness).
 #[derive(Clone)]
 pub struct Suite {
+    /// The generated phase, unless it is turned off (`SSM_CONFORMANCE_NO_PROPERTIES`).
+    pub generated: Option<Arc<crate::generated::Settings>>,
     /// The target.
     pub session: Arc<Session>,
     /// All cases, in file order.
@@ -80,6 +83,7 @@ impl Suite {
             None => None,
         };
         Ok(Self {
+            generated: None,
             session: Arc::new(Session::new(config, fixtures, sequential, embedded)?),
             cases: Arc::new(cases),
             profile,
@@ -125,6 +129,34 @@ impl Suite {
                 .with_kind("choices"),
             );
         }
+        if let Some(settings) = &self.generated {
+            for part in ["model-based", "metamorphic"] {
+                let suite = self.clone();
+                let settings = settings.clone();
+                trials.push(
+                    Trial::ignorable_test(format!("{}::{part}", crate::generated::AREA), move || {
+                        // The spec cases first (each runs once per process): the choices they
+                        // saw are what the generated cases are judged under.
+                        let results: Vec<_> = suite
+                            .cases
+                            .iter()
+                            .map(|c| {
+                                suite
+                                    .session
+                                    .block_on(run_case(&suite.session, c, suite.profile.as_deref()))
+                            })
+                            .collect();
+                        let choices = crate::generated::observed_choices(&results, suite.profile.as_deref());
+                        let result = match part {
+                            "model-based" => crate::generated::model_based(&suite.session, &settings, &choices),
+                            _ => crate::generated::metamorphic(&suite.session, &settings),
+                        };
+                        completion(result.outcome)
+                    })
+                    .with_kind(crate::generated::AREA),
+                );
+            }
+        }
         let suite = self.clone();
         trials.push(
             Trial::ignorable_test("target::created-window-id", move || {
@@ -159,13 +191,29 @@ fn completion(outcome: Outcome) -> Result<Completion, Failed> {
 /// `embedded` starts the default target (see `crate::embedded::harness_main`).
 pub fn main(embedded: Option<StartEmbedded>) -> ExitCode {
     let args = Arguments::from_args();
-    let suite = match Suite::load(&TargetOptions::from_env(), embedded) {
+    let mut suite = match Suite::load(&TargetOptions::from_env(), embedded) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ssm-conformance: {e}");
             return ExitCode::from(2);
         }
     };
+    match crate::generated::Settings::from_env() {
+        Ok(Some(settings)) => {
+            if !args.list {
+                eprintln!(
+                    "ssm-conformance: generated phase seed {} (reproduce with SSM_CONFORMANCE_SEED={})",
+                    settings.seed, settings.seed
+                );
+            }
+            suite.generated = Some(Arc::new(settings));
+        }
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("ssm-conformance: {e}");
+            return ExitCode::from(2);
+        }
+    }
     // Ctrl-C: what this process created is deleted (or named) before it exits.
     let session = suite.session.clone();
     suite.session.spawn(async move {

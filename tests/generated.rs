@@ -1,0 +1,295 @@
+//! The generated phase proves its worth: each fault below slips past every spec case (their data
+//! is tidy) and is caught by `properties::model-based` within its default budget, with a fixed
+//! seed; the correct emulator passes; a run reproduces from its seed; a saved counterexample
+//! fails the same way as a spec case.
+
+mod common;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use common::{NONE, Request, Served, Variant, describe_all, map_filter_values, serve_variant};
+use serde_json::{Value, json};
+use ssm_conformance::generated::{self, Settings};
+use ssm_conformance::runner::harness::Suite;
+use ssm_conformance::runner::{CaseResult, Outcome, run_all};
+use ssm_conformance::target::TargetOptions;
+
+const SEED: u64 = 20_261_125;
+
+fn describing(op: &str) -> bool {
+    op == "DescribeMaintenanceWindowExecutions"
+}
+
+/// Validate with the emulator, then answer `all` (already in the faulty order) page by page with
+/// offset tokens, or with the tokens `cursor` makes.
+fn paged(emulator: &ssm_conformance::emulator::Emulator, request: &Request, all: Vec<Value>) -> Value {
+    let offset: usize = request
+        .get("NextToken")
+        .and_then(Value::as_str)
+        .and_then(|t| t.strip_prefix('p'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let _ = emulator;
+    let size = request.get("MaxResults").and_then(Value::as_u64).unwrap_or(50) as usize;
+    let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
+    let mut answer = json!({ "WindowExecutions": page });
+    if offset + size < all.len() {
+        answer["NextToken"] = json!(format!("p{}", offset + size));
+    }
+    answer
+}
+
+/// The emulator's own validation of everything but the token: a faulty pager still refuses
+/// what the emulator refuses.
+fn refused(emulator: &ssm_conformance::emulator::Emulator, request: &Request) -> Option<common::Answer> {
+    let mut check = request.clone();
+    if check.get("NextToken").is_some_and(Value::is_string) {
+        check.remove("NextToken");
+    }
+    emulator
+        .handle(
+            Some("AmazonSSM.DescribeMaintenanceWindowExecutions"),
+            &serde_json::to_vec(&check).unwrap(),
+        )
+        .err()
+        .map(Err)
+}
+
+fn start(v: &Value) -> f64 {
+    v["StartTime"].as_f64().unwrap()
+}
+
+fn faults() -> Vec<Variant> {
+    vec![
+        Variant {
+            name: "cursor-without-a-tie-break",
+            fails: &["properties::model-based"],
+            // The token carries only the last StartTime: executions tied with it on the next
+            // page are skipped.
+            replace: Some(|emulator, op, request| {
+                if !describing(op) {
+                    return None;
+                }
+                if let Some(e) = refused(emulator, request) {
+                    return Some(e);
+                }
+                let mut all = match describe_all(emulator, request) {
+                    Ok(a) => a,
+                    Err(e) => return Some(Err(e)),
+                };
+                if let Some(after) = request
+                    .get("NextToken")
+                    .and_then(Value::as_str)
+                    .and_then(|t| t.strip_prefix('t'))
+                {
+                    let last: f64 = after.parse().ok()?;
+                    all.retain(|e| start(e) < last);
+                }
+                let size = request.get("MaxResults").and_then(Value::as_u64).unwrap_or(50) as usize;
+                let page: Vec<Value> = all.iter().take(size).cloned().collect();
+                let mut answer = json!({ "WindowExecutions": page });
+                if all.len() > size {
+                    answer["NextToken"] = json!(format!("t{}", start(&page[size - 1])));
+                }
+                Some(Ok(answer))
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "ordered-by-end-time",
+            fails: &["properties::model-based"],
+            replace: Some(|emulator, op, request| {
+                if !describing(op) {
+                    return None;
+                }
+                if let Some(e) = refused(emulator, request) {
+                    return Some(e);
+                }
+                let mut all = match describe_all(emulator, request) {
+                    Ok(a) => a,
+                    Err(e) => return Some(Err(e)),
+                };
+                let key = |e: &Value| e["EndTime"].as_f64().unwrap_or_else(|| start(e));
+                all.sort_by(|a, b| key(b).total_cmp(&key(a)));
+                Some(Ok(paged(emulator, request, all)))
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "status-details-trimmed",
+            fails: &["properties::model-based"],
+            result: Some(|_, _, answer| {
+                let mut v = answer?;
+                for e in v["WindowExecutions"].as_array_mut().into_iter().flatten() {
+                    if let Some(d) = e.get("StatusDetails").and_then(Value::as_str) {
+                        e["StatusDetails"] = json!(d.trim());
+                    }
+                }
+                Ok(v)
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "filter-values-rounded-to-the-second",
+            fails: &["properties::model-based"],
+            request: Some(|_, m| {
+                map_filter_values(m, |_, v| match DateTime::parse_from_rfc3339(v) {
+                    Ok(t) if t.timestamp_subsec_millis() > 0 => {
+                        let secs = t.timestamp() + i64::from(t.timestamp_subsec_millis() >= 500);
+                        DateTime::<Utc>::from_timestamp(secs, 0)
+                            .unwrap()
+                            .to_rfc3339_opts(SecondsFormat::Secs, true)
+                    }
+                    _ => v.to_string(),
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "times-kept-in-32-bits",
+            fails: &["properties::model-based"],
+            result: Some(|_, _, answer| {
+                let mut v = answer?;
+                for e in v["WindowExecutions"].as_array_mut().into_iter().flatten() {
+                    for k in ["StartTime", "EndTime"] {
+                        if let Some(t) = e.get(k).and_then(Value::as_f64) {
+                            e[k] = json!(f64::from(t as i64 as i32) + t.fract());
+                        }
+                    }
+                }
+                Ok(v)
+            }),
+            ..NONE
+        },
+    ]
+}
+
+/// The spec phase, then the generated phase, against `served`.
+fn run(served: &Served, settings: &Settings) -> (Vec<CaseResult>, Vec<(String, String)>, Vec<CaseResult>) {
+    let suite = Suite::load(
+        &TargetOptions {
+            endpoint: Some(served.url.clone()),
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let cases: Vec<_> = suite.cases.iter().collect();
+    let (results, choice_failures) = suite
+        .session
+        .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
+    let choices = generated::observed_choices(&results, None);
+    let phase = generated::run_phase(&suite.session, settings, &choices);
+    assert!(suite.session.cleanup().is_empty());
+    assert!(served.emulator.window_ids().is_empty(), "the phase leaves no window");
+    (results, choice_failures, phase)
+}
+
+fn failed(results: &[CaseResult]) -> Vec<&str> {
+    results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+        .map(|r| r.name.as_str())
+        .collect()
+}
+
+#[test]
+fn the_correct_emulator_passes_the_generated_phase() {
+    let (_, _, phase) = run(&serve_variant(NONE), &Settings::new(Some(SEED), None));
+    for r in &phase {
+        assert_eq!(r.outcome, Outcome::Passed, "{}", r.name);
+        assert!(r.requests > 0, "{} sent nothing", r.name);
+    }
+}
+
+#[test]
+fn faults_the_spec_cases_miss_are_caught_by_the_generated_phase() {
+    let mut wrong = Vec::new();
+    for v in faults() {
+        let (results, choice_failures, phase) = run(&serve_variant(v), &Settings::new(Some(SEED), None));
+        let spec_failed = failed(&results);
+        if !spec_failed.is_empty() || !choice_failures.is_empty() {
+            wrong.push(format!(
+                "{}: the spec cases catch it already ({spec_failed:?} {choice_failures:?}): pick a subtler fault",
+                v.name
+            ));
+        }
+        let caught = failed(&phase);
+        for must in v.fails {
+            if !caught.contains(must) {
+                wrong.push(format!("{}: {must} passed", v.name));
+            }
+        }
+        for r in &phase {
+            if let Outcome::Failed(m) = &r.outcome {
+                assert!(m.contains(&format!("--seed {SEED}")), "{}: {m}", v.name);
+                if r.name == "properties::model-based" {
+                    assert!(m.contains("request:") && m.contains("expected:"), "{}: {m}", v.name);
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_seed_reproduces_the_run_and_a_saved_counterexample_fails_as_a_spec_case() {
+    let fault = faults()
+        .into_iter()
+        .find(|v| v.name == "status-details-trimmed")
+        .unwrap();
+    let served = serve_variant(fault);
+    let dir = std::env::temp_dir().join(format!("ssm-conformance-cx-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut settings = Settings::new(Some(SEED), None);
+    settings.save_counterexamples = Some(dir.clone());
+    let message = |phase: &[CaseResult]| match &phase[0].outcome {
+        Outcome::Failed(m) => m.clone(),
+        other => panic!("{other:?}"),
+    };
+    let first = message(&run(&served, &settings).2);
+    let again = message(&run(&serve_variant(fault), &settings).2);
+    let strip = |m: &str| {
+        m.lines()
+            .filter(|l| !l.contains("saved:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(&first),
+        strip(&again),
+        "the same seed gives the same counterexample"
+    );
+    assert!(first.contains("saved:"), "{first}");
+
+    // The saved case, run as a spec with its fixture: it fails against the fault, passes against
+    // the correct emulator.
+    let fixtures = dir.join("fixtures");
+    for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, fixtures.join(p.file_name().unwrap())).unwrap();
+    }
+    let spec_run = |served: &Served| {
+        let suite = Suite::load(
+            &TargetOptions {
+                endpoint: Some(served.url.clone()),
+                specs: Some(dir.join("specs")),
+                fixtures: Some(fixtures.clone()),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        let cases: Vec<_> = suite.cases.iter().collect();
+        let (results, _) = suite
+            .session
+            .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
+        suite.session.cleanup();
+        results
+    };
+    let bad = spec_run(&serve_variant(fault));
+    assert_eq!(bad.len(), 1);
+    assert!(matches!(bad[0].outcome, Outcome::Failed(_)), "{:?}", bad[0].outcome);
+    let good = spec_run(&serve_variant(NONE));
+    assert_eq!(good[0].outcome, Outcome::Passed);
+    let _ = std::fs::remove_dir_all(&dir);
+}
