@@ -19,7 +19,7 @@ use ssm_conformance::fixtures::Execution;
 use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::runner::run_all;
 use ssm_conformance::target::TargetOptions;
-use ssm_conformance::{fixtures, ids};
+use ssm_conformance::{fixtures, generated, ids};
 
 /// Counts live heap bytes, for memory per execution.
 struct Counting;
@@ -109,115 +109,193 @@ fn serve_process() -> Served {
     Served(child, url)
 }
 
-/// Suite overhead: the whole default suite in-process against the embedded emulator, and the
-/// floor: exactly the requests the suite sent (same bodies, same order, so the same server work
-/// and the same answers) replayed by a bare reqwest loop against a fresh emulator, one at a time
-/// like the runner.
-fn suite_overhead(rt: &tokio::runtime::Runtime, runs: usize) -> String {
+/// A suite against a fresh reference emulator at an explicit URL, served on the session's own
+/// current-thread runtime: where `ssm-conformance run` serves its embedded emulator, and where
+/// [`replay`] serves the floor's. `target_name` is the only thing callers vary: with a name the
+/// run compares that target's snapshots, without one (an unnamed endpoint) it compares none.
+/// The emulator stops when the returned [`emulator::Running`] is dropped (drop it first).
+fn served_suite(target_name: Option<&str>) -> (emulator::Running, Suite) {
+    // The port is chosen before the session exists (its URL is part of the configuration); the
+    // emulator is then spawned on it inside the session's runtime.
+    let port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let suite = Suite::load_sequential(
+        &TargetOptions {
+            endpoint: Some(format!("http://127.0.0.1:{port}")),
+            target_name: target_name.map(str::to_string),
+            profile: Some("reference".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let running = suite
+        .session
+        .block_on(emulator::spawn(
+            Emulator::new(),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+        ))
+        .unwrap();
+    (running, suite)
+}
+
+/// The floor of a recorded run: exactly its requests (same bodies, same order, so the same
+/// server work and the same answers) replayed by a bare reqwest loop, one at a time like the
+/// runner, against a fresh emulator served the way [`served_suite`] serves it: on the loop's own
+/// current-thread runtime. Milliseconds.
+fn replay(sent: &[ssm_conformance::client::Recorded]) -> f64 {
+    let single = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let running = single
+        .block_on(emulator::spawn(
+            Emulator::new(),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        ))
+        .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let start = Instant::now();
+    single.block_on(async {
+        for r in sent {
+            let mut b = http
+                .request(r.method.parse().unwrap(), format!("{}{}", running.url(), r.path))
+                .body(r.body.clone());
+            if let Some(t) = &r.target {
+                b = b
+                    .header("content-type", "application/x-amz-json-1.1")
+                    .header("x-amz-target", t);
+            } else if !r.body.is_empty() {
+                b = b.header("content-type", "application/json");
+            }
+            b.send().await.unwrap().bytes().await.unwrap();
+        }
+    });
+    start.elapsed().as_secs_f64() * 1e3
+}
+
+/// One timed spec phase on `suite` (recording, so that the floor can replay it): milliseconds,
+/// the requests sent, and whether every case passed.
+fn timed_spec_phase(suite: &Suite) -> (f64, Vec<ssm_conformance::client::Recorded>, bool) {
+    let session = &suite.session;
+    let cases: Vec<_> = suite.cases.iter().collect();
+    let client = session.block_on(session.client()).unwrap().clone();
+    client.start_recording();
+    let start = Instant::now();
+    let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    let passed = results
+        .iter()
+        .all(|r| matches!(r.outcome, ssm_conformance::runner::Outcome::Passed));
+    (ms, client.recorded(), passed)
+}
+
+/// Suite overhead: the whole default suite in-process against the reference emulator, with and
+/// without snapshot comparison, and the floor ([`replay`]) of the requests it sent.
+///
+/// The two suite runs are like for like: each gets a fresh emulator served by [`served_suite`]
+/// (same runtime, same server, same profile, both recording for the floor), and only the
+/// target name differs, so the difference between them is the snapshots alone. Which of the two
+/// goes first alternates from run to run, so that neither always pays for a cold start.
+fn suite_overhead(runs: usize) -> String {
     let mut suite_ms = Vec::new();
     let mut bare_ms = Vec::new();
     let mut floor_ms = Vec::new();
     let mut requests = 0;
-    for _ in 0..runs {
-        // The same suite without snapshot comparison (an unnamed endpoint): what insta costs.
-        let running = rt
-            .block_on(emulator::spawn(
-                Emulator::new(),
-                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            ))
-            .unwrap();
-        let suite = Suite::load_sequential(
-            &TargetOptions {
-                endpoint: Some(running.url()),
-                profile: Some("reference".into()),
-                ..Default::default()
-            },
-            None,
-        )
-        .unwrap();
-        let cases: Vec<_> = suite.cases.iter().collect();
-        let start = Instant::now();
-        suite
-            .session
-            .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
-        bare_ms.push(start.elapsed().as_secs_f64() * 1e3);
-        suite.session.cleanup();
-        drop(running);
-
-        // The suite as a user runs it: reference snapshots compared, profile pinned; the same
-        // kind of server, started the same way, so the difference is the snapshots alone.
-        let running = rt
-            .block_on(emulator::spawn(
-                Emulator::new(),
-                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            ))
-            .unwrap();
-        let suite = Suite::load_sequential(
-            &TargetOptions {
-                endpoint: Some(running.url()),
-                target_name: Some("reference".into()),
-                profile: Some("reference".into()),
-                ..Default::default()
-            },
-            None,
-        )
-        .unwrap();
-        let session = &suite.session;
-        let cases: Vec<_> = suite.cases.iter().collect();
-        let client = session.block_on(session.client()).unwrap().clone();
-        client.start_recording();
-        let start = Instant::now();
-        let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
-        suite_ms.push(start.elapsed().as_secs_f64() * 1e3);
-        assert!(
-            results
-                .iter()
-                .all(|r| matches!(r.outcome, ssm_conformance::runner::Outcome::Passed))
-        );
-        let sent = client.recorded();
-        requests = sent.len();
-        session.cleanup();
-
-        // As `ssm-conformance run` does: emulator and client on one current-thread runtime.
-        let single = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let running = single
-            .block_on(emulator::spawn(
-                Emulator::new(),
-                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            ))
-            .unwrap();
-        let http = reqwest::Client::builder().no_proxy().build().unwrap();
-        let start = Instant::now();
-        single.block_on(async {
-            for r in &sent {
-                let mut b = http
-                    .request(r.method.parse().unwrap(), format!("{}{}", running.url(), r.path))
-                    .body(r.body.clone());
-                if let Some(t) = &r.target {
-                    b = b
-                        .header("content-type", "application/x-amz-json-1.1")
-                        .header("x-amz-target", t);
-                } else if !r.body.is_empty() {
-                    b = b.header("content-type", "application/json");
-                }
-                b.send().await.unwrap().bytes().await.unwrap();
+    for run in 0..runs {
+        for snapshots in [run % 2 == 0, run % 2 != 0] {
+            let (running, suite) = served_suite(snapshots.then_some("reference"));
+            let (ms, sent, passed) = timed_spec_phase(&suite);
+            suite.session.cleanup();
+            drop(running);
+            if snapshots {
+                // The suite as a user runs it: reference snapshots compared, profile pinned.
+                assert!(passed, "the suite failed against the reference emulator");
+                suite_ms.push(ms);
+                requests = sent.len();
+                floor_ms.push(replay(&sent));
+            } else {
+                // The same without snapshot comparison (an unnamed endpoint): what insta costs.
+                bare_ms.push(ms);
             }
-        });
-        floor_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        }
     }
+    // Paired run by run (the two runs of a pair are seconds apart), so that drift in the
+    // machine's load between pairs does not land on one side only.
+    let share = median(suite_ms.iter().zip(&bare_ms).map(|(s, b)| s - b).collect());
     let (s, b, f) = (median(suite_ms), median(bare_ms), median(floor_ms));
     format!(
-        "| suite, {} cases, {requests} requests (in-process, embedded emulator, snapshots compared) | {s:.1} ms |\n\
-         | the same without snapshot comparison | {b:.1} ms |\n\
+        "| suite, {} cases, {requests} requests (in-process, reference emulator, snapshots compared) | {s:.1} ms |\n\
+         | the same without snapshot comparison (like for like: only the target name differs) | {b:.1} ms |\n\
+         | snapshots' share: suite − the same without (median of the {runs} paired differences) | {share:.1} ms |\n\
          | floor: the same {requests} requests replayed by a bare reqwest loop, one at a time | {f:.1} ms |\n\
          | **suite / floor** | **{:.2}×** (goal ≤ 1.5×) |\n",
         ssm_conformance::spec::load_dir(&ssm_conformance::target::project_root().join("specs"))
             .unwrap()
             .len(),
         s / f
+    )
+}
+
+/// The seed of the generated phase's figures: every run generates the same histories and
+/// requests, so runs (and benchmark runs on other days) time the same work.
+const GENERATED_SEED: u64 = 20_261_125;
+
+/// The generated phase's model-based part (random histories seeded through the fixture protocol,
+/// random requests, every page walked and judged) against the reference emulator served as for
+/// the suite, under the choices the spec phase observed; and its floor, the same requests
+/// replayed bare ([`replay`]).
+fn generated_phase(runs: usize) -> String {
+    let (running, suite) = served_suite(Some("reference"));
+    let session = &suite.session;
+    // The spec phase once, untimed: the choices the generated phase is judged under.
+    let cases: Vec<_> = suite.cases.iter().collect();
+    let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
+    let choices = generated::observed_choices(&results, suite.profile.as_deref());
+    let settings = generated::Settings::new(Some(GENERATED_SEED), None);
+    let client = session.block_on(session.client()).unwrap().clone();
+    let mut phase_ms = Vec::new();
+    let mut floor_ms = Vec::new();
+    let mut requests = 0;
+    let mut sent_len = 0;
+    for _ in 0..runs {
+        client.start_recording();
+        let start = Instant::now();
+        let result = generated::model_based(session, &settings, &choices);
+        phase_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        assert!(
+            matches!(result.outcome, ssm_conformance::runner::Outcome::Passed),
+            "the model-based part failed against the reference emulator: {:?}",
+            result.outcome
+        );
+        let sent = client.recorded();
+        requests = result.requests;
+        sent_len = sent.len();
+        floor_ms.push(replay(&sent));
+    }
+    session.cleanup();
+    drop(running);
+    let cases = settings.cases;
+    let (p, f) = (median(phase_ms), median(floor_ms));
+    // The part counts the requests of each case (seed, pages, delete); the recording is what was
+    // replayed. They agree unless the part sent something it does not count.
+    let replayed = if sent_len == requests {
+        String::new()
+    } else {
+        format!(" ({sent_len} recorded and replayed)")
+    };
+    format!(
+        "| model-based part, seed {GENERATED_SEED}, {cases} cases (the default), {requests} requests{replayed} (in-process, reference emulator, profile reference) | {p:.1} ms |\n\
+         | generated cases per second | {:.0} cases/s |\n\
+         | requests per second | {:.0} req/s |\n\
+         | floor: the same {sent_len} requests replayed by a bare reqwest loop, one at a time | {f:.1} ms |\n\
+         | **phase / floor** | **{:.2}×** |\n",
+        f64::from(cases) / (p / 1e3),
+        requests as f64 / (p / 1e3),
+        p / f
     )
 }
 
@@ -372,8 +450,13 @@ fn throughput(
     };
     let ours = serve_process();
     let seeded = ids::window_id();
-    rt.block_on(fixtures::put_window(&client(&ours.1), &seeded, &executions(200, 7)))
-        .unwrap();
+    rt.block_on(fixtures::put_window(
+        &client(&ours.1),
+        &seeded,
+        None,
+        &executions(200, 7),
+    ))
+    .unwrap();
     let ours_empty = create_window(rt, &ours.1);
     let mut rows = String::new();
     let mut line = |what: &str, url: &str, op: &str, params: Value, against: Option<(&str, &str, Value)>| {
@@ -475,7 +558,7 @@ fn scale(rt: &tokio::runtime::Runtime) -> String {
     let c = client(&ours.1);
     for n in [1_000usize, 10_000, 100_000, 1_000_000] {
         let window = ids::window_id();
-        rt.block_on(fixtures::put_window(&c, &window, &executions(n, 9)))
+        rt.block_on(fixtures::put_window(&c, &window, None, &executions(n, 9)))
             .unwrap();
         let mut times = Vec::new();
         let mut token: Option<String> = None;
@@ -545,7 +628,7 @@ fn startup(runs: usize) -> String {
 }
 
 fn main() {
-    let only = arg("--only").unwrap_or_else(|| "suite,throughput,client,scale,startup".into());
+    let only = arg("--only").unwrap_or_else(|| "suite,throughput,client,scale,startup,generated".into());
     let on = |section: &str| only.split(',').any(|s| s == section);
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(5);
     let secs: f64 = arg("--seconds").and_then(|r| r.parse().ok()).unwrap_or(3.0);
@@ -561,7 +644,7 @@ fn main() {
     if on("suite") {
         println!(
             "### 1. Suite overhead (median of {runs})\n\n| what | time |\n|---|---|\n{}",
-            suite_overhead(&rt, runs)
+            suite_overhead(runs)
         );
     }
     if on("throughput") {
@@ -590,6 +673,12 @@ fn main() {
         println!(
             "### 5. Start-up (median of {runs})\n\n| what | time |\n|---|---|\n{}",
             startup(runs)
+        );
+    }
+    if on("generated") {
+        println!(
+            "### 6. Generated phase: the model-based part (median of {runs})\n\n| what | figure |\n|---|---|\n{}",
+            generated_phase(runs)
         );
     }
 }

@@ -195,6 +195,7 @@ mod tests {
             exchange: None,
             requests: 1,
             duration: Duration::ZERO,
+            missing_snapshot: None,
         }
     }
 

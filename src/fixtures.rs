@@ -164,10 +164,20 @@ fn refused(what: String, r: &crate::client::Response) -> FixtureError {
     }
 }
 
-/// Create `window_id` if needed and make `executions` all of its executions.
-pub async fn put_window(client: &Client, window_id: &str, executions: &[Execution]) -> Result<(), FixtureError> {
+/// Create `window_id` if needed (named `name`, where given: the run's mark, so that `sweep` finds
+/// it after a run is killed) and make `executions` all of its executions.
+pub async fn put_window(
+    client: &Client,
+    window_id: &str,
+    name: Option<&str>,
+    executions: &[Execution],
+) -> Result<(), FixtureError> {
     let path = format!("{BASE}/windows/{window_id}");
-    let body = serde_json::to_vec(&json!({ "WindowExecutions": executions })).expect("executions serialize");
+    let mut body = json!({ "WindowExecutions": executions });
+    if let Some(n) = name {
+        body["Name"] = json!(n);
+    }
+    let body = serde_json::to_vec(&body).expect("executions serialize");
     let r = client.plain(http::Method::PUT, &path, body).await?;
     if (200..300).contains(&r.status) {
         Ok(())

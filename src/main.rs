@@ -24,7 +24,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the suite and print a summary; exit 0 if every applicable case passes, 1 if not.
+    /// Run the suite and print a summary.
+    ///
+    /// Exit codes: 0 every applicable case passed (or the results match --expectations); 1 a
+    /// case failed, the target does not implement the operation, or (CI=true) snapshots are
+    /// missing; 2 a set-up error: bad flags or environment, bad specs, a filter that matches no
+    /// case, an endpoint that cannot be reached or refuses the credentials, a --window-id that
+    /// does not exist; 130 interrupted (Ctrl-C), after deleting what the run created.
     Run {
         #[command(flatten)]
         target: Box<TargetOptions>,
@@ -39,10 +45,11 @@ enum Command {
         #[command(flatten)]
         generated: GeneratedOptions,
     },
-    /// Find the windows earlier runs left behind (named ssm-conformance-…) and delete them.
+    /// Find the windows earlier runs left behind (created or seeded, named
+    /// ssm-conformance-<run id>-empty or -fixture) and delete exactly those.
     Sweep {
         #[command(flatten)]
-        target: Box<TargetOptions>,
+        target: SweepTarget,
         /// Only list them.
         #[arg(long)]
         dry_run: bool,
@@ -71,6 +78,27 @@ enum Command {
     },
 }
 
+/// Where `sweep` looks: only the settings it uses (an endpoint is required: the embedded
+/// emulator starts empty, so sweeping it would be a false all-clear).
+#[derive(clap::Args)]
+struct SweepTarget {
+    /// Endpoint URL; else AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// `aws` for real AWS.
+    #[arg(long, value_name = "aws", env = "SSM_CONFORMANCE_TARGET")]
+    target: Option<String>,
+    /// Signing region; else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.
+    #[arg(long)]
+    region: Option<String>,
+    /// Limit on connecting and on each request, in seconds.
+    #[arg(long, value_name = "SECONDS", env = "SSM_CONFORMANCE_TIMEOUT")]
+    timeout: Option<f64>,
+    /// Allow deleting on AWS or a non-loopback endpoint (environment: 1/0, true/false, yes/no).
+    #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    allow_mutations: bool,
+}
+
 /// The generated phase: histories and requests made at random, after the spec cases.
 #[derive(clap::Args, Default)]
 struct GeneratedOptions {
@@ -97,6 +125,10 @@ struct Outputs {
     /// Write the expectations this run would match to expectations/<target-name>.json (or FILE).
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
     write_expectations: Option<PathBuf>,
+    /// Write the snapshots of this run (new and changed) under snapshots/<target-name>/: how a new
+    /// target records its first ones.
+    #[arg(long)]
+    update_snapshots: bool,
     /// The target's name and version, for written expectations.
     #[arg(long, value_name = "TEXT", default_value = "unknown")]
     target_version: String,
@@ -112,7 +144,18 @@ struct Outputs {
 }
 
 fn main() -> ExitCode {
+    // Before clap reads them: a bad value is named by its variable, not by the flag.
+    if let Err(e) = ssm_conformance::target::check_environment() {
+        return fail(e);
+    }
     let cli = Cli::parse();
+    if let Command::Run { outputs, .. } = &cli.command
+        && outputs.update_snapshots
+    {
+        // SAFETY: set before any thread exists (no runtime, no suite yet); insta reads it when it
+        // first compares.
+        unsafe { std::env::set_var("INSTA_UPDATE", "always") };
+    }
     match cli.command {
         Command::Run {
             target,
@@ -160,6 +203,27 @@ fn run(
     outputs: &Outputs,
     generated: &GeneratedOptions,
 ) -> ExitCode {
+    if list {
+        // Listing sends nothing, so it needs no target (nor credentials for one).
+        let dir = options.specs_dir();
+        return match ssm_conformance::spec::load_dir(&dir) {
+            Ok(cases) => {
+                let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
+                for c in cases.iter().filter(|c| wanted(&c.name())) {
+                    println!("{}", c.name());
+                }
+                if !generated.no_properties {
+                    for p in ["properties::model-based", "properties::metamorphic"] {
+                        if wanted(p) {
+                            println!("{p}");
+                        }
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
     let suite = match Suite::load_sequential(options, Some(ssm_conformance::embedded::start())) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -179,6 +243,24 @@ fn run(
         .iter()
         .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name().contains(f.as_str())))
         .collect();
+    // A filter that matches nothing is a typo, not a green run.
+    let generated_names = ["properties::model-based", "properties::metamorphic"];
+    for f in filters {
+        let matches = suite.cases.iter().any(|c| c.name().contains(f.as_str()))
+            || (!generated.no_properties && generated_names.iter().any(|n| n.contains(f.as_str())));
+        if !matches {
+            let names: Vec<String> = suite
+                .cases
+                .iter()
+                .map(|c| c.name())
+                .chain(generated_names.iter().map(|n| n.to_string()))
+                .collect();
+            return fail(format!(
+                "no case matches {f:?}; the closest: {}",
+                closest(f, &names).join(", ")
+            ));
+        }
+    }
     let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
     let parts: Vec<&str> = if generated.no_properties {
         Vec::new()
@@ -188,16 +270,18 @@ fn run(
             .filter(|p| wanted(p))
             .collect()
     };
-    if list {
-        for c in &cases {
-            println!("{}", c.name());
-        }
-        for p in &parts {
-            println!("{p}");
-        }
-        return ExitCode::SUCCESS;
-    }
+
     let session = &suite.session;
+    // A target that cannot be reached, or refuses our credentials, is a set-up error (exit 2),
+    // not 144 failed cases.
+    if let Some(problem) = session.block_on(setup_problem(session)) {
+        return fail(problem);
+    }
+    if let Some(window) = &session.config.window_id
+        && let Err(e) = session.block_on(window_exists(session, window))
+    {
+        return fail(e);
+    }
     // Ctrl-C stops the run, but not the cleanup: what this run created is deleted, or named.
     let finished = session.block_on(async {
         tokio::select! {
@@ -316,7 +400,107 @@ fn run(
                 ExitCode::from(1)
             }
         }
+        None if totals.exit_code() == 0 && totals.missing_snapshots > 0 && ci() => {
+            eprintln!(
+                "ssm-conformance: CI=true and {} snapshots are missing: the target conforms, but record and commit its snapshots",
+                totals.missing_snapshots
+            );
+            ExitCode::from(1)
+        }
         None => ExitCode::from(totals.exit_code()),
+    }
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"))
+}
+
+/// The names closest to `typed` (edit distance), at most three.
+fn closest(typed: &str, names: &[String]) -> Vec<String> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    let mut scored: Vec<(usize, &String)> = names
+        .iter()
+        .map(|n| {
+            // A filter is a substring: score against the best-fitting part of the name too.
+            let parts = n.split("::").map(|p| distance(typed, p));
+            (parts.chain([distance(typed, n)]).min().unwrap_or(usize::MAX), n)
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, n)| n.clone()).collect()
+}
+
+/// Why no case can be judged at all, with a hint: the endpoint cannot be reached, or it refuses
+/// the credentials. `None` when it answers (even if only to say it does not implement the
+/// operation: that is a finding, not a set-up error).
+async fn setup_problem(session: &ssm_conformance::runner::Session) -> Option<String> {
+    use ssm_conformance::runner::Support;
+    let endpoint = session.endpoint_url().await.unwrap_or_default();
+    match session.support().await {
+        Support::Implemented | Support::NotImplemented(_) => None,
+        Support::Unreachable(why) => {
+            let lower = why.to_ascii_lowercase();
+            let hint = if endpoint.starts_with("https://")
+                && [
+                    "tls",
+                    "handshake",
+                    "corrupt",
+                    "wrong version",
+                    "invalidcontenttype",
+                    "record overflow",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                format!(
+                    " (hint: the endpoint speaks plain HTTP: use {})",
+                    endpoint.replacen("https://", "http://", 1)
+                )
+            } else if lower.contains("refused") {
+                " (hint: nothing listens there: is the server running, on that port?)".to_string()
+            } else if lower.contains("no answer within") {
+                " (hint: raise --timeout, or check that the server answers)".to_string()
+            } else {
+                String::new()
+            };
+            Some(format!("cannot reach {endpoint}: {why}{hint}"))
+        }
+        Support::Refused(why) => Some(format!(
+            "{endpoint} refuses our credentials ({why}) (hint: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, \
+             AWS_SESSION_TOKEN and the region the server expects)"
+        )),
+    }
+}
+
+/// `--window-id` names a window the target has (asked once, before any case: else most cases
+/// would skip for a typo).
+async fn window_exists(session: &ssm_conformance::runner::Session, window: &str) -> Result<(), String> {
+    let client = session.client().await?;
+    let r = client
+        .call(
+            "GetMaintenanceWindow",
+            &ssm_conformance::client::Payload::Json(serde_json::json!({ "WindowId": window })),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    match r.error.as_ref().map(|e| e.error_type.as_str()) {
+        Some("DoesNotExistException") => Err(format!(
+            "--window-id {window}: the target has no such window (GetMaintenanceWindow answers DoesNotExistException)"
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -353,8 +537,26 @@ fn record_profile(
     serde_json::to_string_pretty(&profile).expect("serializes") + "\n"
 }
 
-fn sweep(options: &TargetOptions, dry_run: bool) -> ExitCode {
-    let suite = match Suite::load(options, Some(ssm_conformance::embedded::start())) {
+fn sweep(target: &SweepTarget, dry_run: bool) -> ExitCode {
+    let options = TargetOptions {
+        endpoint: target.endpoint.clone(),
+        target: target.target.clone(),
+        region: target.region.clone(),
+        timeout: target.timeout,
+        allow_mutations: target.allow_mutations,
+        ..TargetOptions::default()
+    };
+    let has_endpoint = options.endpoint.is_some()
+        || options.target.as_deref() == Some("aws")
+        || ["AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL"]
+            .iter()
+            .any(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()));
+    if !has_endpoint {
+        return fail(
+            "sweep needs --endpoint URL (or --target aws): the embedded emulator starts empty, so there is nothing to sweep",
+        );
+    }
+    let suite = match Suite::load(&options, None) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -385,8 +587,8 @@ fn sweep(options: &TargetOptions, dry_run: bool) -> ExitCode {
         return ExitCode::from(1);
     }
     let mut failed = false;
-    for (id, _) in &found {
-        match session.block_on(ssm_conformance::sweep::delete(client, id)) {
+    for (id, name) in &found {
+        match session.block_on(ssm_conformance::sweep::delete_left(client, id, name)) {
             Ok(()) => println!("deleted {id}"),
             Err(e) => {
                 failed = true;

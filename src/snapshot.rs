@@ -108,6 +108,31 @@ pub fn compare(dir: &Path, name: &str, source: &Path, value: &Value) -> Result<(
     compare_with(dir, name, source, value, std::env::var("INSTA_UPDATE").ok().as_deref())
 }
 
+/// How a case's snapshot stands, apart from whether the target conforms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// The snapshot exists and matches (or was just written, when asked to update).
+    Matched,
+    /// There is no snapshot yet: nothing to compare, nothing written.
+    Missing(std::path::PathBuf),
+    /// The answer differs from the snapshot (the message says how).
+    Differs(String),
+}
+
+/// [`compare`], telling a missing snapshot (a new target's first run) from a different answer.
+pub fn check(dir: &Path, name: &str, source: &Path, value: &Value) -> Check {
+    let update = std::env::var("INSTA_UPDATE").ok();
+    let file = dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")));
+    let writes_new = matches!(update.as_deref(), Some("always" | "1" | "unseen" | "new" | "force"));
+    if !writes_new && !file.exists() {
+        return Check::Missing(file);
+    }
+    match compare_with(dir, name, source, value, update.as_deref()) {
+        Ok(()) => Check::Matched,
+        Err(e) => Check::Differs(e),
+    }
+}
+
 /// [`compare`], with the value of `INSTA_UPDATE` given.
 fn compare_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Option<&str>) -> Result<(), String> {
     // insta's file name for it (`set_prepend_module_to_snapshot(false)`).

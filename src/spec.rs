@@ -183,6 +183,43 @@ pub struct ErrorExpectation {
     pub violations: Option<Vec<crate::validation_message::ExpectedViolation>>,
 }
 
+impl Expectation {
+    /// What the case expects, in one line a person reads in a failure block.
+    pub fn summary(&self) -> String {
+        match self {
+            Expectation::Success(s) if s.checks.is_empty() => "a success".into(),
+            Expectation::Success(s) => format!("a success ({} checks on the body)", s.checks.len()),
+            Expectation::Error(e) => {
+                let types = e.error_type.as_slice();
+                let what = if types.iter().any(|t| t == "*") {
+                    "an error of any type".to_string()
+                } else {
+                    types.join(" or ")
+                };
+                let mut out = format!("HTTP {} {what}", e.status);
+                match e.violations.as_deref() {
+                    Some([]) => out.push_str(", naming no model constraint"),
+                    Some(v) => {
+                        let named: Vec<String> =
+                            v.iter().map(|v| format!("'{}': {}", v.member, v.constraint)).collect();
+                        out.push_str(&format!(", naming {}", named.join("; ")));
+                    }
+                    None => {}
+                }
+                out
+            }
+            Expectation::Executions(x) => format!(
+                "a success listing exactly the executions of fixture {:?} the request selects",
+                x.fixture
+            ),
+            Expectation::Open(o) => {
+                let options: Vec<String> = o.options.iter().map(|(n, e)| format!("{n}: {}", e.summary())).collect();
+                format!("where AWS leaves {:?} open, one of — {}", o.choice, options.join(" | "))
+            }
+        }
+    }
+}
+
 /// Whether an expectation (or one of its options) names violations its request makes.
 pub fn names_violations(e: &Expectation) -> bool {
     match e {

@@ -15,9 +15,10 @@ use crate::verdict::summarize;
 pub const RUN_PREFIX: &str = "ssm-conformance-";
 
 /// What follows `<run prefix>-` in the name of a window a run creates: `empty`, the window
-/// `Session::empty_window` creates through `CreateMaintenanceWindow` (the only one it names).
-/// A new kind of created window must be added here, or sweeping will not find it.
-pub const RUN_SUFFIXES: [&str; 1] = ["empty"];
+/// `Session::empty_window` creates through `CreateMaintenanceWindow`, and `fixture`, every window
+/// it seeds through the fixture protocol (which names them so). A new kind of created window
+/// must be added here, or sweeping will not find it.
+pub const RUN_SUFFIXES: [&str; 2] = ["empty", "fixture"];
 
 static RUN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     let suffixes: Vec<String> = RUN_SUFFIXES.iter().map(|s| regex::escape(s)).collect();
@@ -65,6 +66,18 @@ pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, String>
         }
     }
     Err("DescribeMaintenanceWindows: no end after 10,000 pages".into())
+}
+
+/// Delete one window a run left: a seeded one (`…-fixture`) through the fixture protocol, which
+/// made it, the others with `DeleteMaintenanceWindow`.
+pub async fn delete_left(client: &Client, window_id: &str, name: &str) -> Result<(), String> {
+    if name.ends_with("-fixture") {
+        crate::fixtures::delete_window(client, window_id)
+            .await
+            .map_err(|e| e.to_string())
+    } else {
+        delete(client, window_id).await
+    }
 }
 
 /// Delete one window.

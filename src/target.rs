@@ -54,8 +54,9 @@ pub struct TargetOptions {
     /// An existing window for cases that need one (read-only on AWS without --allow-mutations).
     #[arg(long, value_name = "mw-…", env = "SSM_CONFORMANCE_WINDOW_ID")]
     pub window_id: Option<String>,
-    /// Allow creating (and deleting what this run created) on AWS or a non-loopback endpoint.
-    #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS")]
+    /// Allow creating (and deleting what this run created) on AWS or a non-loopback endpoint
+    /// (environment: 1/0, true/false, yes/no).
+    #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
     pub allow_mutations: bool,
 }
 
@@ -121,29 +122,118 @@ fn env(key: &str) -> Option<String> {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// A yes/no setting's spelling: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off` (any case), the
+/// same in the CLI and the test harness.
+pub fn parse_flag(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" | "y" => Some(true),
+        "0" | "false" | "no" | "off" | "n" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// A yes/no environment variable: `None` when unset, `Some(Err)` naming the variable when its
+/// value is not one.
+pub fn env_flag(key: &str) -> Option<bool> {
+    std::env::var(key).ok().and_then(|v| parse_flag(&v))
+}
+
+/// Check the suite's own environment variables before anything reads them: a bad value is
+/// named by its variable (not by the flag it stands for).
+pub fn check_environment() -> Result<(), ConfigError> {
+    let bad = |what: &'static str, why: String| ConfigError::Invalid { what, why };
+    for key in ["SSM_CONFORMANCE_ALLOW_MUTATIONS", "SSM_CONFORMANCE_NO_PROPERTIES", "CI"] {
+        if let Ok(v) = std::env::var(key)
+            && parse_flag(&v).is_none()
+            && key != "CI"
+        {
+            return Err(bad(key, format!("{v:?} is not 1/0, true/false, yes/no or on/off")));
+        }
+    }
+    if let Some(v) = env("SSM_CONFORMANCE_TIMEOUT")
+        && v.trim().parse::<f64>().is_err()
+    {
+        return Err(bad(
+            "SSM_CONFORMANCE_TIMEOUT",
+            format!("{v:?} is not a number of seconds"),
+        ));
+    }
+    for key in ["SSM_CONFORMANCE_SEED", "SSM_CONFORMANCE_CASES"] {
+        if let Some(v) = env(key)
+            && v.trim().parse::<u64>().is_err()
+        {
+            return Err(bad(
+                if key.ends_with("SEED") {
+                    "SSM_CONFORMANCE_SEED"
+                } else {
+                    "SSM_CONFORMANCE_CASES"
+                },
+                format!("{v:?} is not a whole number"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A path setting, resolved against the current directory now (never against wherever a
+/// library later happens to resolve relative paths).
+fn absolute(p: &std::path::Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Check an endpoint as written: a scheme, http or https, and no path (AWS endpoints have none;
+/// one would otherwise be dropped silently).
+pub fn check_endpoint(url: &str) -> Result<(), ConfigError> {
+    let invalid = |why: String| ConfigError::Invalid { what: "endpoint", why };
+    if !url.contains("://") {
+        return Err(invalid(format!("{url:?} has no scheme: did you mean http://{url}?")));
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(format!("{url:?}: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid(format!("{url:?}: the scheme must be http or https")));
+    }
+    if parsed.path() != "/" || parsed.query().is_some() {
+        return Err(invalid(format!(
+            "{url:?} has a path or query ({}); the API is served at the root: give {}",
+            parsed.path(),
+            parsed.origin().ascii_serialization()
+        )));
+    }
+    Ok(())
+}
+
 impl TargetOptions {
+    /// The spec directory these options name (resolved against the current directory), without
+    /// resolving anything else: listing cases needs no target.
+    pub fn specs_dir(&self) -> PathBuf {
+        self.specs
+            .as_deref()
+            .map_or_else(|| project_root().join("specs"), absolute)
+    }
+
     /// Options from the environment alone (the `cargo test` way in).
     pub fn from_env() -> Self {
         Self {
             target: env("SSM_CONFORMANCE_TARGET"),
             target_name: env("SSM_CONFORMANCE_TARGET_NAME"),
-            timeout: env("SSM_CONFORMANCE_TIMEOUT").and_then(|t| t.parse().ok()),
+            timeout: env("SSM_CONFORMANCE_TIMEOUT").and_then(|t| t.trim().parse().ok()),
             profile: env("SSM_CONFORMANCE_PROFILE"),
             specs: env("SSM_CONFORMANCE_SPECS").map(PathBuf::from),
             fixtures: env("SSM_CONFORMANCE_FIXTURES").map(PathBuf::from),
             snapshots: env("SSM_CONFORMANCE_SNAPSHOTS").map(PathBuf::from),
             window_id: env("SSM_CONFORMANCE_WINDOW_ID"),
-            allow_mutations: env("SSM_CONFORMANCE_ALLOW_MUTATIONS").is_some_and(|v| v != "0" && v != "false"),
+            allow_mutations: env_flag("SSM_CONFORMANCE_ALLOW_MUTATIONS").unwrap_or(false),
             ..Self::default()
         }
     }
 
     /// Resolve flags and environment into a target.
     pub fn resolve(&self) -> Result<TargetConfig, ConfigError> {
-        // The shared files are read only when asked for (AWS_PROFILE) or needed (AWS without keys in
-        // the environment): a local run never depends on a developer's ~/.aws.
-        let wants_profile = env("AWS_PROFILE").is_some()
-            || (self.target.as_deref() == Some("aws") && Credentials::from_env().is_none());
+        check_environment()?;
+        // The shared files are read only where they are needed: for AWS without keys in the
+        // environment. A local run never depends on a developer's ~/.aws (an SSO or role
+        // profile in AWS_PROFILE must not break it).
+        let wants_profile = self.target.as_deref() == Some("aws") && Credentials::from_env().is_none();
         let profile = if wants_profile {
             crate::client::profile::load(&env("AWS_PROFILE").unwrap_or_else(|| "default".into()))?
         } else {
@@ -181,16 +271,7 @@ impl TargetOptions {
             },
         };
         if let Endpoint::Url(url) | Endpoint::Aws { url: Some(url) } = &endpoint {
-            let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid {
-                what: "endpoint",
-                why: format!("{url:?}: {e}"),
-            })?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(ConfigError::Invalid {
-                    what: "endpoint",
-                    why: format!("{url:?}: the scheme must be http or https"),
-                });
-            }
+            check_endpoint(url)?;
         }
         let credentials = match (Credentials::from_env().or(profile.credentials), &endpoint) {
             (Some(c), _) => c,
@@ -220,9 +301,12 @@ impl TargetOptions {
                 why: format!("{n:?} must be letters, digits, '-' or '_'"),
             });
         }
-        let specs = self.specs.clone().unwrap_or_else(|| project_root().join("specs"));
+        let specs = self
+            .specs
+            .as_deref()
+            .map_or_else(|| project_root().join("specs"), absolute);
         let profile = match (&self.profile, &endpoint) {
-            (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(PathBuf::from(p)),
+            (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(absolute(std::path::Path::new(p))),
             (Some(p), _) => Some(specs.join("profiles").join(format!("{p}.json"))),
             (None, Endpoint::Embedded) => Some(specs.join("profiles").join("reference.json")),
             (None, _) => None,
@@ -235,11 +319,14 @@ impl TargetOptions {
             timeout,
             profile,
             specs,
-            fixtures: self.fixtures.clone().unwrap_or_else(|| project_root().join("fixtures")),
+            fixtures: self
+                .fixtures
+                .as_deref()
+                .map_or_else(|| project_root().join("fixtures"), absolute),
             snapshots: self
                 .snapshots
-                .clone()
-                .unwrap_or_else(|| project_root().join("snapshots")),
+                .as_deref()
+                .map_or_else(|| project_root().join("snapshots"), absolute),
             allow_mutations: self.allow_mutations,
             window_id: match &self.window_id {
                 Some(w) if !is_window_id(w) => {

@@ -78,10 +78,13 @@ fn usage_errors_exit_2() {
 #[test]
 fn a_refused_connection_is_one_message() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let (code, out, _) = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
-    assert_eq!(code, 1, "{out}");
-    assert_eq!(out.matches("no usable answer from the endpoint").count(), 1, "{out}");
-    assert!(out.contains("Connection refused"), "{out}");
+    let (code, out, err) = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(code, 2, "a set-up error, not a verdict: {out}{err}");
+    assert_eq!(err.matches("cannot reach").count(), 1, "{err}");
+    assert!(
+        err.contains("Connection refused") && err.contains("hint: nothing listens there"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -95,15 +98,15 @@ fn a_hanging_endpoint_costs_one_timeout() {
             held.push(s);
         }
     });
-    let (code, out, _) = run(&[
+    let (code, out, err) = run(&[
         "run",
         "--endpoint",
         &format!("http://127.0.0.1:{port}"),
         "--timeout",
         "1",
     ]);
-    assert_eq!(code, 1, "{out}");
-    assert_eq!(out.matches("no answer within 1s").count(), 1, "{out}");
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(err.matches("no answer within 1s").count(), 1, "{err}");
 }
 
 /// A server that answers every request as moto 5.2.5 answers this operation: 500, HTML.

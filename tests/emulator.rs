@@ -92,7 +92,8 @@ fn fixture_protocol_seeds_pages_and_filters() {
         .map(|i| execution(i, 1_730_000_000.0 + 3600.0 * i as f64))
         .collect();
     seed[24].start_time = seed[23].start_time;
-    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed)).unwrap();
+    s.rt.block_on(fixtures::put_window(&s.client, &window, None, &seed))
+        .unwrap();
 
     let mut seen = Vec::new();
     let mut token: Option<String> = None;
@@ -151,7 +152,7 @@ fn fixture_protocol_seeds_pages_and_filters() {
 
     // A token is bound to its window.
     let other = ids::window_id();
-    s.rt.block_on(fixtures::put_window(&s.client, &other, &seed[..1]))
+    s.rt.block_on(fixtures::put_window(&s.client, &other, None, &seed[..1]))
         .unwrap();
     let (_, first, _) = s.call(
         "DescribeMaintenanceWindowExecutions",
@@ -164,7 +165,7 @@ fn fixture_protocol_seeds_pages_and_filters() {
     assert_eq!((status, error.as_deref()), (400, Some("InvalidNextToken")));
 
     // PUT replaces; DELETE removes.
-    s.rt.block_on(fixtures::put_window(&s.client, &window, &seed[..2]))
+    s.rt.block_on(fixtures::put_window(&s.client, &window, None, &seed[..2]))
         .unwrap();
     let (_, body, _) = s.call("DescribeMaintenanceWindowExecutions", json!({"WindowId": window}));
     assert_eq!(body["WindowExecutions"].as_array().unwrap().len(), 2);
@@ -182,18 +183,18 @@ fn fixture_protocol_refuses_data_aws_could_not_return() {
     let mut bad = execution(1, 1.0);
     bad.status = "DONE".into();
     let err =
-        s.rt.block_on(fixtures::put_window(&s.client, &window, &[bad]))
+        s.rt.block_on(fixtures::put_window(&s.client, &window, None, &[bad]))
             .unwrap_err()
             .to_string();
     assert!(err.contains("400") && err.contains("Status"), "{err}");
     let dup = [execution(1, 1.0), execution(1, 2.0)];
     let err =
-        s.rt.block_on(fixtures::put_window(&s.client, &window, &dup))
+        s.rt.block_on(fixtures::put_window(&s.client, &window, None, &dup))
             .unwrap_err()
             .to_string();
     assert!(err.contains("appears twice"), "{err}");
     let err =
-        s.rt.block_on(fixtures::put_window(&s.client, "mw-BAD", &[]))
+        s.rt.block_on(fixtures::put_window(&s.client, "mw-BAD", None, &[]))
             .unwrap_err()
             .to_string();
     assert!(err.contains("does not match"), "{err}");

@@ -148,7 +148,7 @@ fn concurrent_clients_lose_and_duplicate_nothing() {
                         end_time: None,
                     })
                     .collect();
-                fixtures::put_window(&client, &window, &seed).await.unwrap();
+                fixtures::put_window(&client, &window, None, &seed).await.unwrap();
                 let mut seen = Vec::new();
                 let mut token: Option<String> = None;
                 loop {

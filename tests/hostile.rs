@@ -38,12 +38,13 @@ fn run(url: &str) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-/// No usable answer: exactly one message, naming the cause, and exit 1.
+/// No usable answer: a set-up error, not a verdict: exactly one message, naming the cause, and
+/// exit 2.
 fn one_message(reply: impl Fn(usize) -> Reply + Send + Sync + 'static, cause: &str) {
     let (url, count) = serve(reply);
     let (code, out) = run(&url);
-    assert_eq!(code, 1, "{out}");
-    assert_eq!(out.matches("no usable answer from the endpoint").count(), 1, "{out}");
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.matches("cannot reach").count(), 1, "{out}");
     assert!(out.contains(cause), "expected {cause:?} in:\n{out}");
     assert!(
         count.load(std::sync::atomic::Ordering::SeqCst) <= 2,

@@ -117,7 +117,7 @@ proptest! {
         let (_, client) = &*EMBEDDED;
         let data = executions(&data);
         let window = ids::window_id();
-        RT.block_on(fixtures::put_window(client, &window, &data)).unwrap();
+        RT.block_on(fixtures::put_window(client, &window, None, &data)).unwrap();
         let mut params = json!({"WindowId": window});
         let mut filters = Vec::new();
         for (key, b) in [("ExecutedAfter", after), ("ExecutedBefore", before)] {
@@ -209,7 +209,8 @@ static SUBJECT: LazyLock<Subject> = LazyLock::new(|| {
                     .collect::<Vec<_>>(),
             );
             let window_id = ids::window_id();
-            RT.block_on(fixtures::put_window(client, &window_id, &data)).unwrap();
+            RT.block_on(fixtures::put_window(client, &window_id, None, &data))
+                .unwrap();
             Subject {
                 client: client.clone(),
                 window_id,

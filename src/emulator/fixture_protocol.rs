@@ -13,15 +13,19 @@ use serde_json::json;
 
 use super::Emulator;
 use super::store::{Execution, STATUSES, Window, WindowSettings};
-use crate::model::{EXECUTION_ID_PATTERN, STATUS_DETAILS_MAX, WINDOW_ID_PATTERN};
+use crate::model::{EXECUTION_ID_PATTERN, NAME_PATTERN, STATUS_DETAILS_MAX, WINDOW_ID_PATTERN};
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
+static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect("valid"));
 static EXECUTION_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(EXECUTION_ID_PATTERN).expect("valid"));
 
 /// The body of `PUT /_conformance/v1/windows/{WindowId}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SeedRequest {
+    /// The window's name when the PUT creates it (the harness's run mark); optional.
+    #[serde(default)]
+    pub name: Option<String>,
     /// All executions the window is to have.
     pub window_executions: Vec<Execution>,
 }
@@ -40,6 +44,11 @@ pub async fn version(State(emulator): State<Emulator>) -> Json<serde_json::Value
 pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
     if !WINDOW_ID.is_match(window_id) {
         return Err(format!("WindowId {window_id:?} does not match {WINDOW_ID_PATTERN}"));
+    }
+    if let Some(n) = &seed.name
+        && !NAME.is_match(n)
+    {
+        return Err(format!("Name {n:?} does not match {NAME_PATTERN}"));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, e) in seed.window_executions.iter().enumerate() {
@@ -94,10 +103,11 @@ pub async fn put_window(
     let count = seed.window_executions.len();
     let now = emulator.now();
     let mut store = emulator.store.write().expect("store lock");
+    let name = seed.name.clone().unwrap_or_else(|| "conformance-fixture".into());
     let window = store
         .windows
         .entry(window_id.clone())
-        .or_insert_with(|| Window::new(WindowSettings::minimal("conformance-fixture"), now));
+        .or_insert_with(|| Window::new(WindowSettings::minimal(&name), now));
     window.replace_executions(seed.window_executions);
     Json(json!({ "WindowId": window_id, "WindowExecutions": count })).into_response()
 }

@@ -126,6 +126,7 @@ fn result(part: &str, outcome: Outcome, requests: usize, started: Instant) -> Ca
         exchange: None,
         requests,
         duration: started.elapsed(),
+        missing_snapshot: None,
     }
 }
 

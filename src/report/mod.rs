@@ -16,6 +16,9 @@ pub struct Totals {
     pub unsupported: usize,
     /// Cases whose needs the target cannot meet.
     pub skipped: usize,
+    /// Passing cases with no snapshot yet to compare (a target new to the suite).
+    #[serde(default)]
+    pub missing_snapshots: usize,
 }
 
 impl Totals {
@@ -26,6 +29,7 @@ impl Totals {
             ..Self::default()
         };
         for r in results {
+            t.missing_snapshots += usize::from(r.missing_snapshot.is_some());
             match r.outcome {
                 Outcome::Passed => t.passed += 1,
                 Outcome::Failed(_) => t.failed += 1,
@@ -107,6 +111,17 @@ pub fn write_summary(
             };
             writeln!(out, "  {what}  ({shown}{more})")?;
         }
+    }
+    if let Some(file) = results.iter().find_map(|r| r.missing_snapshot.as_ref()) {
+        let dir = file.parent().unwrap_or(file);
+        let name = dir.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        writeln!(
+            out,
+            "SNAPSHOTS: {} cases have no snapshot yet in {} (judged without one); record them with \
+             `--update-snapshots` or `cargo xtask snapshots {name}`",
+            totals.missing_snapshots,
+            dir.display()
+        )?;
     }
     writeln!(
         out,

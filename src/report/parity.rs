@@ -32,7 +32,7 @@ pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
     let _ = writeln!(out, "# Parity: DescribeMaintenanceWindowExecutions\n");
     let _ = writeln!(
         out,
-        "Written by `cargo xtask parity` on {date}. Each column is one run of the whole suite; a cell is \
+        "Written by `cargo xtask parity` on {date}. Each column is one run (its case count in the totals below: a filtered run holds fewer); a cell is \
          the case's outcome, and where AWS leaves the answer open, the option the target took.\n"
     );
     let _ = writeln!(out, "| target | what | passed | failed | unsupported | skipped |");

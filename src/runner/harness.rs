@@ -101,6 +101,16 @@ impl Suite {
                     let result = suite
                         .session
                         .block_on(run_case(&suite.session, case, suite.profile.as_deref()));
+                    // A missing snapshot is not a wrong answer; under CI it must still be recorded.
+                    if let (Outcome::Passed, Some(file)) = (&result.outcome, &result.missing_snapshot)
+                        && crate::target::env_flag("CI").unwrap_or(false)
+                    {
+                        return Err(format!(
+                            "no snapshot yet: {} (the answer conforms; record it with `cargo xtask snapshots <target>`)",
+                            file.display()
+                        )
+                        .into());
+                    }
                     completion(result.outcome)
                 })
                 .with_kind(case.area.clone())

@@ -56,11 +56,20 @@ pub struct CaseResult {
     pub requests: usize,
     /// Wall time.
     pub duration: Duration,
+    /// The snapshot file this case has no snapshot in yet (the target is new to the suite):
+    /// the case is judged on its own, and the run says once how to record them.
+    pub missing_snapshot: Option<std::path::PathBuf>,
 }
 
 /// The message of a failed case: where the case is, why it failed, what was sent and received.
 pub fn failure_message(case: &LoadedCase, why: &str, exchange: Option<&Exchange>) -> String {
-    let mut m = format!("{}, case {:?}: {why}", case.file.display(), case.case.id);
+    let mut m = format!(
+        "{}, case {:?}: {why}\n  case:     {}\n  expects:  {}",
+        case.file.display(),
+        case.case.id,
+        case.case.description,
+        case.case.expect.summary()
+    );
     if let Some(x) = exchange {
         m.push_str(&format!(
             "\n  request:  POST / AmazonSSM.{} {}\n  response: HTTP {} {}",
@@ -186,6 +195,7 @@ pub async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Pro
         exchange: None,
         requests: 0,
         duration: Duration::ZERO,
+        missing_snapshot: None,
     };
     result.outcome = match bind(session, case).await {
         Err(outcome) => outcome,
@@ -266,9 +276,15 @@ async fn judge_case(
                     let normalized = crate::snapshot::normalize(&exchange.response, &known);
                     let dir = session.config.snapshots.join(name);
                     let snap = format!("{}__{}", case.area, case.case.id);
-                    match crate::snapshot::compare(&dir, &snap, &case.file, &normalized) {
-                        Ok(()) => Outcome::Passed,
-                        Err(e) => Outcome::Failed(failure_message(case, &e, Some(&exchange))),
+                    match crate::snapshot::check(&dir, &snap, &case.file, &normalized) {
+                        crate::snapshot::Check::Matched => Outcome::Passed,
+                        crate::snapshot::Check::Missing(file) => {
+                            result.missing_snapshot = Some(file);
+                            Outcome::Passed
+                        }
+                        crate::snapshot::Check::Differs(e) => {
+                            Outcome::Failed(failure_message(case, &e, Some(&exchange)))
+                        }
                     }
                 }
                 None => Outcome::Passed,

@@ -120,6 +120,11 @@ impl Session {
         })
     }
 
+    /// The name of every window this run seeds: the run's mark, which `sweep` recognises.
+    pub fn fixture_window_name(&self) -> String {
+        format!("{}-fixture", self.run_prefix)
+    }
+
     /// Run a future on the session's runtime (from any non-runtime thread).
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.runtime.block_on(f)
@@ -249,7 +254,7 @@ impl Session {
                         .lock()
                         .expect("lock")
                         .push(Created::FixtureWindow(id.clone()));
-                    fixtures::put_window(client, &id, &[])
+                    fixtures::put_window(client, &id, Some(&self.fixture_window_name()), &[])
                         .await
                         .map_err(|e| e.to_string())?;
                     return Ok(id);
@@ -330,7 +335,7 @@ impl Session {
                 .lock()
                 .expect("lock")
                 .push(Created::FixtureWindow(id.clone()));
-            fixtures::put_window(client, &id, &fixture.executions)
+            fixtures::put_window(client, &id, Some(&self.fixture_window_name()), &fixture.executions)
                 .await
                 .map_err(|e| format!("seeding fixture {name:?}: {e}"))?;
             Ok(id)
@@ -349,7 +354,7 @@ impl Session {
             .lock()
             .expect("lock")
             .push(Created::FixtureWindow(id.clone()));
-        fixtures::put_window(client, &id, executions)
+        fixtures::put_window(client, &id, Some(&self.fixture_window_name()), executions)
             .await
             .map_err(|e| format!("seeding a generated history: {e}"))?;
         Ok(id)
