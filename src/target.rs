@@ -54,6 +54,10 @@ pub struct TargetOptions {
     /// An existing window for cases that need one (read-only on AWS without --allow-mutations).
     #[arg(long, value_name = "mw-…", env = "SSM_CONFORMANCE_WINDOW_ID")]
     pub window_id: Option<String>,
+    /// Cases sent at once (each awaits its own answers; results, reports and snapshots come out
+    /// in the same order whatever the number). `1`: strictly one after another.
+    #[arg(short = 'j', long, value_name = "N", env = "SSM_CONFORMANCE_JOBS")]
+    pub jobs: Option<usize>,
     /// Allow creating (and deleting what this run created) on AWS or a non-loopback endpoint
     /// (environment: 1/0, true/false, yes/no).
     #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
@@ -85,7 +89,12 @@ pub struct TargetConfig {
     pub allow_mutations: bool,
     /// An existing window given by the user.
     pub window_id: Option<String>,
+    /// Cases sent at once.
+    pub jobs: usize,
 }
+
+/// Cases sent at once unless `--jobs` says otherwise: enough to hide a far target's latency.
+pub const DEFAULT_JOBS: usize = 8;
 
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -222,6 +231,7 @@ impl TargetOptions {
             fixtures: env("SSM_CONFORMANCE_FIXTURES").map(PathBuf::from),
             snapshots: env("SSM_CONFORMANCE_SNAPSHOTS").map(PathBuf::from),
             window_id: env("SSM_CONFORMANCE_WINDOW_ID"),
+            jobs: env("SSM_CONFORMANCE_JOBS").and_then(|j| j.trim().parse().ok()),
             allow_mutations: env_flag("SSM_CONFORMANCE_ALLOW_MUTATIONS").unwrap_or(false),
             ..Self::default()
         }
@@ -328,6 +338,16 @@ impl TargetOptions {
                 .as_deref()
                 .map_or_else(|| project_root().join("snapshots"), absolute),
             allow_mutations: self.allow_mutations,
+            jobs: match self.jobs {
+                None => DEFAULT_JOBS,
+                Some(0) => {
+                    return Err(ConfigError::Invalid {
+                        what: "--jobs",
+                        why: "0 cases at once would send nothing: give 1 or more".into(),
+                    });
+                }
+                Some(n) => n,
+            },
             window_id: match &self.window_id {
                 Some(w) if !is_window_id(w) => {
                     return Err(ConfigError::Invalid {

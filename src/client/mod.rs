@@ -17,6 +17,8 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 pub const TARGET_PREFIX: &str = "AmazonSSM";
 /// How often a throttled request is sent again.
 pub const THROTTLE_RETRIES: u32 = 4;
+/// The longest single backoff.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// Whether an answer says "slow down".
 pub fn is_throttled(r: &Response) -> bool {
@@ -166,6 +168,9 @@ pub struct Client {
     config: ClientConfig,
     url: reqwest::Url,
     recorded: std::sync::Arc<std::sync::Mutex<Option<Vec<Recorded>>>>,
+    /// One backoff for this client and all its clones: when the target says "slow down", every
+    /// concurrent job waits, not only the one that was told.
+    paused_until: std::sync::Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
 }
 
 /// A request as sent, kept when recording (to replay the same traffic, e.g. as a benchmark floor).
@@ -207,6 +212,7 @@ impl Client {
             config,
             url,
             recorded: Default::default(),
+            paused_until: Default::default(),
         })
     }
 
@@ -227,19 +233,34 @@ impl Client {
 
     /// Send `AmazonSSM.<operation>` with `payload`, signed; any HTTP answer is `Ok`. A throttled
     /// request (`ThrottlingException`, HTTP 429) is sent again, freshly signed, after a backoff
-    /// that doubles from 100 ms, at most [`THROTTLE_RETRIES`] times.
+    /// that doubles from 100 ms (at most 5 s), at most [`THROTTLE_RETRIES`] times; the backoff is
+    /// shared by every clone of this client, so concurrent jobs slow down together.
     pub async fn call(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
         let body = payload.to_bytes();
         let mut attempt = 0;
         loop {
+            self.wait_for_backoff().await;
             let request = self.signed_request(operation, body.clone())?;
             let response = self.send(operation, request).await?;
             if attempt >= THROTTLE_RETRIES || !is_throttled(&response) {
                 return Ok(response);
             }
             let jitter = crate::ids::random_u64() % 50;
-            tokio::time::sleep(Duration::from_millis((100 << attempt) + jitter)).await;
+            let delay = Duration::from_millis((100u64 << attempt.min(10)) + jitter).min(MAX_BACKOFF);
+            let until = tokio::time::Instant::now() + delay;
+            let mut paused = self.paused_until.lock().expect("lock");
+            *paused = Some(paused.map_or(until, |p| p.max(until)));
+            drop(paused);
             attempt += 1;
+        }
+    }
+
+    async fn wait_for_backoff(&self) {
+        let until = *self.paused_until.lock().expect("lock");
+        if let Some(t) = until
+            && t > tokio::time::Instant::now()
+        {
+            tokio::time::sleep_until(t).await;
         }
     }
 

@@ -238,6 +238,13 @@ async fn judge_case(
             ));
         }
     };
+    if crate::client::is_throttled(&response) {
+        // Slowing down is the target's right; a case is never failed for it.
+        return Outcome::Skipped(format!(
+            "the target throttled every one of {} attempts",
+            crate::client::THROTTLE_RETRIES + 1
+        ));
+    }
     let params = bindings.params(&case.case.request);
     let fixtures = spec::executions_fixtures(&case.case.expect);
     let walked = match (&params, fixtures.first()) {
@@ -296,18 +303,40 @@ async fn judge_case(
     outcome
 }
 
-/// Run `cases` one after another, then check that each open choice was answered one way, and
-/// the [`target_checks`]. Returns the results and the failed checks (`choices::<choice>` or
-/// `target::<check>`, why).
+/// Whether a case must run alone: it sees every window of the target (others' windows would
+/// change its answer), or it is not a plain read of one window.
+fn runs_alone(case: &LoadedCase) -> bool {
+    !matches!(
+        case.case.request.operation(),
+        "DescribeMaintenanceWindowExecutions" | "DescribeMaintenanceWindowExecutionz" | "GetMaintenanceWindow"
+    )
+}
+
+/// Run `cases`, [`crate::target::TargetConfig::jobs`] at a time (those that must run alone after,
+/// one by one), then check that each open choice was answered one way, and the
+/// [`target_checks`]. Results come in case order whatever the concurrency. Returns the results
+/// and the failed checks (`choices::<choice>` or `target::<check>`, why).
 pub async fn run_all(
     session: &Session,
     cases: &[&LoadedCase],
     profile: Option<&Profile>,
 ) -> (Vec<CaseResult>, Vec<(String, String)>) {
-    let mut results = Vec::with_capacity(cases.len());
-    for case in cases {
-        results.push(run_case(session, case, profile).await);
+    use futures_util::stream::{self, StreamExt};
+    let jobs = session.config.jobs.max(1);
+    let (alone, together): (Vec<usize>, Vec<usize>) = (0..cases.len()).partition(|i| runs_alone(cases[*i]));
+    let mut slots: Vec<Option<CaseResult>> = vec![None; cases.len()];
+    let concurrent: Vec<(usize, CaseResult)> = stream::iter(together)
+        .map(|i| async move { (i, run_case(session, cases[i], profile).await) })
+        .buffered(jobs)
+        .collect()
+        .await;
+    for (i, r) in concurrent {
+        slots[i] = Some(r);
     }
+    for i in alone {
+        slots[i] = Some(run_case(session, cases[i], profile).await);
+    }
+    let results: Vec<CaseResult> = slots.into_iter().map(|r| r.expect("every case ran")).collect();
     let all: Vec<&CaseResult> = results.iter().collect();
     let observed: BTreeSet<&str> = results
         .iter()

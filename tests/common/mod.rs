@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod latency;
 pub mod raw;
 
 use std::net::{Ipv4Addr, SocketAddr};
