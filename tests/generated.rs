@@ -163,11 +163,20 @@ fn faults() -> Vec<Variant> {
     ]
 }
 
-/// The spec phase, then the generated phase, against `served`.
+/// The spec phase, then the generated phase, against `served` (8 jobs at a time).
 fn run(served: &Served, settings: &Settings) -> (Vec<CaseResult>, Vec<(String, String)>, Vec<CaseResult>) {
+    run_with(served, settings, 8)
+}
+
+fn run_with(
+    served: &Served,
+    settings: &Settings,
+    jobs: usize,
+) -> (Vec<CaseResult>, Vec<(String, String)>, Vec<CaseResult>) {
     let suite = Suite::load(
         &TargetOptions {
             endpoint: Some(served.url.clone()),
+            jobs: Some(jobs),
             ..Default::default()
         },
         None,

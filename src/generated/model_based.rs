@@ -2,11 +2,13 @@
 //! request, every page walked and judged by the oracle under the choices the target made in the
 //! spec phase. A failure is shrunk by proptest to a minimal history and request.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use proptest::test_runner::{TestCaseError, TestError, TestRunner};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 
 use super::history::{self, Instant, Request, Spellings};
@@ -94,45 +96,66 @@ pub fn materialize(req: &Request, data: &[Execution], window: &str, semantics: &
     (params, query)
 }
 
-/// Run the property: `Ok(cases run)`, or the shrunk counterexample.
+/// Run the property: `Ok(cases run)`, or the shrunk counterexample. The cases are drawn from
+/// the seed first, then sent `jobs` at a time (a far target's latency overlaps); the first
+/// failing one in draw order is shrunk one step at a time, as proptest shrinks. So the same seed
+/// gives the same counterexample whatever the number of jobs.
 pub fn run(
     session: &Session,
     settings: &Settings,
     choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
 ) -> Result<u32, Box<Counterexample>> {
+    use futures_util::stream::{self, StreamExt};
     let (semantics, spellings) = semantics_of(choices);
     let strategy = (history::history(settings.max_executions), history::request(spellings));
-    let mut runner = TestRunner::new_with_rng(settings.proptest_config(), settings.rng("model-based"));
-    let last_failure: RefCell<Option<Box<Counterexample>>> = RefCell::new(None);
-    let ran = Cell::new(0u32);
-    let result = runner.run(&strategy, |(data, req)| {
-        ran.set(ran.get() + 1);
-        match check(session, &data, &req, &semantics, choices, requests) {
-            Ok(()) => Ok(()),
-            Err(cx) => {
-                let why = cx.why.clone();
-                *last_failure.borrow_mut() = Some(cx);
-                Err(TestCaseError::fail(why))
+    let config = settings.proptest_config();
+    let mut runner = TestRunner::new_with_rng(config.clone(), settings.rng("model-based"));
+    let mut trees = Vec::with_capacity(settings.cases as usize);
+    for _ in 0..settings.cases {
+        trees.push(strategy.new_tree(&mut runner).map_err(|e| {
+            Box::new(Counterexample {
+                why: format!("the generated phase could not draw a case: {e}"),
+                ..Counterexample::default()
+            })
+        })?);
+    }
+    let drawn: Vec<(Vec<Execution>, Request)> = trees.iter().map(ValueTree::current).collect();
+    let jobs = session.config.jobs.max(1);
+    let outcomes: Vec<Result<(), Box<Counterexample>>> = session.block_on(
+        stream::iter(drawn.iter())
+            .map(|(data, req)| check_async(session, data, req, &semantics, choices, requests))
+            .buffered(jobs)
+            .collect(),
+    );
+    let Some(first) = outcomes.iter().position(Result::is_err) else {
+        return Ok(settings.cases);
+    };
+    let mut best = outcomes.into_iter().nth(first).expect("present").expect_err("failed");
+    let mut tree = trees.swap_remove(first);
+    // proptest's shrinking: simplify while it still fails, complicate when it passes.
+    let deadline = std::time::Instant::now() + Duration::from_millis(u64::from(config.max_shrink_time));
+    let mut steps = 0;
+    if tree.simplify() {
+        while steps < config.max_shrink_iters && std::time::Instant::now() < deadline {
+            steps += 1;
+            let (data, req) = tree.current();
+            match check(session, &data, &req, &semantics, choices, requests) {
+                Err(cx) => {
+                    best = cx;
+                    if !tree.simplify() {
+                        break;
+                    }
+                }
+                Ok(()) => {
+                    if !tree.complicate() {
+                        break;
+                    }
+                }
             }
         }
-    });
-    match result {
-        Ok(()) => Ok(settings.cases),
-        Err(TestError::Fail(_, (data, req))) => {
-            // The last failing run is the minimal one proptest settled on; run it once more so
-            // the counterexample is exactly that case.
-            let cx = match check(session, &data, &req, &semantics, choices, requests) {
-                Err(cx) => cx,
-                Ok(()) => last_failure.into_inner().expect("a failure was seen"),
-            };
-            Err(cx)
-        }
-        Err(TestError::Abort(why)) => Err(Box::new(Counterexample {
-            why: format!("the generated phase stopped: {why}"),
-            ..Counterexample::default()
-        })),
     }
+    Err(best)
 }
 
 fn ids(v: &[Value]) -> Vec<String> {
@@ -141,8 +164,20 @@ fn ids(v: &[Value]) -> Vec<String> {
         .collect()
 }
 
-/// One case: seed, ask, walk, delete, judge.
+/// One case, on the session's runtime.
 fn check(
+    session: &Session,
+    data: &[Execution],
+    req: &Request,
+    semantics: &Semantics,
+    choices: &BTreeMap<String, String>,
+    requests: &Cell<usize>,
+) -> Result<(), Box<Counterexample>> {
+    session.block_on(check_async(session, data, req, semantics, choices, requests))
+}
+
+/// One case: seed, ask, walk, delete, judge.
+async fn check_async(
     session: &Session,
     data: &[Execution],
     req: &Request,
@@ -173,7 +208,7 @@ fn check(
             actual,
         })
     };
-    let outcome = session.block_on(async {
+    let outcome = async {
         let window = session.seed_fresh(data).await?;
         let (params, _) = materialize(req, data, &window, semantics);
         let client = session.client().await?;
@@ -194,7 +229,8 @@ fn check(
         let walk = walked?;
         deleted?;
         Ok::<_, String>((window, walk))
-    });
+    }
+    .await;
     let (window, walk) = outcome.map_err(|e| fail(e, Vec::new()))?;
     let actual: Vec<String> = walk.pages.iter().flat_map(|p| ids(&p.executions)).collect();
     oracle::judge(data, &window, &query, &walk, choices)
