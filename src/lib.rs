@@ -1,7 +1,9 @@
 //! ssm-conformance: a conformance and property-test harness for the AWS Systems Manager operation
 //! `DescribeMaintenanceWindowExecutions`, with a reference emulator.
 
+pub mod bundle;
 pub mod client;
+mod conformance;
 pub mod embedded;
 pub mod emulator;
 pub mod expectations;
@@ -21,3 +23,5 @@ pub mod sweep;
 pub mod target;
 pub mod validation_message;
 pub mod verdict;
+
+pub use conformance::Conformance;

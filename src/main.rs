@@ -13,7 +13,7 @@ use ssm_conformance::report::{self, RunReport};
 use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::runner::{CaseResult, run_all};
 use ssm_conformance::spec::Profile;
-use ssm_conformance::target::{TargetOptions, project_root};
+use ssm_conformance::target::TargetOptions;
 
 #[derive(Parser)]
 #[command(version, about = "Conformance suite for AWS SSM DescribeMaintenanceWindowExecutions")]
@@ -180,12 +180,23 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 /// `expectations/<name>.json` unless a file was given (`-`: none was).
-fn expectations_file(given: &Path, target_name: Option<&str>) -> Result<PathBuf, String> {
+fn expectations_file(given: &Path, target_name: Option<&str>, for_writing: bool) -> Result<PathBuf, String> {
     if given.as_os_str() != "-" {
         return Ok(given.to_path_buf());
     }
     target_name
-        .map(|n| project_root().join("expectations").join(format!("{n}.json")))
+        .map(|n| {
+            // The current directory's, else the one shipped with the suite (moto, fakecloud, …).
+            let here = PathBuf::from("expectations").join(format!("{n}.json"));
+            let shipped = ssm_conformance::bundle::data_root()
+                .join("expectations")
+                .join(format!("{n}.json"));
+            if for_writing || here.exists() || !shipped.exists() {
+                here
+            } else {
+                shipped
+            }
+        })
         .ok_or_else(|| "expectations need --target-name (or a FILE)".to_string())
 }
 
@@ -232,7 +243,7 @@ fn run(
     // Read the expectations before anything is sent: a bad file is a usage error.
     let expectations = match &outputs.expectations {
         None => None,
-        Some(given) => match expectations_file(given, target_name.as_deref()).map(|f| Expectations::load(&f)) {
+        Some(given) => match expectations_file(given, target_name.as_deref(), false).map(|f| Expectations::load(&f)) {
             Ok(Ok(e)) => Some(e),
             Ok(Err(e)) => return fail(e),
             Err(e) => return fail(e),
@@ -363,7 +374,7 @@ fn run(
         ));
     }
     if let Some(given) = &outputs.write_expectations {
-        let file = match expectations_file(given, target_name.as_deref()) {
+        let file = match expectations_file(given, target_name.as_deref(), true) {
             Ok(f) => f,
             Err(e) => return fail(e),
         };

@@ -122,6 +122,17 @@ pub fn is_window_id(id: &str) -> bool {
     WINDOW_ID.is_match(id)
 }
 
+/// Where snapshots are read and written unless `--snapshots` says: the current directory's
+/// `snapshots/`; for the reference target without its own there, the compiled-in set (so an
+/// installed binary passes from any directory as it does in the checkout).
+fn default_snapshots(name: Option<&str>) -> PathBuf {
+    let here = absolute(std::path::Path::new("snapshots"));
+    match name {
+        Some("reference") if !here.join("reference").is_dir() => crate::bundle::data_root().join("snapshots"),
+        _ => here,
+    }
+}
+
 /// The project root, where specs/, snapshots/ and fixtures/ live by default.
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -217,7 +228,7 @@ impl TargetOptions {
     pub fn specs_dir(&self) -> PathBuf {
         self.specs
             .as_deref()
-            .map_or_else(|| project_root().join("specs"), absolute)
+            .map_or_else(|| crate::bundle::data_root().join("specs"), absolute)
     }
 
     /// Options from the environment alone (the `cargo test` way in).
@@ -321,6 +332,10 @@ impl TargetOptions {
             (None, Endpoint::Embedded) => Some(specs.join("profiles").join("reference.json")),
             (None, _) => None,
         };
+        let snapshots = self
+            .snapshots
+            .as_deref()
+            .map_or_else(|| default_snapshots(name.as_deref()), absolute);
         Ok(TargetConfig {
             endpoint,
             name,
@@ -332,11 +347,8 @@ impl TargetOptions {
             fixtures: self
                 .fixtures
                 .as_deref()
-                .map_or_else(|| project_root().join("fixtures"), absolute),
-            snapshots: self
-                .snapshots
-                .as_deref()
-                .map_or_else(|| project_root().join("snapshots"), absolute),
+                .map_or_else(|| crate::bundle::data_root().join("fixtures"), absolute),
+            snapshots,
             allow_mutations: self.allow_mutations,
             jobs: match self.jobs {
                 None => DEFAULT_JOBS,

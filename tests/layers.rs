@@ -11,6 +11,7 @@ use regex::Regex;
 /// Module → the crate modules it may use.
 fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     const HARNESS: &[&str] = &[
+        "bundle",
         "model",
         "ids",
         "client",

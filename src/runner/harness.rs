@@ -26,6 +26,9 @@ pub enum SuiteError {
     /// The runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
+    /// A bad expectations file.
+    #[error(transparent)]
+    Expectations(Box<crate::expectations::ExpectationsError>),
 }
 
 /// Everything a run needs: the session, the cases and the profile (and the generated phase's
@@ -34,6 +37,9 @@ pub enum SuiteError {
 pub struct Suite {
     /// The generated phase, unless it is turned off (`SSM_CONFORMANCE_NO_PROPERTIES`).
     pub generated: Option<Arc<crate::generated::Settings>>,
+    /// What the target is known not to pass: a trial whose outcome is the listed one passes
+    /// (reported as ignored, with the reason); an unexpected pass fails.
+    pub expectations: Option<Arc<crate::expectations::Expectations>>,
     /// The target.
     pub session: Arc<Session>,
     /// All cases, in file order.
@@ -84,6 +90,7 @@ impl Suite {
         };
         Ok(Self {
             generated: None,
+            expectations: None,
             session: Arc::new(Session::new(config, fixtures, sequential, embedded)?),
             cases: Arc::new(cases),
             profile,
@@ -111,7 +118,7 @@ impl Suite {
                         )
                         .into());
                     }
-                    completion(result.outcome)
+                    expected_completion(suite.expectations.as_deref(), &result.name, result.outcome)
                 })
                 .with_kind(case.area.clone())
             })
@@ -130,11 +137,16 @@ impl Suite {
                                 .block_on(run_case(&suite.session, c, suite.profile.as_deref()))
                         })
                         .collect();
+                    let name = format!("choices::{choice}");
+                    let expectations = suite.expectations.as_deref();
                     if let Some(r) = results.iter().find(|r| matches!(r.outcome, Outcome::Unsupported(_))) {
-                        return completion(r.outcome.clone());
+                        return expected_completion(expectations, &name, r.outcome.clone());
                     }
-                    check_choice(&choice, &results.iter().collect::<Vec<_>>()).map_err(Failed::from)?;
-                    Ok(Completion::Completed)
+                    let outcome = match check_choice(&choice, &results.iter().collect::<Vec<_>>()) {
+                        Ok(()) => Outcome::Passed,
+                        Err(why) => Outcome::Failed(why),
+                    };
+                    expected_completion(expectations, &name, outcome)
                 })
                 .with_kind("choices"),
             );
@@ -161,7 +173,7 @@ impl Suite {
                             "model-based" => crate::generated::model_based(&suite.session, &settings, &choices),
                             _ => crate::generated::metamorphic(&suite.session, &settings),
                         };
-                        completion(result.outcome)
+                        expected_completion(suite.expectations.as_deref(), &result.name, result.outcome)
                     })
                     .with_kind(crate::generated::AREA),
                 );
@@ -188,6 +200,48 @@ impl Suite {
     }
 }
 
+/// [`completion`], held to `expectations` where given.
+fn expected_completion(
+    expectations: Option<&crate::expectations::Expectations>,
+    name: &str,
+    outcome: Outcome,
+) -> Result<Completion, Failed> {
+    use crate::expectations::Expected;
+    let Some(e) = expectations else {
+        return completion(outcome);
+    };
+    let expected = match (&e.unsupported, e.cases.get(name)) {
+        (Some(why), _) => Some((Expected::Unsupported, why.clone())),
+        (None, Some(entry)) => Some((entry.outcome, entry.reason.clone())),
+        (None, None) => None,
+    };
+    let actual = match &outcome {
+        Outcome::Passed => None,
+        Outcome::Failed(_) => Some(Expected::Fail),
+        Outcome::Unsupported(_) => Some(Expected::Unsupported),
+        Outcome::Skipped(_) => Some(Expected::Skipped),
+    };
+    match (expected, actual) {
+        (None, _) => completion(outcome),
+        (Some((want, why)), Some(got)) if want == got => {
+            Ok(Completion::ignored_with(format!("expected ({want:?}): {why}")))
+        }
+        (Some((want, why)), None) => {
+            Err(format!("passed, but the expectations list it as {want:?} ({why}): remove the entry").into())
+        }
+        (Some((want, why)), Some(_)) => Err(format!("expected {want:?} ({why}), got: {}", describe(&outcome)).into()),
+    }
+}
+
+fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Passed => "passed".into(),
+        Outcome::Failed(m) => format!("failed: {m}"),
+        Outcome::Unsupported(m) => format!("unsupported: {m}"),
+        Outcome::Skipped(m) => format!("skipped: {m}"),
+    }
+}
+
 fn completion(outcome: Outcome) -> Result<Completion, Failed> {
     match outcome {
         Outcome::Passed => Ok(Completion::Completed),
@@ -209,20 +263,25 @@ pub fn main(embedded: Option<StartEmbedded>) -> ExitCode {
         }
     };
     match crate::generated::Settings::from_env() {
-        Ok(Some(settings)) => {
-            if !args.list {
-                eprintln!(
-                    "ssm-conformance: generated phase seed {} (reproduce with SSM_CONFORMANCE_SEED={})",
-                    settings.seed, settings.seed
-                );
-            }
-            suite.generated = Some(Arc::new(settings));
-        }
-        Ok(None) => {}
+        Ok(settings) => suite.generated = settings.map(Arc::new),
         Err(e) => {
             eprintln!("ssm-conformance: {e}");
             return ExitCode::from(2);
         }
+    }
+    run_trials(&args, &suite)
+}
+
+/// Run `suite` as libtest-mimic trials with `args`; what the run created is deleted at the end,
+/// and on Ctrl-C (exit 130).
+pub fn run_trials(args: &Arguments, suite: &Suite) -> ExitCode {
+    if let Some(settings) = &suite.generated
+        && !args.list
+    {
+        eprintln!(
+            "ssm-conformance: generated phase seed {} (reproduce with SSM_CONFORMANCE_SEED={})",
+            settings.seed, settings.seed
+        );
     }
     // Ctrl-C: what this process created is deleted (or named) before it exits.
     let session = suite.session.clone();
@@ -235,7 +294,7 @@ pub fn main(embedded: Option<StartEmbedded>) -> ExitCode {
             std::process::exit(130);
         }
     });
-    let conclusion = libtest_mimic::run(&args, suite.trials());
+    let conclusion = libtest_mimic::run(args, suite.trials());
     for left in suite.session.cleanup() {
         eprintln!("ssm-conformance: could not delete what this run created: {left}");
     }

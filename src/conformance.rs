@@ -1,0 +1,133 @@
+//! The suite as a library, for an emulator's own `cargo test`: [`Conformance`] names an endpoint
+//! (the emulator the test harness started) and the settings, and runs every case as a
+//! libtest-mimic trial, so `--list`, name filters and nextest work as in any test binary.
+//!
+//! ```no_run
+//! // tests/conformance.rs of an emulator crate, with `harness = false` in its Cargo.toml.
+//! fn main() -> std::process::ExitCode {
+//!     let url = "http://127.0.0.1:4566"; // start your emulator first, on loopback
+//!     ssm_conformance::Conformance::endpoint(url)
+//!         .target_name("my-emulator")
+//!         .expectations("expectations/my-emulator.json")
+//!         .main()
+//! }
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use libtest_mimic::{Arguments, Trial};
+
+use crate::expectations::Expectations;
+use crate::generated::Settings;
+use crate::runner::harness::{Suite, SuiteError};
+use crate::target::TargetOptions;
+
+/// A conformance run against one endpoint, configured step by step.
+#[derive(Debug, Clone)]
+pub struct Conformance {
+    options: TargetOptions,
+    expectations: Option<PathBuf>,
+    seed: Option<u64>,
+    cases: Option<u32>,
+    properties: bool,
+}
+
+impl Conformance {
+    /// Judge the emulator at `url` (`http://127.0.0.1:PORT`).
+    pub fn endpoint(url: impl Into<String>) -> Self {
+        Self {
+            options: TargetOptions {
+                endpoint: Some(url.into()),
+                ..TargetOptions::default()
+            },
+            expectations: None,
+            seed: None,
+            cases: None,
+            properties: true,
+        }
+    }
+
+    /// Compare snapshots under `snapshots/<name>/` (relative to the current directory, which
+    /// `cargo test` sets to the crate's root) and name the target in messages.
+    pub fn target_name(mut self, name: impl Into<String>) -> Self {
+        self.options.target_name = Some(name.into());
+        self
+    }
+
+    /// Where snapshots live, instead of `./snapshots`.
+    pub fn snapshots(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.options.snapshots = Some(dir.into());
+        self
+    }
+
+    /// Hold the results to an expectations file: a case listed with its outcome passes when it
+    /// ends that way; an unexpected pass fails.
+    pub fn expectations(mut self, file: impl Into<PathBuf>) -> Self {
+        self.expectations = Some(file.into());
+        self
+    }
+
+    /// Pin open choices with a profile (a name under specs/profiles/, or a file).
+    pub fn profile(mut self, name_or_file: impl Into<String>) -> Self {
+        self.options.profile = Some(name_or_file.into());
+        self
+    }
+
+    /// Cases sent at once by `ssm-conformance run`; the trials themselves follow libtest's
+    /// `--test-threads`.
+    pub fn jobs(mut self, n: usize) -> Self {
+        self.options.jobs = Some(n);
+        self
+    }
+
+    /// The generated phase's seed (else a fresh one, printed).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Generated cases per property.
+    pub fn cases(mut self, n: u32) -> Self {
+        self.cases = Some(n);
+        self
+    }
+
+    /// No generated phase.
+    pub fn without_properties(mut self) -> Self {
+        self.properties = false;
+        self
+    }
+
+    /// Load specs, fixtures, profile and expectations; nothing is sent yet.
+    pub fn suite(&self) -> Result<Suite, SuiteError> {
+        let mut suite = Suite::load(&self.options, None)?;
+        if self.properties {
+            suite.generated = Some(Arc::new(Settings::new(self.seed, self.cases)));
+        }
+        if let Some(file) = &self.expectations {
+            let e = Expectations::load(file).map_err(|e| SuiteError::Expectations(Box::new(e)))?;
+            suite.expectations = Some(Arc::new(e));
+        }
+        Ok(suite)
+    }
+
+    /// The trials, for a harness that runs them itself.
+    pub fn trials(&self) -> Result<Vec<Trial>, SuiteError> {
+        Ok(self.suite()?.trials())
+    }
+
+    /// Run as the whole test binary: libtest-mimic's arguments from the command line, what was
+    /// created deleted at the end; exit 2 when the suite cannot be set up.
+    pub fn main(self) -> ExitCode {
+        let args = Arguments::from_args();
+        match self.suite() {
+            Ok(suite) => crate::runner::harness::run_trials(&args, &suite),
+            Err(e) => {
+                eprintln!("ssm-conformance: {e}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
