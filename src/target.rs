@@ -322,10 +322,7 @@ impl TargetOptions {
                 why: format!("{n:?} must be letters, digits, '-' or '_'"),
             });
         }
-        let specs = self
-            .specs
-            .as_deref()
-            .map_or_else(|| project_root().join("specs"), absolute);
+        let specs = self.specs_dir();
         let profile = match (&self.profile, &endpoint) {
             (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(absolute(std::path::Path::new(p))),
             (Some(p), _) => Some(specs.join("profiles").join(format!("{p}.json"))),
