@@ -111,10 +111,11 @@ fn serve_process() -> Served {
 
 /// A suite against a fresh reference emulator at an explicit URL, served on the session's own
 /// current-thread runtime: where `ssm-conformance run` serves its embedded emulator, and where
-/// [`replay`] serves the floor's. `target_name` is the only thing callers vary: with a name the
-/// run compares that target's snapshots, without one (an unnamed endpoint) it compares none.
-/// The emulator stops when the returned [`emulator::Running`] is dropped (drop it first).
-fn served_suite(target_name: Option<&str>) -> (emulator::Running, Suite) {
+/// [`replay`] serves the floor's. With a `target_name` the run compares that target's snapshots,
+/// without one (an unnamed endpoint) it compares none; `jobs` is `--jobs` (`None`: the
+/// default). The emulator stops when the returned [`emulator::Running`] is dropped (drop it
+/// first).
+fn served_suite(target_name: Option<&str>, jobs: Option<usize>) -> (emulator::Running, Suite) {
     // The port is chosen before the session exists (its URL is part of the configuration); the
     // emulator is then spawned on it inside the session's runtime.
     let port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -127,6 +128,7 @@ fn served_suite(target_name: Option<&str>) -> (emulator::Running, Suite) {
             endpoint: Some(format!("http://127.0.0.1:{port}")),
             target_name: target_name.map(str::to_string),
             profile: Some("reference".into()),
+            jobs,
             ..Default::default()
         },
         None,
@@ -143,9 +145,9 @@ fn served_suite(target_name: Option<&str>) -> (emulator::Running, Suite) {
 }
 
 /// The floor of a recorded run: exactly its requests (same bodies, same order, so the same
-/// server work and the same answers) replayed by a bare reqwest loop, one at a time like the
-/// runner, against a fresh emulator served the way [`served_suite`] serves it: on the loop's own
-/// current-thread runtime. Milliseconds.
+/// server work and the same answers) replayed by a bare reqwest loop, one at a time, against a
+/// fresh emulator served the way [`served_suite`] serves it: on the loop's own current-thread
+/// runtime. Milliseconds.
 fn replay(sent: &[ssm_conformance::client::Recorded]) -> f64 {
     let single = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -177,9 +179,10 @@ fn replay(sent: &[ssm_conformance::client::Recorded]) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
 }
 
-/// One timed spec phase on `suite` (recording, so that the floor can replay it): milliseconds,
-/// the requests sent, and whether every case passed.
-fn timed_spec_phase(suite: &Suite) -> (f64, Vec<ssm_conformance::client::Recorded>, bool) {
+/// The whole spec phase, timed, on a fresh [`served_suite`] (recording, so that the floor can
+/// replay it): milliseconds, the requests sent, and whether every case passed.
+fn timed_suite(target_name: Option<&str>, jobs: Option<usize>) -> (f64, Vec<ssm_conformance::client::Recorded>, bool) {
+    let (running, suite) = served_suite(target_name, jobs);
     let session = &suite.session;
     let cases: Vec<_> = suite.cases.iter().collect();
     let client = session.block_on(session.client()).unwrap().clone();
@@ -190,27 +193,30 @@ fn timed_spec_phase(suite: &Suite) -> (f64, Vec<ssm_conformance::client::Recorde
     let passed = results
         .iter()
         .all(|r| matches!(r.outcome, ssm_conformance::runner::Outcome::Passed));
-    (ms, client.recorded(), passed)
+    let sent = client.recorded();
+    session.cleanup();
+    drop(running);
+    (ms, sent, passed)
 }
 
 /// Suite overhead: the whole default suite in-process against the reference emulator, with and
 /// without snapshot comparison, and the floor ([`replay`]) of the requests it sent.
 ///
-/// The two suite runs are like for like: each gets a fresh emulator served by [`served_suite`]
-/// (same runtime, same server, same profile, both recording for the floor), and only the
-/// target name differs, so the difference between them is the snapshots alone. Which of the two
-/// goes first alternates from run to run, so that neither always pays for a cold start.
+/// The ratio to the floor is taken at `--jobs 1`: the runner then sends one request at a time,
+/// as the floor does. The two runs at `--jobs 1` are like for like: each gets a fresh emulator
+/// served by [`served_suite`] (same runtime, same server, same profile, both recording for the
+/// floor) and only the target name differs, so the difference between them is the snapshots
+/// alone; which of the two goes first alternates from run to run, so that neither always pays
+/// for a cold start. The suite at the default `--jobs` is timed beside them, as users run it.
 fn suite_overhead(runs: usize) -> String {
     let mut suite_ms = Vec::new();
     let mut bare_ms = Vec::new();
+    let mut default_jobs_ms = Vec::new();
     let mut floor_ms = Vec::new();
     let mut requests = 0;
     for run in 0..runs {
         for snapshots in [run % 2 == 0, run % 2 != 0] {
-            let (running, suite) = served_suite(snapshots.then_some("reference"));
-            let (ms, sent, passed) = timed_spec_phase(&suite);
-            suite.session.cleanup();
-            drop(running);
+            let (ms, sent, passed) = timed_suite(snapshots.then_some("reference"), Some(1));
             if snapshots {
                 // The suite as a user runs it: reference snapshots compared, profile pinned.
                 assert!(passed, "the suite failed against the reference emulator");
@@ -222,21 +228,35 @@ fn suite_overhead(runs: usize) -> String {
                 bare_ms.push(ms);
             }
         }
+        let (ms, _, passed) = timed_suite(Some("reference"), None);
+        assert!(
+            passed,
+            "the suite failed against the reference emulator at the default --jobs"
+        );
+        default_jobs_ms.push(ms);
     }
-    // Paired run by run (the two runs of a pair are seconds apart), so that drift in the
+    // Paired run by run (the two runs of a pair are milliseconds apart), so that drift in the
     // machine's load between pairs does not land on one side only.
     let share = median(suite_ms.iter().zip(&bare_ms).map(|(s, b)| s - b).collect());
-    let (s, b, f) = (median(suite_ms), median(bare_ms), median(floor_ms));
+    let (s, b, d, f) = (
+        median(suite_ms),
+        median(bare_ms),
+        median(default_jobs_ms),
+        median(floor_ms),
+    );
+    let jobs = ssm_conformance::target::DEFAULT_JOBS;
     format!(
-        "| suite, {} cases, {requests} requests (in-process, reference emulator, snapshots compared) | {s:.1} ms |\n\
+        "| suite at `--jobs 1`, {} cases, {requests} requests (in-process, reference emulator, snapshots compared) | {s:.1} ms |\n\
          | the same without snapshot comparison (like for like: only the target name differs) | {b:.1} ms |\n\
          | snapshots' share: suite − the same without (median of the {runs} paired differences) | {share:.1} ms |\n\
          | floor: the same {requests} requests replayed by a bare reqwest loop, one at a time | {f:.1} ms |\n\
-         | **suite / floor** | **{:.2}×** (goal ≤ 1.5×) |\n",
+         | **suite / floor** (both one request at a time) | **{:.2}×** (goal ≤ 1.5×) |\n\
+         | the suite at the default `--jobs {jobs}`, snapshots compared | {d:.1} ms ({:.2}× the floor) |\n",
         ssm_conformance::spec::load_dir(&ssm_conformance::target::project_root().join("specs"))
             .unwrap()
             .len(),
-        s / f
+        s / f,
+        d / f
     )
 }
 
@@ -247,39 +267,55 @@ const GENERATED_SEED: u64 = 20_261_125;
 /// The generated phase's model-based part (random histories seeded through the fixture protocol,
 /// random requests, every page walked and judged) against the reference emulator served as for
 /// the suite, under the choices the spec phase observed; and its floor, the same requests
-/// replayed bare ([`replay`]).
+/// replayed bare ([`replay`]). Like the suite, its ratio to the floor is taken at `--jobs 1`,
+/// and it is timed at the default `--jobs` beside.
 fn generated_phase(runs: usize) -> String {
-    let (running, suite) = served_suite(Some("reference"));
-    let session = &suite.session;
-    // The spec phase once, untimed: the choices the generated phase is judged under.
-    let cases: Vec<_> = suite.cases.iter().collect();
-    let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
-    let choices = generated::observed_choices(&results, suite.profile.as_deref());
     let settings = generated::Settings::new(Some(GENERATED_SEED), None);
-    let client = session.block_on(session.client()).unwrap().clone();
-    let mut phase_ms = Vec::new();
+    // One session per number of jobs, each with the spec phase run once, untimed: the choices
+    // the generated phase is judged under.
+    let sessions: Vec<_> = [Some(1), None]
+        .into_iter()
+        .map(|jobs| {
+            let (running, suite) = served_suite(Some("reference"), jobs);
+            let cases: Vec<_> = suite.cases.iter().collect();
+            let session = &suite.session;
+            let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
+            let choices = generated::observed_choices(&results, suite.profile.as_deref());
+            let client = session.block_on(session.client()).unwrap().clone();
+            (running, suite, choices, client)
+        })
+        .collect();
+    let mut phase_ms = [Vec::new(), Vec::new()];
     let mut floor_ms = Vec::new();
-    let mut requests = 0;
+    let mut requests = [0, 0];
     let mut sent_len = 0;
     for _ in 0..runs {
-        client.start_recording();
-        let start = Instant::now();
-        let result = generated::model_based(session, &settings, &choices);
-        phase_ms.push(start.elapsed().as_secs_f64() * 1e3);
-        assert!(
-            matches!(result.outcome, ssm_conformance::runner::Outcome::Passed),
-            "the model-based part failed against the reference emulator: {:?}",
-            result.outcome
-        );
-        let sent = client.recorded();
-        requests = result.requests;
-        sent_len = sent.len();
-        floor_ms.push(replay(&sent));
+        for (i, (_, suite, choices, client)) in sessions.iter().enumerate() {
+            client.start_recording();
+            let start = Instant::now();
+            let result = generated::model_based(&suite.session, &settings, choices);
+            phase_ms[i].push(start.elapsed().as_secs_f64() * 1e3);
+            assert!(
+                matches!(result.outcome, ssm_conformance::runner::Outcome::Passed),
+                "the model-based part failed against the reference emulator: {:?}",
+                result.outcome
+            );
+            requests[i] = result.requests;
+            if i == 0 {
+                let sent = client.recorded();
+                sent_len = sent.len();
+                floor_ms.push(replay(&sent));
+            }
+        }
     }
-    session.cleanup();
-    drop(running);
-    let cases = settings.cases;
-    let (p, f) = (median(phase_ms), median(floor_ms));
+    for (running, suite, _, _) in sessions {
+        suite.session.cleanup();
+        drop(running);
+    }
+    let cases = f64::from(settings.cases);
+    let [one, default] = phase_ms;
+    let (p, d, f) = (median(one), median(default), median(floor_ms));
+    let [requests, requests_default] = requests;
     // The part counts the requests of each case (seed, pages, delete); the recording is what was
     // replayed. They agree unless the part sent something it does not count.
     let replayed = if sent_len == requests {
@@ -287,15 +323,20 @@ fn generated_phase(runs: usize) -> String {
     } else {
         format!(" ({sent_len} recorded and replayed)")
     };
+    let jobs = ssm_conformance::target::DEFAULT_JOBS;
     format!(
-        "| model-based part, seed {GENERATED_SEED}, {cases} cases (the default), {requests} requests{replayed} (in-process, reference emulator, profile reference) | {p:.1} ms |\n\
+        "| model-based part at `--jobs 1`, seed {GENERATED_SEED}, {cases} cases (the default), {requests} requests{replayed} (in-process, reference emulator, profile reference) | {p:.1} ms |\n\
          | generated cases per second | {:.0} cases/s |\n\
          | requests per second | {:.0} req/s |\n\
          | floor: the same {sent_len} requests replayed by a bare reqwest loop, one at a time | {f:.1} ms |\n\
-         | **phase / floor** | **{:.2}×** |\n",
-        f64::from(cases) / (p / 1e3),
+         | **phase / floor** (both one request at a time) | **{:.2}×** |\n\
+         | the part at the default `--jobs {jobs}` | {d:.1} ms: {:.0} cases/s, {:.0} req/s ({:.2}× the floor) |\n",
+        cases / (p / 1e3),
         requests as f64 / (p / 1e3),
-        p / f
+        p / f,
+        cases / (d / 1e3),
+        requests_default as f64 / (d / 1e3),
+        d / f
     )
 }
 
