@@ -37,6 +37,9 @@ pub struct Walk {
     pub problem: Option<String>,
     /// The replay of the first token, if there was one.
     pub replay: Option<Replay>,
+    /// The walk stopped because the target still said "slow down" after every retry: the
+    /// target's right, not a finding.
+    pub throttled: bool,
 }
 
 /// One page of an answer, or why it is not one.
@@ -109,6 +112,9 @@ pub async fn walk(
     let mut held = 0;
     let mut response = first.clone();
     loop {
+        if crate::client::is_throttled(&response) {
+            walk.throttled = true;
+        }
         let page = match parse_page(&response) {
             Ok(p) => p,
             Err(e) => {

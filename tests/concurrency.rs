@@ -108,7 +108,14 @@ fn throttling_slows_every_job_and_fails_no_case() {
         .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
         .map(|r| r.name.as_str())
         .collect();
-    assert!(failed.is_empty(), "{failed:?}");
+    let messages: Vec<String> = results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Failed(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}\n{}", messages.join("\n"));
     assert!(choices.is_empty(), "{choices:?}");
     assert!(SENT.load(Ordering::SeqCst) > 100);
 }

@@ -16,7 +16,7 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// The service's target prefix (`X-Amz-Target: AmazonSSM.<Operation>`).
 pub const TARGET_PREFIX: &str = "AmazonSSM";
 /// How often a throttled request is sent again.
-pub const THROTTLE_RETRIES: u32 = 4;
+pub const THROTTLE_RETRIES: u32 = 6;
 /// The longest single backoff.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -260,7 +260,9 @@ impl Client {
         if let Some(t) = until
             && t > tokio::time::Instant::now()
         {
-            tokio::time::sleep_until(t).await;
+            // Each job resumes a little apart, so they do not all knock again at once.
+            let spread = Duration::from_millis(crate::ids::random_u64() % 100);
+            tokio::time::sleep_until(t + spread).await;
         }
     }
 

@@ -262,6 +262,12 @@ async fn judge_case(
         }
         _ => None,
     };
+    if walked.as_ref().is_some_and(|w| w.throttled) {
+        return Outcome::Skipped(format!(
+            "the target throttled a page on every one of {} attempts",
+            crate::client::THROTTLE_RETRIES + 1
+        ));
+    }
     let exchange = Exchange {
         operation,
         request: payload.to_bytes(),
