@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use common::{NONE, Request, Served, Variant, describe_all, map_filter_values, serve_variant};
+use common::{NONE, Request, Served, Variant, describe_all, map_filter_values, refused, serve_variant};
 use serde_json::{Value, json};
 use ssm_conformance::generated::{self, Settings};
 use ssm_conformance::runner::harness::Suite;
@@ -36,22 +36,6 @@ fn paged(emulator: &ssm_conformance::emulator::Emulator, request: &Request, all:
         answer["NextToken"] = json!(format!("p{}", offset + size));
     }
     answer
-}
-
-/// The emulator's own validation of everything but the token: a faulty pager still refuses
-/// what the emulator refuses.
-fn refused(emulator: &ssm_conformance::emulator::Emulator, request: &Request) -> Option<common::Answer> {
-    let mut check = request.clone();
-    if check.get("NextToken").is_some_and(Value::is_string) {
-        check.remove("NextToken");
-    }
-    emulator
-        .handle(
-            Some("AmazonSSM.DescribeMaintenanceWindowExecutions"),
-            &serde_json::to_vec(&check).unwrap(),
-        )
-        .err()
-        .map(Err)
 }
 
 fn start(v: &Value) -> f64 {

@@ -6,7 +6,8 @@ mod common;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use common::{
-    Answer, NONE, Request, Variant, describe_all, filter_values, filters, invalid, map_filter_values, run_against,
+    Answer, NONE, Request, Variant, describe_all, filter_values, filters, invalid, map_filter_values, refused,
+    run_against,
 };
 use serde_json::{Value, json};
 use ssm_conformance::emulator::ApiError;
@@ -37,16 +38,9 @@ fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, reques
     if !describing(op) {
         return None;
     }
-    // Let the emulator validate everything but a token (one of the wrong type it refuses).
-    let mut check = request.clone();
-    if check.get("NextToken").is_some_and(Value::is_string) {
-        check.remove("NextToken");
-    }
-    if let Err(e) = emulator.handle(
-        Some("AmazonSSM.DescribeMaintenanceWindowExecutions"),
-        &serde_json::to_vec(&check).unwrap(),
-    ) {
-        return Some(Err(e));
+    // Let the emulator validate everything but the token.
+    if let Some(e) = refused(emulator, request) {
+        return Some(e);
     }
     let offset = match request.get("NextToken").and_then(Value::as_str) {
         None => 0,
@@ -106,13 +100,8 @@ fn either_filter(emulator: &ssm_conformance::emulator::Emulator, op: &str, reque
         return None;
     }
     // Let the emulator validate everything but the token.
-    let mut check = request.clone();
-    check.remove("NextToken");
-    if let Err(e) = emulator.handle(
-        Some("AmazonSSM.DescribeMaintenanceWindowExecutions"),
-        &serde_json::to_vec(&check).unwrap(),
-    ) {
-        return Some(Err(e));
+    if let Some(e) = refused(emulator, request) {
+        return Some(e);
     }
     let offset = match request.get("NextToken").and_then(Value::as_str) {
         None => 0,

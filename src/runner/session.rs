@@ -324,27 +324,20 @@ impl Session {
                 .fixtures
                 .get(name)
                 .ok_or_else(|| format!("there is no fixture {name:?}"))?;
-            let client = self.client().await?;
+            self.client().await?;
             if !self.fixture_protocol().await {
                 return Err("the target does not offer the fixture protocol v1 (docs/fixture-protocol.md)".into());
             }
-            self.may_create()?;
-            let id = crate::ids::window_id();
-            // Recorded before seeding: a half-done seed is still cleaned up.
-            self.created
-                .lock()
-                .expect("lock")
-                .push(Created::FixtureWindow(id.clone()));
-            fixtures::put_window(client, &id, Some(&self.fixture_window_name()), &fixture.executions)
+            self.seed_fresh(&fixture.executions)
                 .await
-                .map_err(|e| format!("seeding fixture {name:?}: {e}"))?;
-            Ok(id)
+                .map_err(|e| format!("fixture {name:?}: {e}"))
         })
         .await
         .clone()
     }
 
-    /// A fresh window seeded with `executions` (for generated data); recorded for cleanup until
+    /// A fresh window, marked with the run's name and seeded with `executions`; recorded for
+    /// cleanup (before seeding: a half-done seed is still cleaned up) until
     /// [`Session::delete_seeded`] removes it.
     pub async fn seed_fresh(&self, executions: &[fixtures::Execution]) -> Result<String, String> {
         let client = self.client().await?;
@@ -356,7 +349,7 @@ impl Session {
             .push(Created::FixtureWindow(id.clone()));
         fixtures::put_window(client, &id, Some(&self.fixture_window_name()), executions)
             .await
-            .map_err(|e| format!("seeding a generated history: {e}"))?;
+            .map_err(|e| format!("seeding: {e}"))?;
         Ok(id)
     }
 

@@ -230,6 +230,22 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
     }
 }
 
+/// The emulator's own validation of a DescribeMaintenanceWindowExecutions request, all but a
+/// string NextToken: a variant that pages in its own way still refuses what the emulator does.
+pub fn refused(emulator: &Emulator, request: &Request) -> Option<Answer> {
+    let mut check = request.clone();
+    if check.get("NextToken").is_some_and(Value::is_string) {
+        check.remove("NextToken");
+    }
+    emulator
+        .handle(
+            Some("AmazonSSM.DescribeMaintenanceWindowExecutions"),
+            &serde_json::to_vec(&check).unwrap(),
+        )
+        .err()
+        .map(Err)
+}
+
 /// Filters of a request, mutable.
 pub fn filters(m: &mut Request) -> Option<&mut Vec<Value>> {
     m.get_mut("Filters").and_then(Value::as_array_mut)
