@@ -224,9 +224,10 @@ fn run(
                     println!("{}", c.name());
                 }
                 if !generated.no_properties {
-                    for p in ["properties::model-based", "properties::metamorphic"] {
-                        if wanted(p) {
-                            println!("{p}");
+                    for p in ssm_conformance::generated::PARTS {
+                        let name = format!("{}::{p}", ssm_conformance::generated::AREA);
+                        if wanted(&name) {
+                            println!("{name}");
                         }
                     }
                 }
@@ -255,7 +256,10 @@ fn run(
         .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name().contains(f.as_str())))
         .collect();
     // A filter that matches nothing is a typo, not a green run.
-    let generated_names = ["properties::model-based", "properties::metamorphic"];
+    let generated_names: Vec<String> = ssm_conformance::generated::PARTS
+        .iter()
+        .map(|p| format!("{}::{p}", ssm_conformance::generated::AREA))
+        .collect();
     for f in filters {
         let matches = suite.cases.iter().any(|c| c.name().contains(f.as_str()))
             || (!generated.no_properties && generated_names.iter().any(|n| n.contains(f.as_str())));
@@ -276,9 +280,9 @@ fn run(
     let parts: Vec<&str> = if generated.no_properties {
         Vec::new()
     } else {
-        ["properties::model-based", "properties::metamorphic"]
+        ssm_conformance::generated::PARTS
             .into_iter()
-            .filter(|p| wanted(p))
+            .filter(|p| wanted(&format!("{}::{p}", ssm_conformance::generated::AREA)))
             .collect()
     };
 
@@ -320,10 +324,7 @@ fn run(
         );
         let choices = ssm_conformance::generated::observed_choices(&results, suite.profile.as_deref());
         for part in &parts {
-            results.push(match *part {
-                "properties::model-based" => ssm_conformance::generated::model_based(session, &settings, &choices),
-                _ => ssm_conformance::generated::metamorphic(session, &settings),
-            });
+            results.push(ssm_conformance::generated::part(part, session, &settings, &choices));
         }
     }
     let left = session.cleanup();

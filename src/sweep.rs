@@ -15,10 +15,11 @@ use crate::verdict::summarize;
 pub const RUN_PREFIX: &str = "ssm-conformance-";
 
 /// What follows `<run prefix>-` in the name of a window a run creates: `empty`, the window
-/// `Session::empty_window` creates through `CreateMaintenanceWindow`, and `fixture`, every window
-/// it seeds through the fixture protocol (which names them so). A new kind of created window
-/// must be added here, or sweeping will not find it.
-pub const RUN_SUFFIXES: [&str; 2] = ["empty", "fixture"];
+/// `Session::empty_window` creates through `CreateMaintenanceWindow`; `fixture`, every window
+/// it seeds through the fixture protocol (which names them so); `stateful`, the windows the
+/// generated phase's stateful part creates. A new kind of created window must be added here, or
+/// sweeping will not find it.
+pub const RUN_SUFFIXES: [&str; 3] = ["empty", "fixture", "stateful"];
 
 static RUN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     let suffixes: Vec<String> = RUN_SUFFIXES.iter().map(|s| regex::escape(s)).collect();

@@ -8,6 +8,8 @@
 //!   can be saved as a spec case and fixture ([`Counterexample::save`]).
 //! - `properties::metamorphic`, read-only, on any window (`--window-id` on AWS): pages
 //!   concatenate whatever the page size, a filter only narrows, After and Before cover.
+//! - `properties::stateful`, loopback or `--allow-mutations`: sequences of Create, Get, Delete,
+//!   DescribeMaintenanceWindows, seeding and Describe against a model of the run's windows.
 //!
 //! Every run is reproducible from its seed ([`Settings::seed`]).
 
@@ -15,6 +17,7 @@ mod counterexample;
 mod history;
 mod metamorphic;
 mod model_based;
+mod stateful;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -180,7 +183,38 @@ pub fn metamorphic(session: &Session, settings: &Settings) -> CaseResult {
     result("metamorphic", outcome, requests.get(), started)
 }
 
+/// The stateful part alone: sequences of window life-cycle calls against a model of the
+/// windows this run made (loopback or `--allow-mutations` only).
+pub fn stateful(session: &Session, settings: &Settings) -> CaseResult {
+    let started = Instant::now();
+    let requests = Cell::new(0);
+    if let Some(outcome) = session.block_on(crate::runner::unusable(session)) {
+        return result("stateful", outcome, 0, started);
+    }
+    let outcome = match stateful::run(session, settings, &requests) {
+        Ok(()) => Outcome::Passed,
+        Err(Ok(skip)) => Outcome::Skipped(skip),
+        Err(Err(why)) => Outcome::Failed(format!(
+            "properties::stateful (seed {}, reproduce with --seed {}), shrunk: {why}",
+            settings.seed, settings.seed
+        )),
+    };
+    result("stateful", outcome, requests.get(), started)
+}
+
+/// The parts, by name (`properties::<part>`).
+pub const PARTS: [&str; 3] = ["model-based", "metamorphic", "stateful"];
+
+/// One part by its name (one of [`PARTS`]).
+pub fn part(name: &str, session: &Session, settings: &Settings, choices: &BTreeMap<String, String>) -> CaseResult {
+    match name {
+        "model-based" => model_based(session, settings, choices),
+        "metamorphic" => metamorphic(session, settings),
+        _ => stateful(session, settings),
+    }
+}
+
 /// Run every part against `session`, after the spec phase whose choices are `choices`.
 pub fn run_phase(session: &Session, settings: &Settings, choices: &BTreeMap<String, String>) -> Vec<CaseResult> {
-    vec![model_based(session, settings, choices), metamorphic(session, settings)]
+    PARTS.iter().map(|p| part(p, session, settings, choices)).collect()
 }

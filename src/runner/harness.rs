@@ -152,7 +152,7 @@ impl Suite {
             );
         }
         if let Some(settings) = &self.generated {
-            for part in ["model-based", "metamorphic"] {
+            for part in crate::generated::PARTS {
                 let suite = self.clone();
                 let settings = settings.clone();
                 trials.push(
@@ -169,10 +169,7 @@ impl Suite {
                             })
                             .collect();
                         let choices = crate::generated::observed_choices(&results, suite.profile.as_deref());
-                        let result = match part {
-                            "model-based" => crate::generated::model_based(&suite.session, &settings, &choices),
-                            _ => crate::generated::metamorphic(&suite.session, &settings),
-                        };
+                        let result = crate::generated::part(part, &suite.session, &settings, &choices);
                         expected_completion(suite.expectations.as_deref(), &result.name, result.outcome)
                     })
                     .with_kind(crate::generated::AREA),

@@ -259,29 +259,7 @@ impl Session {
                         .map_err(|e| e.to_string())?;
                     return Ok(id);
                 }
-                let create = Payload::Json(json!({
-                    "Name": format!("{}-empty", self.run_prefix),
-                    "Schedule": "rate(7 days)",
-                    "Duration": 1,
-                    "Cutoff": 0,
-                    "AllowUnassociatedTargets": false,
-                    "ClientToken": crate::ids::uuid_v4(),
-                }));
-                self.create_sent.store(true, Ordering::SeqCst);
-                let r = client
-                    .call("CreateMaintenanceWindow", &create)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let id = r
-                    .json
-                    .as_ref()
-                    .and_then(|j| j.get("WindowId"))
-                    .and_then(|w| w.as_str())
-                    .filter(|_| r.status == 200)
-                    .ok_or_else(|| format!("CreateMaintenanceWindow failed: {}", crate::verdict::summarize(&r)))?
-                    .to_string();
-                self.created.lock().expect("lock").push(Created::Window(id.clone()));
-                Ok(id)
+                self.create_window("empty").await
             })
             .await
             .clone()
@@ -334,6 +312,44 @@ impl Session {
         })
         .await
         .clone()
+    }
+
+    /// A window made with `CreateMaintenanceWindow`, named `<run prefix>-<suffix>` (a suffix
+    /// `sweep` knows); recorded for cleanup, also when its answer is lost.
+    pub async fn create_window(&self, suffix: &str) -> Result<String, String> {
+        let client = self.client().await?;
+        self.may_create()?;
+        let create = Payload::Json(json!({
+            "Name": format!("{}-{suffix}", self.run_prefix),
+            "Schedule": "rate(7 days)",
+            "Duration": 1,
+            "Cutoff": 0,
+            "AllowUnassociatedTargets": false,
+            "ClientToken": crate::ids::uuid_v4(),
+        }));
+        self.create_sent.store(true, Ordering::SeqCst);
+        let r = client
+            .call("CreateMaintenanceWindow", &create)
+            .await
+            .map_err(|e| e.to_string())?;
+        let id = r
+            .json
+            .as_ref()
+            .and_then(|j| j.get("WindowId"))
+            .and_then(|w| w.as_str())
+            .filter(|_| r.status == 200)
+            .ok_or_else(|| format!("CreateMaintenanceWindow failed: {}", crate::verdict::summarize(&r)))?
+            .to_string();
+        self.created.lock().expect("lock").push(Created::Window(id.clone()));
+        Ok(id)
+    }
+
+    /// Forget a window this run has deleted itself (so cleanup does not ask again).
+    pub fn forget(&self, id: &str) {
+        self.created
+            .lock()
+            .expect("lock")
+            .retain(|c| !matches!(c, Created::Window(w) | Created::FixtureWindow(w) if w == id));
     }
 
     /// A fresh window, marked with the run's name and seeded with `executions`; recorded for

@@ -1,0 +1,265 @@
+//! The stateful part: random sequences of `CreateMaintenanceWindow`, `GetMaintenanceWindow`,
+//! `DeleteMaintenanceWindow`, `DescribeMaintenanceWindows`, seeding and
+//! `DescribeMaintenanceWindowExecutions`, checked against a model of the windows this run made:
+//! a created window is found (by Get, and by Describe under its name), a deleted one never comes
+//! back with data, and nothing is sent about a window the run did not make. Failing sequences
+//! shrink to the fewest steps.
+
+use std::cell::Cell;
+
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::test_runner::{TestCaseError, TestError, TestRunner};
+use serde_json::{Value, json};
+
+use super::Settings;
+use crate::client::{Client, Payload};
+use crate::model::DESCRIBE_EXECUTIONS;
+use crate::oracle::Execution;
+use crate::runner::Session;
+use crate::verdict::summarize;
+
+/// One step.
+#[derive(Debug, Clone)]
+enum Step {
+    Create,
+    Get(Index),
+    Delete(Index),
+    DescribeWindows(Option<usize>),
+    Seed(Index, usize),
+    DescribeExecutions(Index),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => Just(Step::Create),
+        2 => any::<Index>().prop_map(Step::Get),
+        2 => any::<Index>().prop_map(Step::Delete),
+        1 => proptest::option::of(10usize..=100).prop_map(Step::DescribeWindows),
+        2 => (any::<Index>(), 0usize..12).prop_map(|(i, n)| Step::Seed(i, n)),
+        2 => any::<Index>().prop_map(Step::DescribeExecutions),
+    ]
+}
+
+/// A window as the model knows it.
+#[derive(Debug, Clone)]
+struct Known {
+    id: String,
+    deleted: bool,
+    /// Seeded executions, when seeded.
+    executions: Option<Vec<String>>,
+}
+
+fn executions(n: usize) -> Vec<Execution> {
+    let tag = crate::ids::random_u64() as u32;
+    (0..n)
+        .map(|i| Execution {
+            window_execution_id: format!("{tag:08x}-0000-4000-8000-{i:012x}"),
+            status: "SUCCESS".into(),
+            status_details: None,
+            start_time: 1_730_000_000.0 + i as f64 * 60.0,
+            end_time: None,
+        })
+        .collect()
+}
+
+async fn call(
+    client: &Client,
+    requests: &Cell<usize>,
+    op: &str,
+    params: Value,
+) -> Result<crate::client::Response, String> {
+    requests.set(requests.get() + 1);
+    client
+        .call(op, &Payload::Json(params.clone()))
+        .await
+        .map_err(|e| format!("{op} {params}: {e}"))
+}
+
+/// Every window named `name`, pages followed.
+async fn described(
+    client: &Client,
+    requests: &Cell<usize>,
+    name: &str,
+    max: Option<usize>,
+) -> Result<Vec<String>, String> {
+    let mut ids = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..1000 {
+        let mut p = json!({ "Filters": [{ "Key": "Name", "Values": [name] }] });
+        if let Some(m) = max {
+            p["MaxResults"] = json!(m);
+        }
+        if let Some(t) = &token {
+            p["NextToken"] = json!(t);
+        }
+        let r = call(client, requests, "DescribeMaintenanceWindows", p).await?;
+        let body = r
+            .json
+            .as_ref()
+            .filter(|_| r.status == 200)
+            .ok_or_else(|| format!("DescribeMaintenanceWindows: {}", summarize(&r)))?;
+        for w in body["WindowIdentities"].as_array().into_iter().flatten() {
+            ids.push(w["WindowId"].as_str().unwrap_or("?").to_string());
+        }
+        match body.get("NextToken").and_then(Value::as_str) {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(ids),
+        }
+    }
+    Err("DescribeMaintenanceWindows: no end after 1000 pages".into())
+}
+
+/// Run one sequence; every window it made is deleted at the end, whatever happened.
+async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> Result<(), String> {
+    let client = session.client().await?;
+    let name = format!("{}-stateful", session.run_prefix);
+    let fixture_protocol = session.fixture_protocol().await;
+    let mut known: Vec<Known> = Vec::new();
+    let outcome = async {
+        for (n, s) in steps.iter().enumerate() {
+            let at = |why: String| format!("step {} of {:?}: {why}", n + 1, steps);
+            let pick = |i: &Index| (!known.is_empty()).then(|| i.index(known.len()));
+            match s {
+                Step::Create => {
+                    requests.set(requests.get() + 1);
+                    let id = session.create_window("stateful").await.map_err(at)?;
+                    if known.iter().any(|k| k.id == id) {
+                        return Err(at(format!("CreateMaintenanceWindow answered {id} a second time")));
+                    }
+                    known.push(Known {
+                        id,
+                        deleted: false,
+                        executions: None,
+                    });
+                }
+                Step::Get(i) => {
+                    let Some(i) = pick(i) else { continue };
+                    let k = &known[i];
+                    let r = call(client, requests, "GetMaintenanceWindow", json!({ "WindowId": k.id })).await?;
+                    match (k.deleted, r.status, r.error.as_ref().map(|e| e.error_type.as_str())) {
+                        (false, 200, _) if r.json.as_ref().and_then(|j| j["WindowId"].as_str()) == Some(&k.id) => {}
+                        (true, 400..=499, Some("DoesNotExistException")) => {}
+                        (deleted, ..) => {
+                            return Err(at(format!(
+                                "GetMaintenanceWindow {} ({}) answered {}",
+                                k.id,
+                                if deleted {
+                                    "deleted: DoesNotExistException expected"
+                                } else {
+                                    "created: found expected"
+                                },
+                                summarize(&r)
+                            )));
+                        }
+                    }
+                }
+                Step::Delete(i) => {
+                    let Some(i) = pick(i) else { continue };
+                    let id = known[i].id.clone();
+                    let r = call(client, requests, "DeleteMaintenanceWindow", json!({ "WindowId": id })).await?;
+                    // Deleting twice: success or DoesNotExistException (the model names no error).
+                    let twice_ok = known[i].deleted
+                        && r.error
+                            .as_ref()
+                            .is_some_and(|e| e.error_type == "DoesNotExistException");
+                    if r.status != 200 && !twice_ok {
+                        return Err(at(format!("DeleteMaintenanceWindow {id}: {}", summarize(&r))));
+                    }
+                    known[i].deleted = true;
+                    session.forget(&id);
+                }
+                Step::DescribeWindows(max) => {
+                    let mut got = described(client, requests, &name, *max).await.map_err(at)?;
+                    let mut want: Vec<String> = known.iter().filter(|k| !k.deleted).map(|k| k.id.clone()).collect();
+                    got.sort();
+                    want.sort();
+                    if got != want {
+                        return Err(at(format!(
+                            "DescribeMaintenanceWindows with Name {name} lists {got:?}, the live windows are {want:?}"
+                        )));
+                    }
+                }
+                Step::Seed(i, n) => {
+                    let Some(i) = pick(i) else { continue };
+                    if !fixture_protocol || known[i].deleted {
+                        continue;
+                    }
+                    let data = executions(*n);
+                    requests.set(requests.get() + 1);
+                    crate::fixtures::put_window(client, &known[i].id, None, &data)
+                        .await
+                        .map_err(|e| at(e.to_string()))?;
+                    known[i].executions = Some(data.into_iter().map(|e| e.window_execution_id).collect());
+                }
+                Step::DescribeExecutions(i) => {
+                    let Some(i) = pick(i) else { continue };
+                    let k = &known[i];
+                    let r = call(
+                        client,
+                        requests,
+                        DESCRIBE_EXECUTIONS,
+                        json!({ "WindowId": k.id, "MaxResults": 100 }),
+                    )
+                    .await?;
+                    let listed: Vec<String> = r
+                        .json
+                        .as_ref()
+                        .and_then(|j| j["WindowExecutions"].as_array())
+                        .into_iter()
+                        .flatten()
+                        .map(|e| e["WindowExecutionId"].as_str().unwrap_or("?").to_string())
+                        .collect();
+                    if k.deleted && !listed.is_empty() {
+                        return Err(at(format!("deleted window {} still lists executions {listed:?}", k.id)));
+                    }
+                    if !k.deleted && r.status != 200 {
+                        return Err(at(format!("{DESCRIBE_EXECUTIONS} on {}: {}", k.id, summarize(&r))));
+                    }
+                    if !k.deleted {
+                        let mut want = k.executions.clone().unwrap_or_default();
+                        let mut got = listed;
+                        want.sort();
+                        got.sort();
+                        if got != want {
+                            return Err(at(format!("window {} lists {got:?}, seeded {want:?}", k.id)));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+    .await;
+    for k in known.iter().filter(|k| !k.deleted) {
+        if call(client, requests, "DeleteMaintenanceWindow", json!({ "WindowId": k.id }))
+            .await
+            .is_ok_and(|r| r.status == 200)
+        {
+            session.forget(&k.id);
+        }
+    }
+    outcome
+}
+
+/// `Ok`, or `Err(Ok(why skipped))`, or `Err(Err(why failed))`.
+pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Result<(), Result<String, String>> {
+    if !session.may_mutate() {
+        return Err(Ok(
+            "creates and deletes windows: needs a loopback endpoint or --allow-mutations".into(),
+        ));
+    }
+    let mut config = settings.proptest_config();
+    config.cases = (settings.cases / 4).max(4);
+    let mut runner = TestRunner::new_with_rng(config, settings.rng("stateful"));
+    let result = runner.run(&proptest::collection::vec(step(), 1..=12), |steps| {
+        session
+            .block_on(sequence(session, &steps, requests))
+            .map_err(TestCaseError::fail)
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(TestError::Fail(why, _)) => Err(Err(why.to_string())),
+        Err(TestError::Abort(why)) => Err(Err(why.to_string())),
+    }
+}
