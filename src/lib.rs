@@ -23,5 +23,6 @@ pub mod sweep;
 pub mod target;
 pub mod validation_message;
 pub mod verdict;
+pub mod walk;
 
 pub use conformance::Conformance;

@@ -30,11 +30,13 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "sweep",
         "target",
         "validation_message",
+        "walk",
     ];
     let mut m: BTreeMap<&str, &[&str]> = BTreeMap::new();
     m.insert("model", &[]);
     m.insert("ids", &["model"]);
     m.insert("observation", &[]);
+    m.insert("walk", &[]);
     m.insert("client", &["model", "ids"]);
     m.insert("emulator", &["model", "ids"]);
     for h in HARNESS

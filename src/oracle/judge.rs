@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::execution::{Execution, check_fields, check_shape};
 use super::query::Query;
 use crate::observation::Observation;
-use crate::paging::Walk;
+use crate::walk::Walk;
 
 /// How a target treats an execution whose StartTime is exactly on a bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +235,7 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paging::WalkPage;
+    use crate::walk::WalkPage;
     use serde_json::json;
 
     fn ex(i: u32, start: f64) -> Execution {

@@ -52,11 +52,15 @@ enum Task {
         /// The target.
         target: Target,
     },
-    /// Rewrite the snapshots of a target under snapshots/<target>/.
+    /// Rewrite the snapshots of a target under snapshots/<target>/: a known one (reference,
+    /// moto, fakecloud: started here), or any name with --endpoint of a server already running.
     Snapshots {
-        /// The target.
+        /// The target's name.
         #[arg(default_value = "reference")]
-        target: Target,
+        target: String,
+        /// The endpoint of a target of your own (required for names other than the known ones).
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
     },
     /// Run the reference emulator, moto and fakecloud, and write PARITY.md.
     Parity,
@@ -90,7 +94,7 @@ fn main() -> ExitCode {
         Task::Moto { args } => gate(Target::Moto, &args),
         Task::Fakecloud { args } => gate(Target::Fakecloud, &args),
         Task::Expectations { target } => run_on(target, &["--write-expectations"]),
-        Task::Snapshots { target } => snapshots(target),
+        Task::Snapshots { target, endpoint } => snapshots(&target, endpoint.as_deref()),
         Task::Parity => parity(),
         Task::Record { name, args, .. } => record(&name, &args),
         Task::Bench { runs, seconds } => bench(runs, seconds),
@@ -328,8 +332,21 @@ fn gate(target: Target, extra: &[String]) -> Result<ExitCode> {
     run_on(target, &args)
 }
 
-fn snapshots(target: Target) -> Result<ExitCode> {
-    let dir = root().join("snapshots").join(name(target));
+fn snapshots(target_name: &str, endpoint: Option<&str>) -> Result<ExitCode> {
+    let known = Target::from_str(target_name, true).ok();
+    if known.is_none() && endpoint.is_none() {
+        anyhow::bail!(
+            "{target_name:?} is not a target xtask starts (reference, moto, fakecloud): give --endpoint URL of the running server"
+        );
+    }
+    if target_name.is_empty()
+        || !target_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        anyhow::bail!("{target_name:?}: a target name is letters, digits, '-' or '_'");
+    }
+    let dir = root().join("snapshots").join(target_name);
     if dir.exists() {
         for entry in std::fs::read_dir(&dir)? {
             let p = entry?.path();
@@ -338,19 +355,23 @@ fn snapshots(target: Target) -> Result<ExitCode> {
             }
         }
     }
-    let server = serve(target)?;
+    let server = match (known, endpoint) {
+        (_, Some(_)) | (None, None) => None,
+        (Some(t), None) => serve(t)?,
+    };
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(root())
         .args(["test", "--quiet", "--test", "conformance"])
         .env("INSTA_UPDATE", "always")
-        .env("SSM_CONFORMANCE_TARGET_NAME", name(target))
+        .env("SSM_CONFORMANCE_TARGET_NAME", target_name)
         .env_remove("CI")
         .env_remove("AWS_ENDPOINT_URL_SSM")
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("SSM_CONFORMANCE_TARGET");
-    match &server {
-        Some(s) => cmd.env("AWS_ENDPOINT_URL_SSM", &s.url),
-        None => cmd.env("SSM_CONFORMANCE_TARGET", "embedded"),
+    match (&server, endpoint) {
+        (Some(s), _) => cmd.env("AWS_ENDPOINT_URL_SSM", &s.url),
+        (None, Some(url)) => cmd.env("AWS_ENDPOINT_URL_SSM", url),
+        (None, None) => cmd.env("SSM_CONFORMANCE_TARGET", "embedded"),
     };
     let status = cmd.status().context("running cargo test")?;
     drop(server);

@@ -1,0 +1,38 @@
+//! A paged answer as it was walked: plain data, shared by the walker (`paging`) and the judge
+//! (`oracle`) without either depending on the other.
+
+use serde_json::Value;
+
+/// One page as returned.
+#[derive(Debug, Clone, Default)]
+pub struct WalkPage {
+    /// `WindowExecutions`, as JSON.
+    pub executions: Vec<Value>,
+    /// `NextToken`, when present and not empty.
+    pub next_token: Option<String>,
+}
+
+/// Replaying the first NextToken: it must give the same page again.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    /// The token.
+    pub token: String,
+    /// The page it gave the first time.
+    pub original: Vec<Value>,
+    /// What it gave when sent again (or why that failed).
+    pub replayed: Result<Vec<Value>, String>,
+}
+
+/// A paged answer, followed to its end (or until something went wrong).
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// The pages, in order.
+    pub pages: Vec<WalkPage>,
+    /// What stopped the walk before a proper end (an error page, a token loop, too many pages).
+    pub problem: Option<String>,
+    /// The replay of the first token, if there was one.
+    pub replay: Option<Replay>,
+    /// The walk stopped because the target still said "slow down" after every retry: the
+    /// target's right, not a finding.
+    pub throttled: bool,
+}
