@@ -144,3 +144,30 @@ pub async fn walk(
     }
     walk
 }
+
+/// Send the walk's first NextToken with `other_window` (a well-formed id with no executions) in
+/// place of the request's window, once, and keep what came back in the walk: a token is the
+/// answer to one request, and must never carry one window's executions into another's.
+pub async fn replay_elsewhere(
+    client: &Client,
+    operation: &str,
+    params: &Value,
+    walk: &mut Walk,
+    other_window: &str,
+    requests: &mut usize,
+) {
+    let Some(token) = walk.pages.first().and_then(|p| p.next_token.clone()) else {
+        return;
+    };
+    if walk.problem.is_some() {
+        return;
+    }
+    let mut p = params.clone();
+    p["WindowId"] = Value::String(other_window.to_string());
+    p["NextToken"] = Value::String(token);
+    *requests += 1;
+    walk.foreign_replay = Some(match client.call(operation, &Payload::Json(p)).await {
+        Ok(r) => parse_page(&r).map(|page| page.executions),
+        Err(e) => Err(e.to_string()),
+    });
+}

@@ -32,6 +32,9 @@ pub struct Walk {
     pub problem: Option<String>,
     /// The replay of the first token, if there was one.
     pub replay: Option<Replay>,
+    /// The first NextToken sent with another window's id (one with no executions): what came back
+    /// (the executions, or why there were none: an error answer).
+    pub foreign_replay: Option<Result<Vec<Value>, String>>,
     /// The walk stopped because the target still said "slow down" after every retry: the
     /// target's right, not a finding.
     pub throttled: bool,

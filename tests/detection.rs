@@ -361,6 +361,26 @@ fn data_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            name: "token-carries-its-window",
+            fails: &["pagination::11-max-10", "pagination::250-max-100"],
+            // The window comes from the token, whatever the request names: another window's
+            // request gets this window's executions.
+            request: Some(|op, m| {
+                if op != "DescribeMaintenanceWindowExecutions" {
+                    return;
+                }
+                let from_token = m
+                    .get("NextToken")
+                    .and_then(Value::as_str)
+                    .and_then(Cursor::decode)
+                    .map(|c| c.window_id);
+                if let Some(w) = from_token {
+                    m.insert("WindowId".into(), json!(w));
+                }
+            }),
+            ..NONE
+        },
+        Variant {
             name: "statuses-lower-cased",
             fails: &["status::round-trip", "filter_semantics::no-filters"],
             result: Some(|_, _, r| {

@@ -103,9 +103,20 @@ fn either_filter(emulator: &ssm_conformance::emulator::Emulator, op: &str, reque
     if let Some(e) = refused(emulator, request) {
         return Some(e);
     }
+    // Tokens name their window, and are refused for another (as the emulator's own are).
+    let window = request.get("WindowId").and_then(Value::as_str).unwrap_or("");
     let offset = match request.get("NextToken").and_then(Value::as_str) {
         None => 0,
-        Some(t) => t.strip_prefix('u')?.parse::<usize>().ok()?,
+        Some(t) => match t.strip_prefix('u').and_then(|r| r.split_once(':')) {
+            Some((w, n)) if w == window => n.parse::<usize>().ok()?,
+            _ => {
+                return Some(Err(ApiError::modeled(
+                    400,
+                    "InvalidNextToken",
+                    "The specified token isn't valid.".into(),
+                )));
+            }
+        },
     };
     let mut union: Vec<Value> = Vec::new();
     for f in list {
@@ -138,7 +149,7 @@ fn either_filter(emulator: &ssm_conformance::emulator::Emulator, op: &str, reque
     let page: Vec<Value> = union.iter().skip(offset).take(size).cloned().collect();
     let mut answer = json!({ "WindowExecutions": page });
     if offset + size < union.len() {
-        answer["NextToken"] = json!(format!("u{}", offset + size));
+        answer["NextToken"] = json!(format!("u{window}:{}", offset + size));
     }
     Some(Ok(answer))
 }
@@ -427,6 +438,17 @@ fn flips() -> Vec<Variant> {
                 "filters::five",
             ],
             replace: Some(either_filter),
+            ..NONE
+        },
+        Variant {
+            name: "token-for-another-window-ignored",
+            fails: &["pagination::11-max-10", "pagination::250-default"],
+            replace: Some(|_, op, request| {
+                let token = request.get("NextToken")?.as_str()?;
+                let cursor = Cursor::decode(token)?;
+                (describing(op) && request.get("WindowId")?.as_str()? != cursor.window_id)
+                    .then(|| Ok(json!({ "WindowExecutions": [] })))
+            }),
             ..NONE
         },
         Variant {

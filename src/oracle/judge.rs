@@ -209,6 +209,22 @@ pub fn judge(
         };
         observe("order", option.into(), pinned, &mut observations)?;
     }
+    // A token sent with another (empty) window: refused, or that window's answer (nothing);
+    // never the first window's executions.
+    if let Some(foreign) = &walk.foreign_replay {
+        let option = match foreign {
+            Err(_) => "rejected",
+            Ok(list) if list.is_empty() => "ignored",
+            Ok(list) => {
+                return Err(format!(
+                    "the first NextToken sent with another window's id returned {} executions of {window_id}: \
+                     a token must not carry one window's executions into another's",
+                    list.len()
+                ));
+            }
+        };
+        observe("token-other-window", option.into(), pinned, &mut observations)?;
+    }
     // A token replayed gives the same page.
     if let Some(replay) = &walk.replay {
         let ids = |page: &[Value]| -> Vec<String> {

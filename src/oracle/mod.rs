@@ -23,6 +23,7 @@ pub const ORACLE_CHOICES: &[(&str, &[&str])] = &[
     ("executed-after-bound", &["inclusive", "exclusive"]),
     ("executed-before-bound", &["inclusive", "exclusive"]),
     ("default-page-size", &[]),
+    ("token-other-window", &["rejected", "ignored"]),
 ];
 
 /// Whether `option` is a valid option of the oracle choice `choice`.

@@ -256,7 +256,19 @@ async fn judge_case(
                 .and_then(|m| usize::try_from(m).ok());
             let limits = paging::Limits::for_window(n, max_results);
             match session.client().await {
-                Ok(client) => Some(paging::walk(client, &operation, p, &response, limits, &mut result.requests).await),
+                Ok(client) => {
+                    let mut walk = paging::walk(client, &operation, p, &response, limits, &mut result.requests).await;
+                    paging::replay_elsewhere(
+                        client,
+                        &operation,
+                        p,
+                        &mut walk,
+                        &session.unknown_window,
+                        &mut result.requests,
+                    )
+                    .await;
+                    Some(walk)
+                }
                 Err(e) => return Outcome::Failed(e),
             }
         }
