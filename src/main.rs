@@ -37,9 +37,12 @@ enum Command {
         /// Only cases whose name (`<area>::<case-id>`) contains one of these.
         #[arg(value_name = "FILTER")]
         filters: Vec<String>,
-        /// List the cases instead of running them.
+        /// List the cases (with the operation each sends) instead of running them.
         #[arg(long)]
         list: bool,
+        /// Only cases of this operation (repeatable), e.g. GetMaintenanceWindowExecution.
+        #[arg(long = "operation", value_name = "NAME")]
+        operations: Vec<String>,
         #[command(flatten)]
         outputs: Outputs,
         #[command(flatten)]
@@ -161,9 +164,10 @@ fn main() -> ExitCode {
             target,
             filters,
             list,
+            operations,
             outputs,
             generated,
-        } => run(&target, &filters, list, &outputs, &generated),
+        } => run(&target, &filters, &operations, list, &outputs, &generated),
         Command::Parity { out, reports } => parity(&out, &reports),
         Command::Sweep { target, dry_run } => sweep(&target, dry_run),
         Command::Serve {
@@ -210,6 +214,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
 fn run(
     options: &TargetOptions,
     filters: &[String],
+    operations: &[String],
     list: bool,
     outputs: &Outputs,
     generated: &GeneratedOptions,
@@ -220,14 +225,23 @@ fn run(
         return match ssm_conformance::spec::load_dir(&dir) {
             Ok(cases) => {
                 let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
-                for c in cases.iter().filter(|c| wanted(&c.name())) {
-                    println!("{}", c.name());
+                let of_operation = |op: &str| operations.is_empty() || operations.iter().any(|o| o == op);
+                use std::io::Write;
+                // A closed pipe (`| head`) ends the listing quietly.
+                let mut out = std::io::stdout().lock();
+                for c in cases
+                    .iter()
+                    .filter(|c| wanted(&c.name()) && of_operation(c.case.request.operation()))
+                {
+                    if writeln!(out, "{}  ({})", c.name(), c.case.request.operation()).is_err() {
+                        return ExitCode::SUCCESS;
+                    }
                 }
-                if !generated.no_properties {
+                if !generated.no_properties && operations.is_empty() {
                     for p in ssm_conformance::generated::PARTS {
                         let name = format!("{}::{p}", ssm_conformance::generated::AREA);
-                        if wanted(&name) {
-                            println!("{name}");
+                        if wanted(&name) && writeln!(out, "{name}").is_err() {
+                            return ExitCode::SUCCESS;
                         }
                     }
                 }
@@ -250,10 +264,19 @@ fn run(
             Err(e) => return fail(e),
         },
     };
+    let known_operations: std::collections::BTreeSet<&str> =
+        suite.cases.iter().map(|c| c.case.request.operation()).collect();
+    if let Some(unknown) = operations.iter().find(|o| !known_operations.contains(o.as_str())) {
+        return fail(format!(
+            "no case sends {unknown:?}; the operations with cases: {}",
+            known_operations.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
     let cases: Vec<_> = suite
         .cases
         .iter()
         .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name().contains(f.as_str())))
+        .filter(|c| operations.is_empty() || operations.iter().any(|o| o == c.case.request.operation()))
         .collect();
     // A filter that matches nothing is a typo, not a green run.
     let generated_names: Vec<String> = ssm_conformance::generated::PARTS
@@ -277,7 +300,8 @@ fn run(
         }
     }
     let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
-    let parts: Vec<&str> = if generated.no_properties {
+    // The generated phase is about DescribeMaintenanceWindowExecutions and the window life cycle.
+    let parts: Vec<&str> = if generated.no_properties || !operations.is_empty() {
         Vec::new()
     } else {
         ssm_conformance::generated::PARTS
@@ -286,6 +310,9 @@ fn run(
             .collect()
     };
 
+    if cases.is_empty() && parts.is_empty() {
+        return fail("the filters and --operation together select no case");
+    }
     let session = &suite.session;
     // A target that cannot be reached, or refuses our credentials, is a set-up error (exit 2),
     // not 144 failed cases.

@@ -86,8 +86,9 @@ fn run_as_aws(url: &str, secret: &str, extra: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-const READ_ONLY: [&str; 3] = [
+const READ_ONLY: [&str; 4] = [
     "DescribeMaintenanceWindowExecutions",
+    "GetMaintenanceWindowExecution",
     "DescribeMaintenanceWindowExecutionz",
     // `--window-id` is checked once before any case.
     "GetMaintenanceWindow",

@@ -455,7 +455,7 @@ fn flips() -> Vec<Variant> {
             name: "unknown-members-rejected",
             fails: &["request::unknown-member"],
             result: Some(|_, request, r| {
-                let known = ["WindowId", "Filters", "MaxResults", "NextToken"];
+                let known = ["WindowId", "Filters", "MaxResults", "NextToken", "WindowExecutionId"];
                 if request.keys().any(|k| !known.contains(&k.as_str())) && r.is_ok() {
                     invalid("unknown member")
                 } else {

@@ -184,6 +184,16 @@ impl Window {
         self.executions.is_empty()
     }
 
+    /// The execution with this id, if the window has it.
+    pub fn execution(&self, id: &str) -> Option<&Execution> {
+        self.executions.values().find(|e| e.window_execution_id == id)
+    }
+
+    /// The execution with this id, to change its status.
+    pub fn execution_mut(&mut self, id: &str) -> Option<&mut Execution> {
+        self.executions.values_mut().find(|e| e.window_execution_id == id)
+    }
+
     /// Up to `limit` executions within `range`, after `cursor` (exclusive).
     pub fn page(&self, window_id: &str, range: TimeRange, cursor: Option<&Cursor>, limit: usize) -> Page {
         let lower: Bound<Key> = match (cursor, range.before) {

@@ -326,7 +326,10 @@ async fn judge_case(
 fn runs_alone(case: &LoadedCase) -> bool {
     !matches!(
         case.case.request.operation(),
-        "DescribeMaintenanceWindowExecutions" | "DescribeMaintenanceWindowExecutionz" | "GetMaintenanceWindow"
+        "DescribeMaintenanceWindowExecutions"
+            | "DescribeMaintenanceWindowExecutionz"
+            | "GetMaintenanceWindow"
+            | "GetMaintenanceWindowExecution"
     )
 }
 

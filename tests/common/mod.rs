@@ -106,6 +106,22 @@ pub fn describe_all(emulator: &Emulator, request: &Request) -> Result<Vec<Value>
 async fn bent(State((emulator, variant)): State<(Emulator, Variant)>, headers: HeaderMap, body: Bytes) -> Response {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut operation = target.strip_prefix("AmazonSSM.").unwrap_or(target).to_string();
+    // Request and replace hooks bend DescribeMaintenanceWindowExecutions and the window life
+    // cycle; the execution family's own operations reach the emulator as sent (result and HTTP
+    // hooks, a target's way of answering, apply to every operation).
+    let family = matches!(
+        operation.as_str(),
+        "GetMaintenanceWindowExecution" | "CancelMaintenanceWindowExecution"
+    );
+    let variant = if family {
+        Variant {
+            request: None,
+            replace: None,
+            ..variant
+        }
+    } else {
+        variant
+    };
     let mut body = body.to_vec();
     let mut request = Map::new();
     if let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(&body) {
