@@ -343,6 +343,17 @@ fn run(
         return ExitCode::from(130);
     };
     if !parts.is_empty() {
+        // Ctrl-C during the generated phase: clean up and stop, as during the cases.
+        let watched = suite.session.clone();
+        session.spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("ssm-conformance: interrupted; deleting what this run created");
+                for left in watched.cleanup_now().await {
+                    eprintln!("ssm-conformance: left on the target, delete it by hand: {left}");
+                }
+                std::process::exit(130);
+            }
+        });
         let mut settings = ssm_conformance::generated::Settings::new(generated.seed, generated.cases);
         settings.save_counterexamples = generated.save_counterexamples.clone();
         println!(

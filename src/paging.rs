@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::client::{Client, Payload, Response};
 use crate::verdict;
-pub use crate::walk::{Replay, Walk, WalkPage};
+pub use crate::walk::{Foreign, Replay, Walk, WalkPage};
 
 /// One page of an answer, or why it is not one.
 pub fn parse_page(r: &Response) -> Result<WalkPage, String> {
@@ -166,8 +166,14 @@ pub async fn replay_elsewhere(
     p["WindowId"] = Value::String(other_window.to_string());
     p["NextToken"] = Value::String(token);
     *requests += 1;
-    walk.foreign_replay = Some(match client.call(operation, &Payload::Json(p)).await {
-        Ok(r) => parse_page(&r).map(|page| page.executions),
-        Err(e) => Err(e.to_string()),
-    });
+    walk.foreign_replay = match client.call(operation, &Payload::Json(p)).await {
+        // Slowing down says nothing about the token.
+        Ok(r) if crate::client::is_throttled(&r) => None,
+        Ok(r) if (400..500).contains(&r.status) && r.error.is_some() => Some(Foreign::Refused(verdict::summarize(&r))),
+        Ok(r) => Some(match parse_page(&r) {
+            Ok(page) => Foreign::Answered(page.executions),
+            Err(e) => Foreign::Broken(e),
+        }),
+        Err(e) => Some(Foreign::Broken(e.to_string())),
+    };
 }

@@ -32,10 +32,20 @@ pub struct Walk {
     pub problem: Option<String>,
     /// The replay of the first token, if there was one.
     pub replay: Option<Replay>,
-    /// The first NextToken sent with another window's id (one with no executions): what came back
-    /// (the executions, or why there were none: an error answer).
-    pub foreign_replay: Option<Result<Vec<Value>, String>>,
+    /// The first NextToken sent with another window's id (one with no executions): what came back.
+    pub foreign_replay: Option<Foreign>,
     /// The walk stopped because the target still said "slow down" after every retry: the
     /// target's right, not a finding.
     pub throttled: bool,
+}
+
+/// What a token sent with another window's id gave.
+#[derive(Debug, Clone)]
+pub enum Foreign {
+    /// A success: that window's executions.
+    Answered(Vec<Value>),
+    /// A client error with an error type: the token refused.
+    Refused(String),
+    /// Anything else (a server error, no error type, no answer): not a way to refuse a token.
+    Broken(String),
 }

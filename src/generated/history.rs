@@ -90,8 +90,10 @@ pub fn history(max: usize) -> impl Strategy<Value = Vec<Execution>> {
 pub struct Spellings {
     /// `+02:00`, `-05:30`: `offset-spelling` was `accepted`.
     pub offsets: bool,
-    /// `.5`, `.123456789`: `fraction-spelling` was `accepted`.
+    /// `.500`: `fraction-spelling` was `accepted` (the spec phase sent three digits).
     pub fractions: bool,
+    /// Any number of fraction digits (1 to 9): `long-fraction` was `accepted` too.
+    pub long_fractions: bool,
     /// Several values in one filter: `filter-values-combine` was not `rejected`.
     pub several_values: bool,
 }
@@ -134,9 +136,12 @@ fn instant(spellings: Spellings) -> impl Strategy<Value = Instant> {
     } else {
         Just(0i32).boxed()
     };
-    let digits = if spellings.fractions {
+    let digits = if spellings.long_fractions {
         // Milliseconds are what AWS keeps: three digits often, any from 1 to 9 too.
         prop_oneof![2 => Just(0usize), 1 => Just(3usize), 1 => 1usize..=9].boxed()
+    } else if spellings.fractions {
+        // Only the spelling the spec phase saw accepted.
+        prop_oneof![1 => Just(0usize), 1 => Just(3usize)].boxed()
     } else {
         Just(0usize).boxed()
     };

@@ -26,10 +26,17 @@ pub fn semantics_of(choices: &BTreeMap<String, String>) -> (Semantics, Spellings
     let spellings = Spellings {
         offsets: accepted("offset-spelling"),
         fractions: accepted("fraction-spelling"),
+        long_fractions: accepted("long-fraction"),
         several_values: values.is_some(),
     };
     let semantics = Semantics {
         values: values.unwrap_or_default(),
+        // ExecutedAfter with ExecutedBefore, as the target answered `filters-combine`.
+        keys: if choices.get("filters-combine").is_some_and(|o| o == "any") {
+            Combine::Any
+        } else {
+            Combine::All
+        },
         ..Semantics::default()
     };
     (semantics, spellings)
@@ -232,6 +239,10 @@ async fn check_async(
     }
     .await;
     let (window, walk) = outcome.map_err(|e| fail(e, Vec::new()))?;
+    if walk.throttled {
+        // The target asked to slow down on every retry: nothing to judge, and no fault.
+        return Ok(());
+    }
     let actual: Vec<String> = walk.pages.iter().flat_map(|p| ids(&p.executions)).collect();
     oracle::judge(data, &window, &query, &walk, choices)
         .map(|_| ())

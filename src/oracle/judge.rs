@@ -212,14 +212,20 @@ pub fn judge(
     // A token sent with another (empty) window: refused, or that window's answer (nothing);
     // never the first window's executions.
     if let Some(foreign) = &walk.foreign_replay {
+        use crate::walk::Foreign;
         let option = match foreign {
-            Err(_) => "rejected",
-            Ok(list) if list.is_empty() => "ignored",
-            Ok(list) => {
+            Foreign::Refused(_) => "rejected",
+            Foreign::Answered(list) if list.is_empty() => "ignored",
+            Foreign::Answered(list) => {
                 return Err(format!(
                     "the first NextToken sent with another window's id returned {} executions of {window_id}: \
                      a token must not carry one window's executions into another's",
                     list.len()
+                ));
+            }
+            Foreign::Broken(why) => {
+                return Err(format!(
+                    "the first NextToken sent with another window's id: {why} (a bad token is refused with a client error)"
                 ));
             }
         };

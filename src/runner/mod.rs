@@ -258,15 +258,11 @@ async fn judge_case(
             match session.client().await {
                 Ok(client) => {
                     let mut walk = paging::walk(client, &operation, p, &response, limits, &mut result.requests).await;
-                    paging::replay_elsewhere(
-                        client,
-                        &operation,
-                        p,
-                        &mut walk,
-                        &session.unknown_window,
-                        &mut result.requests,
-                    )
-                    .await;
+                    // Another window that exists and holds nothing: a target that checks the
+                    // window before the token would never read it for an unknown one.
+                    if let Ok(other) = session.empty_window().await {
+                        paging::replay_elsewhere(client, &operation, p, &mut walk, &other, &mut result.requests).await;
+                    }
                     Some(walk)
                 }
                 Err(e) => return Outcome::Failed(e),
