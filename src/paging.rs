@@ -165,8 +165,34 @@ pub async fn replay_elsewhere(
     let mut p = params.clone();
     p["WindowId"] = Value::String(other_window.to_string());
     p["NextToken"] = Value::String(token);
+    walk.foreign_replay = send_token(client, operation, p, requests).await;
+}
+
+/// Send the walk's first NextToken again on the same window with other filters, ones no
+/// execution of the fixtures meets (`ExecutedBefore 1970-01-01T00:00:00Z`): refused, or an
+/// answer under the new filters (nothing); never the old filters' page.
+pub async fn replay_refiltered(
+    client: &Client,
+    operation: &str,
+    params: &Value,
+    walk: &mut Walk,
+    requests: &mut usize,
+) {
+    let Some(token) = walk.pages.first().and_then(|p| p.next_token.clone()) else {
+        return;
+    };
+    if walk.problem.is_some() {
+        return;
+    }
+    let mut p = params.clone();
+    p["Filters"] = serde_json::json!([{ "Key": "ExecutedBefore", "Values": ["1970-01-01T00:00:00Z"] }]);
+    p["NextToken"] = Value::String(token);
+    walk.refiltered_replay = send_token(client, operation, p, requests).await;
+}
+
+async fn send_token(client: &Client, operation: &str, p: Value, requests: &mut usize) -> Option<Foreign> {
     *requests += 1;
-    walk.foreign_replay = match client.call(operation, &Payload::Json(p)).await {
+    match client.call(operation, &Payload::Json(p)).await {
         // Slowing down says nothing about the token.
         Ok(r) if crate::client::is_throttled(&r) => None,
         Ok(r) if (400..500).contains(&r.status) && r.error.is_some() => Some(Foreign::Refused(verdict::summarize(&r))),
@@ -175,5 +201,5 @@ pub async fn replay_elsewhere(
             Err(e) => Foreign::Broken(e),
         }),
         Err(e) => Some(Foreign::Broken(e.to_string())),
-    };
+    }
 }

@@ -34,6 +34,9 @@ pub struct Walk {
     pub replay: Option<Replay>,
     /// The first NextToken sent with another window's id (one with no executions): what came back.
     pub foreign_replay: Option<Foreign>,
+    /// The first NextToken sent again with other filters (ones no execution of the window meets):
+    /// what came back.
+    pub refiltered_replay: Option<Foreign>,
     /// The walk stopped because the target still said "slow down" after every retry: the
     /// target's right, not a finding.
     pub throttled: bool,

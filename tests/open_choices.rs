@@ -96,7 +96,12 @@ fn keep_one_value(m: &mut Request, pick: fn(&str, &[String]) -> Option<String>) 
 /// paged with offset tokens `u<N>`.
 fn either_filter(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
     let list = request.get("Filters")?.as_array()?;
-    if !describing(op) || list.len() < 2 {
+    // Its own tokens it reads whatever the filters (the suite sends one with other filters).
+    let own_token = request
+        .get("NextToken")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.starts_with('u'));
+    if !describing(op) || (list.len() < 2 && !own_token) {
         return None;
     }
     // Let the emulator validate everything but the token.
@@ -448,6 +453,26 @@ fn flips() -> Vec<Variant> {
                 let cursor = Cursor::decode(token)?;
                 (describing(op) && request.get("WindowId")?.as_str()? != cursor.window_id)
                     .then(|| Ok(json!({ "WindowExecutions": [] })))
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "token-bound-to-its-filters",
+            fails: &["pagination::11-max-10", "pagination::250-default"],
+            // A token names the filters it was made for (here: the only change of filters the
+            // suite makes is to ExecutedBefore 1970) and is refused with others.
+            result: Some(|_, request, r| {
+                let refiltered = request.get("NextToken").is_some()
+                    && filter_values(request).iter().any(|v| v == "1970-01-01T00:00:00Z");
+                if refiltered {
+                    Err(ApiError::modeled(
+                        400,
+                        "InvalidNextToken",
+                        "The specified token isn't valid.".into(),
+                    ))
+                } else {
+                    r
+                }
             }),
             ..NONE
         },

@@ -211,25 +211,39 @@ pub fn judge(
     }
     // A token sent with another (empty) window: refused, or that window's answer (nothing);
     // never the first window's executions.
-    if let Some(foreign) = &walk.foreign_replay {
+    for (choice, replay, accepted, other) in [
+        (
+            "token-other-window",
+            &walk.foreign_replay,
+            "ignored",
+            "another window's id",
+        ),
+        (
+            "token-other-filters",
+            &walk.refiltered_replay,
+            "applied",
+            "filters no execution meets",
+        ),
+    ] {
         use crate::walk::Foreign;
-        let option = match foreign {
+        let Some(replay) = replay else { continue };
+        let option = match replay {
             Foreign::Refused(_) => "rejected",
-            Foreign::Answered(list) if list.is_empty() => "ignored",
+            Foreign::Answered(list) if list.is_empty() => accepted,
             Foreign::Answered(list) => {
                 return Err(format!(
-                    "the first NextToken sent with another window's id returned {} executions of {window_id}: \
-                     a token must not carry one window's executions into another's",
+                    "the first NextToken sent with {other} returned {} executions of {window_id}: a token \
+                     must not carry one request's answer into another's",
                     list.len()
                 ));
             }
             Foreign::Broken(why) => {
                 return Err(format!(
-                    "the first NextToken sent with another window's id: {why} (a bad token is refused with a client error)"
+                    "the first NextToken sent with {other}: {why} (a bad token is refused with a client error)"
                 ));
             }
         };
-        observe("token-other-window", option.into(), pinned, &mut observations)?;
+        observe(choice, option.into(), pinned, &mut observations)?;
     }
     // A token replayed gives the same page.
     if let Some(replay) = &walk.replay {

@@ -24,6 +24,7 @@ pub const ORACLE_CHOICES: &[(&str, &[&str])] = &[
     ("executed-before-bound", &["inclusive", "exclusive"]),
     ("default-page-size", &[]),
     ("token-other-window", &["rejected", "ignored"]),
+    ("token-other-filters", &["rejected", "applied"]),
 ];
 
 /// Whether `option` is a valid option of the oracle choice `choice`.

@@ -263,6 +263,7 @@ async fn judge_case(
                     if let Ok(other) = session.empty_window().await {
                         paging::replay_elsewhere(client, &operation, p, &mut walk, &other, &mut result.requests).await;
                     }
+                    paging::replay_refiltered(client, &operation, p, &mut walk, &mut result.requests).await;
                     Some(walk)
                 }
                 Err(e) => return Outcome::Failed(e),
