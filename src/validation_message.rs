@@ -108,8 +108,41 @@ fn same_member(expected: &str, reported: &str) -> bool {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Every expected violation is reported, and every reported model constraint is expected.
+/// The constraints of a list's element shape, which AWS names all together on the list: for a
+/// filter's `Values`, the model's value length bounds.
+fn element_constraints(member: &str) -> Option<Vec<String>> {
+    let rest = member.strip_prefix("filters.")?.strip_suffix(".member.values")?;
+    rest.bytes().all(|b| b.is_ascii_digit()).then(|| {
+        vec![
+            format!(
+                "Member must have length less than or equal to {}",
+                crate::model::FILTER_VALUE_MAX
+            ),
+            format!(
+                "Member must have length greater than or equal to {}",
+                crate::model::FILTER_VALUE_MIN
+            ),
+        ]
+    })
+}
+
+/// Every expected violation is reported, and every reported model constraint is expected; a
+/// list's bracketed constraints must be exactly its element shape's (a bound off by one shows
+/// there even when the violated one is right).
 pub fn judge(expected: &[ExpectedViolation], reported: &[Reported]) -> Result<(), String> {
+    for r in reported.iter().filter(|r| r.constraints.len() > 1) {
+        if let Some(mut want) = element_constraints(&r.member) {
+            let mut got = r.constraints.clone();
+            want.sort();
+            got.sort();
+            if got != want {
+                return Err(format!(
+                    "the validation message names {:?} for '{}', whose element constraints are {want:?}",
+                    r.constraints, r.member
+                ));
+            }
+        }
+    }
     let missing: Vec<String> = expected
         .iter()
         .filter(|e| {
