@@ -1,6 +1,8 @@
 //! `cargo bench --bench harness` (or `cargo xtask bench`, which also starts moto and fakecloud):
 //! the suite's overhead over the wire's floor, the emulator's throughput and latency beside
-//! other emulators', the client beside boto3, paging at scale, memory per execution, start-up.
+//! other emulators', the client beside boto3, paging at scale, memory per execution, start-up,
+//! the generated phase, and a full run at `--jobs 1` and `--jobs 8` against a far target (a
+//! proxy adding 20 ms to each request).
 //! Every figure is a median over several runs, and every comparison a ratio of two things
 //! measured in the same run on the same machine. It prints ratios, not verdicts.
 
@@ -20,6 +22,10 @@ use ssm_conformance::runner::harness::Suite;
 use ssm_conformance::runner::run_all;
 use ssm_conformance::target::TargetOptions;
 use ssm_conformance::{fixtures, generated, ids};
+
+/// The latency proxy of the tests (one copy of the code): see [`far_target`].
+#[path = "../tests/common/latency.rs"]
+mod latency;
 
 /// Counts live heap bytes, for memory per execution.
 struct Counting;
@@ -118,11 +124,7 @@ fn serve_process() -> Served {
 fn served_suite(target_name: Option<&str>, jobs: Option<usize>) -> (emulator::Running, Suite) {
     // The port is chosen before the session exists (its URL is part of the configuration); the
     // emulator is then spawned on it inside the session's runtime.
-    let port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let suite = Suite::load_sequential(
         &TargetOptions {
             endpoint: Some(format!("http://127.0.0.1:{port}")),
@@ -161,22 +163,41 @@ fn replay(sent: &[ssm_conformance::client::Recorded]) -> f64 {
         .unwrap();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let start = Instant::now();
-    single.block_on(async {
-        for r in sent {
-            let mut b = http
-                .request(r.method.parse().unwrap(), format!("{}{}", running.url(), r.path))
-                .body(r.body.clone());
-            if let Some(t) = &r.target {
-                b = b
-                    .header("content-type", "application/x-amz-json-1.1")
-                    .header("x-amz-target", t);
-            } else if !r.body.is_empty() {
-                b = b.header("content-type", "application/json");
-            }
-            b.send().await.unwrap().bytes().await.unwrap();
-        }
-    });
+    single.block_on(send_all(&http, &running.url(), sent, 1));
     start.elapsed().as_secs_f64() * 1e3
+}
+
+/// One recorded request sent bare to `url`, its answer read to the end.
+async fn send(http: &reqwest::Client, url: &str, r: &ssm_conformance::client::Recorded) {
+    let mut b = http
+        .request(r.method.parse().unwrap(), format!("{url}{}", r.path))
+        .body(r.body.clone());
+    if let Some(t) = &r.target {
+        b = b
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", t);
+    } else if !r.body.is_empty() {
+        b = b.header("content-type", "application/json");
+    }
+    b.send().await.unwrap().bytes().await.unwrap();
+}
+
+/// `sent` sent bare to `url` in recorded order, `in_flight` at a time: at 1, one after another;
+/// above, a new one starts as soon as any finishes (so the pipe is never less full than
+/// `in_flight` allows while requests remain: the least time that many connections can take).
+async fn send_all(http: &reqwest::Client, url: &str, sent: &[ssm_conformance::client::Recorded], in_flight: usize) {
+    use futures_util::stream::{self, StreamExt};
+    if in_flight <= 1 {
+        for r in sent {
+            send(http, url, r).await;
+        }
+    } else {
+        stream::iter(sent)
+            .map(|r| send(http, url, r))
+            .buffer_unordered(in_flight)
+            .collect::<Vec<()>>()
+            .await;
+    }
 }
 
 /// The whole spec phase, timed, on a fresh [`served_suite`] (recording, so that the floor can
@@ -252,9 +273,7 @@ fn suite_overhead(runs: usize) -> String {
          | floor: the same {requests} requests replayed by a bare reqwest loop, one at a time | {f:.1} ms |\n\
          | **suite / floor** (both one request at a time) | **{:.2}×** (goal ≤ 1.5×) |\n\
          | the suite at the default `--jobs {jobs}`, snapshots compared | {d:.1} ms ({:.2}× the floor) |\n",
-        ssm_conformance::spec::load_dir(&ssm_conformance::target::project_root().join("specs"))
-            .unwrap()
-            .len(),
+        suite_cases(),
         s / f,
         d / f
     )
@@ -338,6 +357,270 @@ fn generated_phase(runs: usize) -> String {
         requests_default as f64 / (d / 1e3),
         d / f
     )
+}
+
+/// The delay the far-target section's proxy adds to each request (each chunk the client writes).
+const FAR_DELAY: Duration = Duration::from_millis(20);
+/// The concurrency the far-target section compares with one job (the default `--jobs`).
+const FAR_JOBS: usize = 8;
+
+/// A free port on 127.0.0.1 (bound, then let go).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A suite against a fresh reference emulator reached through the [`FAR_DELAY`] proxy
+/// ([`latency::proxy`], the test helper): the emulator is served on the session's own
+/// current-thread runtime, as [`served_suite`] serves it, and the proxy on `rt` (the bench's
+/// multi-thread runtime); the session knows only the proxy's URL. An unnamed endpoint (no
+/// snapshots compared), profile reference, `--jobs jobs`.
+fn far_suite(rt: &tokio::runtime::Runtime, jobs: usize) -> (emulator::Running, Suite) {
+    let port = free_port();
+    // The proxy connects upstream per accepted connection: the emulator may start after it.
+    let url = latency::proxy(rt, format!("127.0.0.1:{port}"), FAR_DELAY);
+    let suite = Suite::load_sequential(
+        &TargetOptions {
+            endpoint: Some(url),
+            jobs: Some(jobs),
+            profile: Some("reference".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let running = suite
+        .session
+        .block_on(emulator::spawn(
+            Emulator::new(),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+        ))
+        .unwrap();
+    (running, suite)
+}
+
+/// One full run through the proxy, timed, and where its time went.
+struct FarRun {
+    /// Spec phase and generated phase, milliseconds.
+    total: f64,
+    /// The spec phase (`run_all`), then each part of the generated phase ([`generated::PARTS`]):
+    /// milliseconds and the requests it sent (recorded).
+    parts: Vec<(f64, usize)>,
+    /// The spec cases that run alone (after the others, one by one at any `--jobs`), and the
+    /// sum of their durations: their wall time.
+    alone_cases: usize,
+    alone: f64,
+    /// Every request sent, for the floor.
+    sent: Vec<ssm_conformance::client::Recorded>,
+}
+
+/// A full run as `ssm-conformance run --endpoint <proxy> --jobs <jobs> --seed <seed>` makes
+/// it: the spec phase, then the generated phase under the choices it observed (its parts in
+/// [`generated::run_phase`]'s order, called one by one as `ssm-conformance run` calls them, so
+/// that each part's requests are counted from the recording); every result must pass, and no
+/// open choice may be answered two ways.
+fn far_run(rt: &tokio::runtime::Runtime, jobs: usize, settings: &generated::Settings) -> FarRun {
+    use ssm_conformance::runner::Outcome;
+    let (running, suite) = far_suite(rt, jobs);
+    let session = &suite.session;
+    let cases: Vec<_> = suite.cases.iter().collect();
+    let client = session.block_on(session.client()).unwrap().clone();
+    client.start_recording();
+    let start = Instant::now();
+    let (mut results, choice_failures) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
+    let mut parts = vec![(start.elapsed().as_secs_f64() * 1e3, client.recorded().len())];
+    let choices = generated::observed_choices(&results, suite.profile.as_deref());
+    let spec_results = results.len();
+    for name in generated::PARTS {
+        let before = client.recorded().len();
+        let result = generated::part(name, session, settings, &choices);
+        parts.push((result.duration.as_secs_f64() * 1e3, client.recorded().len() - before));
+        results.push(result);
+    }
+    let total = start.elapsed().as_secs_f64() * 1e3;
+    let sent = client.recorded();
+    session.cleanup();
+    drop(running);
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| !matches!(r.outcome, Outcome::Passed))
+        .map(|r| format!("{}: {:?}", r.name, r.outcome))
+        .collect();
+    assert!(
+        failed.is_empty() && choice_failures.is_empty(),
+        "the run at --jobs {jobs} through the proxy did not pass: {failed:#?} {choice_failures:#?}"
+    );
+    // The runner's rule (a copy of its private `runs_alone` in src/runner/mod.rs, only for the
+    // breakdown: keep the two in step): only plain reads of one window run together.
+    let (mut alone_cases, mut alone) = (0, 0.0);
+    for (case, result) in cases.iter().zip(&results[..spec_results]) {
+        if !matches!(
+            case.case.request.operation(),
+            "DescribeMaintenanceWindowExecutions"
+                | "DescribeMaintenanceWindowExecutionz"
+                | "GetMaintenanceWindow"
+                | "GetMaintenanceWindowExecution"
+        ) {
+            alone_cases += 1;
+            alone += result.duration.as_secs_f64() * 1e3;
+        }
+    }
+    FarRun {
+        total,
+        parts,
+        alone_cases,
+        alone,
+        sent,
+    }
+}
+
+/// The floor of a far run: its recorded requests replayed bare ([`send_all`]) through a fresh
+/// [`FAR_DELAY`] proxy (on `rt`, as for the run) to a fresh emulator served on the loop's own
+/// current-thread runtime (as the run's is served on the session's), `in_flight` at a time.
+/// Milliseconds.
+fn far_floor(rt: &tokio::runtime::Runtime, sent: &[ssm_conformance::client::Recorded], in_flight: usize) -> f64 {
+    let single = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let running = single
+        .block_on(emulator::spawn(
+            Emulator::new(),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        ))
+        .unwrap();
+    let url = latency::proxy(rt, running.addr.to_string(), FAR_DELAY);
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let start = Instant::now();
+    single.block_on(send_all(&http, &url, sent, in_flight));
+    start.elapsed().as_secs_f64() * 1e3
+}
+
+/// The generated parts that send their cases one after another whatever `--jobs` (as of this
+/// writing; the per-part rows show it): the section also gives the run without them.
+const ONE_AT_A_TIME_PARTS: [&str; 2] = ["metamorphic", "stateful"];
+
+/// A far target: the reference emulator behind a proxy that adds [`FAR_DELAY`] to each request,
+/// a full run (spec phase and generated phase, seed [`GENERATED_SEED`]) at `--jobs 1` and at
+/// `--jobs 8`, both passing, `runs` times each (which goes first alternates); and the floor at
+/// each concurrency, the last run's recorded requests replayed bare through the same kind of
+/// proxy at the same concurrency (1, or 8 in flight). The floor is replayed once per
+/// concurrency: at 20 ms a request it is the delay times the requests, and a replay at 1 takes
+/// as long as a run, so replaying it every run would double the section's time.
+fn far_target(rt: &tokio::runtime::Runtime, runs: usize) -> String {
+    let settings = generated::Settings::new(Some(GENERATED_SEED), None);
+    let concurrency = [1, FAR_JOBS];
+    let mut measured: [Vec<FarRun>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            measured[i].push(far_run(rt, concurrency[i], &settings));
+        }
+    }
+    let last = |i: usize| measured[i].last().expect("one run at least");
+    let (one, eight) = (last(0), last(1));
+    let [f1, f8] = [0, 1].map(|i| far_floor(rt, &last(i).sent, concurrency[i]));
+    let med = |i: usize, f: &dyn Fn(&FarRun) -> f64| median(measured[i].iter().map(f).collect());
+    let secs = |ms: f64| format!("{:.2} s", ms / 1e3);
+    // The median, and the range when there are several runs.
+    let spread = |i: usize, f: &dyn Fn(&FarRun) -> f64| {
+        let v: Vec<f64> = measured[i].iter().map(f).collect();
+        let (lo, hi) = v.iter().fold((f64::MAX, f64::MIN), |(l, h), x| (l.min(*x), h.max(*x)));
+        if v.len() > 1 {
+            format!("{} ({:.2}–{:.2})", secs(median(v)), lo / 1e3, hi / 1e3)
+        } else {
+            secs(median(v))
+        }
+    };
+    let total = |r: &FarRun| r.total;
+    let (t1, t8) = (med(0, &total), med(1, &total));
+    let mut rows = format!(
+        "| full run: spec phase ({} cases) + generated phase (seed {GENERATED_SEED}, `--cases {}`; parts {}), every result passed | {} | {} | **{:.2}×** (goal ≥ 4×) |\n\
+         | requests sent (recorded) | {} | {} | |\n\
+         | floor: the run's requests replayed bare through the same proxy, 1 / {FAR_JOBS} in flight | {} ({:.1} ms a request) | {} | {:.2}× |\n\
+         | **run / floor** (same requests, same concurrency) | **{:.2}×** | **{:.2}×** | |\n",
+        suite_cases(),
+        settings.cases,
+        generated::PARTS.join(", "),
+        spread(0, &total),
+        spread(1, &total),
+        t1 / t8,
+        one.sent.len(),
+        eight.sent.len(),
+        secs(f1),
+        f1 / one.sent.len() as f64,
+        secs(f8),
+        f1 / f8,
+        t1 / f1,
+        t8 / f8,
+    );
+    let mut row = |what: String, f: &dyn Fn(&FarRun) -> f64| {
+        let (a, b) = (med(0, f), med(1, f));
+        rows.push_str(&format!(
+            "| {what} | {} | {} | {:.2}× |\n",
+            spread(0, f),
+            spread(1, f),
+            a / b
+        ));
+    };
+    let names: Vec<String> = std::iter::once("spec phase".to_string())
+        .chain(generated::PARTS.iter().map(|p| format!("`{}::{p}`", generated::AREA)))
+        .collect();
+    for (k, name) in names.iter().enumerate() {
+        let alone = if k > 0 {
+            String::new()
+        } else if one.alone_cases == 0 {
+            ", every case a plain read of one window: none runs alone".to_string()
+        } else {
+            format!("; {} cases run alone", one.alone_cases)
+        };
+        let what = format!(
+            "{}{name} ({} / {} requests{alone})",
+            if k == 0 { "where the time goes: " } else { "" },
+            one.parts[k].1,
+            eight.parts[k].1
+        );
+        row(what, &|r| r.parts[k].0);
+        if k == 0 && one.alone_cases > 0 {
+            row(
+                format!(
+                    "of which the {} cases that run alone, one by one at any `--jobs`",
+                    one.alone_cases
+                ),
+                &|r| r.alone,
+            );
+        }
+    }
+    let one_at_a_time: Vec<usize> = generated::PARTS
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| ONE_AT_A_TIME_PARTS.contains(p))
+        .map(|(k, _)| k + 1)
+        .collect();
+    if !one_at_a_time.is_empty() {
+        let names: Vec<String> = one_at_a_time
+            .iter()
+            .map(|k| generated::PARTS[k - 1].to_string())
+            .collect();
+        row(
+            format!(
+                "the run without {} (total − those parts, run by run)",
+                names.join(" and ")
+            ),
+            &|r| r.total - one_at_a_time.iter().map(|k| r.parts[*k].0).sum::<f64>(),
+        );
+    }
+    rows
+}
+
+/// The number of spec cases in the default suite.
+fn suite_cases() -> usize {
+    ssm_conformance::spec::load_dir(&ssm_conformance::target::project_root().join("specs"))
+        .unwrap()
+        .len()
 }
 
 /// One request, signed once: the servers measured do not check signatures, and a load
@@ -669,9 +952,11 @@ fn startup(runs: usize) -> String {
 }
 
 fn main() {
-    let only = arg("--only").unwrap_or_else(|| "suite,throughput,client,scale,startup,generated".into());
+    let only = arg("--only").unwrap_or_else(|| "suite,throughput,client,scale,startup,generated,far".into());
     let on = |section: &str| only.split(',').any(|s| s == section);
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(5);
+    // A far run at --jobs 1 takes seconds: the far-target section has its own, smaller count.
+    let far_runs: usize = arg("--far-runs").and_then(|r| r.parse().ok()).unwrap_or(3);
     let secs: f64 = arg("--seconds").and_then(|r| r.parse().ok()).unwrap_or(3.0);
     let fakecloud = arg("--fakecloud");
     let moto = arg("--moto");
@@ -720,6 +1005,14 @@ fn main() {
         println!(
             "### 6. Generated phase: the model-based part (median of {runs})\n\n| what | figure |\n|---|---|\n{}",
             generated_phase(runs)
+        );
+    }
+    if on("far") {
+        println!(
+            "### 7. A far target: {} ms added to each request (median of {far_runs})\n\n\
+             | what | `--jobs 1` | `--jobs {FAR_JOBS}` | jobs 1 / jobs {FAR_JOBS} |\n|---|---|---|---|\n{}",
+            FAR_DELAY.as_millis(),
+            far_target(&rt, far_runs)
         );
     }
 }
