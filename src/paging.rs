@@ -156,16 +156,22 @@ pub async fn replay_elsewhere(
     other_window: &str,
     requests: &mut usize,
 ) {
-    let Some(token) = walk.pages.first().and_then(|p| p.next_token.clone()) else {
+    let Some(mut p) = with_first_token(walk, params) else {
         return;
     };
+    p["WindowId"] = Value::String(other_window.to_string());
+    walk.foreign_replay = send_token(client, operation, p, requests).await;
+}
+
+/// `params` with the walk's first NextToken, when the walk ended well and had one.
+fn with_first_token(walk: &Walk, params: &Value) -> Option<Value> {
+    let token = walk.pages.first().and_then(|p| p.next_token.clone())?;
     if walk.problem.is_some() {
-        return;
+        return None;
     }
     let mut p = params.clone();
-    p["WindowId"] = Value::String(other_window.to_string());
     p["NextToken"] = Value::String(token);
-    walk.foreign_replay = send_token(client, operation, p, requests).await;
+    Some(p)
 }
 
 /// Send the walk's first NextToken again on the same window with other filters, ones no
@@ -178,15 +184,10 @@ pub async fn replay_refiltered(
     walk: &mut Walk,
     requests: &mut usize,
 ) {
-    let Some(token) = walk.pages.first().and_then(|p| p.next_token.clone()) else {
+    let Some(mut p) = with_first_token(walk, params) else {
         return;
     };
-    if walk.problem.is_some() {
-        return;
-    }
-    let mut p = params.clone();
     p["Filters"] = serde_json::json!([{ "Key": "ExecutedBefore", "Values": ["1970-01-01T00:00:00Z"] }]);
-    p["NextToken"] = Value::String(token);
     walk.refiltered_replay = send_token(client, operation, p, requests).await;
 }
 

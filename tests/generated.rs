@@ -38,6 +38,22 @@ fn paged(emulator: &ssm_conformance::emulator::Emulator, request: &Request, all:
     answer
 }
 
+/// For a DescribeMaintenanceWindowExecutions request the emulator accepts: every execution it
+/// selects, newest first (`Some(Err)`: the emulator's refusal; `None`: another operation).
+fn every_execution(
+    emulator: &ssm_conformance::emulator::Emulator,
+    op: &str,
+    request: &Request,
+) -> Option<Result<Vec<Value>, ssm_conformance::emulator::ApiError>> {
+    if !describing(op) {
+        return None;
+    }
+    if let Some(Err(e)) = refused(emulator, request) {
+        return Some(Err(e));
+    }
+    Some(describe_all(emulator, request))
+}
+
 fn start(v: &Value) -> f64 {
     v["StartTime"].as_f64().unwrap()
 }
@@ -50,13 +66,7 @@ fn faults() -> Vec<Variant> {
             // The token carries only the last StartTime: executions tied with it on the next
             // page are skipped.
             replace: Some(|emulator, op, request| {
-                if !describing(op) {
-                    return None;
-                }
-                if let Some(e) = refused(emulator, request) {
-                    return Some(e);
-                }
-                let mut all = match describe_all(emulator, request) {
+                let mut all = match every_execution(emulator, op, request)? {
                     Ok(a) => a,
                     Err(e) => return Some(Err(e)),
                 };
@@ -82,13 +92,7 @@ fn faults() -> Vec<Variant> {
             name: "ordered-by-end-time",
             fails: &["properties::model-based"],
             replace: Some(|emulator, op, request| {
-                if !describing(op) {
-                    return None;
-                }
-                if let Some(e) = refused(emulator, request) {
-                    return Some(e);
-                }
-                let mut all = match describe_all(emulator, request) {
+                let mut all = match every_execution(emulator, op, request)? {
                     Ok(a) => a,
                     Err(e) => return Some(Err(e)),
                 };
