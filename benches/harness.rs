@@ -453,17 +453,10 @@ fn far_run(rt: &tokio::runtime::Runtime, jobs: usize, settings: &generated::Sett
         failed.is_empty() && choice_failures.is_empty(),
         "the run at --jobs {jobs} through the proxy did not pass: {failed:#?} {choice_failures:#?}"
     );
-    // The runner's rule (a copy of its private `runs_alone` in src/runner/mod.rs, only for the
-    // breakdown: keep the two in step): only plain reads of one window run together.
+    // The runner's own rule: only plain reads of one window run together.
     let (mut alone_cases, mut alone) = (0, 0.0);
     for (case, result) in cases.iter().zip(&results[..spec_results]) {
-        if !matches!(
-            case.case.request.operation(),
-            "DescribeMaintenanceWindowExecutions"
-                | "DescribeMaintenanceWindowExecutionz"
-                | "GetMaintenanceWindow"
-                | "GetMaintenanceWindowExecution"
-        ) {
+        if ssm_conformance::runner::runs_alone(case) {
             alone_cases += 1;
             alone += result.duration.as_secs_f64() * 1e3;
         }

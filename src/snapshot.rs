@@ -97,55 +97,35 @@ fn normalize_value(v: &Value, key: Option<&str>, known: &[(&str, String)], numbe
     }
 }
 
-/// Compare `value` with the snapshot `name` under `dir`; `Err` with insta's verdict on mismatch.
-///
-/// A missing snapshot is an error of one line saying how to create it, and nothing is written,
-/// unless `INSTA_UPDATE` asks for writing (`always`, `unseen`, `new`, `force`: what
-/// `cargo xtask snapshots` and `cargo insta test` set); then insta's own rules apply.
-/// For an existing snapshot they always do: with `CI=true` nothing is written; elsewhere a
-/// changed snapshot is written as `.snap.new` for `cargo insta review`.
-pub fn compare(dir: &Path, name: &str, source: &Path, value: &Value) -> Result<(), String> {
-    compare_with(dir, name, source, value, std::env::var("INSTA_UPDATE").ok().as_deref())
-}
-
 /// How a case's snapshot stands, apart from whether the target conforms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
     /// The snapshot exists and matches (or was just written, when asked to update).
     Matched,
-    /// There is no snapshot yet: nothing to compare, nothing written.
+    /// There is no snapshot yet: nothing compared, nothing written.
     Missing(std::path::PathBuf),
     /// The answer differs from the snapshot (the message says how).
     Differs(String),
 }
 
-/// [`compare`], telling a missing snapshot (a new target's first run) from a different answer.
+/// Compare `value` with the snapshot `name` under `dir`.
+///
+/// A missing snapshot is [`Check::Missing`] and nothing is written, unless `INSTA_UPDATE` asks
+/// for writing (`always`, `unseen`, `new`, `force`: what `cargo xtask snapshots`,
+/// `--update-snapshots` and `cargo insta test` set); then insta's own rules apply. For an
+/// existing snapshot they always do: with `CI=true` nothing is written; elsewhere a changed
+/// snapshot is written as `.snap.new` for `cargo insta review`.
 pub fn check(dir: &Path, name: &str, source: &Path, value: &Value) -> Check {
-    let update = std::env::var("INSTA_UPDATE").ok();
-    let file = dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")));
-    let writes_new = matches!(update.as_deref(), Some("always" | "1" | "unseen" | "new" | "force"));
-    if !writes_new && !file.exists() {
-        return Check::Missing(file);
-    }
-    match compare_with(dir, name, source, value, update.as_deref()) {
-        Ok(()) => Check::Matched,
-        Err(e) => Check::Differs(e),
-    }
+    check_with(dir, name, source, value, std::env::var("INSTA_UPDATE").ok().as_deref())
 }
 
-/// [`compare`], with the value of `INSTA_UPDATE` given.
-fn compare_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Option<&str>) -> Result<(), String> {
+/// [`check`], with the value of `INSTA_UPDATE` given.
+fn check_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Option<&str>) -> Check {
     // insta's file name for it (`set_prepend_module_to_snapshot(false)`).
     let file = dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")));
     let writes_new = matches!(update, Some("always" | "1" | "unseen" | "new" | "force"));
     if !writes_new && !file.exists() {
-        let shown = file.strip_prefix(crate::target::project_root()).unwrap_or(&file);
-        let target = dir.file_name().map(|t| t.to_string_lossy()).unwrap_or_default();
-        return Err(format!(
-            "snapshot {} does not exist yet; create it with `cargo xtask snapshots {target}`, or run \
-             with INSTA_UPDATE=always (or INSTA_UPDATE=new, then `cargo insta review`)",
-            shown.display()
-        ));
+        return Check::Missing(file);
     }
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(dir);
@@ -155,14 +135,32 @@ fn compare_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Op
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         settings.bind(|| insta::assert_json_snapshot!(name.to_string(), value));
     }));
-    outcome.map_err(|panic| {
-        let text = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        format!("snapshot {name} in {} does not match: {text}", dir.display())
-    })
+    match outcome {
+        Ok(()) => Check::Matched,
+        Err(panic) => {
+            let text = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Check::Differs(format!("snapshot {name} in {} does not match: {text}", dir.display()))
+        }
+    }
+}
+
+/// A missing snapshot, in one line that says how to create it.
+pub fn missing_line(file: &Path) -> String {
+    let shown = file.strip_prefix(crate::target::project_root()).unwrap_or(file);
+    let target = file
+        .parent()
+        .and_then(Path::file_name)
+        .map(|t| t.to_string_lossy())
+        .unwrap_or_default();
+    format!(
+        "snapshot {} does not exist yet; create it with `cargo xtask snapshots {target}`, or run \
+         with INSTA_UPDATE=always (or INSTA_UPDATE=new, then `cargo insta review`)",
+        shown.display()
+    )
 }
 
 #[cfg(test)]
@@ -199,7 +197,11 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let value = json!({"status": 200});
         for update in [None, Some(""), Some("auto"), Some("no")] {
-            let e = compare_with(&dir, "area__case", Path::new("specs/area.json"), &value, update).unwrap_err();
+            let Check::Missing(missing) = check_with(&dir, "area__case", Path::new("specs/area.json"), &value, update)
+            else {
+                panic!("{update:?}: not reported missing");
+            };
+            let e = missing_line(&missing);
             assert!(!e.contains('\n'), "{e}");
             let file = dir.join("area__case.snap");
             assert!(
@@ -223,7 +225,11 @@ mod tests {
     #[test]
     fn a_missing_snapshot_under_the_project_is_named_from_the_root() {
         let dir = crate::target::project_root().join("snapshots").join("no-such-target");
-        let e = compare_with(&dir, "area__case", Path::new("specs/area.json"), &json!(null), None).unwrap_err();
+        let Check::Missing(missing) = check_with(&dir, "area__case", Path::new("specs/area.json"), &json!(null), None)
+        else {
+            panic!("not reported missing");
+        };
+        let e = missing_line(&missing);
         assert!(
             e.starts_with("snapshot snapshots/no-such-target/area__case.snap does not exist yet;"),
             "{e}"

@@ -112,11 +112,7 @@ impl Suite {
                     if let (Outcome::Passed, Some(file)) = (&result.outcome, &result.missing_snapshot)
                         && crate::target::env_flag("CI").unwrap_or(false)
                     {
-                        return Err(format!(
-                            "no snapshot yet: {} (the answer conforms; record it with `cargo xtask snapshots <target>`)",
-                            file.display()
-                        )
-                        .into());
+                        return Err(format!("the answer conforms, but {}", crate::snapshot::missing_line(file)).into());
                     }
                     expected_completion(suite.expectations.as_deref(), &result.name, result.outcome)
                 })

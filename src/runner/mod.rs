@@ -320,7 +320,7 @@ async fn judge_case(
 
 /// Whether a case must run alone: it sees every window of the target (others' windows would
 /// change its answer), or it is not a plain read of one window.
-fn runs_alone(case: &LoadedCase) -> bool {
+pub fn runs_alone(case: &LoadedCase) -> bool {
     !matches!(
         case.case.request.operation(),
         "DescribeMaintenanceWindowExecutions"
