@@ -132,10 +132,21 @@ pub fn from_epoch_seconds(seconds: f64) -> Option<i128> {
     if !seconds.is_finite() {
         return None;
     }
-    let text = format!("{seconds}");
+    // The shortest spelling that reads back as the same double (what a JSON writer sends). ryu
+    // writes it without allocating; it switches to an exponent only far outside epoch seconds
+    // (|x| >= 1e16 or < 1e-5), where `Display`'s plain spelling is used instead.
+    let mut buffer = ryu::Buffer::new();
+    let short = buffer.format_finite(seconds);
+    let long;
+    let text = if short.contains(['e', 'E']) {
+        long = format!("{seconds}");
+        long.as_str()
+    } else {
+        short
+    };
     let (negative, text) = match text.strip_prefix('-') {
         Some(t) => (true, t),
-        None => (false, text.as_str()),
+        None => (false, text),
     };
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     let whole: i128 = whole.parse().ok()?;
@@ -273,5 +284,33 @@ mod tests {
         assert_eq!(from_epoch_seconds(0.0), Some(0));
         assert_eq!(from_epoch_seconds(0.1234567896), Some(123_456_790));
         assert_eq!(from_epoch_seconds(f64::NAN), None);
+        // Outside the plain range of ryu's spelling: the `Display` spelling is read instead.
+        assert_eq!(from_epoch_seconds(0.000_000_5), Some(500));
+        assert_eq!(from_epoch_seconds(1e16), Some(10_000_000_000_000_000 * 1_000_000_000));
+    }
+
+    proptest::proptest! {
+        /// ryu's shortest spelling and `Display`'s are the same digits, so reading either gives
+        /// the same nanoseconds.
+        #[test]
+        fn the_fast_spelling_reads_as_display(bits in proptest::num::u64::ANY, small in -1e11f64..1e11) {
+            for x in [f64::from_bits(bits), small] {
+                if !x.is_finite() || x.abs() >= 1e20 {
+                    continue;
+                }
+                let shown = format!("{x}");
+                let (whole, frac) = shown.trim_start_matches('-').split_once('.').unwrap_or((shown.trim_start_matches('-'), ""));
+                let mut digits: Vec<u8> = frac.bytes().collect();
+                let up = digits.get(9).is_some_and(|d| *d >= b'5');
+                digits.resize(9, b'0');
+                let mut n: i128 = whole.parse::<i128>().unwrap() * 1_000_000_000
+                    + std::str::from_utf8(&digits).unwrap().parse::<i128>().unwrap()
+                    + i128::from(up);
+                if x.is_sign_negative() {
+                    n = -n;
+                }
+                proptest::prop_assert_eq!(from_epoch_seconds(x), Some(n), "{}", x);
+            }
+        }
     }
 }
