@@ -150,13 +150,17 @@ pub fn from_epoch_seconds(seconds: f64) -> Option<i128> {
     };
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     let whole: i128 = whole.parse().ok()?;
-    let mut frac_digits: Vec<u8> = frac.bytes().collect();
-    let round_up = frac_digits.get(9).is_some_and(|d| *d >= b'5');
-    frac_digits.resize(9, b'0');
-    let mut n = whole * 1_000_000_000 + i128::from(digits(&frac_digits)?);
-    if round_up {
-        n += 1;
+    // The first nine fraction digits, padded with zeros; the tenth rounds.
+    let mut nanos: i128 = 0;
+    for i in 0..9 {
+        let d = frac.as_bytes().get(i).copied().unwrap_or(b'0');
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        nanos = nanos * 10 + i128::from(d - b'0');
     }
+    let round_up = frac.as_bytes().get(9).is_some_and(|d| *d >= b'5');
+    let n = whole * 1_000_000_000 + nanos + i128::from(round_up);
     Some(if negative { -n } else { n })
 }
 

@@ -31,7 +31,11 @@ pub enum Order {
 
 /// Whether `e` is selected by `q` under `b`.
 pub fn selects(q: &Query, b: Bounds, e: &Execution) -> bool {
-    let t = e.start();
+    selects_at(q, b, e.start())
+}
+
+/// [`selects`], for an execution that starts at `t` (nanoseconds).
+fn selects_at(q: &Query, b: Bounds, t: i128) -> bool {
     let after_ok = q.after.is_none_or(|a| t > a || (t == a && b.after_inclusive));
     let before_ok = q.before.is_none_or(|x| t < x || (t == x && b.before_inclusive));
     if q.either {
@@ -44,9 +48,14 @@ pub fn selects(q: &Query, b: Bounds, e: &Execution) -> bool {
 /// The executions a correct target returns, in `order` (ties by WindowExecutionId ascending, the
 /// reference emulator's tie-break; the judge accepts any tie order).
 pub fn expected<'a>(data: &'a [Execution], q: &Query, b: Bounds, order: Order) -> Vec<&'a Execution> {
-    let mut out: Vec<&Execution> = data.iter().filter(|e| selects(q, b, e)).collect();
-    out.sort_by(|x, y| {
-        let by_time = x.start().cmp(&y.start());
+    // Each start converted once, not at every comparison.
+    let mut out: Vec<(i128, &Execution)> = data
+        .iter()
+        .map(|e| (e.start(), e))
+        .filter(|(t, _)| selects_at(q, b, *t))
+        .collect();
+    out.sort_by(|(tx, x), (ty, y)| {
+        let by_time = tx.cmp(ty);
         let by_time = if order == Order::NewestFirst {
             by_time.reverse()
         } else {
@@ -54,7 +63,7 @@ pub fn expected<'a>(data: &'a [Execution], q: &Query, b: Bounds, order: Order) -
         };
         by_time.then_with(|| x.window_execution_id.cmp(&y.window_execution_id))
     });
-    out
+    out.into_iter().map(|(_, e)| e).collect()
 }
 
 fn observe(
@@ -117,13 +126,18 @@ pub fn judge(
         observe("default-page-size", size.to_string(), pinned, &mut observations)?;
     }
     // Shapes, fields, duplicates, leaks.
-    let by_id: HashMap<&str, &Execution> = data.iter().map(|e| (e.window_execution_id.as_str(), e)).collect();
+    let starts: Vec<i128> = data.iter().map(Execution::start).collect();
+    let by_id: HashMap<&str, (&Execution, i128)> = data
+        .iter()
+        .zip(&starts)
+        .map(|(e, t)| (e.window_execution_id.as_str(), (e, *t)))
+        .collect();
     let mut returned = Vec::new();
     let mut seen = HashSet::new();
     for page in &walk.pages {
         for v in &page.executions {
             let r = check_shape(v, window_id)?;
-            let seeded = by_id.get(r.id.as_str()).ok_or_else(|| {
+            let (seeded, _) = by_id.get(r.id.as_str()).ok_or_else(|| {
                 format!(
                     "execution {} was never seeded into {window_id}: it belongs to another window or was made up",
                     r.id
@@ -147,8 +161,9 @@ pub fn judge(
     };
     let missing: Vec<&str> = data
         .iter()
-        .filter(|e| selects(q, strict, e) && !seen.contains(&e.window_execution_id))
-        .map(|e| e.window_execution_id.as_str())
+        .zip(&starts)
+        .filter(|(e, t)| selects_at(q, strict, **t) && !seen.contains(&e.window_execution_id))
+        .map(|(e, _)| e.window_execution_id.as_str())
         .collect();
     if !missing.is_empty() {
         return Err(format!(
@@ -158,7 +173,7 @@ pub fn judge(
     }
     let outside: Vec<&str> = returned
         .iter()
-        .filter(|r| !selects(q, loose, by_id[r.id.as_str()]))
+        .filter(|r| !selects_at(q, loose, by_id[r.id.as_str()].1))
         .map(|r| r.id.as_str())
         .collect();
     if !outside.is_empty() {
@@ -179,7 +194,9 @@ pub fn judge(
         // Executions on this bound only (one also on the other bound tells nothing alone).
         let on: Vec<&Execution> = data
             .iter()
-            .filter(|e| e.start() == t && other != Some(t) && selects(q, loose, e))
+            .zip(&starts)
+            .filter(|(_, s)| **s == t && other != Some(t) && selects_at(q, loose, **s))
+            .map(|(e, _)| e)
             .collect();
         if on.is_empty() {
             continue;

@@ -50,8 +50,9 @@ pub struct CaseResult {
     pub outcome: Outcome,
     /// What it observed of open choices.
     pub observations: Vec<Observation>,
-    /// The (first) request and answer, when one was sent.
-    pub exchange: Option<Exchange>,
+    /// The (first) request and answer, when one was sent; shared, since a session keeps every
+    /// result and the answer may be a page of a hundred executions.
+    pub exchange: Option<std::sync::Arc<Exchange>>,
     /// Requests sent for this case (pages and replays included).
     pub requests: usize,
     /// Wall time.
@@ -314,7 +315,7 @@ async fn judge_case(
         }
         Err(why) => Outcome::Failed(failure_message(case, &why, Some(&exchange))),
     };
-    result.exchange = Some(exchange);
+    result.exchange = Some(std::sync::Arc::new(exchange));
     outcome
 }
 
