@@ -52,18 +52,6 @@ pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Re
     let strategy = (page.clone(), page, any::<bool>(), instant);
     let mut config = settings.proptest_config();
     config.cases = (settings.cases / 4).max(4);
-    // Draw the inputs from the seed, then check them --jobs at a time (a far target's latency
-    // overlaps); the first failure in draw order is the one reported, whatever the number.
-    let mut runner = TestRunner::new_with_rng(config.clone(), settings.rng("metamorphic"));
-    let mut drawn = Vec::with_capacity(config.cases as usize);
-    for _ in 0..config.cases {
-        drawn.push(
-            strategy
-                .new_tree(&mut runner)
-                .map_err(|e| Err(e.to_string()))?
-                .current(),
-        );
-    }
     let check = |(a, b, after, t): (Option<usize>, Option<usize>, bool, i128)| async move {
         let key = if after { "ExecutedAfter" } else { "ExecutedBefore" };
         requests.set(requests.get() + 8);
@@ -84,11 +72,11 @@ pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Re
             )
         })
     };
-    let jobs = session.config.jobs.max(1);
-    let outcomes: Vec<Result<(), String>> = session.block_on(futures_util::stream::StreamExt::collect(
-        futures_util::stream::StreamExt::buffered(futures_util::stream::iter(drawn.into_iter().map(check)), jobs),
-    ));
-    let result = outcomes.into_iter().find_map(Result::err);
+    let result = match super::search::first_failure(session, &strategy, &config, settings.rng("metamorphic"), check) {
+        Err(why) => Some(why),
+        Ok(Ok(_)) => None,
+        Ok(Err(why)) => Some(why),
+    };
     if seeded {
         let _ = session.block_on(session.delete_seeded(&window_id));
     }

@@ -17,6 +17,7 @@ mod counterexample;
 mod history;
 mod metamorphic;
 mod model_based;
+mod search;
 mod stateful;
 
 use std::cell::Cell;

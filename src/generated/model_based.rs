@@ -4,11 +4,8 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 
 use super::history::{self, Instant, Request, Spellings};
@@ -113,74 +110,30 @@ pub fn run(
     choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
 ) -> Result<u32, Box<Counterexample>> {
-    use futures_util::stream::{self, StreamExt};
     let (semantics, spellings) = semantics_of(choices);
     let strategy = (history::history(settings.max_executions), history::request(spellings));
-    let config = settings.proptest_config();
-    let mut runner = TestRunner::new_with_rng(config.clone(), settings.rng("model-based"));
-    let mut trees = Vec::with_capacity(settings.cases as usize);
-    for _ in 0..settings.cases {
-        trees.push(strategy.new_tree(&mut runner).map_err(|e| {
-            Box::new(Counterexample {
-                why: format!("the generated phase could not draw a case: {e}"),
-                ..Counterexample::default()
-            })
-        })?);
-    }
-    let drawn: Vec<(Vec<Execution>, Request)> = trees.iter().map(ValueTree::current).collect();
-    let jobs = session.config.jobs.max(1);
-    let outcomes: Vec<Result<(), Box<Counterexample>>> = session.block_on(
-        stream::iter(drawn.iter())
-            .map(|(data, req)| check_async(session, data, req, &semantics, choices, requests))
-            .buffered(jobs)
-            .collect(),
-    );
-    let Some(first) = outcomes.iter().position(Result::is_err) else {
-        return Ok(settings.cases);
-    };
-    let mut best = outcomes.into_iter().nth(first).expect("present").expect_err("failed");
-    let mut tree = trees.swap_remove(first);
-    // proptest's shrinking: simplify while it still fails, complicate when it passes.
-    let deadline = std::time::Instant::now() + Duration::from_millis(u64::from(config.max_shrink_time));
-    let mut steps = 0;
-    if tree.simplify() {
-        while steps < config.max_shrink_iters && std::time::Instant::now() < deadline {
-            steps += 1;
-            let (data, req) = tree.current();
-            match check(session, &data, &req, &semantics, choices, requests) {
-                Err(cx) => {
-                    best = cx;
-                    if !tree.simplify() {
-                        break;
-                    }
-                }
-                Ok(()) => {
-                    if !tree.complicate() {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    Err(best)
+    let semantics = &semantics;
+    super::search::first_failure(
+        session,
+        &strategy,
+        &settings.proptest_config(),
+        settings.rng("model-based"),
+        |(data, req): (Vec<Execution>, Request)| async move {
+            check_async(session, &data, &req, semantics, choices, requests).await
+        },
+    )
+    .map_err(|e| {
+        Box::new(Counterexample {
+            why: format!("the generated phase could not draw a case: {e}"),
+            ..Counterexample::default()
+        })
+    })?
 }
 
 fn ids(v: &[Value]) -> Vec<String> {
     v.iter()
         .map(|e| e["WindowExecutionId"].as_str().unwrap_or("?").to_string())
         .collect()
-}
-
-/// One case, on the session's runtime.
-fn check(
-    session: &Session,
-    data: &[Execution],
-    req: &Request,
-    semantics: &Semantics,
-    choices: &BTreeMap<String, String>,
-    requests: &Cell<usize>,
-) -> Result<(), Box<Counterexample>> {
-    session.block_on(check_async(session, data, req, semantics, choices, requests))
 }
 
 /// One case: seed, ask, walk, delete, judge.

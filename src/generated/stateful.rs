@@ -9,7 +9,6 @@ use std::cell::Cell;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 use serde_json::{Value, json};
 
 use super::Settings;
@@ -254,15 +253,17 @@ pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Re
     }
     let mut config = settings.proptest_config();
     config.cases = (settings.cases / 2).max(8);
-    let mut runner = TestRunner::new_with_rng(config, settings.rng("stateful"));
-    let result = runner.run(&proptest::collection::vec(step(), 1..=12), |steps| {
-        session
-            .block_on(sequence(session, &steps, requests))
-            .map_err(TestCaseError::fail)
-    });
-    match result {
-        Ok(()) => Ok(()),
-        Err(TestError::Fail(why, _)) => Err(Err(why.to_string())),
-        Err(TestError::Abort(why)) => Err(Err(why.to_string())),
+    // Sequences are independent (each lists only the windows it made), so they run --jobs at a
+    // time like the other parts.
+    match super::search::first_failure(
+        session,
+        &proptest::collection::vec(step(), 1..=12),
+        &config,
+        settings.rng("stateful"),
+        |steps: Vec<Step>| async move { sequence(session, &steps, requests).await },
+    ) {
+        Err(why) => Err(Err(why)),
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(why)) => Err(Err(why)),
     }
 }

@@ -346,7 +346,9 @@ pub async fn run_all(
     let mut slots: Vec<Option<CaseResult>> = vec![None; cases.len()];
     let concurrent: Vec<(usize, CaseResult)> = stream::iter(together)
         .map(|i| async move { (i, run_case(session, cases[i], profile).await) })
-        .buffered(jobs)
+        // Unordered: a slow case does not hold finished ones in their slots (each result goes
+        // to its case's place below, so the order out is the cases' order whatever N).
+        .buffer_unordered(jobs)
         .collect()
         .await;
     for (i, r) in concurrent {
