@@ -26,7 +26,7 @@ use axum::routing::{get, post, put};
 pub use error::{ApiError, Violation};
 pub use fixture_protocol::{SeedExecution, SeedRequest, SeedRequestV2, check_seed, check_seed_v2};
 pub use limits::Limits;
-pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, is_window_id};
+pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, TASK_FILTER_KEYS, is_window_id};
 pub use signature::Signer;
 pub use store::{Execution, Invocation, STATUSES, Store, Task, TaskParameterValue};
 
