@@ -66,7 +66,8 @@ enum Command {
         #[arg(required = true)]
         reports: Vec<PathBuf>,
     },
-    /// Serve the reference emulator (awsJson at POST /, fixture protocol at /_conformance/v1).
+    /// Serve the reference emulator (awsJson at POST /, fixture protocol at /_conformance/v1 and
+    /// /_conformance/v2).
     Serve {
         /// Port; 0 picks a free one.
         #[arg(long, default_value_t = 4566)]

@@ -56,6 +56,37 @@ pub const EXECUTION_ID_LENGTH: usize = 36;
 pub const EXECUTION_ID_PATTERN: &str =
     r"^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$";
 
+/// `MaintenanceWindowExecutionTaskId`: length, min = max.
+pub const TASK_EXECUTION_ID_LENGTH: usize = 36;
+/// `MaintenanceWindowExecutionTaskId`: pattern (a UUID, either case of hex).
+pub const TASK_EXECUTION_ID_PATTERN: &str = EXECUTION_ID_PATTERN;
+/// `MaintenanceWindowExecutionTaskInvocationId`: length, min = max.
+pub const INVOCATION_ID_LENGTH: usize = 36;
+/// `MaintenanceWindowExecutionTaskInvocationId`: pattern (a UUID, either case of hex).
+pub const INVOCATION_ID_PATTERN: &str = EXECUTION_ID_PATTERN;
+/// `MaintenanceWindowTaskArn`: least and most characters.
+pub const TASK_ARN_LENGTH: (usize, usize) = (1, 1600);
+/// `MaintenanceWindowTaskType`: the enum, in the model's order.
+pub const TASK_TYPES: [&str; 4] = ["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"];
+/// `MaintenanceWindowTaskPriority`: least (no most beyond the 32-bit integer).
+pub const TASK_PRIORITY_MIN: i64 = 0;
+/// `MaxConcurrency`: least and most characters.
+pub const MAX_CONCURRENCY_LENGTH: (usize, usize) = (1, 7);
+/// `MaxConcurrency`: pattern.
+pub const MAX_CONCURRENCY_PATTERN: &str = "^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$";
+/// `MaxErrors`: least and most characters.
+pub const MAX_ERRORS_LENGTH: (usize, usize) = (1, 7);
+/// `MaxErrors`: pattern.
+pub const MAX_ERRORS_PATTERN: &str = "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$";
+/// `MaintenanceWindowTaskParameterName`: least and most characters.
+pub const TASK_PARAMETER_NAME_LENGTH: (usize, usize) = (1, 255);
+/// `MaintenanceWindowTaskParameterValue`: least and most characters (sensitive).
+pub const TASK_PARAMETER_VALUE_LENGTH: (usize, usize) = (1, 255);
+/// `OwnerInformation`: least and most characters (sensitive).
+pub const OWNER_INFORMATION_LENGTH: (usize, usize) = (1, 128);
+/// `MaintenanceWindowTaskTargetId`: most characters (no least).
+pub const WINDOW_TARGET_ID_MAX: usize = 36;
+
 /// `MaintenanceWindowName`: least characters.
 pub const NAME_MIN: usize = 3;
 /// `MaintenanceWindowName`: most characters.
@@ -103,3 +134,20 @@ pub mod members {
 /// any string of 1 to 128 characters): "Supported keys include `ExecutedBefore` and
 /// `ExecutedAfter`."
 pub const DOCUMENTED_FILTER_KEYS: [&str; 2] = ["ExecutedAfter", "ExecutedBefore"];
+
+/// The filter key the documentation names for `DescribeMaintenanceWindowExecutionTasks` and
+/// `DescribeMaintenanceWindowExecutionTaskInvocations` (not in the model): "The supported filter
+/// key is `STATUS` with the corresponding values `PENDING`, `IN_PROGRESS`, `SUCCESS`, `FAILED`,
+/// `TIMED_OUT`, `CANCELLING`, and `CANCELLED`."
+pub const DOCUMENTED_TASK_FILTER_KEYS: [&str; 1] = ["STATUS"];
+/// The `STATUS` values that documentation sentence names (the statuses of the model but
+/// `SKIPPED_OVERLAPPING`).
+pub const DOCUMENTED_TASK_FILTER_STATUSES: [&str; 7] = [
+    "PENDING",
+    "IN_PROGRESS",
+    "SUCCESS",
+    "FAILED",
+    "TIMED_OUT",
+    "CANCELLING",
+    "CANCELLED",
+];

@@ -143,3 +143,99 @@ fn documented_filter_keys_are_in_the_model_documentation() {
         assert!(doc.contains(&format!("<code>{key}</code>")), "{key} in {doc}");
     }
 }
+
+#[test]
+fn task_and_invocation_facts_match_the_model() {
+    let upair = |name: &str| (num(name, "min") as usize, num(name, "max") as usize);
+    assert_eq!(
+        upair("MaintenanceWindowExecutionTaskId"),
+        (model::TASK_EXECUTION_ID_LENGTH, model::TASK_EXECUTION_ID_LENGTH)
+    );
+    assert_eq!(
+        shape("MaintenanceWindowExecutionTaskId")["pattern"],
+        model::TASK_EXECUTION_ID_PATTERN
+    );
+    assert_eq!(
+        upair("MaintenanceWindowExecutionTaskInvocationId"),
+        (model::INVOCATION_ID_LENGTH, model::INVOCATION_ID_LENGTH)
+    );
+    assert_eq!(
+        shape("MaintenanceWindowExecutionTaskInvocationId")["pattern"],
+        model::INVOCATION_ID_PATTERN
+    );
+    assert_eq!(upair("MaintenanceWindowTaskArn"), model::TASK_ARN_LENGTH);
+    let types: Vec<String> = serde_json::from_value(shape("MaintenanceWindowTaskType")["enum"].clone()).unwrap();
+    assert_eq!(types, model::TASK_TYPES);
+    assert_eq!(num("MaintenanceWindowTaskPriority", "min"), model::TASK_PRIORITY_MIN);
+    assert!(shape("MaintenanceWindowTaskPriority")["max"].is_null());
+    assert_eq!(upair("MaxConcurrency"), model::MAX_CONCURRENCY_LENGTH);
+    assert_eq!(shape("MaxConcurrency")["pattern"], model::MAX_CONCURRENCY_PATTERN);
+    assert_eq!(upair("MaxErrors"), model::MAX_ERRORS_LENGTH);
+    assert_eq!(shape("MaxErrors")["pattern"], model::MAX_ERRORS_PATTERN);
+    assert_eq!(
+        upair("MaintenanceWindowTaskParameterName"),
+        model::TASK_PARAMETER_NAME_LENGTH
+    );
+    assert_eq!(
+        upair("MaintenanceWindowTaskParameterValue"),
+        model::TASK_PARAMETER_VALUE_LENGTH
+    );
+    assert_eq!(upair("OwnerInformation"), model::OWNER_INFORMATION_LENGTH);
+    assert_eq!(
+        num("MaintenanceWindowTaskTargetId", "max") as usize,
+        model::WINDOW_TARGET_ID_MAX
+    );
+    assert!(shape("MaintenanceWindowTaskTargetId")["min"].is_null());
+    // The new requests reuse the filter list, MaxResults and the execution id of the first one.
+    for (request, required) in [
+        (
+            "DescribeMaintenanceWindowExecutionTasksRequest",
+            vec!["WindowExecutionId"],
+        ),
+        (
+            "DescribeMaintenanceWindowExecutionTaskInvocationsRequest",
+            vec!["WindowExecutionId", "TaskId"],
+        ),
+        (
+            "GetMaintenanceWindowExecutionTaskRequest",
+            vec!["WindowExecutionId", "TaskId"],
+        ),
+        (
+            "GetMaintenanceWindowExecutionTaskInvocationRequest",
+            vec!["WindowExecutionId", "TaskId", "InvocationId"],
+        ),
+    ] {
+        let req = shape(request);
+        assert_eq!(req["required"], serde_json::json!(required), "{request}");
+        assert_eq!(
+            req["members"]["WindowExecutionId"]["shape"],
+            "MaintenanceWindowExecutionId"
+        );
+        if req["members"]["Filters"].is_object() {
+            assert_eq!(req["members"]["Filters"]["shape"], "MaintenanceWindowFilterList");
+            assert_eq!(req["members"]["MaxResults"]["shape"], "MaintenanceWindowMaxResults");
+        }
+    }
+}
+
+#[test]
+fn documented_task_filters_are_in_the_model_documentation() {
+    for request in [
+        "DescribeMaintenanceWindowExecutionTasksRequest",
+        "DescribeMaintenanceWindowExecutionTaskInvocationsRequest",
+    ] {
+        let doc = shape(request)["members"]["Filters"]["documentation"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for word in model::DOCUMENTED_TASK_FILTER_KEYS
+            .iter()
+            .chain(&model::DOCUMENTED_TASK_FILTER_STATUSES)
+        {
+            assert!(doc.contains(&format!("<code>{word}</code>")), "{word} in {doc}");
+        }
+        for status in model::DOCUMENTED_TASK_FILTER_STATUSES {
+            assert!(model::STATUSES.contains(&status));
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! The fixture protocol v1 (docs/fixture-protocol.md): how a harness seeds executions, which no
-//! AWS API can create.
+//! The fixture protocol (docs/fixture-protocol.md): how a harness seeds executions, which no AWS
+//! API can create. v1 seeds executions; v2 also seeds their tasks and the tasks' invocations.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use axum::Json;
@@ -12,12 +13,19 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::Emulator;
-use super::store::{Execution, STATUSES, Window, WindowSettings};
-use crate::model::{EXECUTION_ID_PATTERN, NAME_PATTERN, STATUS_DETAILS_MAX, WINDOW_ID_PATTERN};
+use super::store::{Execution, Invocation, STATUSES, Task, Window, WindowSettings};
+use crate::model::{
+    self, EXECUTION_ID_PATTERN, INVOCATION_ID_PATTERN, MAX_CONCURRENCY_PATTERN, MAX_ERRORS_PATTERN, NAME_PATTERN,
+    STATUS_DETAILS_MAX, TASK_EXECUTION_ID_PATTERN, WINDOW_ID_PATTERN,
+};
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
 static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect("valid"));
 static EXECUTION_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(EXECUTION_ID_PATTERN).expect("valid"));
+static TASK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(TASK_EXECUTION_ID_PATTERN).expect("valid"));
+static INVOCATION_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(INVOCATION_ID_PATTERN).expect("valid"));
+static MAX_CONCURRENCY: LazyLock<Regex> = LazyLock::new(|| Regex::new(MAX_CONCURRENCY_PATTERN).expect("valid"));
+static MAX_ERRORS: LazyLock<Regex> = LazyLock::new(|| Regex::new(MAX_ERRORS_PATTERN).expect("valid"));
 
 /// The body of `PUT /_conformance/v1/windows/{WindowId}`.
 #[derive(Debug, Deserialize)]
@@ -30,6 +38,54 @@ pub struct SeedRequest {
     pub window_executions: Vec<Execution>,
 }
 
+/// The body of `PUT /_conformance/v2/windows/{WindowId}`: v1's, where an execution may carry its
+/// tasks.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SeedRequestV2 {
+    /// As in v1.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// All executions the window is to have, each with its tasks.
+    pub window_executions: Vec<SeedExecution>,
+}
+
+/// An execution of a v2 seed: v1's members and `Tasks` (spelled out: `deny_unknown_fields` does
+/// not combine with `flatten`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SeedExecution {
+    /// UUID.
+    pub window_execution_id: String,
+    /// One of [`STATUSES`].
+    pub status: String,
+    /// 0–250 characters.
+    #[serde(default)]
+    pub status_details: Option<String>,
+    /// Epoch seconds.
+    pub start_time: f64,
+    /// Epoch seconds.
+    #[serde(default)]
+    pub end_time: Option<f64>,
+    /// Its tasks, in the order the task operations answer them.
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+}
+
+impl SeedExecution {
+    /// The execution as v1 stores it, and its tasks.
+    fn into_parts(self) -> (Execution, Vec<Task>) {
+        let execution = Execution {
+            window_execution_id: self.window_execution_id,
+            status: self.status,
+            status_details: self.status_details,
+            start_time: self.start_time,
+            end_time: self.end_time,
+        };
+        (execution, self.tasks)
+    }
+}
+
 fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "message": message }))).into_response()
 }
@@ -40,47 +96,213 @@ pub async fn version(State(emulator): State<Emulator>) -> Json<serde_json::Value
     Json(json!({ "protocol": 1 }))
 }
 
-/// Check a seed against the model's shapes, so that seeded data is data AWS could return.
-pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
+/// `GET /_conformance/v2`.
+pub async fn version_v2(State(emulator): State<Emulator>) -> Json<serde_json::Value> {
+    emulator.record("fixture:GET");
+    Json(json!({ "protocol": 2 }))
+}
+
+/// The window id of a PUT and the optional name, as both versions check them.
+fn check_window(window_id: &str, name: Option<&String>) -> Result<(), String> {
     if !WINDOW_ID.is_match(window_id) {
         return Err(format!("WindowId {window_id:?} does not match {WINDOW_ID_PATTERN}"));
     }
-    if let Some(n) = &seed.name
+    if let Some(n) = name
         && !NAME.is_match(n)
     {
         return Err(format!("Name {n:?} does not match {NAME_PATTERN}"));
     }
-    let mut seen = std::collections::HashSet::new();
+    Ok(())
+}
+
+/// A status, its details and the times, as every level (execution, task, invocation) has them.
+fn check_status_and_times(
+    at: &str,
+    status: &str,
+    details: Option<&String>,
+    start: f64,
+    end: Option<f64>,
+) -> Result<(), String> {
+    if !STATUSES.contains(&status) {
+        return Err(format!("{at}.Status {status:?} is not one of {STATUSES:?}"));
+    }
+    if details.is_some_and(|d| d.chars().count() > STATUS_DETAILS_MAX) {
+        return Err(format!(
+            "{at}.StatusDetails is longer than {STATUS_DETAILS_MAX} characters"
+        ));
+    }
+    if !start.is_finite() || end.is_some_and(|t| !t.is_finite()) {
+        return Err(format!("{at}: times must be finite epoch seconds"));
+    }
+    if end.is_some_and(|t| t < start) {
+        return Err(format!("{at}: EndTime is before StartTime"));
+    }
+    Ok(())
+}
+
+/// An execution's id: a UUID, not seen before in the seed (`at` names the execution).
+fn check_execution_id<'a>(at: &str, id: &'a str, seen: &mut HashSet<&'a str>) -> Result<(), String> {
+    if !EXECUTION_ID.is_match(id) {
+        return Err(format!("{at}.WindowExecutionId {id:?} is not a UUID"));
+    }
+    if !seen.insert(id) {
+        return Err(format!("{at}.WindowExecutionId {id:?} appears twice"));
+    }
+    Ok(())
+}
+
+/// Check a seed against the model's shapes, so that seeded data is data AWS could return.
+pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
+    check_window(window_id, seed.name.as_ref())?;
+    let mut seen = HashSet::new();
     for (i, e) in seed.window_executions.iter().enumerate() {
         let at = format!("WindowExecutions[{i}]");
-        if !EXECUTION_ID.is_match(&e.window_execution_id) {
-            return Err(format!(
-                "{at}.WindowExecutionId {:?} is not a UUID",
-                e.window_execution_id
-            ));
+        check_execution_id(&at, &e.window_execution_id, &mut seen)?;
+        check_status_and_times(&at, &e.status, e.status_details.as_ref(), e.start_time, e.end_time)?;
+    }
+    Ok(())
+}
+
+/// Whether a string's length in characters lies in `min..=max`.
+fn length_in(s: &str, (min, max): (usize, usize)) -> bool {
+    (min..=max).contains(&s.chars().count())
+}
+
+/// An optional MaxConcurrency or MaxErrors: the model's length and pattern.
+fn check_rate(
+    at: &str,
+    member: &str,
+    value: Option<&String>,
+    length: (usize, usize),
+    re: &Regex,
+) -> Result<(), String> {
+    match value {
+        Some(v) if !length_in(v, length) || !re.is_match(v) => Err(format!(
+            "{at}.{member} {v:?} does not match {} ({}–{} characters)",
+            re.as_str(),
+            length.0,
+            length.1
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// One task of a v2 seed (`at` names it), its invocations included.
+fn check_task(at: &str, t: &Task) -> Result<(), String> {
+    if !TASK_ID.is_match(&t.task_execution_id) {
+        return Err(format!("{at}.TaskExecutionId {:?} is not a UUID", t.task_execution_id));
+    }
+    let arn = model::TASK_ARN_LENGTH;
+    if !length_in(&t.task_arn, arn) {
+        return Err(format!("{at}.TaskArn must have {} to {} characters", arn.0, arn.1));
+    }
+    if !model::TASK_TYPES.contains(&t.task_type.as_str()) {
+        return Err(format!(
+            "{at}.TaskType {:?} is not one of {:?}",
+            t.task_type,
+            model::TASK_TYPES
+        ));
+    }
+    check_status_and_times(at, &t.status, t.status_details.as_ref(), t.start_time, t.end_time)?;
+    // The model's integer is 32-bit; its only bound is the least.
+    if t.priority
+        .is_some_and(|p| p < model::TASK_PRIORITY_MIN || i32::try_from(p).is_err())
+    {
+        return Err(format!(
+            "{at}.Priority must be an integer from {} to {}",
+            model::TASK_PRIORITY_MIN,
+            i32::MAX
+        ));
+    }
+    check_rate(
+        at,
+        "MaxConcurrency",
+        t.max_concurrency.as_ref(),
+        model::MAX_CONCURRENCY_LENGTH,
+        &MAX_CONCURRENCY,
+    )?;
+    check_rate(
+        at,
+        "MaxErrors",
+        t.max_errors.as_ref(),
+        model::MAX_ERRORS_LENGTH,
+        &MAX_ERRORS,
+    )?;
+    for (i, map) in t.task_parameters.iter().flatten().enumerate() {
+        for (name, value) in map {
+            let here = format!("{at}.TaskParameters[{i}].{name}");
+            let n = model::TASK_PARAMETER_NAME_LENGTH;
+            if !length_in(name, n) {
+                return Err(format!(
+                    "{at}.TaskParameters[{i}]: parameter name {name:?} must have {} to {} characters",
+                    n.0, n.1
+                ));
+            }
+            let v = model::TASK_PARAMETER_VALUE_LENGTH;
+            if let Some(j) = value.values.iter().position(|x| !length_in(x, v)) {
+                return Err(format!("{here}.Values[{j}] must have {} to {} characters", v.0, v.1));
+            }
         }
-        if !seen.insert(e.window_execution_id.as_str()) {
-            return Err(format!(
-                "{at}.WindowExecutionId {:?} appears twice",
-                e.window_execution_id
-            ));
+    }
+    let mut seen = HashSet::new();
+    for (k, inv) in t.invocations.iter().enumerate() {
+        let here = format!("{at}.Invocations[{k}]");
+        if !INVOCATION_ID.is_match(&inv.invocation_id) {
+            return Err(format!("{here}.InvocationId {:?} is not a UUID", inv.invocation_id));
         }
-        if !STATUSES.contains(&e.status.as_str()) {
-            return Err(format!("{at}.Status {:?} is not one of {STATUSES:?}", e.status));
+        if !seen.insert(inv.invocation_id.as_str()) {
+            return Err(format!("{here}.InvocationId {:?} appears twice", inv.invocation_id));
         }
-        if e.status_details
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > STATUS_DETAILS_MAX)
-        {
-            return Err(format!(
-                "{at}.StatusDetails is longer than {STATUS_DETAILS_MAX} characters"
-            ));
-        }
-        if !e.start_time.is_finite() || e.end_time.is_some_and(|t| !t.is_finite()) {
-            return Err(format!("{at}: times must be finite epoch seconds"));
-        }
-        if e.end_time.is_some_and(|t| t < e.start_time) {
-            return Err(format!("{at}: EndTime is before StartTime"));
+        check_invocation(&here, inv)?;
+    }
+    Ok(())
+}
+
+/// One invocation's members beside its id.
+fn check_invocation(at: &str, inv: &Invocation) -> Result<(), String> {
+    check_status_and_times(
+        at,
+        &inv.status,
+        inv.status_details.as_ref(),
+        inv.start_time,
+        inv.end_time,
+    )?;
+    let owner = model::OWNER_INFORMATION_LENGTH;
+    if inv.owner_information.as_ref().is_some_and(|o| !length_in(o, owner)) {
+        return Err(format!(
+            "{at}.OwnerInformation must have {} to {} characters",
+            owner.0, owner.1
+        ));
+    }
+    if inv
+        .window_target_id
+        .as_ref()
+        .is_some_and(|w| w.chars().count() > model::WINDOW_TARGET_ID_MAX)
+    {
+        return Err(format!(
+            "{at}.WindowTargetId is longer than {} characters",
+            model::WINDOW_TARGET_ID_MAX
+        ));
+    }
+    Ok(())
+}
+
+/// Check a v2 seed: all of v1's checks, and every task and invocation against the model's shapes;
+/// task ids are unique within their execution, invocation ids within their task.
+pub fn check_seed_v2(window_id: &str, seed: &SeedRequestV2) -> Result<(), String> {
+    check_window(window_id, seed.name.as_ref())?;
+    let mut seen = HashSet::new();
+    for (i, e) in seed.window_executions.iter().enumerate() {
+        let at = format!("WindowExecutions[{i}]");
+        check_execution_id(&at, &e.window_execution_id, &mut seen)?;
+        check_status_and_times(&at, &e.status, e.status_details.as_ref(), e.start_time, e.end_time)?;
+        let mut tasks = HashSet::new();
+        for (j, t) in e.tasks.iter().enumerate() {
+            let at = format!("{at}.Tasks[{j}]");
+            check_task(&at, t)?;
+            if !tasks.insert(t.task_execution_id.as_str()) {
+                return Err(format!("{at}.TaskExecutionId {:?} appears twice", t.task_execution_id));
+            }
         }
     }
     Ok(())
@@ -112,7 +334,45 @@ pub async fn put_window(
     Json(json!({ "WindowId": window_id, "WindowExecutions": count })).into_response()
 }
 
-/// `DELETE /_conformance/v1/windows/{WindowId}`: the window and its executions are gone.
+/// `PUT /_conformance/v2/windows/{WindowId}`: as v1, and the executions' tasks (with their
+/// invocations) replace the window's.
+pub async fn put_window_v2(
+    State(emulator): State<Emulator>,
+    Path(window_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    emulator.record("fixture:PUT");
+    // The path of a bad member (`WindowExecutions[0].Tasks[1].Foo`), not only its line.
+    let seed: SeedRequestV2 = match serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)) {
+        Ok(s) => s,
+        Err(e) => return bad_request(format!("invalid fixture body at {}: {}", e.path(), e.inner())),
+    };
+    if let Err(message) = check_seed_v2(&window_id, &seed) {
+        return bad_request(message);
+    }
+    let count = seed.window_executions.len();
+    let (executions, tasks): (Vec<Execution>, HashMap<String, Vec<Task>>) = seed
+        .window_executions
+        .into_iter()
+        .map(|e| {
+            let (execution, tasks) = e.into_parts();
+            let id = execution.window_execution_id.clone();
+            (execution, (id, tasks))
+        })
+        .unzip();
+    let now = emulator.now();
+    let mut store = emulator.store.write().expect("store lock");
+    let name = seed.name.unwrap_or_else(|| "conformance-fixture".into());
+    let window = store
+        .windows
+        .entry(window_id.clone())
+        .or_insert_with(|| Window::new(WindowSettings::minimal(&name), now));
+    window.replace(executions, tasks);
+    Json(json!({ "WindowId": window_id, "WindowExecutions": count })).into_response()
+}
+
+/// `DELETE /_conformance/v1/windows/{WindowId}` (and v2): the window, its executions and their
+/// tasks are gone.
 pub async fn delete_window(State(emulator): State<Emulator>, Path(window_id): Path<String>) -> StatusCode {
     emulator.record("fixture:DELETE");
     emulator.store.write().expect("store lock").windows.remove(&window_id);

@@ -1,5 +1,7 @@
 //! The reference emulator: a correct implementation of `DescribeMaintenanceWindowExecutions`
-//! (and Create/Get/DeleteMaintenanceWindow), with the fixture protocol v1, served by axum.
+//! and the rest of the execution family (Get/Cancel of an execution; its tasks and their
+//! invocations, described and got), the window life cycle (Create/Get/Delete/Describe), with the
+//! fixture protocol v1 and v2, served by axum.
 
 mod error;
 mod fixture_protocol;
@@ -22,11 +24,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
 pub use error::{ApiError, Violation};
-pub use fixture_protocol::{SeedRequest, check_seed};
+pub use fixture_protocol::{SeedExecution, SeedRequest, SeedRequestV2, check_seed, check_seed_v2};
 pub use limits::Limits;
-pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, is_window_id};
+pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, TASK_FILTER_KEYS, is_window_id};
 pub use signature::Signer;
-pub use store::{Execution, STATUSES, Store};
+pub use store::{Execution, Invocation, STATUSES, Store, Task, TaskParameterValue};
 
 /// The awsJson content type of every answer.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -62,7 +64,8 @@ impl Emulator {
         chrono::Utc::now().timestamp_micros() as f64 / 1e6
     }
 
-    /// The axum router: `POST /` for the API, `/_conformance/v1` for fixtures.
+    /// The axum router: `POST /` for the API, `/_conformance/v1` and `/_conformance/v2` for
+    /// fixtures.
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", post(api))
@@ -78,6 +81,11 @@ impl Emulator {
             .route(
                 "/_conformance/v1/windows/{window_id}",
                 put(fixture_protocol::put_window).delete(fixture_protocol::delete_window),
+            )
+            .route("/_conformance/v2", get(fixture_protocol::version_v2))
+            .route(
+                "/_conformance/v2/windows/{window_id}",
+                put(fixture_protocol::put_window_v2).delete(fixture_protocol::delete_window),
             )
             .layer(DefaultBodyLimit::max(FIXTURE_BODY_LIMIT))
             .with_state(self.clone())

@@ -1,5 +1,6 @@
-//! The SSM operations the emulator implements: DescribeMaintenanceWindowExecutions, the
-//! window life cycle (Create, Get, Delete) and DescribeMaintenanceWindows.
+//! The SSM operations the emulator implements: DescribeMaintenanceWindowExecutions and the rest
+//! of the execution family (an execution got or cancelled; its tasks and their invocations,
+//! described and got), the window life cycle (Create, Get, Delete) and DescribeMaintenanceWindows.
 
 use std::sync::LazyLock;
 
@@ -9,7 +10,9 @@ use serde_json::{Map, Value, json};
 use super::error::ApiError;
 use super::iso8601::parse_instant;
 use super::limits::Limits;
-use super::store::{Cursor, Store, TimeRange, Window, WindowSettings};
+use super::store::{
+    Cursor, Execution, Invocation, ListCursor, Store, Task, TimeRange, Window, WindowSettings, list_page,
+};
 use super::validation::{self as v, Checker};
 
 /// A store behind its lock.
@@ -22,6 +25,10 @@ use crate::model::{self, NAME_PATTERN, TAG_PATTERN, WINDOW_ID_PATTERN};
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// The filter keys this operation supports (the documented ones).
 pub const FILTER_KEYS: [&str; 2] = model::DOCUMENTED_FILTER_KEYS;
+/// The filter keys DescribeMaintenanceWindowExecutionTasks and
+/// DescribeMaintenanceWindowExecutionTaskInvocations support: the documented one, `STATUS`
+/// (spelled exactly so; AWS leaves other spellings open).
+pub const TASK_FILTER_KEYS: [&str; 1] = model::DOCUMENTED_TASK_FILTER_KEYS;
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
 static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect("valid"));
@@ -42,6 +49,10 @@ pub fn dispatch(store: &Shared, limits: &Limits, operation: &str, body: &[u8], n
         "DescribeMaintenanceWindows" => describe_windows,
         "GetMaintenanceWindowExecution" => get_execution,
         "CancelMaintenanceWindowExecution" => cancel_execution,
+        "DescribeMaintenanceWindowExecutionTasks" => describe_tasks,
+        "GetMaintenanceWindowExecutionTask" => get_task,
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => describe_invocations,
+        "GetMaintenanceWindowExecutionTaskInvocation" => get_invocation,
         _ => {
             return Err(ApiError::protocol(
                 400,
@@ -417,6 +428,15 @@ fn execution_id(request: &Map<String, Value>, checker: &mut Checker) -> Result<O
     Ok(id)
 }
 
+/// The execution with this id (an exact match of the seeded id), and its window.
+fn find_execution<'a>(store: &'a Store, id: &str) -> Result<(&'a Window, &'a Execution), ApiError> {
+    store
+        .windows
+        .values()
+        .find_map(|w| w.execution(id).map(|e| (w, e)))
+        .ok_or_else(|| no_execution(id))
+}
+
 fn no_execution(id: &str) -> ApiError {
     ApiError::modeled(
         400,
@@ -432,15 +452,12 @@ fn get_execution(store: &Shared, _limits: &Limits, request: &Map<String, Value>,
     c.finish()?;
     let id = id.expect("required");
     let store = store.read().expect("store lock");
-    let e = store
-        .windows
-        .values()
-        .find_map(|w| w.execution(&id))
-        .ok_or_else(|| no_execution(&id))?;
+    let (w, e) = find_execution(&store, &id)?;
     let mut out = Map::new();
     out.insert("WindowExecutionId".into(), json!(e.window_execution_id));
-    // Tasks are not seeded by the fixture protocol v1: an execution without tasks.
-    out.insert("TaskIds".into(), json!([]));
+    // The seeded tasks, in seeded order (none when seeded through the fixture protocol v1).
+    let task_ids: Vec<&str> = w.tasks(&id).iter().map(|t| t.task_execution_id.as_str()).collect();
+    out.insert("TaskIds".into(), json!(task_ids));
     out.insert("Status".into(), json!(e.status));
     if let Some(d) = &e.status_details {
         out.insert("StatusDetails".into(), json!(d));
@@ -453,7 +470,8 @@ fn get_execution(store: &Shared, _limits: &Limits, request: &Map<String, Value>,
 }
 
 /// `CancelMaintenanceWindowExecution`: a pending or running execution moves to CANCELLING; one
-/// that has ended is left as it is.
+/// that has ended is left as it is. Its tasks and their invocations are left as seeded: nothing
+/// runs here to be cancelled, and the emulator does not invent the cascade AWS leaves unsaid.
 fn cancel_execution(
     store: &Shared,
     _limits: &Limits,
@@ -504,4 +522,341 @@ fn delete_window(store: &Shared, limits: &Limits, request: &Map<String, Value>, 
     let id = id.expect("required");
     store.write().expect("store lock").windows.remove(&id);
     Ok(json!({ "WindowId": id }))
+}
+
+static TASK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(model::TASK_EXECUTION_ID_PATTERN).expect("valid"));
+static INVOCATION_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(model::INVOCATION_ID_PATTERN).expect("valid"));
+
+/// Decode and check a required id of 36 characters and a UUID pattern (`TaskId`, `InvocationId`).
+fn uuid_member(
+    request: &Map<String, Value>,
+    member: &str,
+    path: &str,
+    (length, pattern, re): (usize, &str, &Regex),
+    checker: &mut Checker,
+) -> Result<Option<String>, ApiError> {
+    let id = v::string(request, member)?;
+    checker.required(path, &id);
+    if let Some(id) = &id {
+        checker.length(path, id, length, length, false);
+        checker.pattern(path, id, pattern, re);
+    }
+    Ok(id)
+}
+
+/// Decode and check a required `TaskId` (a task's TaskExecutionId).
+fn task_id(request: &Map<String, Value>, checker: &mut Checker) -> Result<Option<String>, ApiError> {
+    let shape = (
+        model::TASK_EXECUTION_ID_LENGTH,
+        model::TASK_EXECUTION_ID_PATTERN,
+        &*TASK_ID,
+    );
+    uuid_member(request, "TaskId", "taskId", shape, checker)
+}
+
+/// Decode and check a required `InvocationId`.
+fn invocation_id(request: &Map<String, Value>, checker: &mut Checker) -> Result<Option<String>, ApiError> {
+    let shape = (
+        model::INVOCATION_ID_LENGTH,
+        model::INVOCATION_ID_PATTERN,
+        &*INVOCATION_ID,
+    );
+    uuid_member(request, "InvocationId", "invocationId", shape, checker)
+}
+
+/// The task with this TaskExecutionId (an exact match of the seeded id) of a found execution.
+fn find_task<'a>(window: &'a Window, execution_id: &str, task_id: &str) -> Result<&'a Task, ApiError> {
+    window
+        .tasks(execution_id)
+        .iter()
+        .find(|t| t.task_execution_id == task_id)
+        .ok_or_else(|| {
+            ApiError::modeled(
+                400,
+                "DoesNotExistException",
+                format!("Task {task_id} of maintenance window execution {execution_id} does not exist"),
+            )
+        })
+}
+
+/// The `STATUS` filters of the task and invocation operations, as sets of statuses: an item is
+/// selected when its status is in every set (several values of one filter: any of them; several
+/// filters: all of them).
+///
+/// The emulator's choices where AWS leaves them open: the key is `STATUS` exactly, any other key
+/// is a ValidationException naming it; each value is one of the model's eight statuses (the seven
+/// documented, and SKIPPED_OVERLAPPING), any other is a ValidationException naming the values; a
+/// STATUS filter without values is a ValidationException.
+fn status_filters(filters: &[Filter]) -> Result<Vec<Vec<String>>, ApiError> {
+    let mut sets = Vec::new();
+    for (i, f) in filters.iter().enumerate() {
+        if !TASK_FILTER_KEYS.contains(&f.key.as_str()) {
+            return Err(ApiError::invalid(format!(
+                "1 validation error detected: Value '{}' at 'filters.{}.member.key' failed to satisfy constraint: \
+                 Member must satisfy enum value set: [{}]",
+                f.key,
+                i + 1,
+                TASK_FILTER_KEYS.join(", ")
+            )));
+        }
+        if f.values.is_empty() {
+            return Err(ApiError::invalid(format!("Filter {} needs a status value", f.key)));
+        }
+        // In the list-element form AWS uses for constraints on the values of a filter.
+        if f.values.iter().any(|v| !model::STATUSES.contains(&v.as_str())) {
+            return Err(ApiError::invalid(format!(
+                "1 validation error detected: Value '[{}]' at 'filters.{}.member.values' failed to satisfy constraint: \
+                 Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+                f.values.join(", "),
+                i + 1,
+                model::STATUSES.join(", ")
+            )));
+        }
+        sets.push(f.values.clone());
+    }
+    Ok(sets)
+}
+
+/// Whether `status` is in every set of [`status_filters`].
+fn selected(sets: &[Vec<String>], status: &str) -> bool {
+    sets.iter().all(|set| set.iter().any(|s| s == status))
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::modeled(400, "InvalidNextToken", "The specified token isn't valid.".into())
+}
+
+/// The item a NextToken continues after, when the token was written for `list` (a token of
+/// another list, another operation or another execution is refused as the executions
+/// operation refuses a token of another window).
+fn token_position(next_token: Option<&str>, list: &str) -> Result<Option<String>, ApiError> {
+    match next_token {
+        None | Some("") => Ok(None),
+        Some(token) => ListCursor::decode(token)
+            .filter(|c| c.list == list)
+            .map(|c| Some(c.after))
+            .ok_or_else(invalid_token),
+    }
+}
+
+/// A page of `items` (seeded order), the NextToken after it included; a token whose item is no
+/// longer in the list (the fixture was replaced) is refused.
+fn seeded_page<'a, T>(
+    items: &'a [T],
+    id: impl Fn(&T) -> &str,
+    list: &str,
+    after: Option<&str>,
+    keep: impl Fn(&T) -> bool,
+    limit: usize,
+) -> Result<(Vec<&'a T>, Option<String>), ApiError> {
+    let (page, next) = list_page(items, id, after, keep, limit).ok_or_else(invalid_token)?;
+    let token = next.map(|after| {
+        ListCursor {
+            list: list.to_string(),
+            after,
+        }
+        .encode()
+    });
+    Ok((page, token))
+}
+
+/// Status, details and times, as every level answers them.
+fn put_status_and_times(
+    out: &mut Map<String, Value>,
+    status: &str,
+    details: Option<&String>,
+    start: f64,
+    end: Option<f64>,
+) {
+    out.insert("Status".into(), json!(status));
+    if let Some(d) = details {
+        out.insert("StatusDetails".into(), json!(d));
+    }
+    out.insert("StartTime".into(), json!(start));
+    if let Some(t) = end {
+        out.insert("EndTime".into(), json!(t));
+    }
+}
+
+/// `DescribeMaintenanceWindowExecutionTasks`: an execution's tasks in seeded order, filtered by
+/// [`status_filters`] and paged like the executions (MaxResults 10–100, [`DEFAULT_PAGE_SIZE`]
+/// without it). A NextToken is good for the execution it was written for only. An unknown
+/// execution is a DoesNotExistException.
+fn describe_tasks(store: &Shared, limits: &Limits, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let id = execution_id(request, &mut c)?;
+    let filters = decode_filters(request, limits, &mut c)?;
+    let (max_results, next_token) = decode_paging(request, limits, &mut c)?;
+    c.finish()?;
+    let id = id.expect("required");
+    let sets = status_filters(&filters)?;
+    let list = format!("tasks/{id}");
+    let after = token_position(next_token.as_deref(), &list)?;
+    let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
+    let store = store.read().expect("store lock");
+    let (w, _) = find_execution(&store, &id)?;
+    let (page, next) = seeded_page(
+        w.tasks(&id),
+        |t| t.task_execution_id.as_str(),
+        &list,
+        after.as_deref(),
+        |t| selected(&sets, &t.status),
+        limit,
+    )?;
+    let identities: Vec<Value> = page
+        .into_iter()
+        .map(|t| {
+            let mut out = Map::new();
+            out.insert("WindowExecutionId".into(), json!(id));
+            out.insert("TaskExecutionId".into(), json!(t.task_execution_id));
+            put_status_and_times(&mut out, &t.status, t.status_details.as_ref(), t.start_time, t.end_time);
+            out.insert("TaskArn".into(), json!(t.task_arn));
+            out.insert("TaskType".into(), json!(t.task_type));
+            Value::Object(out)
+        })
+        .collect();
+    let mut answer = json!({ "WindowExecutionTaskIdentities": identities });
+    if let Some(t) = next {
+        answer["NextToken"] = json!(t);
+    }
+    Ok(answer)
+}
+
+/// `GetMaintenanceWindowExecutionTask`: one task of an execution. An unknown execution or task
+/// is a DoesNotExistException.
+fn get_task(store: &Shared, _limits: &Limits, request: &Map<String, Value>, _now: f64) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let id = execution_id(request, &mut c)?;
+    let task = task_id(request, &mut c)?;
+    c.finish()?;
+    let (id, task) = (id.expect("required"), task.expect("required"));
+    let store = store.read().expect("store lock");
+    let (w, _) = find_execution(&store, &id)?;
+    let t = find_task(w, &id, &task)?;
+    let mut out = Map::new();
+    out.insert("WindowExecutionId".into(), json!(id));
+    out.insert("TaskExecutionId".into(), json!(t.task_execution_id));
+    out.insert("TaskArn".into(), json!(t.task_arn));
+    if let Some(r) = &t.service_role {
+        out.insert("ServiceRole".into(), json!(r));
+    }
+    out.insert("Type".into(), json!(t.task_type));
+    if let Some(p) = &t.task_parameters {
+        out.insert("TaskParameters".into(), json!(p));
+    }
+    if let Some(p) = t.priority {
+        out.insert("Priority".into(), json!(p));
+    }
+    if let Some(m) = &t.max_concurrency {
+        out.insert("MaxConcurrency".into(), json!(m));
+    }
+    if let Some(m) = &t.max_errors {
+        out.insert("MaxErrors".into(), json!(m));
+    }
+    put_status_and_times(&mut out, &t.status, t.status_details.as_ref(), t.start_time, t.end_time);
+    Ok(Value::Object(out))
+}
+
+/// An invocation as both invocation operations answer it.
+fn invocation_json(execution_id: &str, task: &Task, inv: &Invocation) -> Value {
+    let mut out = Map::new();
+    out.insert("WindowExecutionId".into(), json!(execution_id));
+    out.insert("TaskExecutionId".into(), json!(task.task_execution_id));
+    out.insert("InvocationId".into(), json!(inv.invocation_id));
+    if let Some(e) = &inv.execution_id {
+        out.insert("ExecutionId".into(), json!(e));
+    }
+    // An invocation runs its task: the type is the task's.
+    out.insert("TaskType".into(), json!(task.task_type));
+    if let Some(p) = &inv.parameters {
+        out.insert("Parameters".into(), json!(p));
+    }
+    put_status_and_times(
+        &mut out,
+        &inv.status,
+        inv.status_details.as_ref(),
+        inv.start_time,
+        inv.end_time,
+    );
+    if let Some(o) = &inv.owner_information {
+        out.insert("OwnerInformation".into(), json!(o));
+    }
+    if let Some(t) = &inv.window_target_id {
+        out.insert("WindowTargetId".into(), json!(t));
+    }
+    Value::Object(out)
+}
+
+/// `DescribeMaintenanceWindowExecutionTaskInvocations`: a task's invocations in seeded order,
+/// filtered and paged as [`describe_tasks`] does; a NextToken is good for its own task of its own
+/// execution only. An unknown execution or task is a DoesNotExistException.
+fn describe_invocations(
+    store: &Shared,
+    limits: &Limits,
+    request: &Map<String, Value>,
+    _now: f64,
+) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let id = execution_id(request, &mut c)?;
+    let task = task_id(request, &mut c)?;
+    let filters = decode_filters(request, limits, &mut c)?;
+    let (max_results, next_token) = decode_paging(request, limits, &mut c)?;
+    c.finish()?;
+    let (id, task) = (id.expect("required"), task.expect("required"));
+    let sets = status_filters(&filters)?;
+    let list = format!("invocations/{id}/{task}");
+    let after = token_position(next_token.as_deref(), &list)?;
+    let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
+    let store = store.read().expect("store lock");
+    let (w, _) = find_execution(&store, &id)?;
+    let t = find_task(w, &id, &task)?;
+    let (page, next) = seeded_page(
+        &t.invocations,
+        |i| i.invocation_id.as_str(),
+        &list,
+        after.as_deref(),
+        |i| selected(&sets, &i.status),
+        limit,
+    )?;
+    let identities: Vec<Value> = page.into_iter().map(|i| invocation_json(&id, t, i)).collect();
+    let mut answer = json!({ "WindowExecutionTaskInvocationIdentities": identities });
+    if let Some(token) = next {
+        answer["NextToken"] = json!(token);
+    }
+    Ok(answer)
+}
+
+/// `GetMaintenanceWindowExecutionTaskInvocation`: one invocation of a task. An unknown
+/// execution, task or invocation is a DoesNotExistException.
+fn get_invocation(
+    store: &Shared,
+    _limits: &Limits,
+    request: &Map<String, Value>,
+    _now: f64,
+) -> Result<Value, ApiError> {
+    let mut c = Checker::default();
+    let id = execution_id(request, &mut c)?;
+    let task = task_id(request, &mut c)?;
+    let invocation = invocation_id(request, &mut c)?;
+    c.finish()?;
+    let (id, task, invocation) = (
+        id.expect("required"),
+        task.expect("required"),
+        invocation.expect("required"),
+    );
+    let store = store.read().expect("store lock");
+    let (w, _) = find_execution(&store, &id)?;
+    let t = find_task(w, &id, &task)?;
+    let inv = t
+        .invocations
+        .iter()
+        .find(|i| i.invocation_id == invocation)
+        .ok_or_else(|| {
+            ApiError::modeled(
+                400,
+                "DoesNotExistException",
+                format!("Invocation {invocation} of task {task} of maintenance window execution {id} does not exist"),
+            )
+        })?;
+    Ok(invocation_json(&id, t, inv))
 }

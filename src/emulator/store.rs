@@ -1,5 +1,6 @@
 //! The emulator's data: maintenance windows and their executions, ordered newest first so that
-//! a page is a range scan (O(log n + page)).
+//! a page is a range scan (O(log n + page)); and the tasks and invocations of executions, in the
+//! order they were seeded.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
@@ -77,6 +78,86 @@ pub struct Execution {
     pub end_time: Option<f64>,
 }
 
+/// One task of an execution, as the fixture protocol v2 seeds it (and the task operations answer
+/// it). Kept beside the executions rather than in [`Execution`], so that an execution without
+/// tasks costs no more than it did before tasks existed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Task {
+    /// UUID.
+    pub task_execution_id: String,
+    /// 1–1600 characters.
+    pub task_arn: String,
+    /// One of [`crate::model::TASK_TYPES`].
+    pub task_type: String,
+    /// One of [`STATUSES`].
+    pub status: String,
+    /// 0–250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_details: Option<String>,
+    /// Epoch seconds.
+    pub start_time: f64,
+    /// Epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// Any string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_role: Option<String>,
+    /// 0 or more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// The model's MaxConcurrency pattern, 1–7 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<String>,
+    /// The model's MaxErrors pattern, 1–7 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_errors: Option<String>,
+    /// A list of maps, parameter name → its values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_parameters: Option<Vec<BTreeMap<String, TaskParameterValue>>>,
+    /// The task's invocations, in seeded order.
+    #[serde(default)]
+    pub invocations: Vec<Invocation>,
+}
+
+/// `MaintenanceWindowTaskParameterValueExpression`: a parameter's values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TaskParameterValue {
+    /// Each 1–255 characters.
+    pub values: Vec<String>,
+}
+
+/// One invocation of a task (its type is the task's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Invocation {
+    /// UUID.
+    pub invocation_id: String,
+    /// The id of what ran (a command id, an automation execution id …), any string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_id: Option<String>,
+    /// The parameters it ran with, any string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<String>,
+    /// One of [`STATUSES`].
+    pub status: String,
+    /// 0–250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_details: Option<String>,
+    /// Epoch seconds.
+    pub start_time: f64,
+    /// Epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// 1–128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_information: Option<String>,
+    /// At most 36 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_target_id: Option<String>,
+}
+
 /// Ordering key: newest first, then by execution id.
 type Key = (Reverse<i128>, String);
 
@@ -96,6 +177,8 @@ pub struct Window {
     /// Creation time, epoch seconds.
     pub created: f64,
     executions: BTreeMap<Key, Execution>,
+    /// Tasks by execution id; executions without tasks have no entry.
+    tasks: HashMap<String, Vec<Task>>,
 }
 
 /// A position in a window's execution order, as carried by a NextToken.
@@ -163,15 +246,28 @@ impl Window {
             settings,
             created,
             executions: BTreeMap::new(),
+            tasks: HashMap::new(),
         }
     }
 
-    /// Replace all executions.
+    /// Replace all executions; none has tasks.
     pub fn replace_executions(&mut self, executions: Vec<Execution>) {
+        self.replace(executions, HashMap::new());
+    }
+
+    /// Replace all executions and their tasks (by execution id, each list in seeded order).
+    pub fn replace(&mut self, executions: Vec<Execution>, mut tasks: HashMap<String, Vec<Task>>) {
+        tasks.retain(|_, list| !list.is_empty());
         self.executions = executions
             .into_iter()
             .map(|e| ((Reverse(nanos(e.start_time)), e.window_execution_id.clone()), e))
             .collect();
+        self.tasks = tasks;
+    }
+
+    /// The tasks of an execution, in seeded order (none for an unknown id).
+    pub fn tasks(&self, execution_id: &str) -> &[Task] {
+        self.tasks.get(execution_id).map_or(&[], Vec::as_slice)
     }
 
     /// Number of executions.
@@ -218,6 +314,68 @@ impl Window {
         };
         Page { executions, next }
     }
+}
+
+/// A position in a seeded list (an execution's tasks, a task's invocations), as carried by a
+/// NextToken: the list it belongs to and the id of the last item returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCursor {
+    /// Which list: e.g. `tasks/<WindowExecutionId>`; a token is only good for its own list.
+    pub list: String,
+    /// The id of the last item returned.
+    pub after: String,
+}
+
+impl ListCursor {
+    /// Encode as an opaque token (version 2, so that it never decodes as a [`Cursor`] and the
+    /// other way round).
+    pub fn encode(&self) -> String {
+        let plain = format!("2|{}|{}", self.list, self.after);
+        plain.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Decode a token; `None` for anything this emulator did not write as a list token.
+    pub fn decode(token: &str) -> Option<Self> {
+        if !token.len().is_multiple_of(2) || !token.is_ascii() {
+            return None;
+        }
+        let bytes = (0..token.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        let plain = String::from_utf8(bytes).ok()?;
+        let mut parts = plain.splitn(3, '|');
+        if parts.next()? != "2" {
+            return None;
+        }
+        Some(Self {
+            list: parts.next()?.to_string(),
+            after: parts.next()?.to_string(),
+        })
+    }
+}
+
+/// A page of a seeded list: up to `limit` of the `items` that `keep` selects, in their order,
+/// starting after the item whose id is `after`; and the id of the last one returned when more
+/// selected items follow. `None` when `after` names no item of the list.
+pub fn list_page<'a, T>(
+    items: &'a [T],
+    id: impl Fn(&T) -> &str,
+    after: Option<&str>,
+    keep: impl Fn(&T) -> bool,
+    limit: usize,
+) -> Option<(Vec<&'a T>, Option<String>)> {
+    let start = match after {
+        None => 0,
+        Some(a) => items.iter().position(|x| id(x) == a)? + 1,
+    };
+    let mut selected = items[start..].iter().filter(|x| keep(x));
+    let page: Vec<&T> = selected.by_ref().take(limit).collect();
+    let next = match (page.last(), selected.next()) {
+        (Some(last), Some(_)) => Some(id(last).to_string()),
+        _ => None,
+    };
+    Some((page, next))
 }
 
 /// All windows, by id.
@@ -297,6 +455,52 @@ mod tests {
         assert_eq!(nanos(1_730_696_199.75), parsed);
         let parsed = crate::emulator::iso8601::parse_instant("2024-11-04T04:56:39.123456Z").unwrap();
         assert_eq!(nanos(1_730_696_199.123456), parsed);
+    }
+
+    #[test]
+    fn list_pages_follow_seeded_order_and_skip_what_is_not_kept() {
+        let items: Vec<String> = (0..25).map(|i| format!("{i:02}")).collect();
+        let all_of = |limit: usize, keep: &dyn Fn(&String) -> bool| {
+            let mut out = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let (page, next) = list_page(&items, String::as_str, after.as_deref(), keep, limit).unwrap();
+                assert!(page.len() <= limit);
+                out.extend(page.into_iter().cloned());
+                match next {
+                    Some(n) => after = Some(n),
+                    None => return out,
+                }
+            }
+        };
+        for limit in [1, 10, 24, 25, 100] {
+            assert_eq!(all_of(limit, &|_| true), items, "limit {limit}");
+        }
+        let even: Vec<String> = items.iter().step_by(2).cloned().collect();
+        assert_eq!(all_of(3, &|s: &String| s.ends_with(['0', '2', '4', '6', '8'])), even);
+        // Exactly a page of what is kept, then nothing kept: no token.
+        let (page, next) = list_page(&items, String::as_str, None, |s| s.as_str() < "10", 10).unwrap();
+        assert_eq!((page.len(), next), (10, None));
+        assert!(list_page(&items, String::as_str, Some("99"), |_| true, 10).is_none());
+    }
+
+    #[test]
+    fn list_tokens_round_trip_and_never_pass_for_execution_tokens() {
+        let c = ListCursor {
+            list: "tasks/x".into(),
+            after: "a|b".into(),
+        };
+        assert_eq!(ListCursor::decode(&c.encode()), Some(c.clone()));
+        assert_eq!(Cursor::decode(&c.encode()), None);
+        let e = Cursor {
+            window_id: "mw-0123456789abcdef0".into(),
+            start: 1,
+            id: "i".into(),
+        };
+        assert_eq!(ListCursor::decode(&e.encode()), None);
+        for bad in ["", "zz", "abc", "garbage", "32"] {
+            assert_eq!(ListCursor::decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -111,7 +111,12 @@ async fn bent(State((emulator, variant)): State<(Emulator, Variant)>, headers: H
     // hooks, a target's way of answering, apply to every operation).
     let family = matches!(
         operation.as_str(),
-        "GetMaintenanceWindowExecution" | "CancelMaintenanceWindowExecution"
+        "GetMaintenanceWindowExecution"
+            | "CancelMaintenanceWindowExecution"
+            | "DescribeMaintenanceWindowExecutionTasks"
+            | "GetMaintenanceWindowExecutionTask"
+            | "DescribeMaintenanceWindowExecutionTaskInvocations"
+            | "GetMaintenanceWindowExecutionTaskInvocation"
     );
     let variant = if family {
         Variant {
