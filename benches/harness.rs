@@ -86,6 +86,7 @@ fn executions(n: usize, prefix: u32) -> Vec<Execution> {
             status_details: None,
             start_time: 1_700_000_000.0 + i as f64,
             end_time: Some(1_700_000_060.0 + i as f64),
+            tasks: Vec::new(),
         })
         .collect()
 }

@@ -1,5 +1,6 @@
-//! Execution data sets (`fixtures/*.json`) and the harness side of the fixture protocol v1
-//! (docs/fixture-protocol.md), which seeds them into any target that offers it.
+//! Execution data sets (`fixtures/*.json`) and the harness side of the fixture protocol
+//! (docs/fixture-protocol.md), which seeds them into any target that offers it: v1 for
+//! executions alone, v2 for executions with their tasks and invocations.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -95,6 +96,7 @@ fn generate(g: &Generate) -> Result<Vec<Execution>, String> {
                 status_details: None,
                 start_time: start,
                 end_time: (!open).then_some(start + g.duration_seconds),
+                tasks: Vec::new(),
             }
         })
         .collect())
@@ -147,13 +149,29 @@ impl Fixture {
     }
 }
 
-/// The protocol's base path.
+/// The protocol's base path (v1).
 pub const BASE: &str = "/_conformance/v1";
+/// The base path of v2, which also seeds tasks and invocations.
+pub const BASE_V2: &str = "/_conformance/v2";
 
 /// Whether the target speaks the fixture protocol v1: `GET /_conformance/v1` → 200 `{"protocol":1}`.
 pub async fn supported(client: &Client) -> Result<bool, ClientError> {
-    let r = client.plain(http::Method::GET, BASE, Vec::new()).await?;
-    Ok(r.status == 200 && r.json.as_ref().and_then(|j| j.get("protocol")).and_then(|p| p.as_i64()) == Some(1))
+    answers_version(client, BASE, 1).await
+}
+
+/// Whether the target speaks v2: `GET /_conformance/v2` → 200 `{"protocol":2}`.
+pub async fn supported_v2(client: &Client) -> Result<bool, ClientError> {
+    answers_version(client, BASE_V2, 2).await
+}
+
+async fn answers_version(client: &Client, path: &str, version: i64) -> Result<bool, ClientError> {
+    let r = client.plain(http::Method::GET, path, Vec::new()).await?;
+    Ok(r.status == 200 && r.json.as_ref().and_then(|j| j.get("protocol")).and_then(|p| p.as_i64()) == Some(version))
+}
+
+/// Whether seeding `executions` needs v2 (some execution has tasks).
+pub fn needs_v2(executions: &[Execution]) -> bool {
+    executions.iter().any(|e| !e.tasks.is_empty())
 }
 
 fn refused(what: String, r: &crate::client::Response) -> FixtureError {
@@ -165,14 +183,16 @@ fn refused(what: String, r: &crate::client::Response) -> FixtureError {
 }
 
 /// Create `window_id` if needed (named `name`, where given: the run's mark, so that `sweep` finds
-/// it after a run is killed) and make `executions` all of its executions.
+/// it after a run is killed) and make `executions` all of its executions: through v1, or through
+/// v2 when they have tasks (the caller has checked [`supported_v2`]).
 pub async fn put_window(
     client: &Client,
     window_id: &str,
     name: Option<&str>,
     executions: &[Execution],
 ) -> Result<(), FixtureError> {
-    let path = format!("{BASE}/windows/{window_id}");
+    let base = if needs_v2(executions) { BASE_V2 } else { BASE };
+    let path = format!("{base}/windows/{window_id}");
     let mut body = json!({ "WindowExecutions": executions });
     if let Some(n) = name {
         body["Name"] = json!(n);

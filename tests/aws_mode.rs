@@ -123,6 +123,7 @@ fn window_id_runs_the_window_cases_read_only_on_an_existing_window() {
             status_details: None,
             start_time: 1_730_000_000.0 + f64::from(i) * 60.0,
             end_time: None,
+            tasks: Vec::new(),
         })
         .collect();
     s.rt.block_on(fixtures::put_window(&client, &window, None, &seeded))

@@ -39,6 +39,7 @@ fn execution(i: usize, start: f64) -> Execution {
         status_details: None,
         start_time: start,
         end_time: Some(start + 60.0),
+        tasks: Vec::new(),
     }
 }
 

@@ -146,6 +146,7 @@ fn concurrent_clients_lose_and_duplicate_nothing() {
                         status_details: None,
                         start_time: 1_730_000_000.0 + (i / 3) as f64,
                         end_time: None,
+                        tasks: Vec::new(),
                     })
                     .collect();
                 fixtures::put_window(&client, &window, None, &seed).await.unwrap();

@@ -67,6 +67,7 @@ fn executions(seeds: &[Seed]) -> Vec<Execution> {
             status_details: s.details.clone(),
             start_time: (BASE + s.start) as f64,
             end_time: s.runs_for.map(|r| (BASE + s.start) as f64 + f64::from(r)),
+            tasks: Vec::new(),
         })
         .collect()
 }

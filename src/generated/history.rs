@@ -79,6 +79,7 @@ pub fn history(max: usize) -> impl Strategy<Value = Vec<Execution>> {
                     status_details: d.details,
                     start_time: start_millis as f64 / 1000.0,
                     end_time: d.runs_for_millis.map(|r| (start_millis + i64::from(r)) as f64 / 1000.0),
+                    tasks: Vec::new(),
                 }
             })
             .collect()

@@ -58,6 +58,7 @@ fn executions(n: usize) -> Vec<Execution> {
             status_details: None,
             start_time: 1_730_000_000.0 + i as f64 * 60.0,
             end_time: None,
+            tasks: Vec::new(),
         })
         .collect()
 }

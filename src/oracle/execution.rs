@@ -33,6 +33,9 @@ pub struct Execution {
     /// Epoch seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<f64>,
+    /// Its tasks (fixture protocol v2); none in a v1 data set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<super::family::Task>,
 }
 
 impl Execution {
@@ -76,6 +79,7 @@ pub fn check_data_set(executions: &[Execution]) -> Result<(), String> {
                 model::STATUS_DETAILS_MAX
             ));
         }
+        super::family::check_tasks(&at, &e.tasks)?;
         let start = from_epoch_seconds(e.start_time).ok_or_else(|| format!("{at}.StartTime is not finite"))?;
         if let Some(end) = e.end_time {
             let end = from_epoch_seconds(end).ok_or_else(|| format!("{at}.EndTime is not finite"))?;
@@ -177,11 +181,11 @@ pub fn check_shape(v: &Value, window_id: &str) -> Result<Returned, String> {
 
 /// AWS keeps times to the millisecond: a returned time within a millisecond of the seeded one is
 /// the same time.
-fn same_time(a: i128, b: i128) -> bool {
+pub(super) fn same_time(a: i128, b: i128) -> bool {
     (a - b).abs() < 1_000_000
 }
 
-fn show_seconds(n: i128) -> String {
+pub(super) fn show_seconds(n: i128) -> String {
     format!("{}.{:09}", n.div_euclid(1_000_000_000), n.rem_euclid(1_000_000_000))
 }
 

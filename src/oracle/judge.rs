@@ -298,6 +298,7 @@ mod tests {
             status_details: None,
             start_time: start,
             end_time: None,
+            tasks: Vec::new(),
         }
     }
 

@@ -8,6 +8,7 @@
 //! type. A bug in one is then a disagreement the suite reports.
 
 mod execution;
+pub mod family;
 pub mod instant;
 mod judge;
 mod query;

@@ -164,6 +164,14 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     if let Some(outcome) = unusable(session).await {
         return Err(outcome);
     }
+    let operation = case.case.request.operation();
+    if let Support::NotImplemented(why) = session.support_of(operation).await {
+        // The same words for every case of the operation: a report writes them once.
+        return Err(Outcome::Unsupported(format!(
+            "{} does not implement {operation}: it {why}",
+            session.endpoint_url().await.unwrap_or_default()
+        )));
+    }
     let mut bindings = Bindings {
         unknown_window: session.unknown_window.clone(),
         run_prefix: session.run_prefix.clone(),

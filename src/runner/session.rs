@@ -65,7 +65,10 @@ pub struct Session {
     embedded: OnceLock<EmbeddedServer>,
     client: OnceCell<Result<Client, String>>,
     support: OnceCell<Support>,
+    /// Per operation of the family beyond the default one: probed on first use.
+    family_support: Mutex<HashMap<String, Arc<OnceCell<Support>>>>,
     fixture_protocol: OnceCell<bool>,
+    fixture_protocol_v2: OnceCell<bool>,
     empty_window: OnceCell<Result<String, String>>,
     fixtures: BTreeMap<String, Fixture>,
     fixture_windows: Mutex<HashMap<String, Arc<SeededWindow>>>,
@@ -107,7 +110,9 @@ impl Session {
             embedded: OnceLock::new(),
             client: OnceCell::new(),
             support: OnceCell::new(),
+            family_support: Default::default(),
             fixture_protocol: OnceCell::new(),
+            fixture_protocol_v2: OnceCell::new(),
             empty_window: OnceCell::new(),
             fixtures,
             fixture_windows: Mutex::new(HashMap::new()),
@@ -188,6 +193,35 @@ impl Session {
             .clone()
     }
 
+    /// Whether the target implements `operation`, one of the operations around an execution
+    /// (probed once with well-formed ids that name nothing: an implementation answers
+    /// `DoesNotExistException`, or anything but "unknown operation"). Other operations are
+    /// [`Session::support`]'s.
+    pub async fn support_of(&self, operation: &str) -> Support {
+        let Some(probe) = family_probe(operation) else {
+            return self.support().await;
+        };
+        let cell = self
+            .family_support
+            .lock()
+            .expect("lock")
+            .entry(operation.to_string())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| async {
+            let client = match self.client().await {
+                Ok(c) => c,
+                Err(e) => return Support::Unreachable(e),
+            };
+            match client.call(operation, &Payload::Json(probe)).await {
+                Ok(r) => classify_support(&r),
+                Err(e) => Support::Unreachable(e.to_string()),
+            }
+        })
+        .await
+        .clone()
+    }
+
     /// Whether the target speaks the fixture protocol v1 (never asked of AWS).
     pub async fn fixture_protocol(&self) -> bool {
         *self
@@ -198,6 +232,22 @@ impl Session {
                 }
                 match self.client().await {
                     Ok(c) => fixtures::supported(c).await.unwrap_or(false),
+                    Err(_) => false,
+                }
+            })
+            .await
+    }
+
+    /// Whether the target speaks the fixture protocol v2 (tasks and invocations).
+    pub async fn fixture_protocol_v2(&self) -> bool {
+        *self
+            .fixture_protocol_v2
+            .get_or_init(|| async {
+                if !self.fixture_protocol().await {
+                    return false;
+                }
+                match self.client().await {
+                    Ok(c) => fixtures::supported_v2(c).await.unwrap_or(false),
                     Err(_) => false,
                 }
             })
@@ -305,6 +355,12 @@ impl Session {
             self.client().await?;
             if !self.fixture_protocol().await {
                 return Err("the target does not offer the fixture protocol v1 (docs/fixture-protocol.md)".into());
+            }
+            if fixtures::needs_v2(&fixture.executions) && !self.fixture_protocol_v2().await {
+                return Err(format!(
+                    "fixture {name:?} has tasks and invocations, which only the fixture protocol v2 seeds; \
+                     the target speaks v1 only (docs/fixture-protocol.md)"
+                ));
             }
             self.seed_fresh(&fixture.executions)
                 .await
@@ -444,6 +500,25 @@ pub fn is_read_only(operation: &str) -> bool {
 }
 
 /// Classify a probe answer: does the target implement the operation?
+/// The probe of an operation around an execution: its required ids, well formed, naming nothing
+/// (Cancel included: an unknown execution changes nothing).
+fn family_probe(operation: &str) -> Option<serde_json::Value> {
+    const NOBODY: &str = "00000000-0000-4000-8000-00000000dead";
+    let ids: &[&str] = match operation {
+        "GetMaintenanceWindowExecution"
+        | "CancelMaintenanceWindowExecution"
+        | "DescribeMaintenanceWindowExecutionTasks" => &["WindowExecutionId"],
+        "GetMaintenanceWindowExecutionTask" | "DescribeMaintenanceWindowExecutionTaskInvocations" => {
+            &["WindowExecutionId", "TaskId"]
+        }
+        "GetMaintenanceWindowExecutionTaskInvocation" => &["WindowExecutionId", "TaskId", "InvocationId"],
+        _ => return None,
+    };
+    Some(serde_json::Value::Object(
+        ids.iter().map(|k| (k.to_string(), json!(NOBODY))).collect(),
+    ))
+}
+
 pub fn classify_support(r: &Response) -> Support {
     let content_type = r.header("content-type").unwrap_or("no content type");
     let not_implemented_types = [

@@ -1,0 +1,503 @@
+//! Tasks and invocations as the harness seeds them (fixture protocol v2), and the judgement of
+//! what the operations around an execution answer about them: every member as seeded, nothing
+//! outside the model's output shape, lists that hold exactly what the documented STATUS filter
+//! selects. Like the rest of the oracle, its own code: it shares nothing with the emulator.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::execution::{Execution, is_execution_id, same_time, show_seconds};
+use super::instant::from_epoch_seconds;
+use crate::model;
+
+/// One task of a seeded execution, in the wire's member names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Task {
+    /// `TaskExecutionId`, a UUID.
+    pub task_execution_id: String,
+    /// 1 to 1600 characters.
+    pub task_arn: String,
+    /// One of the model's task types.
+    pub task_type: String,
+    /// One of the model's statuses.
+    pub status: String,
+    /// 0 to 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_details: Option<String>,
+    /// Epoch seconds.
+    pub start_time: f64,
+    /// Epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// The role the task ran as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_role: Option<String>,
+    /// 0 or more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// The model's MaxConcurrency pattern.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<String>,
+    /// The model's MaxErrors pattern.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_errors: Option<String>,
+    /// A list of maps, name → `{"Values": [..]}` (sensitive in the model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_parameters: Option<Value>,
+    /// The task's invocations, one per target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invocations: Vec<Invocation>,
+}
+
+/// One invocation of a seeded task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Invocation {
+    /// `InvocationId`, a UUID.
+    pub invocation_id: String,
+    /// The Run Command or Automation execution id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_id: Option<String>,
+    /// The parameters it ran with (sensitive in the model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<String>,
+    /// One of the model's statuses.
+    pub status: String,
+    /// 0 to 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_details: Option<String>,
+    /// Epoch seconds.
+    pub start_time: f64,
+    /// Epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// 1 to 128 characters (sensitive in the model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_information: Option<String>,
+    /// At most 36 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_target_id: Option<String>,
+}
+
+/// The members of each output shape, from the model (`tests/model.rs` checks them against it).
+pub mod shapes {
+    /// `GetMaintenanceWindowExecutionResult`.
+    pub const GET_EXECUTION: [&str; 6] = ["WindowExecutionId", "TaskIds", "Status", "StatusDetails", "StartTime", "EndTime"];
+    /// `MaintenanceWindowExecutionTaskIdentity`.
+    pub const TASK_IDENTITY: [&str; 10] = [
+        "WindowExecutionId",
+        "TaskExecutionId",
+        "Status",
+        "StatusDetails",
+        "StartTime",
+        "EndTime",
+        "TaskArn",
+        "TaskType",
+        "AlarmConfiguration",
+        "TriggeredAlarms",
+    ];
+    /// `GetMaintenanceWindowExecutionTaskResult`.
+    pub const GET_TASK: [&str; 15] = [
+        "WindowExecutionId",
+        "TaskExecutionId",
+        "TaskArn",
+        "ServiceRole",
+        "Type",
+        "TaskParameters",
+        "Priority",
+        "MaxConcurrency",
+        "MaxErrors",
+        "Status",
+        "StatusDetails",
+        "StartTime",
+        "EndTime",
+        "AlarmConfiguration",
+        "TriggeredAlarms",
+    ];
+    /// `MaintenanceWindowExecutionTaskInvocationIdentity`, and
+    /// `GetMaintenanceWindowExecutionTaskInvocationResult` (the same members).
+    pub const INVOCATION: [&str; 12] = [
+        "WindowExecutionId",
+        "TaskExecutionId",
+        "InvocationId",
+        "ExecutionId",
+        "TaskType",
+        "Parameters",
+        "Status",
+        "StatusDetails",
+        "StartTime",
+        "EndTime",
+        "OwnerInformation",
+        "WindowTargetId",
+    ];
+}
+
+/// What a seeded member should come back as.
+enum Want<'a> {
+    /// Exactly this string (absent when `None`; for StatusDetails, absent and empty agree).
+    Text(Option<&'a str>),
+    /// This instant, epoch seconds on the wire (absent when `None`).
+    Time(Option<f64>),
+    /// This integer (absent when `None`).
+    Integer(Option<i64>),
+    /// A sensitive member: as seeded, or left out (recorded as `sensitive-members`).
+    Sensitive(Option<Value>),
+    /// These ids, in any order (TaskIds).
+    Ids(Vec<&'a str>),
+}
+
+/// What the judgement of one item observed: whether sensitive members were left out.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// `Some("returned")` or `Some("omitted")` when a seeded sensitive member was asked about.
+    pub sensitive: Option<&'static str>,
+}
+
+/// Compare `got` (an object) with `want`, member by member; `allowed` is the output shape's
+/// members (anything else is a member the model does not have).
+fn compare(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)]) -> Result<Seen, String> {
+    let obj = got
+        .as_object()
+        .ok_or_else(|| format!("{what} is not an object: {got}"))?;
+    if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!("{what} has {k}, which its output shape has not ({allowed:?})"));
+    }
+    let mut seen = Seen::default();
+    for (member, w) in want {
+        let v = obj.get(*member).filter(|v| !v.is_null());
+        match w {
+            Want::Text(expected) => {
+                let got = match v {
+                    None => None,
+                    Some(Value::String(s)) => Some(s.as_str()),
+                    Some(other) => return Err(format!("{what}: {member} is {other}, not a string")),
+                };
+                let details = *member == "StatusDetails";
+                let blank = |s: Option<&str>| s.filter(|s| !(s.is_empty() && details)).map(str::to_string);
+                if blank(got) != blank(*expected) {
+                    return Err(format!("{what}: {member} {got:?}, seeded {expected:?}"));
+                }
+            }
+            Want::Time(expected) => {
+                let got = match v {
+                    None => None,
+                    Some(Value::Number(n)) => Some(
+                        n.as_f64()
+                            .and_then(from_epoch_seconds)
+                            .ok_or_else(|| format!("{what}: {member} {n} is no instant"))?,
+                    ),
+                    Some(other) => {
+                        return Err(format!(
+                            "{what}: {member} is {other}: the wire form is a JSON number of epoch seconds"
+                        ));
+                    }
+                };
+                let expected = expected.and_then(from_epoch_seconds);
+                match (got, expected) {
+                    (None, None) => {}
+                    (Some(a), Some(b)) if same_time(a, b) => {}
+                    (a, b) => {
+                        return Err(format!(
+                            "{what}: {member} {:?}, seeded {:?}",
+                            a.map(show_seconds),
+                            b.map(show_seconds)
+                        ));
+                    }
+                }
+            }
+            Want::Integer(expected) => {
+                let got = match v {
+                    None => None,
+                    Some(Value::Number(n)) if n.is_i64() => n.as_i64(),
+                    Some(other) => return Err(format!("{what}: {member} is {other}, not an integer")),
+                };
+                if got != *expected {
+                    return Err(format!("{what}: {member} {got:?}, seeded {expected:?}"));
+                }
+            }
+            Want::Sensitive(expected) => match (v, expected) {
+                (None, None) => {}
+                (None, Some(_)) => seen.sensitive = Some("omitted"),
+                (Some(a), Some(b)) if a == b => seen.sensitive = Some("returned"),
+                (a, b) => return Err(format!("{what}: {member} {a:?}, seeded {b:?}")),
+            },
+            Want::Ids(expected) => {
+                let list = match v {
+                    None => Vec::new(),
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .map(|x| x.as_str().ok_or_else(|| format!("{what}: {member} holds {x}, not a string")))
+                        .collect::<Result<Vec<_>, _>>()?,
+                    Some(other) => return Err(format!("{what}: {member} is {other}, not a list")),
+                };
+                let mut a = list.clone();
+                let mut b = expected.clone();
+                a.sort_unstable();
+                b.sort_unstable();
+                if a != b {
+                    return Err(format!("{what}: {member} {list:?}, seeded {expected:?}"));
+                }
+            }
+        }
+    }
+    Ok(seen)
+}
+
+fn text(s: &Option<String>) -> Want<'_> {
+    Want::Text(s.as_deref())
+}
+
+/// Judge a `GetMaintenanceWindowExecution` answer against the seeded execution: its members,
+/// and TaskIds exactly the seeded tasks (in any order).
+pub fn judge_get_execution(got: &Value, e: &Execution) -> Result<Seen, String> {
+    compare(
+        &format!("execution {}", e.window_execution_id),
+        got,
+        &shapes::GET_EXECUTION,
+        &[
+            ("WindowExecutionId", Want::Text(Some(&e.window_execution_id))),
+            (
+                "TaskIds",
+                Want::Ids(e.tasks.iter().map(|t| t.task_execution_id.as_str()).collect()),
+            ),
+            ("Status", Want::Text(Some(&e.status))),
+            ("StatusDetails", text(&e.status_details)),
+            ("StartTime", Want::Time(Some(e.start_time))),
+            ("EndTime", Want::Time(e.end_time)),
+        ],
+    )
+}
+
+/// Judge one `MaintenanceWindowExecutionTaskIdentity` against the seeded task.
+pub fn judge_task_identity(got: &Value, execution: &str, t: &Task) -> Result<Seen, String> {
+    compare(
+        &format!("task {}", t.task_execution_id),
+        got,
+        &shapes::TASK_IDENTITY,
+        &[
+            ("WindowExecutionId", Want::Text(Some(execution))),
+            ("TaskExecutionId", Want::Text(Some(&t.task_execution_id))),
+            ("Status", Want::Text(Some(&t.status))),
+            ("StatusDetails", text(&t.status_details)),
+            ("StartTime", Want::Time(Some(t.start_time))),
+            ("EndTime", Want::Time(t.end_time)),
+            ("TaskArn", Want::Text(Some(&t.task_arn))),
+            ("TaskType", Want::Text(Some(&t.task_type))),
+        ],
+    )
+}
+
+/// Judge a `GetMaintenanceWindowExecutionTask` answer against the seeded task.
+pub fn judge_get_task(got: &Value, execution: &str, t: &Task) -> Result<Seen, String> {
+    compare(
+        &format!("task {}", t.task_execution_id),
+        got,
+        &shapes::GET_TASK,
+        &[
+            ("WindowExecutionId", Want::Text(Some(execution))),
+            ("TaskExecutionId", Want::Text(Some(&t.task_execution_id))),
+            ("TaskArn", Want::Text(Some(&t.task_arn))),
+            ("ServiceRole", text(&t.service_role)),
+            ("Type", Want::Text(Some(&t.task_type))),
+            ("TaskParameters", Want::Sensitive(t.task_parameters.clone())),
+            ("Priority", Want::Integer(t.priority)),
+            ("MaxConcurrency", text(&t.max_concurrency)),
+            ("MaxErrors", text(&t.max_errors)),
+            ("Status", Want::Text(Some(&t.status))),
+            ("StatusDetails", text(&t.status_details)),
+            ("StartTime", Want::Time(Some(t.start_time))),
+            ("EndTime", Want::Time(t.end_time)),
+        ],
+    )
+}
+
+/// Judge an invocation (an identity in a list, or a `GetMaintenanceWindowExecutionTaskInvocation`
+/// answer: the same members) against the seeded one.
+pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) -> Result<Seen, String> {
+    let mut seen = compare(
+        &format!("invocation {}", i.invocation_id),
+        got,
+        &shapes::INVOCATION,
+        &[
+            ("WindowExecutionId", Want::Text(Some(execution))),
+            ("TaskExecutionId", Want::Text(Some(&t.task_execution_id))),
+            ("InvocationId", Want::Text(Some(&i.invocation_id))),
+            ("ExecutionId", text(&i.execution_id)),
+            ("TaskType", Want::Text(Some(&t.task_type))),
+            ("Parameters", Want::Sensitive(i.parameters.clone().map(Value::String))),
+            ("Status", Want::Text(Some(&i.status))),
+            ("StatusDetails", text(&i.status_details)),
+            ("StartTime", Want::Time(Some(i.start_time))),
+            ("EndTime", Want::Time(i.end_time)),
+            ("WindowTargetId", text(&i.window_target_id)),
+        ],
+    )?;
+    let owner = compare(
+        &format!("invocation {}", i.invocation_id),
+        got,
+        &shapes::INVOCATION,
+        &[(
+            "OwnerInformation",
+            Want::Sensitive(i.owner_information.clone().map(Value::String)),
+        )],
+    )?;
+    // Two sensitive members: both left out, or both returned, is one choice taken.
+    seen.sensitive = match (seen.sensitive, owner.sensitive) {
+        (Some(a), Some(b)) if a != b => return Err(format!(
+            "invocation {}: one sensitive member {a}, the other {b}: a target returns them or leaves them out",
+            i.invocation_id
+        )),
+        (a, b) => a.or(b),
+    };
+    Ok(seen)
+}
+
+/// The STATUS filters of a Describe request on tasks or invocations, as the oracle reads them:
+/// `Ok(None)` without filters; `Err` for a filter the docs do not describe (another key, a
+/// value that is not a documented status), where what a target does is open.
+pub fn status_filter(params: &Value) -> Result<Option<Vec<Vec<String>>>, String> {
+    let Some(filters) = params.get("Filters").filter(|f| !f.is_null()) else {
+        return Ok(None);
+    };
+    let list = filters.as_array().ok_or("Filters is not a list")?;
+    let mut out = Vec::new();
+    for f in list {
+        let key = f.get("Key").and_then(Value::as_str).ok_or("a filter without a string Key")?;
+        if !model::DOCUMENTED_TASK_FILTER_KEYS.contains(&key) {
+            return Err(format!("the filter key {key:?} is not documented"));
+        }
+        let values: Vec<String> = f
+            .get("Values")
+            .and_then(Value::as_array)
+            .ok_or("a filter without Values")?
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or("a value that is not a string"))
+            .collect::<Result<_, _>>()?;
+        if let Some(v) = values
+            .iter()
+            .find(|v| !model::DOCUMENTED_TASK_FILTER_STATUSES.contains(&v.as_str()))
+        {
+            return Err(format!("the STATUS value {v:?} is not documented"));
+        }
+        out.push(values);
+    }
+    Ok(Some(out))
+}
+
+/// Whether `status` passes the STATUS filters: one value per filter is documented narrowing;
+/// several values in one filter count as any of them (the reading the judge checks only where
+/// the case says so).
+pub fn status_selects(filters: &Option<Vec<Vec<String>>>, status: &str) -> bool {
+    filters
+        .as_ref()
+        .is_none_or(|fs| fs.iter().all(|values| values.iter().any(|v| v == status)))
+}
+
+/// Judge a whole list (every page's items, in order) against the seeded `items` the filters
+/// select: each returned once, each as seeded (`judge_item`), none missing, none outside.
+/// Returns what was seen of sensitive members.
+pub fn judge_list<T>(
+    what: &str,
+    returned: &[Value],
+    items: &[T],
+    id_member: &str,
+    id_of: impl Fn(&T) -> &str,
+    status_of: impl Fn(&T) -> &str,
+    filters: &Option<Vec<Vec<String>>>,
+    judge_item: impl Fn(&Value, &T) -> Result<Seen, String>,
+) -> Result<Seen, String> {
+    let by_id: BTreeMap<&str, &T> = items.iter().map(|t| (id_of(t), t)).collect();
+    let mut seen_ids = HashSet::new();
+    let mut seen = Seen::default();
+    for v in returned {
+        let id = v
+            .get(id_member)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("{what}: an item without a {id_member} string: {v}"))?;
+        if !is_execution_id(id) {
+            return Err(format!("{what}: {id_member} {id:?} is not of the model's id shape"));
+        }
+        let item = by_id
+            .get(id)
+            .ok_or_else(|| format!("{what}: {id} was never seeded here: it belongs elsewhere or was made up"))?;
+        if !status_selects(filters, status_of(item)) {
+            return Err(format!(
+                "{what}: {id} (status {}) is returned, but the STATUS filters exclude it",
+                status_of(item)
+            ));
+        }
+        if !seen_ids.insert(id.to_string()) {
+            return Err(format!("{what}: {id} is returned twice"));
+        }
+        let s = judge_item(v, item)?;
+        seen.sensitive = seen.sensitive.or(s.sensitive);
+    }
+    let missing: Vec<&str> = items
+        .iter()
+        .filter(|t| status_selects(filters, status_of(t)) && !seen_ids.contains(id_of(t)))
+        .map(|t| id_of(t))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("{what}: missing what the request selects: {missing:?}"));
+    }
+    Ok(seen)
+}
+
+/// Check seeded tasks and invocations against the model's shapes (a fixture typo is an error).
+pub fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), String> {
+    let mut ids = HashSet::new();
+    for (i, t) in tasks.iter().enumerate() {
+        let at = format!("{at}.Tasks[{i}]");
+        if !is_execution_id(&t.task_execution_id) || !ids.insert(t.task_execution_id.to_ascii_lowercase()) {
+            return Err(format!("{at}.TaskExecutionId {:?}: not a UUID, or twice", t.task_execution_id));
+        }
+        let (lo, hi) = model::TASK_ARN_LENGTH;
+        if !(lo..=hi).contains(&t.task_arn.chars().count()) {
+            return Err(format!("{at}.TaskArn must have {lo} to {hi} characters"));
+        }
+        if !model::TASK_TYPES.contains(&t.task_type.as_str()) {
+            return Err(format!("{at}.TaskType {:?} is not one of {:?}", t.task_type, model::TASK_TYPES));
+        }
+        check_common(&at, &t.status, &t.status_details, t.start_time, t.end_time)?;
+        let mut invocation_ids = HashSet::new();
+        for (j, inv) in t.invocations.iter().enumerate() {
+            let at = format!("{at}.Invocations[{j}]");
+            if !is_execution_id(&inv.invocation_id) || !invocation_ids.insert(inv.invocation_id.to_ascii_lowercase()) {
+                return Err(format!("{at}.InvocationId {:?}: not a UUID, or twice", inv.invocation_id));
+            }
+            check_common(&at, &inv.status, &inv.status_details, inv.start_time, inv.end_time)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_common(at: &str, status: &str, details: &Option<String>, start: f64, end: Option<f64>) -> Result<(), String> {
+    if !model::STATUSES.contains(&status) {
+        return Err(format!("{at}.Status {status:?} is not one of {:?}", model::STATUSES));
+    }
+    if details.as_ref().is_some_and(|d| d.chars().count() > model::STATUS_DETAILS_MAX) {
+        return Err(format!("{at}.StatusDetails is longer than {} characters", model::STATUS_DETAILS_MAX));
+    }
+    let start = from_epoch_seconds(start).ok_or_else(|| format!("{at}.StartTime is not finite"))?;
+    if let Some(end) = end {
+        let end = from_epoch_seconds(end).ok_or_else(|| format!("{at}.EndTime is not finite"))?;
+        if end < start {
+            return Err(format!("{at}: EndTime is before StartTime"));
+        }
+    }
+    Ok(())
+}
+
+/// The members a Describe answer's list is under, and each item's id member.
+pub fn list_members(operation: &str) -> Option<(&'static str, &'static str)> {
+    match operation {
+        "DescribeMaintenanceWindowExecutionTasks" => Some(("WindowExecutionTaskIdentities", "TaskExecutionId")),
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => {
+            Some(("WindowExecutionTaskInvocationIdentities", "InvocationId"))
+        }
+        _ => None,
+    }
+}
