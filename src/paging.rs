@@ -9,18 +9,28 @@ use crate::client::{Client, Payload, Response};
 use crate::verdict;
 pub use crate::walk::{Foreign, Replay, Walk, WalkPage};
 
-/// One page of an answer, or why it is not one.
-pub fn parse_page(r: &Response) -> Result<WalkPage, String> {
+/// The member a paged operation's list is under.
+pub fn list_member(operation: &str) -> &'static str {
+    match operation {
+        "DescribeMaintenanceWindowExecutionTasks" => "WindowExecutionTaskIdentities",
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => "WindowExecutionTaskInvocationIdentities",
+        _ => "WindowExecutions",
+    }
+}
+
+/// One page of an answer to `operation`, or why it is not one.
+pub fn parse_page(operation: &str, r: &Response) -> Result<WalkPage, String> {
+    let member = list_member(operation);
     if !(200..300).contains(&r.status) {
         return Err(verdict::summarize(r));
     }
     let Some(Value::Object(body)) = &r.json else {
         return Err(format!("the body is not a JSON object: {:?}", r.body_excerpt(120)));
     };
-    let executions = match body.get("WindowExecutions") {
+    let executions = match body.get(member) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.clone(),
-        Some(other) => return Err(format!("WindowExecutions is not a list: {other}")),
+        Some(other) => return Err(format!("{member} is not a list: {other}")),
     };
     let next_token = match body.get("NextToken") {
         None | Some(Value::Null) => None,
@@ -82,7 +92,7 @@ pub async fn walk(
         if crate::client::is_throttled(&response) {
             walk.throttled = true;
         }
-        let page = match parse_page(&response) {
+        let page = match parse_page(operation, &response) {
             Ok(p) => p,
             Err(e) => {
                 walk.problem = Some(format!("page {}: {e}", walk.pages.len() + 1));
@@ -133,7 +143,7 @@ pub async fn walk(
         let token = first.next_token.clone().expect("a second page follows a token");
         *requests += 1;
         let replayed = match fetch(token.clone()).await {
-            Ok(r) => parse_page(&r).map(|p| p.executions),
+            Ok(r) => parse_page(operation, &r).map(|p| p.executions),
             Err(e) => Err(e.to_string()),
         };
         walk.replay = Some(Replay {
@@ -197,7 +207,7 @@ async fn send_token(client: &Client, operation: &str, p: Value, requests: &mut u
         // Slowing down says nothing about the token.
         Ok(r) if crate::client::is_throttled(&r) => None,
         Ok(r) if (400..500).contains(&r.status) && r.error.is_some() => Some(Foreign::Refused(verdict::summarize(&r))),
-        Ok(r) => Some(match parse_page(&r) {
+        Ok(r) => Some(match parse_page(operation, &r) {
             Ok(page) => Foreign::Answered(page.executions),
             Err(e) => Foreign::Broken(e),
         }),

@@ -96,6 +96,27 @@ pub enum Expectation {
     /// A success whose pages, followed to the end, hold exactly the executions of a fixture that
     /// the request's filters select (judged by the oracle in `oracle`).
     Executions(ExecutionsExpectation),
+    /// A success that answers what a fixture seeded (fixture protocol v2), judged by the oracle:
+    /// the execution, task or invocation the ids name (the Get operations), or every task of the
+    /// execution or invocation of the task that the request's STATUS filters select, pages
+    /// followed (the Describe operations).
+    Seeded(SeededExpectation),
+}
+
+/// The seeded item (or list) a case asks about: a fixture and the ids within it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeededExpectation {
+    /// The fixture (it must be among the case's needs: `fixture:<name>`).
+    pub fixture: String,
+    /// The WindowExecutionId, as seeded.
+    pub execution: String,
+    /// The TaskExecutionId, for a task, its invocations, or one invocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// The InvocationId, for one invocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invocation: Option<String>,
 }
 
 /// The executions a correct target returns, computed by the oracle from a fixture and the
@@ -212,6 +233,14 @@ impl Expectation {
                 "a success listing exactly the executions of fixture {:?} the request selects",
                 x.fixture
             ),
+            Expectation::Seeded(x) => {
+                let what = match (&x.task, &x.invocation) {
+                    (_, Some(i)) => format!("invocation {i}"),
+                    (Some(t), None) => format!("task {t} (or its invocations the request selects)"),
+                    (None, None) => format!("execution {} (or its tasks the request selects)", x.execution),
+                };
+                format!("a success answering {what} as fixture {:?} seeded it", x.fixture)
+            }
             Expectation::Open(o) => {
                 let options: Vec<String> = o.options.iter().map(|(n, e)| format!("{n}: {}", e.summary())).collect();
                 format!("where AWS leaves {:?} open, one of — {}", o.choice, options.join(" | "))
@@ -484,6 +513,9 @@ impl LoadedCase {
         if !executions_fixtures(&self.case.expect).is_empty() {
             out.extend(crate::oracle::ORACLE_CHOICES.iter().map(|(c, _)| *c));
         }
+        if !seeded_expectations(&self.case.expect).is_empty() {
+            out.push(crate::oracle::SENSITIVE_MEMBERS_CHOICE);
+        }
         if names_violations(&self.case.expect) {
             out.push(crate::validation_message::MESSAGE_FORM_CHOICE);
         }
@@ -571,6 +603,17 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         needs.sort();
         needs.dedup();
         check_expectation(&case.expect, true).map_err(|(p, m)| cerr(&format!(".expect{p}"), m))?;
+        for x in seeded_expectations(&case.expect) {
+            if !needs.contains(&Need::Fixture(x.fixture.clone())) {
+                return Err(cerr(
+                    ".expect",
+                    format!("judges fixture {:?}, but `needs` has no \"fixture:{}\"", x.fixture, x.fixture),
+                ));
+            }
+            if x.invocation.is_some() && x.task.is_none() {
+                return Err(cerr(".expect.seeded", "an invocation is named within its task: `task` is required".into()));
+            }
+        }
         for x in executions_expectations(&case.expect) {
             let fixture = &x.fixture;
             if !needs.contains(&Need::Fixture(fixture.to_string())) {
@@ -598,6 +641,15 @@ pub fn executions_expectations(e: &Expectation) -> Vec<&ExecutionsExpectation> {
     match e {
         Expectation::Executions(x) => vec![x],
         Expectation::Open(o) => o.options.values().flat_map(executions_expectations).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The seeded expectations inside an expectation (its options', where it is open).
+pub fn seeded_expectations(e: &Expectation) -> Vec<&SeededExpectation> {
+    match e {
+        Expectation::Seeded(x) => vec![x],
+        Expectation::Open(o) => o.options.values().flat_map(seeded_expectations).collect(),
         _ => Vec::new(),
     }
 }
@@ -696,7 +748,7 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
             }
             Ok(())
         }
-        Expectation::Executions(_) => Ok(()),
+        Expectation::Executions(_) | Expectation::Seeded(_) => Ok(()),
         Expectation::Open(o) => {
             if !top {
                 return Err((String::new(), "an option cannot itself be open".into()));

@@ -9,7 +9,7 @@ use crate::fixtures::Fixture;
 pub use crate::observation::Observation;
 use crate::oracle::{self, Query};
 use crate::paging::Walk;
-use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Profile};
+use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Profile, SeededExpectation};
 
 /// What judging executions needs beyond the first answer.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +22,8 @@ pub struct Context<'a> {
     pub params: Option<&'a Value>,
     /// The pages, followed from the first answer.
     pub walk: Option<&'a Walk>,
+    /// The operation the answer is to (what a seeded expectation judges depends on it).
+    pub operation: &'a str,
 }
 
 static NO_FIXTURES: BTreeMap<String, Fixture> = BTreeMap::new();
@@ -35,6 +37,7 @@ impl Context<'static> {
             windows: &NO_WINDOWS,
             params: None,
             walk: None,
+            operation: crate::spec::DEFAULT_OPERATION,
         }
     }
 }
@@ -118,6 +121,7 @@ fn check_plain(
         }
         Expectation::Error(e) => check_error(e, r, profile),
         Expectation::Executions(x) => check_executions(x, r, ctx, profile),
+        Expectation::Seeded(x) => check_seeded(x, r, ctx, profile),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
     }
 }
@@ -156,6 +160,119 @@ fn check_executions(
     let none = BTreeMap::new();
     let pinned = profile.map_or(&none, |p| &p.choices);
     oracle::judge(&fixture.executions, window, &query, walk, pinned)
+}
+
+/// A seeded item or list, judged by the oracle's family judgement.
+fn check_seeded(
+    x: &SeededExpectation,
+    r: &Response,
+    ctx: &Context<'_>,
+    profile: Option<&Profile>,
+) -> Result<Vec<Observation>, String> {
+    use oracle::family;
+    if !(200..300).contains(&r.status) {
+        return Err(format!("expected a success, got {}", summarize(r)));
+    }
+    check_content_type(r)?;
+    let body = r.json.as_ref().filter(|b| b.is_object()).ok_or("the body is not a JSON object")?;
+    let fixture = ctx
+        .fixtures
+        .get(&x.fixture)
+        .ok_or_else(|| format!("no fixture {:?} is loaded", x.fixture))?;
+    let execution = fixture
+        .executions
+        .iter()
+        .find(|e| e.window_execution_id == x.execution)
+        .ok_or_else(|| format!("fixture {:?} seeds no execution {}", x.fixture, x.execution))?;
+    let task = match &x.task {
+        None => None,
+        Some(t) => Some(
+            execution
+                .tasks
+                .iter()
+                .find(|k| &k.task_execution_id == t)
+                .ok_or_else(|| format!("execution {} has no task {t} in fixture {:?}", x.execution, x.fixture))?,
+        ),
+    };
+    let invocation = match (&x.invocation, task) {
+        (Some(i), Some(t)) => Some(
+            t.invocations
+                .iter()
+                .find(|k| &k.invocation_id == i)
+                .ok_or_else(|| format!("task {} has no invocation {i} in fixture {:?}", t.task_execution_id, x.fixture))?,
+        ),
+        _ => None,
+    };
+    let id = execution.window_execution_id.as_str();
+    let list = |member: &str| -> Result<Vec<Value>, String> {
+        let walk = ctx.walk.ok_or("the pages were not followed")?;
+        if let Some(p) = &walk.problem {
+            return Err(p.clone());
+        }
+        let max = ctx.params.and_then(|p| p.get("MaxResults")).and_then(Value::as_u64);
+        for (n, page) in walk.pages.iter().enumerate() {
+            if let Some(m) = max
+                && page.executions.len() as u64 > m
+            {
+                return Err(format!("page {} of {member} holds {} items, MaxResults is {m}", n + 1, page.executions.len()));
+            }
+        }
+        Ok(walk.pages.iter().flat_map(|p| p.executions.iter().cloned()).collect())
+    };
+    let filters = || family::status_filter(ctx.params.unwrap_or(&Value::Null)).map_err(|why| {
+        format!("{why}: what a target does with it is open, so the case must be an open one")
+    });
+    let seen = match (ctx.operation, task, invocation) {
+        ("GetMaintenanceWindowExecution", None, None) => family::judge_get_execution(body, execution)?,
+        ("DescribeMaintenanceWindowExecutionTasks", None, None) => family::judge_list(
+            &format!("the tasks of execution {id}"),
+            &list("WindowExecutionTaskIdentities")?,
+            &execution.tasks,
+            "TaskExecutionId",
+            |t| t.task_execution_id.as_str(),
+            |t| t.status.as_str(),
+            &filters()?,
+            |v, t| family::judge_task_identity(v, id, t),
+        )?,
+        ("GetMaintenanceWindowExecutionTask", Some(t), None) => family::judge_get_task(body, id, t)?,
+        ("DescribeMaintenanceWindowExecutionTaskInvocations", Some(t), None) => family::judge_list(
+            &format!("the invocations of task {}", t.task_execution_id),
+            &list("WindowExecutionTaskInvocationIdentities")?,
+            &t.invocations,
+            "InvocationId",
+            |i| i.invocation_id.as_str(),
+            |i| i.status.as_str(),
+            &filters()?,
+            |v, i| family::judge_invocation(v, id, t, i),
+        )?,
+        ("GetMaintenanceWindowExecutionTaskInvocation", Some(t), Some(i)) => family::judge_invocation(body, id, t, i)?,
+        (op, ..) => {
+            return Err(format!(
+                "a seeded expectation naming {} does not fit {op}",
+                match (task, invocation) {
+                    (_, Some(_)) => "an invocation",
+                    (Some(_), None) => "a task",
+                    _ => "an execution",
+                }
+            ));
+        }
+    };
+    let mut out = Vec::new();
+    if let Some(option) = seen.sensitive {
+        if let Some(pinned) = profile.and_then(|p| p.choices.get(oracle::SENSITIVE_MEMBERS_CHOICE))
+            && pinned != option
+        {
+            return Err(format!(
+                "sensitive members are {option}, but the profile pins {}={pinned}",
+                oracle::SENSITIVE_MEMBERS_CHOICE
+            ));
+        }
+        out.push(Observation {
+            choice: Some(oracle::SENSITIVE_MEMBERS_CHOICE.to_string()),
+            option: option.to_string(),
+        });
+    }
+    Ok(out)
 }
 
 fn check_error(e: &ErrorExpectation, r: &Response, profile: Option<&Profile>) -> Result<Vec<Observation>, String> {

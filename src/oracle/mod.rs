@@ -28,8 +28,15 @@ pub const ORACLE_CHOICES: &[(&str, &[&str])] = &[
     ("token-other-filters", &["rejected", "applied"]),
 ];
 
+/// The open choice of members the model marks sensitive (TaskParameters, Parameters,
+/// OwnerInformation): a target returns them as seeded, or leaves them out.
+pub const SENSITIVE_MEMBERS_CHOICE: &str = "sensitive-members";
+
 /// Whether `option` is a valid option of the oracle choice `choice`.
 pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
+    if choice == SENSITIVE_MEMBERS_CHOICE {
+        return matches!(option, "returned" | "omitted");
+    }
     ORACLE_CHOICES.iter().any(|(c, options)| {
         *c == choice
             && if options.is_empty() {

@@ -255,6 +255,23 @@ async fn judge_case(
         ));
     }
     let params = bindings.params(&case.case.request);
+    if let Some(p) = &params
+        && (200..300).contains(&response.status)
+        && let Some(n) = seeded_list_size(session, case)
+    {
+        // A Describe of tasks or invocations: every page, for the oracle's whole-list judgement.
+        let max_results = p
+            .get(crate::model::members::MAX_RESULTS)
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|m| usize::try_from(m).ok());
+        let limits = paging::Limits::for_window(n, max_results);
+        let client = match session.client().await {
+            Ok(c) => c,
+            Err(e) => return Outcome::Failed(e),
+        };
+        let walk = paging::walk(client, &operation, p, &response, limits, &mut result.requests).await;
+        return judge_answer(session, case, profile, bindings, result, operation, payload, response, params.as_ref(), Some(&walk));
+    }
     let fixtures = spec::executions_fixtures(&case.case.expect);
     let walked = match (&params, fixtures.first()) {
         (Some(p), Some(fixture)) if (200..300).contains(&response.status) => {
@@ -280,7 +297,47 @@ async fn judge_case(
         }
         _ => None,
     };
-    if walked.as_ref().is_some_and(|w| w.throttled) {
+    judge_answer(session, case, profile, bindings, result, operation, payload, response, params.as_ref(), walked.as_ref())
+}
+
+/// How many items the case's seeded list holds, where it asks about a list (tasks or
+/// invocations); `None` for anything else.
+fn seeded_list_size(session: &Session, case: &LoadedCase) -> Option<usize> {
+    let op = case.case.request.operation();
+    if paging::list_member(op) == paging::list_member(spec::DEFAULT_OPERATION) {
+        return None;
+    }
+    let x = spec::seeded_expectations(&case.case.expect).into_iter().next()?;
+    let execution = session
+        .fixture(&x.fixture)?
+        .executions
+        .iter()
+        .find(|e| e.window_execution_id == x.execution)?;
+    Some(match &x.task {
+        None => execution.tasks.len(),
+        Some(t) => execution
+            .tasks
+            .iter()
+            .find(|k| &k.task_execution_id == t)
+            .map_or(0, |k| k.invocations.len()),
+    })
+}
+
+/// Judge the answer (and its pages, where followed), then compare the snapshot.
+#[allow(clippy::too_many_arguments)]
+fn judge_answer(
+    session: &Session,
+    case: &LoadedCase,
+    profile: Option<&Profile>,
+    bindings: &Bindings,
+    result: &mut CaseResult,
+    operation: String,
+    payload: Payload,
+    response: Response,
+    params: Option<&Value>,
+    walked: Option<&paging::Walk>,
+) -> Outcome {
+    if walked.is_some_and(|w| w.throttled) {
         return Outcome::Skipped(format!(
             "the target throttled a page on every one of {} attempts",
             crate::client::THROTTLE_RETRIES + 1
@@ -294,8 +351,9 @@ async fn judge_case(
     let context = verdict::Context {
         fixtures: session.fixtures(),
         windows: &bindings.fixtures,
-        params: params.as_ref(),
-        walk: walked.as_ref(),
+        params,
+        walk: walked,
+        operation: &exchange.operation,
     };
     let outcome = match verdict::check(&case.case.expect, &exchange.response, &context, profile) {
         Ok(observations) => {
@@ -336,6 +394,10 @@ pub fn runs_alone(case: &LoadedCase) -> bool {
             | "DescribeMaintenanceWindowExecutionz"
             | "GetMaintenanceWindow"
             | "GetMaintenanceWindowExecution"
+            | "DescribeMaintenanceWindowExecutionTasks"
+            | "GetMaintenanceWindowExecutionTask"
+            | "DescribeMaintenanceWindowExecutionTaskInvocations"
+            | "GetMaintenanceWindowExecutionTaskInvocation"
     )
 }
 

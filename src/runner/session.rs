@@ -499,7 +499,6 @@ pub fn is_read_only(operation: &str) -> bool {
     ["Describe", "Get", "List"].iter().any(|p| operation.starts_with(p))
 }
 
-/// Classify a probe answer: does the target implement the operation?
 /// The probe of an operation around an execution: its required ids, well formed, naming nothing
 /// (Cancel included: an unknown execution changes nothing).
 fn family_probe(operation: &str) -> Option<serde_json::Value> {
@@ -519,6 +518,7 @@ fn family_probe(operation: &str) -> Option<serde_json::Value> {
     ))
 }
 
+/// Classify a probe answer: does the target implement the operation?
 pub fn classify_support(r: &Response) -> Support {
     let content_type = r.header("content-type").unwrap_or("no content type");
     let not_implemented_types = [
