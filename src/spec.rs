@@ -607,11 +607,17 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             if !needs.contains(&Need::Fixture(x.fixture.clone())) {
                 return Err(cerr(
                     ".expect",
-                    format!("judges fixture {:?}, but `needs` has no \"fixture:{}\"", x.fixture, x.fixture),
+                    format!(
+                        "judges fixture {:?}, but `needs` has no \"fixture:{}\"",
+                        x.fixture, x.fixture
+                    ),
                 ));
             }
             if x.invocation.is_some() && x.task.is_none() {
-                return Err(cerr(".expect.seeded", "an invocation is named within its task: `task` is required".into()));
+                return Err(cerr(
+                    ".expect.seeded",
+                    "an invocation is named within its task: `task` is required".into(),
+                ));
             }
         }
         for x in executions_expectations(&case.expect) {

@@ -174,7 +174,11 @@ fn check_seeded(
         return Err(format!("expected a success, got {}", summarize(r)));
     }
     check_content_type(r)?;
-    let body = r.json.as_ref().filter(|b| b.is_object()).ok_or("the body is not a JSON object")?;
+    let body = r
+        .json
+        .as_ref()
+        .filter(|b| b.is_object())
+        .ok_or("the body is not a JSON object")?;
     let fixture = ctx
         .fixtures
         .get(&x.fixture)
@@ -195,12 +199,12 @@ fn check_seeded(
         ),
     };
     let invocation = match (&x.invocation, task) {
-        (Some(i), Some(t)) => Some(
-            t.invocations
-                .iter()
-                .find(|k| &k.invocation_id == i)
-                .ok_or_else(|| format!("task {} has no invocation {i} in fixture {:?}", t.task_execution_id, x.fixture))?,
-        ),
+        (Some(i), Some(t)) => Some(t.invocations.iter().find(|k| &k.invocation_id == i).ok_or_else(|| {
+            format!(
+                "task {} has no invocation {i} in fixture {:?}",
+                t.task_execution_id, x.fixture
+            )
+        })?),
         _ => None,
     };
     let id = execution.window_execution_id.as_str();
@@ -214,14 +218,19 @@ fn check_seeded(
             if let Some(m) = max
                 && page.executions.len() as u64 > m
             {
-                return Err(format!("page {} of {member} holds {} items, MaxResults is {m}", n + 1, page.executions.len()));
+                return Err(format!(
+                    "page {} of {member} holds {} items, MaxResults is {m}",
+                    n + 1,
+                    page.executions.len()
+                ));
             }
         }
         Ok(walk.pages.iter().flat_map(|p| p.executions.iter().cloned()).collect())
     };
-    let filters = || family::status_filter(ctx.params.unwrap_or(&Value::Null)).map_err(|why| {
-        format!("{why}: what a target does with it is open, so the case must be an open one")
-    });
+    let filters = || {
+        family::status_filter(ctx.params.unwrap_or(&Value::Null))
+            .map_err(|why| format!("{why}: what a target does with it is open, so the case must be an open one"))
+    };
     let seen = match (ctx.operation, task, invocation) {
         ("GetMaintenanceWindowExecution", None, None) => family::judge_get_execution(body, execution)?,
         ("DescribeMaintenanceWindowExecutionTasks", None, None) => family::judge_list(

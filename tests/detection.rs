@@ -5,10 +5,10 @@
 
 mod common;
 
-use common::{NONE, Request, Variant, describe_all, filters, map_filter_values, run_against};
+use common::{Answer, NONE, Request, Variant, describe_all, filters, map_filter_values, run_against};
 use serde_json::{Value, json};
-use ssm_conformance::emulator::Limits;
 use ssm_conformance::emulator::store::{Cursor, nanos};
+use ssm_conformance::emulator::{Emulator, Limits};
 
 fn str_len(m: &Request, k: &str) -> Option<usize> {
     m.get(k).and_then(Value::as_str).map(|s| s.chars().count())
@@ -641,4 +641,178 @@ fn a_token_loop_ends_the_walk_with_a_finding() {
         "{:#?}",
         run.messages()
     );
+}
+
+/// `operation` on `emulator`, answered directly.
+fn call(emulator: &Emulator, operation: &str, params: Value) -> Answer {
+    emulator.handle(
+        Some(&format!("AmazonSSM.{operation}")),
+        &serde_json::to_vec(&params).unwrap(),
+    )
+}
+
+/// Faults of the operations around an execution, each in how a real implementation gets one
+/// wrong; bent in the answers (the family's requests reach the emulator as sent).
+fn family_faults() -> Vec<Variant> {
+    vec![
+        Variant {
+            name: "tasks-status-filter-ignored",
+            fails: &["execution_tasks::status-success", "execution_tasks::status-failed"],
+            result: Some(|e, req, answer| match (&answer, req.get("Filters")) {
+                (Ok(a), Some(_)) if a.get("WindowExecutionTaskIdentities").is_some() => {
+                    let mut plain = req.clone();
+                    plain.remove("Filters");
+                    call(e, "DescribeMaintenanceWindowExecutionTasks", Value::Object(plain))
+                }
+                _ => answer,
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "get-task-drops-priority",
+            fails: &["execution_task::every-member"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if a.get("Type").is_some()
+                        && let Some(o) = a.as_object_mut()
+                    {
+                        o.remove("Priority");
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "task-ids-empty",
+            fails: &["get_execution::task-ids", "get_execution::task-ids-25"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if a.get("TaskIds").is_some() {
+                        a["TaskIds"] = json!([]);
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "invocations-of-every-task",
+            fails: &["task_invocations::three-invocations"],
+            result: Some(|e, req, answer| match &answer {
+                Ok(a) if a.get("WindowExecutionTaskInvocationIdentities").is_some() => {
+                    // The other tasks' invocations of the same execution leak in.
+                    let mut all = a["WindowExecutionTaskInvocationIdentities"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    let tasks = call(
+                        e,
+                        "DescribeMaintenanceWindowExecutionTasks",
+                        json!({"WindowExecutionId": req["WindowExecutionId"]}),
+                    );
+                    for t in tasks.iter().flat_map(|t| {
+                        t["WindowExecutionTaskIdentities"]
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default()
+                    }) {
+                        if t["TaskExecutionId"] != req["TaskId"] {
+                            let other = call(
+                                e,
+                                "DescribeMaintenanceWindowExecutionTaskInvocations",
+                                json!({"WindowExecutionId": req["WindowExecutionId"], "TaskId": t["TaskExecutionId"]}),
+                            );
+                            all.extend(other.iter().flat_map(|o| {
+                                o["WindowExecutionTaskInvocationIdentities"]
+                                    .as_array()
+                                    .cloned()
+                                    .unwrap_or_default()
+                            }));
+                        }
+                    }
+                    let mut a = a.clone();
+                    a["WindowExecutionTaskInvocationIdentities"] = Value::Array(all);
+                    Ok(a)
+                }
+                _ => answer,
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "invocation-task-type-fixed",
+            fails: &["task_invocation::automation"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if a.get("InvocationId").is_some() {
+                        a["TaskType"] = json!("RUN_COMMAND");
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "task-pages-end-early",
+            fails: &["execution_tasks::paged-by-10"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if a.get("WindowExecutionTaskIdentities").is_some()
+                        && let Some(o) = a.as_object_mut()
+                    {
+                        o.remove("NextToken");
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "invocation-times-in-whole-seconds",
+            fails: &["task_invocations::three-invocations"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    for list in ["WindowExecutionTaskInvocationIdentities"] {
+                        for i in a[list].as_array_mut().into_iter().flatten() {
+                            if let Some(t) = i["StartTime"].as_f64() {
+                                i["StartTime"] = json!(t.trunc());
+                            }
+                        }
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "get-task-finds-any-executions-task",
+            fails: &["execution_task::another-executions-task"],
+            replace: None,
+            result: Some(
+                |e, req, answer| match (&answer, req.get("TaskId"), req.get("InvocationId")) {
+                    (Err(_), Some(task), None) if req.len() == 2 => {
+                        // Looks the task up in every execution of the fixture's window.
+                        for x in ["0a", "0b", "0c", "0d"] {
+                            let id = format!("7a5c0000-0000-4000-8000-0000000000{x}");
+                            if let Ok(a) = call(
+                                e,
+                                "GetMaintenanceWindowExecutionTask",
+                                json!({"WindowExecutionId": id, "TaskId": task}),
+                            ) {
+                                return Ok(a);
+                            }
+                        }
+                        answer
+                    }
+                    _ => answer,
+                },
+            ),
+            ..NONE
+        },
+    ]
+}
+
+#[test]
+fn every_family_fault_is_detected_and_named() {
+    assert_detected(&family_faults());
 }

@@ -85,7 +85,14 @@ pub struct Invocation {
 /// The members of each output shape, from the model (`tests/model.rs` checks them against it).
 pub mod shapes {
     /// `GetMaintenanceWindowExecutionResult`.
-    pub const GET_EXECUTION: [&str; 6] = ["WindowExecutionId", "TaskIds", "Status", "StatusDetails", "StartTime", "EndTime"];
+    pub const GET_EXECUTION: [&str; 6] = [
+        "WindowExecutionId",
+        "TaskIds",
+        "Status",
+        "StatusDetails",
+        "StartTime",
+        "EndTime",
+    ];
     /// `MaintenanceWindowExecutionTaskIdentity`.
     pub const TASK_IDENTITY: [&str; 10] = [
         "WindowExecutionId",
@@ -229,7 +236,10 @@ fn compare(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)])
                     None => Vec::new(),
                     Some(Value::Array(a)) => a
                         .iter()
-                        .map(|x| x.as_str().ok_or_else(|| format!("{what}: {member} holds {x}, not a string")))
+                        .map(|x| {
+                            x.as_str()
+                                .ok_or_else(|| format!("{what}: {member} holds {x}, not a string"))
+                        })
                         .collect::<Result<Vec<_>, _>>()?,
                     Some(other) => return Err(format!("{what}: {member} is {other}, not a list")),
                 };
@@ -346,10 +356,12 @@ pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) 
     )?;
     // Two sensitive members: both left out, or both returned, is one choice taken.
     seen.sensitive = match (seen.sensitive, owner.sensitive) {
-        (Some(a), Some(b)) if a != b => return Err(format!(
-            "invocation {}: one sensitive member {a}, the other {b}: a target returns them or leaves them out",
-            i.invocation_id
-        )),
+        (Some(a), Some(b)) if a != b => {
+            return Err(format!(
+                "invocation {}: one sensitive member {a}, the other {b}: a target returns them or leaves them out",
+                i.invocation_id
+            ));
+        }
         (a, b) => a.or(b),
     };
     Ok(seen)
@@ -365,7 +377,10 @@ pub fn status_filter(params: &Value) -> Result<Option<Vec<Vec<String>>>, String>
     let list = filters.as_array().ok_or("Filters is not a list")?;
     let mut out = Vec::new();
     for f in list {
-        let key = f.get("Key").and_then(Value::as_str).ok_or("a filter without a string Key")?;
+        let key = f
+            .get("Key")
+            .and_then(Value::as_str)
+            .ok_or("a filter without a string Key")?;
         if !model::DOCUMENTED_TASK_FILTER_KEYS.contains(&key) {
             return Err(format!("the filter key {key:?} is not documented"));
         }
@@ -452,21 +467,31 @@ pub fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), String> {
     for (i, t) in tasks.iter().enumerate() {
         let at = format!("{at}.Tasks[{i}]");
         if !is_execution_id(&t.task_execution_id) || !ids.insert(t.task_execution_id.to_ascii_lowercase()) {
-            return Err(format!("{at}.TaskExecutionId {:?}: not a UUID, or twice", t.task_execution_id));
+            return Err(format!(
+                "{at}.TaskExecutionId {:?}: not a UUID, or twice",
+                t.task_execution_id
+            ));
         }
         let (lo, hi) = model::TASK_ARN_LENGTH;
         if !(lo..=hi).contains(&t.task_arn.chars().count()) {
             return Err(format!("{at}.TaskArn must have {lo} to {hi} characters"));
         }
         if !model::TASK_TYPES.contains(&t.task_type.as_str()) {
-            return Err(format!("{at}.TaskType {:?} is not one of {:?}", t.task_type, model::TASK_TYPES));
+            return Err(format!(
+                "{at}.TaskType {:?} is not one of {:?}",
+                t.task_type,
+                model::TASK_TYPES
+            ));
         }
         check_common(&at, &t.status, &t.status_details, t.start_time, t.end_time)?;
         let mut invocation_ids = HashSet::new();
         for (j, inv) in t.invocations.iter().enumerate() {
             let at = format!("{at}.Invocations[{j}]");
             if !is_execution_id(&inv.invocation_id) || !invocation_ids.insert(inv.invocation_id.to_ascii_lowercase()) {
-                return Err(format!("{at}.InvocationId {:?}: not a UUID, or twice", inv.invocation_id));
+                return Err(format!(
+                    "{at}.InvocationId {:?}: not a UUID, or twice",
+                    inv.invocation_id
+                ));
             }
             check_common(&at, &inv.status, &inv.status_details, inv.start_time, inv.end_time)?;
         }
@@ -478,8 +503,14 @@ fn check_common(at: &str, status: &str, details: &Option<String>, start: f64, en
     if !model::STATUSES.contains(&status) {
         return Err(format!("{at}.Status {status:?} is not one of {:?}", model::STATUSES));
     }
-    if details.as_ref().is_some_and(|d| d.chars().count() > model::STATUS_DETAILS_MAX) {
-        return Err(format!("{at}.StatusDetails is longer than {} characters", model::STATUS_DETAILS_MAX));
+    if details
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > model::STATUS_DETAILS_MAX)
+    {
+        return Err(format!(
+            "{at}.StatusDetails is longer than {} characters",
+            model::STATUS_DETAILS_MAX
+        ));
     }
     let start = from_epoch_seconds(start).ok_or_else(|| format!("{at}.StartTime is not finite"))?;
     if let Some(end) = end {

@@ -270,7 +270,18 @@ async fn judge_case(
             Err(e) => return Outcome::Failed(e),
         };
         let walk = paging::walk(client, &operation, p, &response, limits, &mut result.requests).await;
-        return judge_answer(session, case, profile, bindings, result, operation, payload, response, params.as_ref(), Some(&walk));
+        return judge_answer(
+            session,
+            case,
+            profile,
+            bindings,
+            result,
+            operation,
+            payload,
+            response,
+            params.as_ref(),
+            Some(&walk),
+        );
     }
     let fixtures = spec::executions_fixtures(&case.case.expect);
     let walked = match (&params, fixtures.first()) {
@@ -297,7 +308,18 @@ async fn judge_case(
         }
         _ => None,
     };
-    judge_answer(session, case, profile, bindings, result, operation, payload, response, params.as_ref(), walked.as_ref())
+    judge_answer(
+        session,
+        case,
+        profile,
+        bindings,
+        result,
+        operation,
+        payload,
+        response,
+        params.as_ref(),
+        walked.as_ref(),
+    )
 }
 
 /// How many items the case's seeded list holds, where it asks about a list (tasks or
