@@ -276,8 +276,10 @@ fn data_faults() -> Vec<Variant> {
             ],
             result: Some(|_, _, r| {
                 r.map(|mut v| {
-                    if v.get("NextToken").is_some() {
-                        v["WindowExecutions"].as_array_mut().unwrap().pop();
+                    if v.get("NextToken").is_some()
+                        && let Some(list) = v.get_mut("WindowExecutions").and_then(Value::as_array_mut)
+                    {
+                        list.pop();
                     }
                     v
                 })
@@ -477,8 +479,10 @@ fn data_faults() -> Vec<Variant> {
                     entry.1 = 0;
                 }
                 let room = 50usize.saturating_sub(entry.1);
-                if page >= room {
-                    v["WindowExecutions"].as_array_mut().unwrap().truncate(room);
+                if page >= room
+                    && let Some(list) = v.get_mut("WindowExecutions").and_then(Value::as_array_mut)
+                {
+                    list.truncate(room);
                     v.as_object_mut().unwrap().remove("NextToken");
                 }
                 entry.1 += page.min(room);

@@ -10,10 +10,14 @@
 //!   concatenate whatever the page size, a filter only narrows, After and Before cover.
 //! - `properties::stateful`, loopback or `--allow-mutations`: sequences of Create, Get, Delete,
 //!   DescribeMaintenanceWindows, seeding and Describe against a model of the run's windows.
+//! - `properties::family`, where the target speaks the fixture protocol v2: histories with tasks
+//!   and invocations, read back through the six operations around an execution (cross-operation
+//!   invariants; cancelling moves one execution only).
 //!
 //! Every run is reproducible from its seed ([`Settings::seed`]).
 
 mod counterexample;
+mod family;
 mod history;
 mod metamorphic;
 mod model_based;
@@ -203,14 +207,35 @@ pub fn stateful(session: &Session, settings: &Settings) -> CaseResult {
     result("stateful", outcome, requests.get(), started)
 }
 
+/// The family part alone: histories with tasks and invocations (fixture protocol v2), read
+/// back through the operations around an execution and held to their cross-operation
+/// invariants, cancelling included (loopback or `--allow-mutations` only).
+pub fn family(session: &Session, settings: &Settings, choices: &BTreeMap<String, String>) -> CaseResult {
+    let started = Instant::now();
+    let requests = Cell::new(0);
+    if let Some(outcome) = session.block_on(crate::runner::unusable(session)) {
+        return result("family", outcome, 0, started);
+    }
+    let outcome = match family::run(session, settings, choices, &requests) {
+        Ok(()) => Outcome::Passed,
+        Err(Ok(skip)) => Outcome::Skipped(skip),
+        Err(Err(why)) => Outcome::Failed(format!(
+            "properties::family (seed {}, reproduce with --seed {}), shrunk: {why}",
+            settings.seed, settings.seed
+        )),
+    };
+    result("family", outcome, requests.get(), started)
+}
+
 /// The parts, by name (`properties::<part>`).
-pub const PARTS: [&str; 3] = ["model-based", "metamorphic", "stateful"];
+pub const PARTS: [&str; 4] = ["model-based", "metamorphic", "stateful", "family"];
 
 /// One part by its name (one of [`PARTS`]).
 pub fn part(name: &str, session: &Session, settings: &Settings, choices: &BTreeMap<String, String>) -> CaseResult {
     match name {
         "model-based" => model_based(session, settings, choices),
         "metamorphic" => metamorphic(session, settings),
+        "family" => family(session, settings, choices),
         _ => stateful(session, settings),
     }
 }

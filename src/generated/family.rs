@@ -1,0 +1,406 @@
+//! The family part: random histories with tasks and invocations (fixture protocol v2), read back
+//! through every operation around an execution and held to the cross-operation invariants:
+//!
+//! - every execution DescribeMaintenanceWindowExecutions lists is gettable, with the same members;
+//! - an execution's TaskIds are exactly the tasks DescribeMaintenanceWindowExecutionTasks lists,
+//!   each as seeded, and each gettable with GetMaintenanceWindowExecutionTask;
+//! - a task's invocations are exactly its own, each gettable;
+//! - a documented STATUS filter narrows the tasks to those of that status;
+//! - cancelling an execution moves it, and no other, towards CANCELLING or CANCELLED.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+use super::Settings;
+use crate::client::{Client, Payload};
+use crate::model::{self, DESCRIBE_EXECUTIONS};
+use crate::oracle::family::{self, Invocation, Seen, Task};
+use crate::oracle::{Execution, SENSITIVE_MEMBERS_CHOICE};
+use crate::paging;
+use crate::runner::Session;
+use crate::verdict::summarize;
+
+fn status() -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(&model::STATUSES[..])
+}
+
+fn invocation(tag: u32, t: usize) -> impl Strategy<Value = Vec<Invocation>> {
+    proptest::collection::vec((status(), proptest::option::of("[a-z0-9-]{1,20}"), 0u32..600), 0..4).prop_map(
+        move |list| {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, (status, owner, offset))| Invocation {
+                    invocation_id: format!("{tag:08x}-{t:04x}-4000-8000-{i:012x}"),
+                    execution_id: Some(format!("cmd-{tag:08x}-{t}-{i}")),
+                    parameters: None,
+                    status: status.to_string(),
+                    status_details: None,
+                    start_time: 1_730_000_000.0 + f64::from(offset) / 4.0,
+                    end_time: None,
+                    owner_information: owner,
+                    window_target_id: None,
+                })
+                .collect()
+        },
+    )
+}
+
+fn tasks(tag: u32, e: usize) -> impl Strategy<Value = Vec<Task>> {
+    proptest::collection::vec(
+        (
+            status(),
+            proptest::sample::select(&model::TASK_TYPES[..]),
+            proptest::option::of(0i64..10),
+            invocation(tag, e),
+        ),
+        0..4,
+    )
+    .prop_map(move |list| {
+        list.into_iter()
+            .enumerate()
+            .map(|(k, (status, task_type, priority, mut invocations))| {
+                // Ids unique across the history: the execution and task are in the id.
+                for (i, inv) in invocations.iter_mut().enumerate() {
+                    inv.invocation_id = format!("{tag:08x}-{e:04x}-4{k:03x}-8000-{i:012x}");
+                }
+                Task {
+                    task_execution_id: format!("{tag:08x}-{e:04x}-4000-9{k:03x}-000000000000"),
+                    task_arn: format!("AWS-Task-{k}"),
+                    task_type: task_type.to_string(),
+                    status: status.to_string(),
+                    status_details: (status == "FAILED").then(|| "failed".to_string()),
+                    start_time: 1_730_000_000.0 + k as f64,
+                    end_time: None,
+                    service_role: None,
+                    priority,
+                    max_concurrency: None,
+                    max_errors: None,
+                    task_parameters: None,
+                    invocations,
+                }
+            })
+            .collect()
+    })
+}
+
+/// A history: up to four executions, each with up to three tasks of up to three invocations;
+/// a random STATUS to filter the tasks by.
+fn case() -> impl Strategy<Value = (Vec<Execution>, &'static str)> {
+    let tag = any::<u32>();
+    (tag, 1usize..5, status()).prop_flat_map(|(tag, n, filter)| {
+        let executions: Vec<_> = (0..n)
+            .map(|e| {
+                (status(), tasks(tag, e)).prop_map(move |(status, tasks)| Execution {
+                    window_execution_id: format!("{tag:08x}-{e:04x}-4000-a000-000000000000"),
+                    status: status.to_string(),
+                    status_details: None,
+                    start_time: 1_730_000_000.0 + e as f64 * 60.0,
+                    end_time: None,
+                    tasks,
+                })
+            })
+            .collect();
+        (executions, Just(filter))
+    })
+}
+
+/// Run the part: `Ok`, or `Err(Ok(why skipped))`, or `Err(Err(why failed))`.
+pub fn run(
+    session: &Session,
+    settings: &Settings,
+    choices: &BTreeMap<String, String>,
+    requests: &Cell<usize>,
+) -> Result<(), Result<String, String>> {
+    if !session.block_on(session.fixture_protocol_v2()) {
+        return Err(Ok(
+            "the target does not offer the fixture protocol v2, so no task can be seeded".into(),
+        ));
+    }
+    if !session.may_mutate() {
+        return Err(Ok("seeding and cancelling need --allow-mutations on this target".into()));
+    }
+    let mut config = settings.proptest_config();
+    config.cases = (settings.cases / 4).max(4);
+    let sensitive = choices.get(SENSITIVE_MEMBERS_CHOICE).cloned();
+    let sensitive = &sensitive;
+    let outcome = super::search::first_failure(
+        session,
+        &case(),
+        &config,
+        settings.rng("family"),
+        |(data, filter): (Vec<Execution>, &'static str)| async move {
+            check(session, &data, filter, sensitive, requests)
+                .await
+                .map_err(|why| format!("{why}\n  history: {}", serde_json::to_string(&data).unwrap_or_default()))
+        },
+    );
+    match outcome {
+        Err(why) => Err(Err(why)),
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(why)) => Err(Err(why)),
+    }
+}
+
+async fn call(client: &Client, requests: &Cell<usize>, op: &str, params: Value) -> Result<Value, String> {
+    requests.set(requests.get() + 1);
+    let r = client
+        .call(op, &Payload::Json(params.clone()))
+        .await
+        .map_err(|e| format!("{op} {params}: {e}"))?;
+    match (&r.json, r.status) {
+        (Some(body), 200..=299) => Ok(body.clone()),
+        _ => Err(format!("{op} {params}: {}", summarize(&r))),
+    }
+}
+
+/// Every item of a paged list, pages followed (MaxResults 10: paging is exercised).
+async fn list(
+    client: &Client,
+    requests: &Cell<usize>,
+    op: &str,
+    mut params: Value,
+    n: usize,
+) -> Result<Vec<Value>, String> {
+    params["MaxResults"] = json!(10);
+    let first = client
+        .call(op, &Payload::Json(params.clone()))
+        .await
+        .map_err(|e| format!("{op} {params}: {e}"))?;
+    let mut sent = 1;
+    let walk = paging::walk(
+        client,
+        op,
+        &params,
+        &first,
+        paging::Limits::for_window(n, Some(10)),
+        &mut sent,
+    )
+    .await;
+    requests.set(requests.get() + sent);
+    if let Some(p) = walk.problem {
+        return Err(format!("{op} {params}: {p}"));
+    }
+    Ok(walk.pages.into_iter().flat_map(|p| p.executions).collect())
+}
+
+/// One sensitive observation, held to the target's one choice.
+fn agree(seen: Seen, sensitive: &Option<String>) -> Result<(), String> {
+    match (seen.sensitive, sensitive) {
+        (Some(s), Some(chosen)) if s != chosen => Err(format!(
+            "sensitive members are {s} here, {chosen} in the spec phase: a target takes one way"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// One history: seed, read back through every operation, cancel one, check, delete.
+async fn check(
+    session: &Session,
+    data: &[Execution],
+    filter: &str,
+    sensitive: &Option<String>,
+    requests: &Cell<usize>,
+) -> Result<(), String> {
+    let window = session.seed_fresh(data).await?;
+    requests.set(requests.get() + 1);
+    let outcome = read_back(session, &window, data, filter, sensitive, requests).await;
+    let deleted = session.delete_seeded(&window).await;
+    requests.set(requests.get() + 1);
+    outcome?;
+    deleted
+}
+
+async fn read_back(
+    session: &Session,
+    window: &str,
+    data: &[Execution],
+    filter: &str,
+    sensitive: &Option<String>,
+    requests: &Cell<usize>,
+) -> Result<(), String> {
+    let client = session.client().await?;
+    let listed = list(
+        client,
+        requests,
+        DESCRIBE_EXECUTIONS,
+        json!({ "WindowId": window }),
+        data.len(),
+    )
+    .await?;
+    if listed.len() != data.len() {
+        return Err(format!(
+            "{DESCRIBE_EXECUTIONS} lists {} executions, {} seeded",
+            listed.len(),
+            data.len()
+        ));
+    }
+    for e in data {
+        let id = e.window_execution_id.as_str();
+        let got = call(
+            client,
+            requests,
+            "GetMaintenanceWindowExecution",
+            json!({ "WindowExecutionId": id }),
+        )
+        .await?;
+        agree(family::judge_get_execution(&got, e)?, sensitive)?;
+        let tasks = list(
+            client,
+            requests,
+            "DescribeMaintenanceWindowExecutionTasks",
+            json!({ "WindowExecutionId": id }),
+            e.tasks.len(),
+        )
+        .await?;
+        let judged = family::judge_list(
+            &format!("the tasks of execution {id}"),
+            &tasks,
+            &e.tasks,
+            "TaskExecutionId",
+            |t| t.task_execution_id.as_str(),
+            |t| t.status.as_str(),
+            &None,
+            |v, t| family::judge_task_identity(v, id, t),
+        )?;
+        agree(judged, sensitive)?;
+        // TaskIds are exactly the tasks listed (both checked against the seed above; here
+        // against each other, as a client walks from one to the other).
+        let mut task_ids: Vec<&str> = got["TaskIds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut listed_ids: Vec<&str> = tasks.iter().filter_map(|t| t["TaskExecutionId"].as_str()).collect();
+        task_ids.sort_unstable();
+        listed_ids.sort_unstable();
+        if task_ids != listed_ids {
+            return Err(format!(
+                "execution {id}: TaskIds {task_ids:?}, but its tasks list {listed_ids:?}"
+            ));
+        }
+        if model::DOCUMENTED_TASK_FILTER_STATUSES.contains(&filter) {
+            let filters = Some(vec![vec![filter.to_string()]]);
+            let narrowed = list(
+                client,
+                requests,
+                "DescribeMaintenanceWindowExecutionTasks",
+                json!({ "WindowExecutionId": id, "Filters": [{ "Key": "STATUS", "Values": [filter] }] }),
+                e.tasks.len(),
+            )
+            .await?;
+            family::judge_list(
+                &format!("the tasks of execution {id} with STATUS {filter}"),
+                &narrowed,
+                &e.tasks,
+                "TaskExecutionId",
+                |t| t.task_execution_id.as_str(),
+                |t| t.status.as_str(),
+                &filters,
+                |v, t| family::judge_task_identity(v, id, t),
+            )?;
+        }
+        for t in &e.tasks {
+            let tid = t.task_execution_id.as_str();
+            let got = call(
+                client,
+                requests,
+                "GetMaintenanceWindowExecutionTask",
+                json!({ "WindowExecutionId": id, "TaskId": tid }),
+            )
+            .await?;
+            agree(family::judge_get_task(&got, id, t)?, sensitive)?;
+            let invocations = list(
+                client,
+                requests,
+                "DescribeMaintenanceWindowExecutionTaskInvocations",
+                json!({ "WindowExecutionId": id, "TaskId": tid }),
+                t.invocations.len(),
+            )
+            .await?;
+            let judged = family::judge_list(
+                &format!("the invocations of task {tid}"),
+                &invocations,
+                &t.invocations,
+                "InvocationId",
+                |i| i.invocation_id.as_str(),
+                |i| i.status.as_str(),
+                &None,
+                |v, i| family::judge_invocation(v, id, t, i),
+            )?;
+            agree(judged, sensitive)?;
+            for i in &t.invocations {
+                let got = call(
+                    client,
+                    requests,
+                    "GetMaintenanceWindowExecutionTaskInvocation",
+                    json!({ "WindowExecutionId": id, "TaskId": tid, "InvocationId": i.invocation_id }),
+                )
+                .await?;
+                agree(family::judge_invocation(&got, id, t, i)?, sensitive)?;
+            }
+        }
+    }
+    cancel_one(client, requests, window, data).await
+}
+
+/// Cancel the first pending or running execution: it, and no other, moves towards CANCELLING or
+/// CANCELLED (or stays, where the target has already ended it: never anywhere else).
+async fn cancel_one(client: &Client, requests: &Cell<usize>, window: &str, data: &[Execution]) -> Result<(), String> {
+    let Some(target) = data
+        .iter()
+        .find(|e| matches!(e.status.as_str(), "PENDING" | "IN_PROGRESS"))
+    else {
+        return Ok(());
+    };
+    let id = target.window_execution_id.as_str();
+    let answer = call(
+        client,
+        requests,
+        "CancelMaintenanceWindowExecution",
+        json!({ "WindowExecutionId": id }),
+    )
+    .await?;
+    if answer
+        .get("WindowExecutionId")
+        .and_then(Value::as_str)
+        .is_some_and(|a| a != id)
+    {
+        return Err(format!("CancelMaintenanceWindowExecution {id} answered {answer}"));
+    }
+    let after = list(
+        client,
+        requests,
+        DESCRIBE_EXECUTIONS,
+        json!({ "WindowId": window }),
+        data.len(),
+    )
+    .await?;
+    for e in data {
+        let status = after
+            .iter()
+            .find(|v| v["WindowExecutionId"].as_str() == Some(&e.window_execution_id))
+            .and_then(|v| v["Status"].as_str())
+            .ok_or_else(|| {
+                format!(
+                    "after cancelling {id}, execution {} is no longer listed",
+                    e.window_execution_id
+                )
+            })?;
+        let fine = if e.window_execution_id == id {
+            matches!(status, "CANCELLING" | "CANCELLED")
+        } else {
+            status == e.status
+        };
+        if !fine {
+            return Err(format!(
+                "after cancelling {id} (seeded {}), execution {} is {status} (seeded {})",
+                target.status, e.window_execution_id, e.status
+            ));
+        }
+    }
+    Ok(())
+}
