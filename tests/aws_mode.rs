@@ -86,9 +86,13 @@ fn run_as_aws(url: &str, secret: &str, extra: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-const READ_ONLY: [&str; 4] = [
+const READ_ONLY: [&str; 8] = [
     "DescribeMaintenanceWindowExecutions",
     "GetMaintenanceWindowExecution",
+    "DescribeMaintenanceWindowExecutionTasks",
+    "GetMaintenanceWindowExecutionTask",
+    "DescribeMaintenanceWindowExecutionTaskInvocations",
+    "GetMaintenanceWindowExecutionTaskInvocation",
     "DescribeMaintenanceWindowExecutionz",
     // `--window-id` is checked once before any case.
     "GetMaintenanceWindow",

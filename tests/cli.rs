@@ -121,12 +121,23 @@ fn an_endpoint_without_the_operation_is_unsupported_in_one_line() {
     let port = moto_like();
     let (code, out, err) = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
     assert_eq!(code, 1, "{out}\n{err}");
+    // One line per operation the endpoint lacks: the default one and the six around an execution.
     let unsupported: Vec<&str> = out.lines().filter(|l| l.contains("UNSUPPORTED")).collect();
-    assert_eq!(unsupported.len(), 1, "{out}");
-    assert!(
-        unsupported[0].contains("HTTP 500 with a non-JSON body (text/html"),
-        "{out}"
-    );
+    assert_eq!(unsupported.len(), 7, "{out}");
+    for line in &unsupported {
+        assert!(line.contains("HTTP 500 with a non-JSON body (text/html"), "{out}");
+    }
+    for op in [
+        "DescribeMaintenanceWindowExecutions:",
+        "GetMaintenanceWindowExecution:",
+        "CancelMaintenanceWindowExecution:",
+        "DescribeMaintenanceWindowExecutionTasks:",
+        "GetMaintenanceWindowExecutionTask:",
+        "DescribeMaintenanceWindowExecutionTaskInvocations:",
+        "GetMaintenanceWindowExecutionTaskInvocation:",
+    ] {
+        assert_eq!(unsupported.iter().filter(|l| l.contains(op)).count(), 1, "{op}: {out}");
+    }
     assert!(!out.contains("FAIL"), "{out}");
     let last = out.lines().last().unwrap();
     assert!(

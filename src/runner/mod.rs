@@ -161,16 +161,20 @@ pub async fn unusable(session: &Session) -> Option<Outcome> {
 
 /// Meet a case's needs; `Err` with the outcome when the target cannot.
 async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome> {
-    if let Some(outcome) = unusable(session).await {
-        return Err(outcome);
-    }
-    let operation = case.case.request.operation();
-    if let Support::NotImplemented(why) = session.support_of(operation).await {
-        // The same words for every case of the operation: a report writes them once.
-        return Err(Outcome::Unsupported(format!(
-            "{} does not implement {operation}: it {why}",
-            session.endpoint_url().await.unwrap_or_default()
-        )));
+    // Each operation around an execution is probed on its own; the rest stand or fall with
+    // DescribeMaintenanceWindowExecutions. The same words for every case of an operation: a
+    // report writes them once.
+    let operation = session::probed_operation(case.case.request.operation());
+    match session.support_of(operation).await {
+        Support::Implemented => {}
+        Support::NotImplemented(why) => {
+            return Err(Outcome::Unsupported(format!(
+                "{} does not implement {operation}: it {why}",
+                session.endpoint_url().await.unwrap_or_default()
+            )));
+        }
+        Support::Unreachable(why) => return Err(Outcome::Failed(format!("no usable answer from the endpoint: {why}"))),
+        Support::Refused(why) => return Err(Outcome::Failed(format!("the endpoint refuses the credentials: {why}"))),
     }
     let mut bindings = Bindings {
         unknown_window: session.unknown_window.clone(),

@@ -201,6 +201,11 @@ impl Session {
         let Some(probe) = family_probe(operation) else {
             return self.support().await;
         };
+        if !is_read_only(operation) && !self.may_mutate() {
+            // Not even a probe that changes nothing is sent where mutations are not allowed; the
+            // case is skipped for that reason when it runs.
+            return Support::Implemented;
+        }
         let cell = self
             .family_support
             .lock()
@@ -497,6 +502,16 @@ impl Session {
 /// where mutations are not allowed.
 pub fn is_read_only(operation: &str) -> bool {
     ["Describe", "Get", "List"].iter().any(|p| operation.starts_with(p))
+}
+
+/// The operation whose probe decides whether `operation` is supported: itself for an operation
+/// around an execution, DescribeMaintenanceWindowExecutions for the rest.
+pub fn probed_operation(operation: &str) -> &str {
+    if family_probe(operation).is_some() {
+        operation
+    } else {
+        DEFAULT_OPERATION
+    }
 }
 
 /// The probe of an operation around an execution: its required ids, well formed, naming nothing
