@@ -117,9 +117,11 @@ mod tests {
         for must in [
             "specs/filters.json",
             "specs/schema.json",
+            "specs/generated/get_execution.json",
             "specs/profiles/reference.json",
             "fixtures/boundaries.json",
             "snapshots/reference/filters__six.snap",
+            "snapshots/reference/generated_get_execution__window-execution-id-missing.snap",
             "expectations/moto.json",
         ] {
             assert!(root.join(must).is_file(), "{must}");

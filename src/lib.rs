@@ -19,6 +19,7 @@ pub mod report;
 pub mod runner;
 pub mod snapshot;
 pub mod spec;
+pub mod spec_generator;
 pub mod sweep;
 pub mod target;
 pub mod validation_message;

@@ -1,5 +1,6 @@
 //! `cargo xtask …`: the chores around the suite — real emulators (moto, fakecloud) started on
-//! 127.0.0.1 and always stopped, expectations, snapshots, the parity report.
+//! 127.0.0.1 and always stopped, expectations, snapshots, the parity report, the specs generated
+//! from the vendored model.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -77,6 +78,14 @@ enum Task {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Write specs/generated/<operation>.json: the constraint cases of the six operations around
+    /// an execution, generated from the vendored model (reference/botocore-*.json).
+    Specs {
+        /// Write nothing: fail, naming each file and its first difference, where the committed
+        /// files differ from what the model gives.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the benchmarks (starting moto and fakecloud) and write BENCHMARKS.md.
     Bench {
         /// Runs per median.
@@ -98,6 +107,7 @@ fn main() -> ExitCode {
         Task::Parity => parity(),
         Task::Record { name, args, .. } => record(&name, &args),
         Task::Bench { runs, seconds } => bench(runs, seconds),
+        Task::Specs { check } => specs(check),
     };
     match result {
         Ok(code) => code,
@@ -512,6 +522,32 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
     };
     std::fs::write(&file, text)?;
     println!("{figures}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn specs(check: bool) -> Result<ExitCode> {
+    use ssm_conformance::spec_generator;
+    let dir = root().join("specs");
+    if check {
+        return match spec_generator::check(&dir) {
+            Ok(files) => {
+                let cases: usize = files.iter().map(|f| f.cases).sum();
+                eprintln!(
+                    "xtask: specs/{}/ is what the model gives ({} files, {cases} cases)",
+                    spec_generator::SUBDIR,
+                    files.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("xtask: {e}");
+                Ok(ExitCode::FAILURE)
+            }
+        };
+    }
+    for file in spec_generator::write(&dir).map_err(anyhow::Error::msg)? {
+        eprintln!("xtask: wrote specs/{} ({} cases)", file.path.display(), file.cases);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

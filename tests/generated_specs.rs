@@ -1,0 +1,116 @@
+//! The generated specs (`specs/generated/`) are exactly what the vendored model gives:
+//! `cargo xtask specs` rewrites them, `cargo xtask specs --check` and this test fail, naming the
+//! file and its first difference, where a committed file was edited by hand or the model or the
+//! generator changed.
+
+use std::path::{Path, PathBuf};
+
+use ssm_conformance::spec::{self, Expectation};
+use ssm_conformance::spec_generator::{self, OPERATIONS};
+
+fn specs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")
+}
+
+#[test]
+fn the_committed_files_are_what_the_model_gives() {
+    if let Err(e) = spec_generator::check(&specs()) {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn the_generator_reads_the_vendored_model() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(spec_generator::MODEL_FILE);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        ssm_conformance::model::VENDORED_MODEL,
+        "{}",
+        file.display()
+    );
+}
+
+#[test]
+fn the_output_is_stable() {
+    let a = spec_generator::generate().unwrap();
+    let b = spec_generator::generate().unwrap();
+    assert_eq!(a, b);
+    for f in &a {
+        assert!(
+            f.text.ends_with("}\n") && !f.text.ends_with("\n\n"),
+            "{}",
+            f.path.display()
+        );
+        assert!(
+            f.text.contains("\n  \"area\": "),
+            "2-space indent: {}",
+            f.path.display()
+        );
+    }
+}
+
+#[test]
+fn a_difference_is_named_with_its_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("ssm-conformance-generated-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let written = spec_generator::write(&dir).unwrap();
+    assert!(spec_generator::check(&dir).is_ok());
+
+    let edited = dir.join(&written[1].path);
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replacen("\"4xx\"", "\"5xx\"", 1)).unwrap();
+    let stray = dir.join(spec_generator::SUBDIR).join("by_hand.json");
+    std::fs::write(&stray, "{}").unwrap();
+    let err = spec_generator::check(&dir).unwrap_err();
+    let line = text.lines().position(|l| l.contains("\"4xx\"")).unwrap() + 1;
+    assert!(
+        err.contains(&format!("{}: line {line} differs", edited.display())) && err.contains("\"status\": \"5xx\""),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{}: not generated", stray.display())), "{err}");
+
+    std::fs::remove_file(dir.join(&written[0].path)).unwrap();
+    let err = spec_generator::check(&dir).unwrap_err();
+    assert!(
+        err.contains(&written[0].path.display().to_string()) && err.contains("cannot be read"),
+        "{err}"
+    );
+
+    // Writing again puts every file back and removes the stray one.
+    spec_generator::write(&dir).unwrap();
+    assert!(spec_generator::check(&dir).is_ok());
+    assert!(!stray.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_operation_has_its_file_of_model_cases() {
+    let cases = spec::load_dir(&specs()).unwrap();
+    for op in OPERATIONS {
+        let stem = spec_generator::file_stem(op);
+        let area = format!("generated_{stem}");
+        let mine: Vec<_> = cases.iter().filter(|c| c.area == area).collect();
+        assert!(mine.len() >= 12, "{area}: {} cases", mine.len());
+        for c in &mine {
+            assert!(
+                c.file.ends_with(format!("generated/{stem}.json")),
+                "{}",
+                c.file.display()
+            );
+            assert_eq!(c.case.request.operation(), op, "{}", c.name());
+            assert_eq!(c.case.source, "model", "{}", c.name());
+            assert!(c.case.tags.iter().any(|t| t == "generated"), "{}", c.name());
+            assert!(c.needs.is_empty(), "{}: needs nothing seeded", c.name());
+            assert!(
+                matches!(c.case.expect, Expectation::Error(_)),
+                "{}: every generated case expects an error",
+                c.name()
+            );
+        }
+        // Each required member, missing.
+        assert!(
+            mine.iter().any(|c| c.case.id == "window-execution-id-missing"),
+            "{area}"
+        );
+    }
+}
