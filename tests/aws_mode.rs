@@ -86,10 +86,15 @@ fn run_as_aws(url: &str, secret: &str, extra: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-const READ_ONLY: [&str; 4] = [
+const READ_ONLY: [&str; 8] = [
     "DescribeMaintenanceWindowExecutions",
     "GetMaintenanceWindowExecution",
     "DescribeMaintenanceWindowExecutionz",
+    // The generated constraint cases of the task and invocation operations (unknown ids).
+    "DescribeMaintenanceWindowExecutionTasks",
+    "GetMaintenanceWindowExecutionTask",
+    "DescribeMaintenanceWindowExecutionTaskInvocations",
+    "GetMaintenanceWindowExecutionTaskInvocation",
     // `--window-id` is checked once before any case.
     "GetMaintenanceWindow",
 ];
