@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -12,12 +12,28 @@ use common::raw::{Reply, http, serve};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
 
-/// Wait for a child; a hang guard (not a timing assertion): kill it after `limit` and fail.
+/// Wait for a child; a hang guard (not a timing assertion): kill it after `limit` and fail. Its
+/// piped output is read as it comes, so that a long one cannot fill the pipe and stall it.
 fn wait(mut child: Child, limit: Duration) -> Output {
+    fn drain(from: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            if let Some(mut from) = from {
+                let _ = from.read_to_end(&mut out);
+            }
+            out
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let start = Instant::now();
     loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+        if let Some(status) = child.try_wait().unwrap() {
+            return Output {
+                status,
+                stdout: stdout.join().unwrap(),
+                stderr: stderr.join().unwrap(),
+            };
         }
         if start.elapsed() > limit {
             let _ = child.kill();

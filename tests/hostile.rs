@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,8 @@ use common::raw::{Reply, http, serve};
 
 const JSON: &str = "application/x-amz-json-1.1";
 
-/// Run the suite against `url` with a 2 s timeout; a hang guard kills it after 90 s.
+/// Run the suite against `url` with a 2 s timeout; a hang guard kills it after 90 s. Its output
+/// is read as it comes (a failure block per case fills a pipe's buffer long before the end).
 fn run(url: &str) -> (i32, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
         .args(["run", "--endpoint", url, "--timeout", "2"])
@@ -20,22 +22,33 @@ fn run(url: &str) -> (i32, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    fn drain(mut from: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = from.read_to_end(&mut out);
+            out
+        })
+    }
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
     let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if start.elapsed() > Duration::from_secs(90) {
             let _ = child.kill();
             panic!("the run against {url} did not end");
         }
         std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
     let text = format!(
         "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&stdout.join().unwrap()),
+        String::from_utf8_lossy(&stderr.join().unwrap())
     );
     assert!(!text.contains("panicked"), "{text}");
-    (out.status.code().unwrap_or(-1), text)
+    (status.code().unwrap_or(-1), text)
 }
 
 /// No usable answer: a set-up error, not a verdict: exactly one message, naming the cause, and
