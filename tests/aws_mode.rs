@@ -94,11 +94,6 @@ const READ_ONLY: [&str; 8] = [
     "DescribeMaintenanceWindowExecutionTaskInvocations",
     "GetMaintenanceWindowExecutionTaskInvocation",
     "DescribeMaintenanceWindowExecutionz",
-    // The generated constraint cases of the task and invocation operations (unknown ids).
-    "DescribeMaintenanceWindowExecutionTasks",
-    "GetMaintenanceWindowExecutionTask",
-    "DescribeMaintenanceWindowExecutionTaskInvocations",
-    "GetMaintenanceWindowExecutionTaskInvocation",
     // `--window-id` is checked once before any case.
     "GetMaintenanceWindow",
 ];
