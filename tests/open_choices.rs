@@ -480,7 +480,15 @@ fn flips() -> Vec<Variant> {
             name: "unknown-members-rejected",
             fails: &["request::unknown-member"],
             result: Some(|_, request, r| {
-                let known = ["WindowId", "Filters", "MaxResults", "NextToken", "WindowExecutionId"];
+                let known = [
+                    "WindowId",
+                    "Filters",
+                    "MaxResults",
+                    "NextToken",
+                    "WindowExecutionId",
+                    "TaskId",
+                    "InvocationId",
+                ];
                 if request.keys().any(|k| !known.contains(&k.as_str())) && r.is_ok() {
                     invalid("unknown member")
                 } else {
