@@ -200,18 +200,22 @@ fn show_filters(filters: &[Filter]) -> String {
     format!("[{}]", items.join(", "))
 }
 
+/// A filter key outside `keys`, at filter `index` (from 0), in AWS's enum-constraint form.
+fn unknown_filter_key(key: &str, index: usize, keys: &[&str]) -> ApiError {
+    ApiError::invalid(format!(
+        "1 validation error detected: Value '{key}' at 'filters.{}.member.key' failed to satisfy constraint: \
+         Member must satisfy enum value set: [{}]",
+        index + 1,
+        keys.join(", ")
+    ))
+}
+
 /// The StartTime range the filters select. Several filters, and several values, all must hold.
 fn time_range(filters: &[Filter]) -> Result<TimeRange, ApiError> {
     let mut range = TimeRange::default();
     for (i, f) in filters.iter().enumerate() {
         if !FILTER_KEYS.contains(&f.key.as_str()) {
-            return Err(ApiError::invalid(format!(
-                "1 validation error detected: Value '{}' at 'filters.{}.member.key' failed to satisfy constraint: \
-                 Member must satisfy enum value set: [{}]",
-                f.key,
-                i + 1,
-                FILTER_KEYS.join(", ")
-            )));
+            return Err(unknown_filter_key(&f.key, i, &FILTER_KEYS));
         }
         if f.values.is_empty() {
             return Err(ApiError::invalid(format!("Filter {} needs a date/time value", f.key)));
@@ -591,13 +595,7 @@ fn status_filters(filters: &[Filter]) -> Result<Vec<Vec<String>>, ApiError> {
     let mut sets = Vec::new();
     for (i, f) in filters.iter().enumerate() {
         if !TASK_FILTER_KEYS.contains(&f.key.as_str()) {
-            return Err(ApiError::invalid(format!(
-                "1 validation error detected: Value '{}' at 'filters.{}.member.key' failed to satisfy constraint: \
-                 Member must satisfy enum value set: [{}]",
-                f.key,
-                i + 1,
-                TASK_FILTER_KEYS.join(", ")
-            )));
+            return Err(unknown_filter_key(&f.key, i, &TASK_FILTER_KEYS));
         }
         if f.values.is_empty() {
             return Err(ApiError::invalid(format!("Filter {} needs a status value", f.key)));

@@ -192,23 +192,32 @@ pub struct Cursor {
     pub id: String,
 }
 
+/// A token's text as lower-case hex (opaque to clients, and safe in any JSON string).
+fn to_hex(plain: &str) -> String {
+    plain.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// [`to_hex`] undone; `None` for anything that is not such hex of UTF-8 text.
+fn from_hex(token: &str) -> Option<String> {
+    if !token.len().is_multiple_of(2) || !token.is_ascii() {
+        return None;
+    }
+    let bytes = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    String::from_utf8(bytes).ok()
+}
+
 impl Cursor {
     /// Encode as an opaque token.
     pub fn encode(&self) -> String {
-        let plain = format!("1|{}|{}|{}", self.window_id, self.start, self.id);
-        plain.bytes().map(|b| format!("{b:02x}")).collect()
+        to_hex(&format!("1|{}|{}|{}", self.window_id, self.start, self.id))
     }
 
     /// Decode a token; `None` for anything this emulator did not write.
     pub fn decode(token: &str) -> Option<Self> {
-        if !token.len().is_multiple_of(2) || !token.is_ascii() {
-            return None;
-        }
-        let bytes = (0..token.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        let plain = String::from_utf8(bytes).ok()?;
+        let plain = from_hex(token)?;
         let mut parts = plain.splitn(4, '|');
         if parts.next()? != "1" {
             return None;
@@ -330,20 +339,12 @@ impl ListCursor {
     /// Encode as an opaque token (version 2, so that it never decodes as a [`Cursor`] and the
     /// other way round).
     pub fn encode(&self) -> String {
-        let plain = format!("2|{}|{}", self.list, self.after);
-        plain.bytes().map(|b| format!("{b:02x}")).collect()
+        to_hex(&format!("2|{}|{}", self.list, self.after))
     }
 
     /// Decode a token; `None` for anything this emulator did not write as a list token.
     pub fn decode(token: &str) -> Option<Self> {
-        if !token.len().is_multiple_of(2) || !token.is_ascii() {
-            return None;
-        }
-        let bytes = (0..token.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        let plain = String::from_utf8(bytes).ok()?;
+        let plain = from_hex(token)?;
         let mut parts = plain.splitn(3, '|');
         if parts.next()? != "2" {
             return None;
