@@ -233,27 +233,13 @@ fn check_seeded(
     };
     let seen = match (ctx.operation, task, invocation) {
         ("GetMaintenanceWindowExecution", None, None) => family::judge_get_execution(body, execution)?,
-        ("DescribeMaintenanceWindowExecutionTasks", None, None) => family::judge_list(
-            &format!("the tasks of execution {id}"),
-            &list("WindowExecutionTaskIdentities")?,
-            &execution.tasks,
-            "TaskExecutionId",
-            |t| t.task_execution_id.as_str(),
-            |t| t.status.as_str(),
-            &filters()?,
-            |v, t| family::judge_task_identity(v, id, t),
-        )?,
+        ("DescribeMaintenanceWindowExecutionTasks", None, None) => {
+            family::judge_task_list(&list("WindowExecutionTaskIdentities")?, execution, &filters()?)?
+        }
         ("GetMaintenanceWindowExecutionTask", Some(t), None) => family::judge_get_task(body, id, t)?,
-        ("DescribeMaintenanceWindowExecutionTaskInvocations", Some(t), None) => family::judge_list(
-            &format!("the invocations of task {}", t.task_execution_id),
-            &list("WindowExecutionTaskInvocationIdentities")?,
-            &t.invocations,
-            "InvocationId",
-            |i| i.invocation_id.as_str(),
-            |i| i.status.as_str(),
-            &filters()?,
-            |v, i| family::judge_invocation(v, id, t, i),
-        )?,
+        ("DescribeMaintenanceWindowExecutionTaskInvocations", Some(t), None) => {
+            family::judge_invocation_list(&list("WindowExecutionTaskInvocationIdentities")?, id, t, &filters()?)?
+        }
         ("GetMaintenanceWindowExecutionTaskInvocation", Some(t), Some(i)) => family::judge_invocation(body, id, t, i)?,
         (op, ..) => {
             return Err(format!(

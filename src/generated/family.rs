@@ -27,25 +27,11 @@ fn status() -> impl Strategy<Value = &'static str> {
     proptest::sample::select(&model::STATUSES[..])
 }
 
-fn invocation(tag: u32, t: usize) -> impl Strategy<Value = Vec<Invocation>> {
-    proptest::collection::vec((status(), proptest::option::of("[a-z0-9-]{1,20}"), 0u32..600), 0..4).prop_map(
-        move |list| {
-            list.into_iter()
-                .enumerate()
-                .map(|(i, (status, owner, offset))| Invocation {
-                    invocation_id: format!("{tag:08x}-{t:04x}-4000-8000-{i:012x}"),
-                    execution_id: Some(format!("cmd-{tag:08x}-{t}-{i}")),
-                    parameters: None,
-                    status: status.to_string(),
-                    status_details: None,
-                    start_time: 1_730_000_000.0 + f64::from(offset) / 4.0,
-                    end_time: None,
-                    owner_information: owner,
-                    window_target_id: None,
-                })
-                .collect()
-        },
-    )
+/// A task's invocations as drawn: status, OwnerInformation, start offset (quarter seconds).
+type DrawnInvocation = (&'static str, Option<String>, u32);
+
+fn invocations() -> impl Strategy<Value = Vec<DrawnInvocation>> {
+    proptest::collection::vec((status(), proptest::option::of("[a-z0-9-]{1,20}"), 0u32..600), 0..4)
 }
 
 fn tasks(tag: u32, e: usize) -> impl Strategy<Value = Vec<Task>> {
@@ -54,18 +40,30 @@ fn tasks(tag: u32, e: usize) -> impl Strategy<Value = Vec<Task>> {
             status(),
             proptest::sample::select(&model::TASK_TYPES[..]),
             proptest::option::of(0i64..10),
-            invocation(tag, e),
+            invocations(),
         ),
         0..4,
     )
     .prop_map(move |list| {
         list.into_iter()
             .enumerate()
-            .map(|(k, (status, task_type, priority, mut invocations))| {
+            .map(|(k, (status, task_type, priority, invocations))| {
                 // Ids unique across the history: the execution and task are in the id.
-                for (i, inv) in invocations.iter_mut().enumerate() {
-                    inv.invocation_id = format!("{tag:08x}-{e:04x}-4{k:03x}-8000-{i:012x}");
-                }
+                let invocations = invocations
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (status, owner, offset))| Invocation {
+                        invocation_id: format!("{tag:08x}-{e:04x}-4{k:03x}-8000-{i:012x}"),
+                        execution_id: Some(format!("cmd-{tag:08x}-{e}-{k}-{i}")),
+                        parameters: None,
+                        status: status.to_string(),
+                        status_details: None,
+                        start_time: 1_730_000_000.0 + f64::from(offset) / 4.0,
+                        end_time: None,
+                        owner_information: owner,
+                        window_target_id: None,
+                    })
+                    .collect();
                 Task {
                     task_execution_id: format!("{tag:08x}-{e:04x}-4000-9{k:03x}-000000000000"),
                     task_arn: format!("AWS-Task-{k}"),
@@ -255,16 +253,7 @@ async fn read_back(
             e.tasks.len(),
         )
         .await?;
-        let judged = family::judge_list(
-            &format!("the tasks of execution {id}"),
-            &tasks,
-            &e.tasks,
-            "TaskExecutionId",
-            |t| t.task_execution_id.as_str(),
-            |t| t.status.as_str(),
-            &None,
-            |v, t| family::judge_task_identity(v, id, t),
-        )?;
+        let judged = family::judge_task_list(&tasks, e, &None)?;
         agree(judged, sensitive)?;
         // TaskIds are exactly the tasks listed (both checked against the seed above; here
         // against each other, as a client walks from one to the other).
@@ -292,16 +281,7 @@ async fn read_back(
                 e.tasks.len(),
             )
             .await?;
-            family::judge_list(
-                &format!("the tasks of execution {id} with STATUS {filter}"),
-                &narrowed,
-                &e.tasks,
-                "TaskExecutionId",
-                |t| t.task_execution_id.as_str(),
-                |t| t.status.as_str(),
-                &filters,
-                |v, t| family::judge_task_identity(v, id, t),
-            )?;
+            family::judge_task_list(&narrowed, e, &filters)?;
         }
         for t in &e.tasks {
             let tid = t.task_execution_id.as_str();
@@ -321,16 +301,7 @@ async fn read_back(
                 t.invocations.len(),
             )
             .await?;
-            let judged = family::judge_list(
-                &format!("the invocations of task {tid}"),
-                &invocations,
-                &t.invocations,
-                "InvocationId",
-                |i| i.invocation_id.as_str(),
-                |i| i.status.as_str(),
-                &None,
-                |v, i| family::judge_invocation(v, id, t, i),
-            )?;
+            let judged = family::judge_invocation_list(&invocations, id, t, &None)?;
             agree(judged, sensitive)?;
             for i in &t.invocations {
                 let got = call(

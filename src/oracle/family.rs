@@ -367,10 +367,13 @@ pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) 
     Ok(seen)
 }
 
+/// STATUS filters as the oracle reads them: each filter's values (`None`: no filters).
+pub type StatusFilters = Option<Vec<Vec<String>>>;
+
 /// The STATUS filters of a Describe request on tasks or invocations, as the oracle reads them:
 /// `Ok(None)` without filters; `Err` for a filter the docs do not describe (another key, a
 /// value that is not a documented status), where what a target does is open.
-pub fn status_filter(params: &Value) -> Result<Option<Vec<Vec<String>>>, String> {
+pub fn status_filter(params: &Value) -> Result<StatusFilters, String> {
     let Some(filters) = params.get("Filters").filter(|f| !f.is_null()) else {
         return Ok(None);
     };
@@ -405,29 +408,81 @@ pub fn status_filter(params: &Value) -> Result<Option<Vec<Vec<String>>>, String>
 /// Whether `status` passes the STATUS filters: one value per filter is documented narrowing;
 /// several values in one filter count as any of them (the reading the judge checks only where
 /// the case says so).
-pub fn status_selects(filters: &Option<Vec<Vec<String>>>, status: &str) -> bool {
+pub fn status_selects(filters: &StatusFilters, status: &str) -> bool {
     filters
         .as_ref()
         .is_none_or(|fs| fs.iter().all(|values| values.iter().any(|v| v == status)))
 }
 
-// Each argument is one thing the judgement of a list needs; a struct of them would only move
-// the count.
-#[allow(clippy::too_many_arguments)]
-/// Judge a whole list (every page's items, in order) against the seeded `items` the filters
-/// select: each returned once, each as seeded (`judge_item`), none missing, none outside.
-/// Returns what was seen of sensitive members.
-pub fn judge_list<T>(
+/// A seeded item of a Describe list: its id (under `ID_MEMBER` on the wire) and status.
+trait Listed {
+    const ID_MEMBER: &'static str;
+    fn id(&self) -> &str;
+    fn status(&self) -> &str;
+}
+
+impl Listed for Task {
+    const ID_MEMBER: &'static str = "TaskExecutionId";
+    fn id(&self) -> &str {
+        &self.task_execution_id
+    }
+    fn status(&self) -> &str {
+        &self.status
+    }
+}
+
+impl Listed for Invocation {
+    const ID_MEMBER: &'static str = "InvocationId";
+    fn id(&self) -> &str {
+        &self.invocation_id
+    }
+    fn status(&self) -> &str {
+        &self.status
+    }
+}
+
+/// Judge a whole DescribeMaintenanceWindowExecutionTasks list (every page's items, in order)
+/// against the seeded `execution`'s tasks the STATUS `filters` select.
+pub fn judge_task_list(returned: &[Value], execution: &Execution, filters: &StatusFilters) -> Result<Seen, String> {
+    let id = execution.window_execution_id.as_str();
+    judge_list(
+        &format!("the tasks of execution {id}"),
+        returned,
+        &execution.tasks,
+        filters,
+        |v, t| judge_task_identity(v, id, t),
+    )
+}
+
+/// Judge a whole DescribeMaintenanceWindowExecutionTaskInvocations list against the seeded
+/// `task`'s invocations (of execution `execution`) the STATUS `filters` select.
+pub fn judge_invocation_list(
+    returned: &[Value],
+    execution: &str,
+    task: &Task,
+    filters: &StatusFilters,
+) -> Result<Seen, String> {
+    judge_list(
+        &format!("the invocations of task {}", task.task_execution_id),
+        returned,
+        &task.invocations,
+        filters,
+        |v, i| judge_invocation(v, execution, task, i),
+    )
+}
+
+/// Judge a whole list against the seeded `items` the filters select: each returned once, each
+/// as seeded (`judge_item`), none missing, none outside. Returns what was seen of sensitive
+/// members.
+fn judge_list<T: Listed>(
     what: &str,
     returned: &[Value],
     items: &[T],
-    id_member: &str,
-    id_of: impl Fn(&T) -> &str,
-    status_of: impl Fn(&T) -> &str,
-    filters: &Option<Vec<Vec<String>>>,
+    filters: &StatusFilters,
     judge_item: impl Fn(&Value, &T) -> Result<Seen, String>,
 ) -> Result<Seen, String> {
-    let by_id: BTreeMap<&str, &T> = items.iter().map(|t| (id_of(t), t)).collect();
+    let id_member = T::ID_MEMBER;
+    let by_id: BTreeMap<&str, &T> = items.iter().map(|t| (t.id(), t)).collect();
     let mut seen_ids = HashSet::new();
     let mut seen = Seen::default();
     for v in returned {
@@ -441,10 +496,10 @@ pub fn judge_list<T>(
         let item = by_id
             .get(id)
             .ok_or_else(|| format!("{what}: {id} was never seeded here: it belongs elsewhere or was made up"))?;
-        if !status_selects(filters, status_of(item)) {
+        if !status_selects(filters, item.status()) {
             return Err(format!(
                 "{what}: {id} (status {}) is returned, but the STATUS filters exclude it",
-                status_of(item)
+                item.status()
             ));
         }
         if !seen_ids.insert(id.to_string()) {
@@ -455,8 +510,8 @@ pub fn judge_list<T>(
     }
     let missing: Vec<&str> = items
         .iter()
-        .filter(|t| status_selects(filters, status_of(t)) && !seen_ids.contains(id_of(t)))
-        .map(&id_of)
+        .filter(|t| status_selects(filters, t.status()) && !seen_ids.contains(t.id()))
+        .map(Listed::id)
         .collect();
     if !missing.is_empty() {
         return Err(format!("{what}: missing what the request selects: {missing:?}"));
@@ -523,15 +578,4 @@ fn check_common(at: &str, status: &str, details: &Option<String>, start: f64, en
         }
     }
     Ok(())
-}
-
-/// The members a Describe answer's list is under, and each item's id member.
-pub fn list_members(operation: &str) -> Option<(&'static str, &'static str)> {
-    match operation {
-        "DescribeMaintenanceWindowExecutionTasks" => Some(("WindowExecutionTaskIdentities", "TaskExecutionId")),
-        "DescribeMaintenanceWindowExecutionTaskInvocations" => {
-            Some(("WindowExecutionTaskInvocationIdentities", "InvocationId"))
-        }
-        _ => None,
-    }
 }

@@ -259,38 +259,14 @@ async fn judge_case(
         ));
     }
     let params = bindings.params(&case.case.request);
-    if let Some(p) = &params
-        && (200..300).contains(&response.status)
-        && let Some(n) = seeded_list_size(session, case)
-    {
-        // A Describe of tasks or invocations: every page, for the oracle's whole-list judgement.
-        let max_results = p
-            .get(crate::model::members::MAX_RESULTS)
-            .and_then(serde_json::Value::as_u64)
-            .and_then(|m| usize::try_from(m).ok());
-        let limits = paging::Limits::for_window(n, max_results);
-        let client = match session.client().await {
-            Ok(c) => c,
-            Err(e) => return Outcome::Failed(e),
-        };
-        let walk = paging::walk(client, &operation, p, &response, limits, &mut result.requests).await;
-        return judge_answer(
-            session,
-            case,
-            profile,
-            bindings,
-            result,
-            operation,
-            payload,
-            response,
-            params.as_ref(),
-            Some(&walk),
-        );
-    }
-    let fixtures = spec::executions_fixtures(&case.case.expect);
-    let walked = match (&params, fixtures.first()) {
-        (Some(p), Some(fixture)) if (200..300).contains(&response.status) => {
-            let n = session.fixture(fixture).map_or(0, |f| f.executions.len());
+    // What is walked to the end: a fixture's executions (then their token replays too), or a
+    // seeded list of tasks or invocations, for the oracle's whole-list judgement.
+    let to_walk = match spec::executions_fixtures(&case.case.expect).first() {
+        Some(fixture) => Some((session.fixture(fixture).map_or(0, |f| f.executions.len()), true)),
+        None => seeded_list_size(session, case).map(|n| (n, false)),
+    };
+    let walked = match (&params, to_walk) {
+        (Some(p), Some((n, replays))) if (200..300).contains(&response.status) => {
             let max_results = p
                 .get(crate::model::members::MAX_RESULTS)
                 .and_then(serde_json::Value::as_u64)
@@ -299,12 +275,15 @@ async fn judge_case(
             match session.client().await {
                 Ok(client) => {
                     let mut walk = paging::walk(client, &operation, p, &response, limits, &mut result.requests).await;
-                    // Another window that exists and holds nothing: a target that checks the
-                    // window before the token would never read it for an unknown one.
-                    if let Ok(other) = session.empty_window().await {
-                        paging::replay_elsewhere(client, &operation, p, &mut walk, &other, &mut result.requests).await;
+                    if replays {
+                        // Another window that exists and holds nothing: a target that checks the
+                        // window before the token would never read it for an unknown one.
+                        if let Ok(other) = session.empty_window().await {
+                            paging::replay_elsewhere(client, &operation, p, &mut walk, &other, &mut result.requests)
+                                .await;
+                        }
+                        paging::replay_refiltered(client, &operation, p, &mut walk, &mut result.requests).await;
                     }
-                    paging::replay_refiltered(client, &operation, p, &mut walk, &mut result.requests).await;
                     Some(walk)
                 }
                 Err(e) => return Outcome::Failed(e),
@@ -312,58 +291,7 @@ async fn judge_case(
         }
         _ => None,
     };
-    judge_answer(
-        session,
-        case,
-        profile,
-        bindings,
-        result,
-        operation,
-        payload,
-        response,
-        params.as_ref(),
-        walked.as_ref(),
-    )
-}
-
-/// How many items the case's seeded list holds, where it asks about a list (tasks or
-/// invocations); `None` for anything else.
-fn seeded_list_size(session: &Session, case: &LoadedCase) -> Option<usize> {
-    let op = case.case.request.operation();
-    if paging::list_member(op) == paging::list_member(spec::DEFAULT_OPERATION) {
-        return None;
-    }
-    let x = spec::seeded_expectations(&case.case.expect).into_iter().next()?;
-    let execution = session
-        .fixture(&x.fixture)?
-        .executions
-        .iter()
-        .find(|e| e.window_execution_id == x.execution)?;
-    Some(match &x.task {
-        None => execution.tasks.len(),
-        Some(t) => execution
-            .tasks
-            .iter()
-            .find(|k| &k.task_execution_id == t)
-            .map_or(0, |k| k.invocations.len()),
-    })
-}
-
-/// Judge the answer (and its pages, where followed), then compare the snapshot.
-#[allow(clippy::too_many_arguments)]
-fn judge_answer(
-    session: &Session,
-    case: &LoadedCase,
-    profile: Option<&Profile>,
-    bindings: &Bindings,
-    result: &mut CaseResult,
-    operation: String,
-    payload: Payload,
-    response: Response,
-    params: Option<&Value>,
-    walked: Option<&paging::Walk>,
-) -> Outcome {
-    if walked.is_some_and(|w| w.throttled) {
+    if walked.as_ref().is_some_and(|w| w.throttled) {
         return Outcome::Skipped(format!(
             "the target throttled a page on every one of {} attempts",
             crate::client::THROTTLE_RETRIES + 1
@@ -377,8 +305,8 @@ fn judge_answer(
     let context = verdict::Context {
         fixtures: session.fixtures(),
         windows: &bindings.fixtures,
-        params,
-        walk: walked,
+        params: params.as_ref(),
+        walk: walked.as_ref(),
         operation: &exchange.operation,
     };
     let outcome = match verdict::check(&case.case.expect, &exchange.response, &context, profile) {
@@ -409,6 +337,29 @@ fn judge_answer(
     };
     result.exchange = Some(std::sync::Arc::new(exchange));
     outcome
+}
+
+/// How many items the case's seeded list holds, where it asks about a list (tasks or
+/// invocations); `None` for anything else.
+fn seeded_list_size(session: &Session, case: &LoadedCase) -> Option<usize> {
+    let op = case.case.request.operation();
+    if paging::list_member(op) == paging::list_member(spec::DEFAULT_OPERATION) {
+        return None;
+    }
+    let x = spec::seeded_expectations(&case.case.expect).into_iter().next()?;
+    let execution = session
+        .fixture(&x.fixture)?
+        .executions
+        .iter()
+        .find(|e| e.window_execution_id == x.execution)?;
+    Some(match &x.task {
+        None => execution.tasks.len(),
+        Some(t) => execution
+            .tasks
+            .iter()
+            .find(|k| &k.task_execution_id == t)
+            .map_or(0, |k| k.invocations.len()),
+    })
 }
 
 /// Whether a case must run alone: it sees every window of the target (others' windows would
