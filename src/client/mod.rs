@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 pub use error_type::{AwsError, parse_error, sanitize_error_type};
-pub use signing::{Credentials, SigningError, sign_request};
+pub use signing::{Credentials, Signer, SigningError, sign_request};
 
 /// The awsJson content type.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -168,6 +168,8 @@ pub struct Client {
     config: ClientConfig,
     url: reqwest::Url,
     recorded: std::sync::Arc<std::sync::Mutex<Option<Vec<Recorded>>>>,
+    /// The signer, shared by the clones (with its day's key).
+    signer: std::sync::Arc<Signer>,
     /// One backoff for this client and all its clones: when the target says "slow down", every
     /// concurrent job waits, not only the one that was told.
     paused_until: std::sync::Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
@@ -212,10 +214,12 @@ impl Client {
             builder = builder.tls_certs_only([]);
         }
         let http = builder.build().map_err(|e| invalid(error_chain(&e)))?;
+        let signer = std::sync::Arc::new(Signer::new(config.credentials.clone(), &config.region, "ssm"));
         Ok(Self {
             http,
             config,
             url,
+            signer,
             recorded: Default::default(),
             paused_until: Default::default(),
         })
@@ -359,13 +363,7 @@ impl Client {
                 endpoint: self.config.endpoint.clone(),
                 reason: e.to_string(),
             })?;
-        sign_request(
-            &mut request,
-            &self.config.credentials,
-            &self.config.region,
-            "ssm",
-            SystemTime::now(),
-        )?;
+        self.signer.sign(&mut request, SystemTime::now())?;
         Ok(request)
     }
 }
