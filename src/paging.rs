@@ -18,25 +18,29 @@ pub fn list_member(operation: &str) -> &'static str {
     }
 }
 
-/// One page of an answer to `operation`, or why it is not one.
-pub fn parse_page(operation: &str, r: &Response) -> Result<WalkPage, String> {
+/// One page of an answer to `operation`, or why it is not one. The answer is taken: its list
+/// moves into the page instead of being copied.
+pub fn parse_page(operation: &str, mut r: Response) -> Result<WalkPage, String> {
     let member = list_member(operation);
     if !(200..300).contains(&r.status) {
-        return Err(verdict::summarize(r));
+        return Err(verdict::summarize(&r));
     }
-    let Some(Value::Object(body)) = &r.json else {
+    let Some(Value::Object(body)) = &mut r.json else {
         return Err(format!("the body is not a JSON object: {:?}", r.body_excerpt(120)));
     };
-    let executions = match body.get(member) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.clone(),
+    match body.get(member) {
+        None | Some(Value::Null | Value::Array(_)) => {}
         Some(other) => return Err(format!("{member} is not a list: {other}")),
-    };
+    }
     let next_token = match body.get("NextToken") {
         None | Some(Value::Null) => None,
         Some(Value::String(t)) if t.is_empty() => None,
         Some(Value::String(t)) => Some(t.clone()),
         Some(other) => return Err(format!("NextToken is not a string: {other}")),
+    };
+    let executions = match body.get_mut(member).map(Value::take) {
+        Some(Value::Array(a)) => a,
+        _ => Vec::new(),
     };
     Ok(WalkPage { executions, next_token })
 }
@@ -92,7 +96,7 @@ pub async fn walk(
         if crate::client::is_throttled(&response) {
             walk.throttled = true;
         }
-        let page = match parse_page(operation, &response) {
+        let page = match parse_page(operation, response) {
             Ok(p) => p,
             Err(e) => {
                 walk.problem = Some(format!("page {}: {e}", walk.pages.len() + 1));
@@ -143,7 +147,7 @@ pub async fn walk(
         let token = first.next_token.clone().expect("a second page follows a token");
         *requests += 1;
         let replayed = match fetch(token.clone()).await {
-            Ok(r) => parse_page(operation, &r).map(|p| p.executions),
+            Ok(r) => parse_page(operation, r).map(|p| p.executions),
             Err(e) => Err(e.to_string()),
         };
         walk.replay = Some(Replay {
@@ -207,7 +211,7 @@ async fn send_token(client: &Client, operation: &str, p: Value, requests: &mut u
         // Slowing down says nothing about the token.
         Ok(r) if crate::client::is_throttled(&r) => None,
         Ok(r) if (400..500).contains(&r.status) && r.error.is_some() => Some(Foreign::Refused(verdict::summarize(&r))),
-        Ok(r) => Some(match parse_page(operation, &r) {
+        Ok(r) => Some(match parse_page(operation, r) {
             Ok(page) => Foreign::Answered(page.executions),
             Err(e) => Foreign::Broken(e),
         }),
