@@ -159,6 +159,79 @@ fn either_filter(emulator: &ssm_conformance::emulator::Emulator, op: &str, reque
     Some(Ok(answer))
 }
 
+/// Whether `op` lists tasks or invocations (the two family operations with STATUS filters).
+fn listing_history(op: &str) -> bool {
+    matches!(
+        op,
+        "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations"
+    )
+}
+
+/// The STATUS filters' values of a task or invocation listing (`None` for other requests).
+fn status_values(request: &Request) -> Option<Vec<Vec<String>>> {
+    request.get("WindowExecutionId")?;
+    let list = request.get("Filters")?.as_array()?;
+    Some(
+        list.iter()
+            .filter(|f| f["Key"] == "STATUS")
+            .map(|f| {
+                f["Values"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// A STATUS value that names no status selects nothing (instead of being refused), once the
+/// request is otherwise valid: the emulator judges it with the value replaced by a status.
+fn unknown_status_selects_nothing(
+    emulator: &ssm_conformance::emulator::Emulator,
+    op: &str,
+    request: &Request,
+) -> Option<Answer> {
+    if !listing_history(op) {
+        return None;
+    }
+    let unknown = |v: &str| !ssm_conformance::model::STATUSES.contains(&v) && (1..=256).contains(&v.chars().count());
+    status_values(request)?.iter().flatten().any(|v| unknown(v)).then(|| {
+        let mut valid = request.clone();
+        map_filter_values(&mut valid, |key, v| {
+            if key == "STATUS" && unknown(v) {
+                "SUCCESS".to_string()
+            } else {
+                v.to_string()
+            }
+        });
+        emulator.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(&valid).unwrap())?;
+        let member = if op == "DescribeMaintenanceWindowExecutionTasks" {
+            "WindowExecutionTaskIdentities"
+        } else {
+            "WindowExecutionTaskInvocationIdentities"
+        };
+        Ok(json!({ member: [] }))
+    })
+}
+
+/// The members the model marks sensitive, left out of every answer (top level and list items).
+fn omit_sensitive(answer: Answer) -> Answer {
+    const SENSITIVE: [&str; 3] = ["TaskParameters", "Parameters", "OwnerInformation"];
+    let mut v = answer?;
+    let strip = |o: &mut serde_json::Map<String, Value>| SENSITIVE.iter().for_each(|k| drop(o.shift_remove(*k)));
+    if let Some(o) = v.as_object_mut() {
+        strip(o);
+        for item in o.values_mut().filter_map(Value::as_array_mut).flatten() {
+            if let Some(i) = item.as_object_mut() {
+                strip(i);
+            }
+        }
+    }
+    Ok(v)
+}
+
 fn flips() -> Vec<Variant> {
     vec![
         Variant {
@@ -495,6 +568,94 @@ fn flips() -> Vec<Variant> {
                     r
                 }
             }),
+            ..NONE
+        },
+        Variant {
+            name: "task-status-values-rejected",
+            fails: &[
+                "execution_tasks::status-several-values",
+                "task_invocations::status-several-values",
+            ],
+            result: Some(|_, request, r| match status_values(request) {
+                Some(s) if r.is_ok() && s.iter().any(|values| values.len() > 1) => {
+                    invalid("one STATUS value at a time")
+                }
+                _ => r,
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "task-status-skipped-overlapping-rejected",
+            fails: &["execution_tasks::status-skipped-overlapping"],
+            result: Some(|_, request, r| match status_values(request) {
+                Some(s) if r.is_ok() && s.iter().flatten().any(|v| v == "SKIPPED_OVERLAPPING") => {
+                    invalid("SKIPPED_OVERLAPPING is not a task status")
+                }
+                _ => r,
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "task-filter-key-any-case",
+            fails: &["execution_tasks::key-other-case"],
+            request: Some(|op, m| {
+                if listing_history(op)
+                    && let Some(list) = filters(m)
+                {
+                    for f in list {
+                        if f["Key"].as_str().is_some_and(|k| k.eq_ignore_ascii_case("STATUS")) {
+                            f["Key"] = json!("STATUS");
+                        }
+                    }
+                }
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "task-status-unknown-selects-nothing",
+            fails: &["execution_tasks::value-not-a-status"],
+            replace: Some(unknown_status_selects_nothing),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "tasks-execution-id-any-case",
+            fails: &["execution_tasks::upper-case-id"],
+            request: Some(|op, m| {
+                if op == "DescribeMaintenanceWindowExecutionTasks"
+                    && let Some(Value::String(id)) = m.get_mut("WindowExecutionId")
+                {
+                    *id = id.to_ascii_lowercase();
+                }
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "task-id-any-case",
+            fails: &["execution_task::upper-case-task-id"],
+            request: Some(|op, m| {
+                if op == "GetMaintenanceWindowExecutionTask"
+                    && let Some(Value::String(id)) = m.get_mut("TaskId")
+                {
+                    *id = id.to_ascii_lowercase();
+                }
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "sensitive-members-omitted",
+            fails: &[
+                "execution_task::every-member",
+                "task_invocation::every-member",
+                "task_invocations::three-invocations",
+            ],
+            result: Some(|_, _, r| omit_sensitive(r)),
+            family: true,
             ..NONE
         },
     ]

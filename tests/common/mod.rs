@@ -71,6 +71,9 @@ pub struct Variant {
     /// The emulator enforces these bounds instead of the model's (a bound bent in the emulator
     /// itself, as a real implementation gets one wrong).
     pub limits: Option<Limits>,
+    /// Its request and replace hooks bend the execution family's operations too (by default
+    /// they reach the emulator as sent).
+    pub family: bool,
 }
 
 /// The emulator as it is.
@@ -82,6 +85,7 @@ pub const NONE: Variant = Variant {
     result: None,
     http: None,
     limits: None,
+    family: false,
 };
 
 /// `DescribeMaintenanceWindowExecutions` on `emulator`, paged through to the end (MaxResults 100).
@@ -107,17 +111,19 @@ async fn bent(State((emulator, variant)): State<(Emulator, Variant)>, headers: H
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut operation = target.strip_prefix("AmazonSSM.").unwrap_or(target).to_string();
     // Request and replace hooks bend DescribeMaintenanceWindowExecutions and the window life
-    // cycle; the execution family's own operations reach the emulator as sent (result and HTTP
-    // hooks, a target's way of answering, apply to every operation).
-    let family = matches!(
-        operation.as_str(),
-        "GetMaintenanceWindowExecution"
-            | "CancelMaintenanceWindowExecution"
-            | "DescribeMaintenanceWindowExecutionTasks"
-            | "GetMaintenanceWindowExecutionTask"
-            | "DescribeMaintenanceWindowExecutionTaskInvocations"
-            | "GetMaintenanceWindowExecutionTaskInvocation"
-    );
+    // cycle; the execution family's own operations reach the emulator as sent, unless the
+    // variant is one of the family's (result and HTTP hooks, a target's way of answering, apply
+    // to every operation).
+    let family = !variant.family
+        && matches!(
+            operation.as_str(),
+            "GetMaintenanceWindowExecution"
+                | "CancelMaintenanceWindowExecution"
+                | "DescribeMaintenanceWindowExecutionTasks"
+                | "GetMaintenanceWindowExecutionTask"
+                | "DescribeMaintenanceWindowExecutionTaskInvocations"
+                | "GetMaintenanceWindowExecutionTaskInvocation"
+        );
     let variant = if family {
         Variant {
             request: None,
