@@ -4,12 +4,15 @@
 //! target chose become numbered references (`<uuid:1>`, `<time:1>`), so "the same id twice"
 //! survives; tokens become `<token>`.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 use crate::client::Response;
 
@@ -36,21 +39,93 @@ impl Numbering {
     }
 }
 
-/// Normalize an answer: `known` maps values the harness chose to their names (`window` → id).
-pub fn normalize(r: &Response, known: &[(&str, String)]) -> Value {
-    let mut numbering = Numbering::default();
-    let body = match &r.json {
-        Some(j) => normalize_value(j, None, known, &mut numbering),
-        None => Value::String(replace_known(&String::from_utf8_lossy(&r.body), known, &mut numbering)),
-    };
-    json!({
-        "status": r.status,
-        "error_type": r.error.as_ref().map(|e| e.error_type.clone()),
-        "body": body,
-    })
+/// An answer as its snapshot shows it. Serializing the view normalizes on the way (the same
+/// numbering, in the same order, as [`normalize`]), so the snapshot text of the common case is
+/// written without building a normalized copy of the answer first.
+pub struct Normalized<'a> {
+    response: &'a Response,
+    known: &'a [(&'a str, String)],
 }
 
-fn replace_known(s: &str, known: &[(&str, String)], numbering: &mut Numbering) -> String {
+impl<'a> Normalized<'a> {
+    /// The view of `r`: `known` maps values the harness chose to their names (`window` → id).
+    pub fn new(r: &'a Response, known: &'a [(&'a str, String)]) -> Self {
+        Self { response: r, known }
+    }
+
+    /// The normalized answer as a JSON value (what insta is given).
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).expect("a JSON value serializes")
+    }
+}
+
+impl Serialize for Normalized<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let numbering = RefCell::new(Numbering::default());
+        let r = self.response;
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("status", &r.status)?;
+        map.serialize_entry("error_type", &r.error.as_ref().map(|e| &e.error_type))?;
+        match &r.json {
+            Some(j) => map.serialize_entry(
+                "body",
+                &View {
+                    v: j,
+                    key: None,
+                    known: self.known,
+                    numbering: &numbering,
+                },
+            )?,
+            None => map.serialize_entry(
+                "body",
+                &*replace_known(
+                    &String::from_utf8_lossy(&r.body),
+                    self.known,
+                    &mut numbering.borrow_mut(),
+                ),
+            )?,
+        }
+        map.end()
+    }
+}
+
+/// One value of an answer, normalized as it is serialized.
+struct View<'a> {
+    v: &'a Value,
+    key: Option<&'a str>,
+    known: &'a [(&'a str, String)],
+    numbering: &'a RefCell<Numbering>,
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let inner = |v, key| View {
+            v,
+            key,
+            known: self.known,
+            numbering: self.numbering,
+        };
+        match (self.v, self.key) {
+            (Value::String(_), Some(k)) if TOKENS.contains(&k) => s.serialize_str("<token>"),
+            (Value::Number(n), Some(k)) if TARGET_TIMES.contains(&k) => s.serialize_str(&Numbering::reference(
+                &mut self.numbering.borrow_mut().times,
+                "time",
+                n.to_string(),
+            )),
+            (Value::String(x), _) => s.serialize_str(&replace_known(x, self.known, &mut self.numbering.borrow_mut())),
+            (Value::Array(a), _) => s.collect_seq(a.iter().map(|x| inner(x, None))),
+            (Value::Object(o), _) => s.collect_map(o.iter().map(|(k, x)| (k, inner(x, Some(k))))),
+            (other, _) => other.serialize(s),
+        }
+    }
+}
+
+/// Normalize an answer: `known` maps values the harness chose to their names (`window` → id).
+pub fn normalize(r: &Response, known: &[(&str, String)]) -> Value {
+    Normalized::new(r, known).to_value()
+}
+
+fn replace_known<'s>(s: &'s str, known: &[(&str, String)], numbering: &mut Numbering) -> Cow<'s, str> {
     // Fast paths for what most strings are: short (a status), exactly a chosen value (a window
     // id), exactly a UUID (an execution id). Only the rest (messages) are searched.
     let shortest = known
@@ -60,41 +135,33 @@ fn replace_known(s: &str, known: &[(&str, String)], numbering: &mut Numbering) -
         .min()
         .unwrap_or(usize::MAX);
     if s.len() < shortest.min(36) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     if let Some((name, _)) = known.iter().find(|(_, v)| v == s) {
-        return format!("<{name}>");
+        return Cow::Owned(format!("<{name}>"));
     }
     if crate::ids::is_uuid(s) {
-        return Numbering::reference(&mut numbering.uuids, "uuid", s.to_ascii_lowercase());
+        return Cow::Owned(Numbering::reference(
+            &mut numbering.uuids,
+            "uuid",
+            s.to_ascii_lowercase(),
+        ));
     }
-    let mut out = s.to_string();
+    let mut out = Cow::Borrowed(s);
     for (name, value) in known {
         if !value.is_empty() && out.contains(value.as_str()) {
-            out = out.replace(value.as_str(), &format!("<{name}>"));
+            out = Cow::Owned(out.replace(value.as_str(), &format!("<{name}>")));
         }
     }
-    UUID.replace_all(&out, |c: &regex::Captures<'_>| {
-        Numbering::reference(&mut numbering.uuids, "uuid", c[0].to_ascii_lowercase())
-    })
-    .into_owned()
-}
-
-fn normalize_value(v: &Value, key: Option<&str>, known: &[(&str, String)], numbering: &mut Numbering) -> Value {
-    match (v, key) {
-        (Value::String(_), Some(k)) if TOKENS.contains(&k) => Value::String("<token>".into()),
-        (Value::Number(n), Some(k)) if TARGET_TIMES.contains(&k) => {
-            Value::String(Numbering::reference(&mut numbering.times, "time", n.to_string()))
-        }
-        (Value::String(s), _) => Value::String(replace_known(s, known, numbering)),
-        (Value::Array(a), _) => Value::Array(a.iter().map(|x| normalize_value(x, None, known, numbering)).collect()),
-        (Value::Object(o), _) => Value::Object(
-            o.iter()
-                .map(|(k, x)| (k.clone(), normalize_value(x, Some(k), known, numbering)))
-                .collect::<Map<_, _>>(),
-        ),
-        (other, _) => other.clone(),
+    if !UUID.is_match(&out) {
+        return out;
     }
+    Cow::Owned(
+        UUID.replace_all(&out, |c: &regex::Captures<'_>| {
+            Numbering::reference(&mut numbering.uuids, "uuid", c[0].to_ascii_lowercase())
+        })
+        .into_owned(),
+    )
 }
 
 /// How a case's snapshot stands, apart from whether the target conforms.
@@ -115,12 +182,12 @@ pub enum Check {
 /// `--update-snapshots` and `cargo insta test` set); then insta's own rules apply. For an
 /// existing snapshot they always do: with `CI=true` nothing is written; elsewhere a changed
 /// snapshot is written as `.snap.new` for `cargo insta review`.
-pub fn check(dir: &Path, name: &str, source: &Path, value: &Value) -> Check {
-    check_with(dir, name, source, value, std::env::var("INSTA_UPDATE").ok().as_deref())
+pub fn check(dir: &Path, name: &str, source: &Path, answer: &Normalized<'_>) -> Check {
+    check_with(dir, name, source, answer, std::env::var("INSTA_UPDATE").ok().as_deref())
 }
 
 /// [`check`], with the value of `INSTA_UPDATE` given.
-fn check_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Option<&str>) -> Check {
+fn check_with(dir: &Path, name: &str, source: &Path, answer: &Normalized<'_>, update: Option<&str>) -> Check {
     // insta's file name for it (`set_prepend_module_to_snapshot(false)`).
     let file = dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")));
     let writes_new = matches!(update, Some("always" | "1" | "unseen" | "new" | "force"));
@@ -129,17 +196,18 @@ fn check_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Opti
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Check::Missing(file),
             // The common case, decided without insta's machinery (settings, a YAML header parser,
             // a panic to catch): the file's contents are exactly what insta would write.
-            Ok(text) if written_as(&text, value) => return Check::Matched,
+            Ok(text) if written_as(&text, answer) => return Check::Matched,
             _ => {}
         }
     }
+    let value = answer.to_value();
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(dir);
     settings.set_prepend_module_to_snapshot(false);
     settings.set_input_file(source);
     settings.set_omit_expression(true);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        settings.bind(|| insta::assert_json_snapshot!(name.to_string(), value));
+        settings.bind(|| insta::assert_json_snapshot!(name.to_string(), &value));
     }));
     match outcome {
         Ok(()) => Check::Matched,
@@ -156,7 +224,7 @@ fn check_with(dir: &Path, name: &str, source: &Path, value: &Value, update: Opti
 
 /// Whether the snapshot file `text` holds `value` exactly as insta writes it: its header, then
 /// the value as pretty JSON (insta's JSON form). Anything else, a `\r` included, is left to insta.
-fn written_as(text: &str, value: &Value) -> bool {
+fn written_as(text: &str, value: &impl Serialize) -> bool {
     let Some(rest) = text.strip_prefix("---\n") else {
         return false;
     };
@@ -185,6 +253,7 @@ pub fn missing_line(file: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn redacts_by_numbered_reference() {
@@ -203,6 +272,29 @@ mod tests {
         assert_eq!(n["body"]["NextToken"], "<token>");
         assert_eq!(n["body"]["CreatedDate"], "<time:1>");
         assert_eq!(n["status"], 200);
+    }
+
+    /// The view written straight to text and the normalized value written by insta agree, a
+    /// message with ids in it and a body that is not JSON included.
+    #[test]
+    fn the_view_writes_what_the_value_holds() {
+        let known = [("window", "mw-0123456789abcdef0".to_string())];
+        for body in [
+            r#"{"__type":"ValidationException","message":"mw-0123456789abcdef0 has no aaaaaaaa-0000-4000-8000-000000000001, AAAAAAAA-0000-4000-8000-000000000001"}"#,
+            r#"{"WindowExecutions":[{"WindowExecutionId":"aaaaaaaa-0000-4000-8000-000000000001","StartTime":1.5,"Status":"SUCCESS"}],"NextToken":"t","ModifiedDate":2}"#,
+            "<html>mw-0123456789abcdef0 aaaaaaaa-0000-4000-8000-000000000001</html>",
+        ] {
+            let r = Response::from_parts(400, vec![], body.as_bytes().to_vec());
+            let view = Normalized::new(&r, &known);
+            let value = view.to_value();
+            let text = serde_json::to_string_pretty(&view).unwrap();
+            assert_eq!(text, serde_json::to_string_pretty(&value).unwrap());
+            assert!(
+                !text.contains("mw-0123456789abcdef0") && !text.contains("aaaaaaaa"),
+                "{text}"
+            );
+            assert!(written_as(&format!("---\nsource: x\n---\n{text}\n"), &view));
+        }
     }
 
     #[test]
@@ -263,9 +355,10 @@ mod tests {
         ));
         let dir = root.join("snapshots").join("some-target");
         std::fs::create_dir_all(&dir).unwrap();
-        let value = json!({"status": 200});
+        let r = Response::from_parts(200, vec![], b"{}".to_vec());
+        let answer = Normalized::new(&r, &[]);
         for update in [None, Some(""), Some("auto"), Some("no")] {
-            let Check::Missing(missing) = check_with(&dir, "area__case", Path::new("specs/area.json"), &value, update)
+            let Check::Missing(missing) = check_with(&dir, "area__case", Path::new("specs/area.json"), &answer, update)
             else {
                 panic!("{update:?}: not reported missing");
             };
@@ -293,8 +386,14 @@ mod tests {
     #[test]
     fn a_missing_snapshot_under_the_project_is_named_from_the_root() {
         let dir = crate::target::project_root().join("snapshots").join("no-such-target");
-        let Check::Missing(missing) = check_with(&dir, "area__case", Path::new("specs/area.json"), &json!(null), None)
-        else {
+        let r = Response::from_parts(200, vec![], Vec::new());
+        let Check::Missing(missing) = check_with(
+            &dir,
+            "area__case",
+            Path::new("specs/area.json"),
+            &Normalized::new(&r, &[]),
+            None,
+        ) else {
             panic!("not reported missing");
         };
         let e = missing_line(&missing);

@@ -316,7 +316,7 @@ async fn judge_case(
                 Some(name) => {
                     let known = bindings.known();
                     let known: Vec<(&str, String)> = known.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                    let normalized = crate::snapshot::normalize(&exchange.response, &known);
+                    let normalized = crate::snapshot::Normalized::new(&exchange.response, &known);
                     let dir = session.config.snapshots.join(name);
                     let snap = format!("{}__{}", case.area, case.case.id);
                     match crate::snapshot::check(&dir, &snap, &case.file, &normalized) {
