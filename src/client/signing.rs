@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use chrono::{Datelike, Timelike};
 use sha2::{Digest, Sha256};
 
 use aws_credential_types::Credentials as SdkCredentials;
@@ -103,6 +104,12 @@ pub fn sign_request(
     Ok(())
 }
 
+/// The SHA-256 of `bytes` in lower-case hex, written into `out`.
+fn sha256_hex<'a>(bytes: &[u8], out: &'a mut [u8; 64]) -> &'a str {
+    hex::encode_to_slice(Sha256::digest(bytes), out).expect("64 hex digits for 32 bytes");
+    std::str::from_utf8(out).expect("hex is ASCII")
+}
+
 /// A client's signer: its credentials, region and service, and the day's signing key.
 ///
 /// aws-sigv4's [`sign`] derives the signing key (four HMACs) and builds the canonical request
@@ -166,9 +173,17 @@ impl Signer {
         {
             return None;
         }
-        let stamp = chrono::DateTime::<chrono::Utc>::from(time)
-            .format("%Y%m%dT%H%M%SZ")
-            .to_string();
+        // chrono's `format` parses its pattern on every call; the fields are written directly.
+        let t = chrono::DateTime::<chrono::Utc>::from(time).naive_utc();
+        let stamp = format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
         let day = &stamp[..8];
         let mut headers: Vec<(&str, &str)> = request
             .headers()
@@ -192,11 +207,11 @@ impl Signer {
         canonical.push('\n');
         canonical.push_str(&signed);
         canonical.push('\n');
-        canonical.push_str(&hex::encode(Sha256::digest(request.body())));
+        canonical.push_str(sha256_hex(request.body(), &mut [0; 64]));
         let scope = format!("{day}/{}/{}/aws4_request", self.region, self.service);
         let string_to_sign = format!(
             "AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{}",
-            hex::encode(Sha256::digest(canonical.as_bytes()))
+            sha256_hex(canonical.as_bytes(), &mut [0; 64])
         );
         let signature = v4::calculate_signature(self.key(day, time), string_to_sign.as_bytes());
         let mut out = vec![(
