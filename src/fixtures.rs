@@ -66,6 +66,9 @@ pub struct Fixture {
     pub file: PathBuf,
     /// The executions, in file order.
     pub executions: Vec<Execution>,
+    /// Each execution's StartTime in nanoseconds, as the oracle reads it (converted once, not at
+    /// every judgement).
+    pub starts: Vec<i128>,
 }
 
 /// A fixture file that cannot be used.
@@ -126,6 +129,7 @@ impl Fixture {
             name,
             description: raw.description,
             file: file.to_path_buf(),
+            starts: crate::oracle::starts(&executions),
             executions,
         })
     }

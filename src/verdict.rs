@@ -159,7 +159,7 @@ fn check_executions(
     let query = Query::from_params(ctx.params, &x.semantics()?)?;
     let none = BTreeMap::new();
     let pinned = profile.map_or(&none, |p| &p.choices);
-    oracle::judge(&fixture.executions, window, &query, walk, pinned)
+    oracle::judge(&fixture.executions, &fixture.starts, window, &query, walk, pinned)
 }
 
 /// A seeded item or list, judged by the oracle's family judgement.

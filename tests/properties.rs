@@ -146,7 +146,7 @@ proptest! {
             ("order", "newest-first"), ("executed-after-bound", "inclusive"),
             ("executed-before-bound", "inclusive"), ("default-page-size", "50"),
         ].into_iter().map(|(c, o)| (c.to_string(), o.to_string())).collect();
-        if let Err(e) = oracle::judge(&data, &window, &query, &outcome, &reference) {
+        if let Err(e) = oracle::judge(&data, &oracle::starts(&data), &window, &query, &outcome, &reference) {
             return Err(TestCaseError::fail(format!("{e}\nrequest: {params}")));
         }
         let bounds = Bounds { after_inclusive: true, before_inclusive: true };

@@ -197,7 +197,7 @@ async fn check_async(
         return Ok(());
     }
     let actual: Vec<String> = walk.pages.iter().flat_map(|p| ids(&p.executions)).collect();
-    oracle::judge(data, &window, &query, &walk, choices)
+    oracle::judge(data, &oracle::starts(data), &window, &query, &walk, choices)
         .map(|_| ())
         .map_err(|why| fail(why, actual))
 }

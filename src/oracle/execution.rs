@@ -45,6 +45,11 @@ impl Execution {
     }
 }
 
+/// Each execution's StartTime in nanoseconds, in order: what [`crate::oracle::judge`] reads.
+pub fn starts(data: &[Execution]) -> Vec<i128> {
+    data.iter().map(Execution::start).collect()
+}
+
 /// Check a data set against the model's shapes, so that seeded data is data AWS could return.
 pub fn check_data_set(executions: &[Execution]) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();

@@ -95,11 +95,13 @@ fn first_ids(ids: &[&str]) -> String {
     }
 }
 
-/// Judge a walk over `data` (the seeded window `window_id`) for query `q`. Returns what the
+/// Judge a walk over `data` (the seeded window `window_id`, its starts in nanoseconds
+/// `starts`, as [`super::starts`] gives them) for query `q`. Returns what the
 /// target chose where AWS leaves it open, or why the answer is wrong. `pinned` (from a profile)
 /// turns a choice into a requirement.
 pub fn judge(
     data: &[Execution],
+    starts: &[i128],
     window_id: &str,
     q: &Query,
     walk: &Walk,
@@ -126,10 +128,10 @@ pub fn judge(
         observe("default-page-size", size.to_string(), pinned, &mut observations)?;
     }
     // Shapes, fields, duplicates, leaks.
-    let starts: Vec<i128> = data.iter().map(Execution::start).collect();
+    assert_eq!(starts.len(), data.len(), "one start per execution");
     let by_id: HashMap<&str, (&Execution, i128)> = data
         .iter()
-        .zip(&starts)
+        .zip(starts)
         .map(|(e, t)| (e.window_execution_id.as_str(), (e, *t)))
         .collect();
     let mut returned = Vec::new();
@@ -161,7 +163,7 @@ pub fn judge(
     };
     let missing: Vec<&str> = data
         .iter()
-        .zip(&starts)
+        .zip(starts)
         .filter(|(e, t)| selects_at(q, strict, **t) && !seen.contains(&e.window_execution_id))
         .map(|(e, _)| e.window_execution_id.as_str())
         .collect();
@@ -194,7 +196,7 @@ pub fn judge(
         // Executions on this bound only (one also on the other bound tells nothing alone).
         let on: Vec<&Execution> = data
             .iter()
-            .zip(&starts)
+            .zip(starts)
             .filter(|(_, s)| **s == t && other != Some(t) && selects_at(q, loose, **s))
             .map(|(e, _)| e)
             .collect();
@@ -332,7 +334,15 @@ mod tests {
             either: false,
         };
         let none = BTreeMap::new();
-        let obs = judge(&data, W, &q, &walk(&[&[&data[3], &data[2], &data[1]]]), &none).unwrap();
+        let obs = judge(
+            &data,
+            &crate::oracle::starts(&data),
+            W,
+            &q,
+            &walk(&[&[&data[3], &data[2], &data[1]]]),
+            &none,
+        )
+        .unwrap();
         let got: Vec<String> = obs
             .iter()
             .map(|o| format!("{}={}", o.choice.as_deref().unwrap(), o.option))
@@ -345,25 +355,47 @@ mod tests {
                 "order=newest-first"
             ]
         );
-        let obs = judge(&data, W, &q, &walk(&[&[&data[2]]]), &none).unwrap();
+        let obs = judge(
+            &data,
+            &crate::oracle::starts(&data),
+            W,
+            &q,
+            &walk(&[&[&data[2]]]),
+            &none,
+        )
+        .unwrap();
         assert_eq!(obs.len(), 2, "one execution tells no order: {obs:?}");
         // Mixed: one bound inclusive and... the missing strict one fails.
         assert!(
-            judge(&data, W, &q, &walk(&[&[&data[3], &data[1]]]), &none)
-                .unwrap_err()
-                .contains("missing")
+            judge(
+                &data,
+                &crate::oracle::starts(&data),
+                W,
+                &q,
+                &walk(&[&[&data[3], &data[1]]]),
+                &none
+            )
+            .unwrap_err()
+            .contains("missing")
         );
         assert!(
-            judge(&data, W, &q, &walk(&[&[&data[3], &data[2], &data[1], &data[0]]]), &none)
-                .unwrap_err()
-                .contains("exclude")
+            judge(
+                &data,
+                &crate::oracle::starts(&data),
+                W,
+                &q,
+                &walk(&[&[&data[3], &data[2], &data[1], &data[0]]]),
+                &none
+            )
+            .unwrap_err()
+            .contains("exclude")
         );
         let pinned = [("order".to_string(), "newest-first".to_string())]
             .into_iter()
             .collect();
         let oldest = walk(&[&[&data[1], &data[2]]]);
         assert!(
-            judge(&data, W, &q, &oldest, &pinned)
+            judge(&data, &crate::oracle::starts(&data), W, &q, &oldest, &pinned)
                 .unwrap_err()
                 .contains("pins order=newest-first")
         );
@@ -375,24 +407,49 @@ mod tests {
         let q = Query::default();
         let none = BTreeMap::new();
         assert!(
-            judge(&data, W, &q, &walk(&[&[&data[1]], &[&data[1], &data[0]]]), &none)
-                .unwrap_err()
-                .contains("twice")
+            judge(
+                &data,
+                &crate::oracle::starts(&data),
+                W,
+                &q,
+                &walk(&[&[&data[1]], &[&data[1], &data[0]]]),
+                &none
+            )
+            .unwrap_err()
+            .contains("twice")
         );
         let stranger = ex(9, 1.5);
         assert!(
-            judge(&data, W, &q, &walk(&[&[&data[1], &stranger, &data[0]]]), &none)
-                .unwrap_err()
-                .contains("never seeded")
+            judge(
+                &data,
+                &crate::oracle::starts(&data),
+                W,
+                &q,
+                &walk(&[&[&data[1], &stranger, &data[0]]]),
+                &none
+            )
+            .unwrap_err()
+            .contains("never seeded")
         );
         let mut w = walk(&[&[&data[1], &data[0]]]);
         w.pages[0].executions[0]["StartTime"] = json!("2.0");
-        assert!(judge(&data, W, &q, &w, &none).unwrap_err().contains("JSON number"));
+        assert!(
+            judge(&data, &crate::oracle::starts(&data), W, &q, &w, &none)
+                .unwrap_err()
+                .contains("JSON number")
+        );
         let mut w = walk(&[&[&data[1], &data[0]]]);
         w.pages[0].executions[0]["Status"] = json!("success");
-        assert!(judge(&data, W, &q, &w, &none).unwrap_err().contains("not one of"));
+        assert!(
+            judge(&data, &crate::oracle::starts(&data), W, &q, &w, &none)
+                .unwrap_err()
+                .contains("not one of")
+        );
         let mut w = walk(&[&[&data[1], &data[0]]]);
         w.pages[0].executions[0]["StartTime"] = json!(2e0);
-        assert!(judge(&data, W, &q, &w, &none).is_ok(), "exponent notation is a number");
+        assert!(
+            judge(&data, &crate::oracle::starts(&data), W, &q, &w, &none).is_ok(),
+            "exponent notation is a number"
+        );
     }
 }
