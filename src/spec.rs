@@ -458,6 +458,10 @@ pub fn placeholders_in(text: &str) -> Result<Vec<Placeholder>, String> {
 
 /// Replace every placeholder in `text` by what `value` gives for it.
 pub fn substitute(text: &str, value: &dyn Fn(&Placeholder) -> String) -> String {
+    // Most strings hold no placeholder: a byte search settles them without the regex.
+    if !text.contains("${") {
+        return text.to_string();
+    }
     PLACEHOLDER
         .replace_all(text, |c: &regex::Captures<'_>| {
             let p = Placeholder::parse(&c[1]).expect("placeholders are checked at load");

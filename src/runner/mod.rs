@@ -233,19 +233,21 @@ async fn judge_case(
         ));
     }
     let payload = bindings.payload(&case.case.request);
+    // Serialized once: what is sent and what the report shows.
+    let body = payload.to_bytes();
     let client = match session.client().await {
         Ok(c) => c,
         Err(e) => return Outcome::Failed(e),
     };
     result.requests += 1;
-    let response = match client.call(&operation, &payload).await {
+    let response = match client.call(&operation, &Payload::Raw(body.clone())).await {
         Ok(r) => r,
         Err(e) => {
             return Outcome::Failed(failure_message(
                 case,
                 &format!(
                     "no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
-                    excerpt(&payload.to_bytes(), 400)
+                    excerpt(&body, 400)
                 ),
                 None,
             ));
@@ -258,14 +260,17 @@ async fn judge_case(
             crate::client::THROTTLE_RETRIES + 1
         ));
     }
-    let params = bindings.params(&case.case.request);
+    let params = match &payload {
+        Payload::Json(p) => Some(p),
+        Payload::Raw(_) => None,
+    };
     // What is walked to the end: a fixture's executions (then their token replays too), or a
     // seeded list of tasks or invocations, for the oracle's whole-list judgement.
     let to_walk = match spec::executions_fixtures(&case.case.expect).first() {
         Some(fixture) => Some((session.fixture(fixture).map_or(0, |f| f.executions.len()), true)),
         None => seeded_list_size(session, case).map(|n| (n, false)),
     };
-    let walked = match (&params, to_walk) {
+    let walked = match (params, to_walk) {
         (Some(p), Some((n, replays))) if (200..300).contains(&response.status) => {
             let max_results = p
                 .get(crate::model::members::MAX_RESULTS)
@@ -299,13 +304,13 @@ async fn judge_case(
     }
     let exchange = Exchange {
         operation,
-        request: payload.to_bytes(),
+        request: body,
         response,
     };
     let context = verdict::Context {
         fixtures: session.fixtures(),
         windows: &bindings.fixtures,
-        params: params.as_ref(),
+        params,
         walk: walked.as_ref(),
         operation: &exchange.operation,
     };
