@@ -137,20 +137,25 @@ fn check_content_type(r: &Response) -> Result<(), String> {
     }
 }
 
+/// What every judgement of seeded data starts with: a success, in JSON, about a fixture the
+/// run has loaded (which it returns).
+fn seeded_success<'c>(r: &Response, ctx: &Context<'c>, fixture: &str) -> Result<&'c Fixture, String> {
+    if !(200..300).contains(&r.status) {
+        return Err(format!("expected a success, got {}", summarize(r)));
+    }
+    check_content_type(r)?;
+    ctx.fixtures
+        .get(fixture)
+        .ok_or_else(|| format!("no fixture {fixture:?} is loaded"))
+}
+
 fn check_executions(
     x: &ExecutionsExpectation,
     r: &Response,
     ctx: &Context<'_>,
     profile: Option<&Profile>,
 ) -> Result<Vec<Observation>, String> {
-    if !(200..300).contains(&r.status) {
-        return Err(format!("expected a success, got {}", summarize(r)));
-    }
-    check_content_type(r)?;
-    let fixture = ctx
-        .fixtures
-        .get(&x.fixture)
-        .ok_or_else(|| format!("no fixture {:?} is loaded", x.fixture))?;
+    let fixture = seeded_success(r, ctx, &x.fixture)?;
     let window = ctx
         .windows
         .get(&x.fixture)
@@ -170,19 +175,12 @@ fn check_seeded(
     profile: Option<&Profile>,
 ) -> Result<Vec<Observation>, String> {
     use oracle::family;
-    if !(200..300).contains(&r.status) {
-        return Err(format!("expected a success, got {}", summarize(r)));
-    }
-    check_content_type(r)?;
+    let fixture = seeded_success(r, ctx, &x.fixture)?;
     let body = r
         .json
         .as_ref()
         .filter(|b| b.is_object())
         .ok_or("the body is not a JSON object")?;
-    let fixture = ctx
-        .fixtures
-        .get(&x.fixture)
-        .ok_or_else(|| format!("no fixture {:?} is loaded", x.fixture))?;
     let execution = fixture
         .executions
         .iter()
