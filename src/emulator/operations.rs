@@ -637,25 +637,64 @@ fn token_position(next_token: Option<&str>, list: &str) -> Result<Option<String>
     }
 }
 
-/// A page of `items` (seeded order), the NextToken after it included; a token whose item is no
-/// longer in the list (the fixture was replaced) is refused.
-fn seeded_page<'a, T>(
-    items: &'a [T],
-    id: impl Fn(&T) -> &str,
-    list: &str,
-    after: Option<&str>,
-    keep: impl Fn(&T) -> bool,
+/// What a task or invocation listing asks, decoded: the STATUS sets it keeps, the list its
+/// token must belong to, where that token continues, and the page size.
+struct ListQuery {
+    sets: Vec<Vec<String>>,
+    list: String,
+    after: Option<String>,
     limit: usize,
-) -> Result<(Vec<&'a T>, Option<String>), ApiError> {
-    let (page, next) = list_page(items, id, after, keep, limit).ok_or_else(invalid_token)?;
-    let token = next.map(|after| {
-        ListCursor {
-            list: list.to_string(),
+}
+
+impl ListQuery {
+    /// Checked in this order: the filters ([`status_filters`]), then the token ([`token_position`]).
+    fn decode(
+        filters: &[Filter],
+        max_results: Option<i64>,
+        next_token: Option<&str>,
+        list: String,
+    ) -> Result<Self, ApiError> {
+        let sets = status_filters(filters)?;
+        let after = token_position(next_token, &list)?;
+        let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
+        Ok(Self {
+            sets,
+            list,
             after,
+            limit,
+        })
+    }
+
+    /// The answer: a page of `items` (seeded order, kept by status) under `member`, each as
+    /// `render` writes it, and the NextToken after it; a token whose item is no longer in the
+    /// list (the fixture was replaced) is refused.
+    fn answer<T>(
+        &self,
+        member: &str,
+        items: &[T],
+        id: impl Fn(&T) -> &str,
+        status: impl Fn(&T) -> &str,
+        render: impl Fn(&T) -> Value,
+    ) -> Result<Value, ApiError> {
+        let (page, next) = list_page(
+            items,
+            id,
+            self.after.as_deref(),
+            |t| selected(&self.sets, status(t)),
+            self.limit,
+        )
+        .ok_or_else(invalid_token)?;
+        let mut answer = Map::new();
+        answer.insert(member.into(), page.into_iter().map(render).collect());
+        if let Some(after) = next {
+            let token = ListCursor {
+                list: self.list.clone(),
+                after,
+            };
+            answer.insert("NextToken".into(), json!(token.encode()));
         }
-        .encode()
-    });
-    Ok((page, token))
+        Ok(Value::Object(answer))
+    }
 }
 
 /// Status, details and times, as every level answers them.
@@ -687,23 +726,15 @@ fn describe_tasks(store: &Shared, limits: &Limits, request: &Map<String, Value>,
     let (max_results, next_token) = decode_paging(request, limits, &mut c)?;
     c.finish()?;
     let id = id.expect("required");
-    let sets = status_filters(&filters)?;
-    let list = format!("tasks/{id}");
-    let after = token_position(next_token.as_deref(), &list)?;
-    let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
+    let query = ListQuery::decode(&filters, max_results, next_token.as_deref(), format!("tasks/{id}"))?;
     let store = store.read().expect("store lock");
     let (w, _) = find_execution(&store, &id)?;
-    let (page, next) = seeded_page(
+    query.answer(
+        "WindowExecutionTaskIdentities",
         w.tasks(&id),
         |t| t.task_execution_id.as_str(),
-        &list,
-        after.as_deref(),
-        |t| selected(&sets, &t.status),
-        limit,
-    )?;
-    let identities: Vec<Value> = page
-        .into_iter()
-        .map(|t| {
+        |t| t.status.as_str(),
+        |t| {
             let mut out = Map::new();
             out.insert("WindowExecutionId".into(), json!(id));
             out.insert("TaskExecutionId".into(), json!(t.task_execution_id));
@@ -711,13 +742,8 @@ fn describe_tasks(store: &Shared, limits: &Limits, request: &Map<String, Value>,
             out.insert("TaskArn".into(), json!(t.task_arn));
             out.insert("TaskType".into(), json!(t.task_type));
             Value::Object(out)
-        })
-        .collect();
-    let mut answer = json!({ "WindowExecutionTaskIdentities": identities });
-    if let Some(t) = next {
-        answer["NextToken"] = json!(t);
-    }
-    Ok(answer)
+        },
+    )
 }
 
 /// `GetMaintenanceWindowExecutionTask`: one task of an execution. An unknown execution or task
@@ -801,27 +827,22 @@ fn describe_invocations(
     let (max_results, next_token) = decode_paging(request, limits, &mut c)?;
     c.finish()?;
     let (id, task) = (id.expect("required"), task.expect("required"));
-    let sets = status_filters(&filters)?;
-    let list = format!("invocations/{id}/{task}");
-    let after = token_position(next_token.as_deref(), &list)?;
-    let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
+    let query = ListQuery::decode(
+        &filters,
+        max_results,
+        next_token.as_deref(),
+        format!("invocations/{id}/{task}"),
+    )?;
     let store = store.read().expect("store lock");
     let (w, _) = find_execution(&store, &id)?;
     let t = find_task(w, &id, &task)?;
-    let (page, next) = seeded_page(
+    query.answer(
+        "WindowExecutionTaskInvocationIdentities",
         &t.invocations,
         |i| i.invocation_id.as_str(),
-        &list,
-        after.as_deref(),
-        |i| selected(&sets, &i.status),
-        limit,
-    )?;
-    let identities: Vec<Value> = page.into_iter().map(|i| invocation_json(&id, t, i)).collect();
-    let mut answer = json!({ "WindowExecutionTaskInvocationIdentities": identities });
-    if let Some(token) = next {
-        answer["NextToken"] = json!(token);
-    }
-    Ok(answer)
+        |i| i.status.as_str(),
+        |i| invocation_json(&id, t, i),
+    )
 }
 
 /// `GetMaintenanceWindowExecutionTaskInvocation`: one invocation of a task. An unknown
