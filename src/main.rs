@@ -381,9 +381,16 @@ fn run(
         eprintln!("ssm-conformance: could not delete what this run created: {l}");
     }
     let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
-    let choice_of = |case: &str| {
-        let case = suite.cases.iter().find(|c| c.name() == case)?;
-        case.open_choice().map(str::to_string)
+    let facts = |case: &str| {
+        suite
+            .cases
+            .iter()
+            .find(|c| c.name() == case)
+            .map(|c| report::CaseFacts {
+                choice: c.open_choice().map(str::to_string),
+                operation: Some(c.case.request.operation().to_string()),
+            })
+            .unwrap_or_default()
     };
     let run_report = RunReport::new(
         &name,
@@ -391,7 +398,7 @@ fn run(
         &endpoint,
         &results,
         &choice_failures,
-        &choice_of,
+        &facts,
     );
     let mut written: Vec<Result<(), String>> = Vec::new();
     if let Some(f) = &outputs.report_json {

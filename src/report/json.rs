@@ -20,6 +20,10 @@ pub struct CaseReport {
     /// The case's own open choice, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
+    /// The operation a spec case sends (none for the generated phase's parts and the run's own
+    /// checks, which span operations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// What the target chose where AWS leaves it open.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<ObservationReport>,
@@ -57,6 +61,15 @@ pub struct ChoiceFailure {
     pub reason: String,
 }
 
+/// What the suite knows of a case beyond its result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// Its own open choice, if it has one.
+    pub choice: Option<String>,
+    /// The operation it sends, for a spec case.
+    pub operation: Option<String>,
+}
+
 /// A whole run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -77,14 +90,15 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Build from results; `choice_of` gives a case's own open choice.
+    /// Build from results; `facts` gives what the suite knows of a case by name: its own open
+    /// choice and its operation.
     pub fn new(
         target: &str,
         version: &str,
         endpoint: &str,
         results: &[CaseResult],
         choice_failures: &[(String, String)],
-        choice_of: &dyn Fn(&str) -> Option<String>,
+        facts: &dyn Fn(&str) -> CaseFacts,
     ) -> Self {
         let cases = results
             .iter()
@@ -95,11 +109,13 @@ impl RunReport {
                     Outcome::Unsupported(m) => ("unsupported", Some(m.clone())),
                     Outcome::Skipped(m) => ("skipped", Some(m.clone())),
                 };
+                let CaseFacts { choice, operation } = facts(&r.name);
                 CaseReport {
                     name: r.name.clone(),
                     outcome: outcome.into(),
                     reason,
-                    choice: choice_of(&r.name),
+                    choice,
+                    operation,
                     observations: r.observations.iter().map(ObservationReport::from).collect(),
                     requests: r.requests,
                     duration_ms: r.duration.as_secs_f64() * 1e3,

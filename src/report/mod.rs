@@ -135,6 +135,6 @@ mod json;
 mod junit;
 mod parity;
 
-pub use json::{CaseReport, ChoiceFailure, RunReport};
+pub use json::{CaseFacts, CaseReport, ChoiceFailure, RunReport};
 pub use junit::junit_xml;
 pub use parity::parity_markdown;

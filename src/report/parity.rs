@@ -26,10 +26,54 @@ fn cell(report: &RunReport, name: &str) -> String {
     }
 }
 
+/// Per operation, each target's passed / failed / unsupported / skipped spec cases (reports of
+/// runs that did not name operations have no such table).
+fn by_operation(out: &mut String, reports: &[RunReport]) {
+    let operations: BTreeSet<&str> = reports
+        .iter()
+        .flat_map(|r| r.cases.iter().filter_map(|c| c.operation.as_deref()))
+        .collect();
+    if operations.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n## By operation\n\nSpec cases per operation, as passed / failed / unsupported / skipped (the generated phase's parts span operations and are counted only in the totals).\n"
+    );
+    let _ = write!(out, "| operation |");
+    for r in reports {
+        let _ = write!(out, " {} |", r.target);
+    }
+    let _ = writeln!(out, "\n|---|{}", "---|".repeat(reports.len()));
+    for operation in operations {
+        let _ = write!(out, "| {operation} |");
+        for r in reports {
+            let count = |outcome: &str| {
+                r.cases
+                    .iter()
+                    .filter(|c| c.operation.as_deref() == Some(operation) && c.outcome == outcome)
+                    .count()
+            };
+            let _ = write!(
+                out,
+                " {} / {} / {} / {} |",
+                count("passed"),
+                count("failed"),
+                count("unsupported"),
+                count("skipped")
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
+
 /// The parity table for `reports`, in column order; `date` heads it.
 pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Parity: DescribeMaintenanceWindowExecutions\n");
+    let _ = writeln!(
+        out,
+        "# Parity: DescribeMaintenanceWindowExecutions and the execution history around it\n"
+    );
     let _ = writeln!(
         out,
         "Written by `cargo xtask parity` on {date}. Each column is one run (its case count in the totals below: a filtered run holds fewer); a cell is \
@@ -45,6 +89,7 @@ pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
             r.target, r.version, t.passed, t.failed, t.unsupported, t.skipped
         );
     }
+    by_operation(&mut out, reports);
     let names: Vec<&str> = {
         let mut seen = BTreeSet::new();
         reports
