@@ -170,10 +170,21 @@ pub struct Client {
     recorded: std::sync::Arc<std::sync::Mutex<Option<Vec<Recorded>>>>,
     /// The signer, shared by the clones (with its day's key).
     signer: std::sync::Arc<Signer>,
+    /// What every API request is sent to, parsed once.
+    api: ApiAddress,
     /// One backoff for this client and all its clones: when the target says "slow down", every
     /// concurrent job waits, not only the one that was told.
     paused_until: std::sync::Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
 }
+
+/// The URI and `Host` of API requests (`POST /`), parsed once per client.
+#[derive(Debug, Clone)]
+struct ApiAddress {
+    uri: http::Uri,
+    host: http::HeaderValue,
+}
+
+const X_AMZ_TARGET: http::HeaderName = http::HeaderName::from_static("x-amz-target");
 
 /// A request as sent, kept when recording (to replay the same traffic, e.g. as a benchmark floor).
 #[derive(Debug, Clone)]
@@ -215,11 +226,24 @@ impl Client {
         }
         let http = builder.build().map_err(|e| invalid(error_chain(&e)))?;
         let signer = std::sync::Arc::new(Signer::new(config.credentials.clone(), &config.region, "ssm"));
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => String::new(),
+        };
+        let api = ApiAddress {
+            uri: url
+                .as_str()
+                .parse()
+                .map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?,
+            host: http::HeaderValue::from_str(&host).map_err(|e| invalid(e.to_string()))?,
+        };
         Ok(Self {
             http,
             config,
             url,
             signer,
+            api,
             recorded: Default::default(),
             paused_until: Default::default(),
         })
@@ -347,17 +371,16 @@ impl Client {
     }
 
     fn signed_request(&self, operation: &str, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, ClientError> {
-        let host = match (self.url.host_str(), self.url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_string(),
-            (None, _) => String::new(),
-        };
+        let mut target = String::with_capacity(TARGET_PREFIX.len() + 1 + operation.len());
+        target.push_str(TARGET_PREFIX);
+        target.push('.');
+        target.push_str(operation);
         let mut request = http::Request::builder()
-            .method("POST")
-            .uri(self.url.as_str())
-            .header("host", host)
-            .header("content-type", CONTENT_TYPE)
-            .header("x-amz-target", format!("{TARGET_PREFIX}.{operation}"))
+            .method(http::Method::POST)
+            .uri(self.api.uri.clone())
+            .header(http::header::HOST, self.api.host.clone())
+            .header(http::header::CONTENT_TYPE, http::HeaderValue::from_static(CONTENT_TYPE))
+            .header(X_AMZ_TARGET, target)
             .body(body)
             .map_err(|e| ClientError::InvalidEndpoint {
                 endpoint: self.config.endpoint.clone(),

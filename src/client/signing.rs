@@ -4,6 +4,7 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use chrono::{Datelike, Timelike};
+use http::HeaderName;
 use sha2::{Digest, Sha256};
 
 use aws_credential_types::Credentials as SdkCredentials;
@@ -104,6 +105,35 @@ pub fn sign_request(
     Ok(())
 }
 
+const AUTHORIZATION: HeaderName = http::header::AUTHORIZATION;
+const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+
+/// `time` as SigV4's `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`), its digits written directly (chrono's
+/// `format` parses its pattern, and `format!` pads, on every call).
+fn amz_date(time: SystemTime) -> String {
+    let t = chrono::DateTime::<chrono::Utc>::from(time).naive_utc();
+    let mut out = String::with_capacity(16);
+    let mut digits = |n: u32, width: u32| {
+        for i in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
+        }
+    };
+    digits(t.year().max(0) as u32, 4);
+    digits(t.month(), 2);
+    digits(t.day(), 2);
+    out.push('T');
+    let mut digits = |n: u32| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    digits(t.hour());
+    digits(t.minute());
+    digits(t.second());
+    out.push('Z');
+    out
+}
+
 /// The SHA-256 of `bytes` in lower-case hex, written into `out`.
 fn sha256_hex<'a>(bytes: &[u8], out: &'a mut [u8; 64]) -> &'a str {
     hex::encode_to_slice(Sha256::digest(bytes), out).expect("64 hex digits for 32 bytes");
@@ -155,7 +185,7 @@ impl Signer {
     }
 
     /// The headers to add to a request of the simple form, or `None` for any other request.
-    fn authorization(&self, request: &http::Request<Vec<u8>>, time: SystemTime) -> Option<Vec<(&'static str, String)>> {
+    fn authorization(&self, request: &http::Request<Vec<u8>>, time: SystemTime) -> Option<Vec<(HeaderName, String)>> {
         let plain = |v: &[u8]| !v.is_empty() && v.iter().all(u8::is_ascii_graphic);
         if request.method() != http::Method::POST
             || request.uri().path() != "/"
@@ -173,17 +203,7 @@ impl Signer {
         {
             return None;
         }
-        // chrono's `format` parses its pattern on every call; the fields are written directly.
-        let t = chrono::DateTime::<chrono::Utc>::from(time).naive_utc();
-        let stamp = format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        );
+        let stamp = amz_date(time);
         let day = &stamp[..8];
         let mut headers: Vec<(&str, &str)> = request
             .headers()
@@ -208,22 +228,39 @@ impl Signer {
         canonical.push_str(&signed);
         canonical.push('\n');
         canonical.push_str(sha256_hex(request.body(), &mut [0; 64]));
-        let scope = format!("{day}/{}/{}/aws4_request", self.region, self.service);
-        let string_to_sign = format!(
-            "AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{}",
-            sha256_hex(canonical.as_bytes(), &mut [0; 64])
-        );
+        // Written with push_str: `format!` goes through the formatting machinery per piece.
+        let mut scope = String::with_capacity(64);
+        for part in [day, "/", &self.region, "/", &self.service, "/aws4_request"] {
+            scope.push_str(part);
+        }
+        let mut string_to_sign = String::with_capacity(160);
+        for part in [
+            "AWS4-HMAC-SHA256\n",
+            &stamp,
+            "\n",
+            &scope,
+            "\n",
+            sha256_hex(canonical.as_bytes(), &mut [0; 64]),
+        ] {
+            string_to_sign.push_str(part);
+        }
         let signature = v4::calculate_signature(self.key(day, time), string_to_sign.as_bytes());
-        let mut out = vec![(
-            "authorization",
-            format!(
-                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed}, Signature={signature}",
-                self.credentials.access_key_id
-            ),
-        )];
-        out.push(("x-amz-date", stamp.clone()));
+        let mut authorization = String::with_capacity(256);
+        for part in [
+            "AWS4-HMAC-SHA256 Credential=",
+            &self.credentials.access_key_id,
+            "/",
+            &scope,
+            ", SignedHeaders=",
+            &signed,
+            ", Signature=",
+            &signature,
+        ] {
+            authorization.push_str(part);
+        }
+        let mut out = vec![(AUTHORIZATION, authorization), (X_AMZ_DATE, stamp.clone())];
         if let Some(token) = &self.credentials.session_token {
-            out.push(("x-amz-security-token", token.clone()));
+            out.push((X_AMZ_SECURITY_TOKEN, token.clone()));
         }
         Some(out)
     }
