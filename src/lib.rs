@@ -18,6 +18,7 @@ pub mod properties;
 pub mod report;
 pub mod runner;
 pub mod snapshot;
+pub mod snapshot_reader;
 pub mod spec;
 pub mod spec_generator;
 pub mod sweep;

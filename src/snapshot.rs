@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -175,24 +175,50 @@ pub enum Check {
     Differs(String),
 }
 
-/// Compare `value` with the snapshot `name` under `dir`.
+/// The file of snapshot `name` under `dir` (insta's name for it, with
+/// `set_prepend_module_to_snapshot(false)`).
+pub fn file(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")))
+}
+
+/// Compare `answer` with the snapshot `name` under `dir`. `read` is the snapshot file's
+/// contents when they were read ahead ([`crate::snapshot_reader`]); `None` reads the file here.
 ///
 /// A missing snapshot is [`Check::Missing`] and nothing is written, unless `INSTA_UPDATE` asks
 /// for writing (`always`, `unseen`, `new`, `force`: what `cargo xtask snapshots`,
 /// `--update-snapshots` and `cargo insta test` set); then insta's own rules apply. For an
 /// existing snapshot they always do: with `CI=true` nothing is written; elsewhere a changed
 /// snapshot is written as `.snap.new` for `cargo insta review`.
-pub fn check(dir: &Path, name: &str, source: &Path, answer: &Normalized<'_>) -> Check {
-    check_with(dir, name, source, answer, std::env::var("INSTA_UPDATE").ok().as_deref())
+pub fn check(
+    dir: &Path,
+    name: &str,
+    source: &Path,
+    answer: &Normalized<'_>,
+    read: Option<std::io::Result<String>>,
+) -> Check {
+    check_with(
+        dir,
+        name,
+        source,
+        answer,
+        std::env::var("INSTA_UPDATE").ok().as_deref(),
+        read,
+    )
 }
 
 /// [`check`], with the value of `INSTA_UPDATE` given.
-fn check_with(dir: &Path, name: &str, source: &Path, answer: &Normalized<'_>, update: Option<&str>) -> Check {
-    // insta's file name for it (`set_prepend_module_to_snapshot(false)`).
-    let file = dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")));
+fn check_with(
+    dir: &Path,
+    name: &str,
+    source: &Path,
+    answer: &Normalized<'_>,
+    update: Option<&str>,
+    read: Option<std::io::Result<String>>,
+) -> Check {
+    let file = file(dir, name);
     let writes_new = matches!(update, Some("always" | "1" | "unseen" | "new" | "force"));
     if !writes_new {
-        match std::fs::read_to_string(&file) {
+        match read.unwrap_or_else(|| std::fs::read_to_string(&file)) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Check::Missing(file),
             // The common case, decided without insta's machinery (settings, a YAML header parser,
             // a panic to catch): the file's contents are exactly what insta would write.
@@ -358,7 +384,8 @@ mod tests {
         let r = Response::from_parts(200, vec![], b"{}".to_vec());
         let answer = Normalized::new(&r, &[]);
         for update in [None, Some(""), Some("auto"), Some("no")] {
-            let Check::Missing(missing) = check_with(&dir, "area__case", Path::new("specs/area.json"), &answer, update)
+            let Check::Missing(missing) =
+                check_with(&dir, "area__case", Path::new("specs/area.json"), &answer, update, None)
             else {
                 panic!("{update:?}: not reported missing");
             };
@@ -383,6 +410,32 @@ mod tests {
         std::fs::remove_dir_all(&root).unwrap();
     }
 
+    /// What was read ahead is what is compared; without it, the file is read here.
+    #[test]
+    fn a_snapshot_read_ahead_is_the_one_compared() {
+        let dir = std::env::temp_dir().join("ssm-conformance-no-such-dir");
+        let r = Response::from_parts(200, vec![], b"{}".to_vec());
+        let answer = Normalized::new(&r, &[]);
+        let text = format!(
+            "---\nsource: x\n---\n{}\n",
+            serde_json::to_string_pretty(&answer).unwrap()
+        );
+        let src = Path::new("specs/area.json");
+        assert_eq!(
+            check_with(&dir, "a__b", src, &answer, None, Some(Ok(text))),
+            Check::Matched
+        );
+        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(
+            check_with(&dir, "a__b", src, &answer, None, Some(Err(gone))),
+            Check::Missing(file(&dir, "a__b"))
+        );
+        assert_eq!(
+            check_with(&dir, "a__b", src, &answer, None, None),
+            Check::Missing(file(&dir, "a__b"))
+        );
+    }
+
     #[test]
     fn a_missing_snapshot_under_the_project_is_named_from_the_root() {
         let dir = crate::target::project_root().join("snapshots").join("no-such-target");
@@ -392,6 +445,7 @@ mod tests {
             "area__case",
             Path::new("specs/area.json"),
             &Normalized::new(&r, &[]),
+            None,
             None,
         ) else {
             panic!("not reported missing");

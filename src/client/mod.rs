@@ -274,7 +274,7 @@ impl Client {
         loop {
             self.wait_for_backoff().await;
             let request = self.signed_request(operation, body.clone())?;
-            let response = self.send(operation, request).await?;
+            let response = self.send(operation, self.url.clone(), request).await?;
             if attempt >= THROTTLE_RETRIES || !is_throttled(&response) {
                 return Ok(response);
             }
@@ -312,10 +312,17 @@ impl Client {
             endpoint: self.config.endpoint.clone(),
             reason: e.to_string(),
         })?;
-        self.send(&what, request).await
+        self.send(&what, url, request).await
     }
 
-    async fn send(&self, what: &str, request: http::Request<Vec<u8>>) -> Result<Response, ClientError> {
+    /// Send `request` to `url` (its URI, already parsed: reqwest's own conversion from an
+    /// `http::Request` would print and parse it again).
+    async fn send(
+        &self,
+        what: &str,
+        url: reqwest::Url,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<Response, ClientError> {
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
                 ClientError::Timeout {
@@ -343,7 +350,10 @@ impl Client {
                 body: request.body().clone(),
             });
         }
-        let request = reqwest::Request::try_from(request).map_err(transport)?;
+        let (parts, body) = request.into_parts();
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        *request.body_mut() = Some(body.into());
         let mut response = self.http.execute(request).await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response

@@ -317,14 +317,13 @@ async fn judge_case(
     let outcome = match verdict::check(&case.case.expect, &exchange.response, &context, profile) {
         Ok(observations) => {
             result.observations = observations;
-            match &session.config.name {
-                Some(name) => {
+            match session.snapshot_file(case) {
+                Some((dir, snap, file)) => {
                     let known = bindings.known();
                     let known: Vec<(&str, String)> = known.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
                     let normalized = crate::snapshot::Normalized::new(&exchange.response, &known);
-                    let dir = session.config.snapshots.join(name);
-                    let snap = format!("{}__{}", case.area, case.case.id);
-                    match crate::snapshot::check(&dir, &snap, &case.file, &normalized) {
+                    let read = session.snapshot_read_ahead(&file);
+                    match crate::snapshot::check(&dir, &snap, &case.file, &normalized, read) {
                         crate::snapshot::Check::Matched => Outcome::Passed,
                         crate::snapshot::Check::Missing(file) => {
                             result.missing_snapshot = Some(file);
@@ -394,6 +393,7 @@ pub async fn run_all(
 ) -> (Vec<CaseResult>, Vec<(String, String)>) {
     use futures_util::stream::{self, StreamExt};
     let jobs = session.config.jobs.max(1);
+    session.read_snapshots_ahead(cases);
     let (alone, together): (Vec<usize>, Vec<usize>) = (0..cases.len()).partition(|i| runs_alone(cases[*i]));
     let mut slots: Vec<Option<CaseResult>> = vec![None; cases.len()];
     let concurrent: Vec<(usize, CaseResult)> = stream::iter(together)

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -12,7 +13,9 @@ use tokio::sync::OnceCell;
 
 use crate::client::{Client, ClientConfig, Payload, Response, url_is_loopback};
 use crate::fixtures::{self, Fixture};
+use crate::snapshot_reader::SnapshotReader;
 use crate::spec::DEFAULT_OPERATION;
+use crate::spec::LoadedCase;
 use crate::target::{Endpoint, TargetConfig};
 
 use super::CaseResult;
@@ -73,6 +76,8 @@ pub struct Session {
     fixtures: BTreeMap<String, Fixture>,
     fixture_windows: Mutex<HashMap<String, Arc<SeededWindow>>>,
     results: Mutex<HashMap<String, CaseResult>>,
+    /// The snapshot files of the cases being run, read ahead ([`Session::read_snapshots_ahead`]).
+    snapshots_ahead: OnceLock<SnapshotReader>,
     created: Mutex<Vec<Created>>,
     /// Set when cleanup begins: nothing new may be created after.
     closing: AtomicBool,
@@ -117,6 +122,7 @@ impl Session {
             fixtures,
             fixture_windows: Mutex::new(HashMap::new()),
             results: Mutex::new(HashMap::new()),
+            snapshots_ahead: OnceLock::new(),
             created: Mutex::new(Vec::new()),
             closing: AtomicBool::new(false),
             create_sent: AtomicBool::new(false),
@@ -331,6 +337,35 @@ impl Session {
                 Created::FixtureWindow(_) => None,
             })
             .collect()
+    }
+
+    /// The snapshot a case compares with, when this session compares snapshots (a named
+    /// target): its folder, its name and its file.
+    pub fn snapshot_file(&self, case: &LoadedCase) -> Option<(PathBuf, String, PathBuf)> {
+        let name = self.config.name.as_ref()?;
+        let dir = self.config.snapshots.join(name);
+        let snap = format!("{}__{}", case.area, case.case.id);
+        let file = crate::snapshot::file(&dir, &snap);
+        Some((dir, snap, file))
+    }
+
+    /// Start reading the snapshot files of `cases` on a thread of their own, in order (once a
+    /// session; later calls do nothing).
+    pub fn read_snapshots_ahead(&self, cases: &[&LoadedCase]) {
+        if self.config.name.is_none() || self.snapshots_ahead.get().is_some() {
+            return;
+        }
+        let files = cases
+            .iter()
+            .filter_map(|c| self.snapshot_file(c))
+            .map(|(_, _, f)| f)
+            .collect();
+        let _ = self.snapshots_ahead.set(SnapshotReader::start(files));
+    }
+
+    /// The contents of a snapshot file read ahead, if it was.
+    pub fn snapshot_read_ahead(&self, file: &Path) -> Option<std::io::Result<String>> {
+        self.snapshots_ahead.get()?.take(file)
     }
 
     /// The data sets this session can seed.
