@@ -26,6 +26,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "runner",
         "report",
         "snapshot",
+        "snapshot_reader",
         "expectations",
         "sweep",
         "target",
