@@ -145,8 +145,17 @@ fn window_id_runs_the_window_cases_read_only_on_an_existing_window() {
     assert!(out.contains("needs window:existing-empty:"), "{out}");
     assert!(out.contains(" 0 failed, 0 unsupported"), "{out}");
     assert_eq!(code, 0, "{out}");
-    // Fixture cases stay skipped: AWS has no fixture protocol.
+    // Fixture cases stay skipped: AWS has no fixture protocol. A fixture with tasks names the
+    // version it would need.
     assert!(out.contains("fixture protocol"), "{out}");
+    assert!(
+        out.contains("needs fixture:task_history: the target does not offer the fixture protocol v2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("needs fixture:boundaries: the target does not offer the fixture protocol v1"),
+        "{out}"
+    );
 }
 
 #[test]

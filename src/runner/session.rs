@@ -394,7 +394,15 @@ impl Session {
                 .ok_or_else(|| format!("there is no fixture {name:?}"))?;
             self.client().await?;
             if !self.fixture_protocol().await {
-                return Err("the target does not offer the fixture protocol v1 (docs/fixture-protocol.md)".into());
+                // Name the version the fixture needs: a fixture with tasks needs v2, not only v1.
+                let version = if fixtures::needs_v2(&fixture.executions) {
+                    "v2, which this fixture's tasks and invocations need"
+                } else {
+                    "v1"
+                };
+                return Err(format!(
+                    "the target does not offer the fixture protocol {version} (docs/fixture-protocol.md)"
+                ));
             }
             if fixtures::needs_v2(&fixture.executions) && !self.fixture_protocol_v2().await {
                 return Err(format!(
