@@ -697,6 +697,13 @@ impl ListQuery {
     }
 }
 
+/// A member that is there only when it is set.
+fn put_some<T: serde::Serialize>(out: &mut Map<String, Value>, key: &str, value: Option<T>) {
+    if let Some(v) = value {
+        out.insert(key.into(), json!(v));
+    }
+}
+
 /// Status, details and times, as every level answers them.
 fn put_status_and_times(
     out: &mut Map<String, Value>,
@@ -706,13 +713,9 @@ fn put_status_and_times(
     end: Option<f64>,
 ) {
     out.insert("Status".into(), json!(status));
-    if let Some(d) = details {
-        out.insert("StatusDetails".into(), json!(d));
-    }
+    put_some(out, "StatusDetails", details);
     out.insert("StartTime".into(), json!(start));
-    if let Some(t) = end {
-        out.insert("EndTime".into(), json!(t));
-    }
+    put_some(out, "EndTime", end);
 }
 
 /// `DescribeMaintenanceWindowExecutionTasks`: an execution's tasks in seeded order, filtered by
@@ -761,22 +764,12 @@ fn get_task(store: &Shared, _limits: &Limits, request: &Map<String, Value>, _now
     out.insert("WindowExecutionId".into(), json!(id));
     out.insert("TaskExecutionId".into(), json!(t.task_execution_id));
     out.insert("TaskArn".into(), json!(t.task_arn));
-    if let Some(r) = &t.service_role {
-        out.insert("ServiceRole".into(), json!(r));
-    }
+    put_some(&mut out, "ServiceRole", t.service_role.as_ref());
     out.insert("Type".into(), json!(t.task_type));
-    if let Some(p) = &t.task_parameters {
-        out.insert("TaskParameters".into(), json!(p));
-    }
-    if let Some(p) = t.priority {
-        out.insert("Priority".into(), json!(p));
-    }
-    if let Some(m) = &t.max_concurrency {
-        out.insert("MaxConcurrency".into(), json!(m));
-    }
-    if let Some(m) = &t.max_errors {
-        out.insert("MaxErrors".into(), json!(m));
-    }
+    put_some(&mut out, "TaskParameters", t.task_parameters.as_ref());
+    put_some(&mut out, "Priority", t.priority);
+    put_some(&mut out, "MaxConcurrency", t.max_concurrency.as_ref());
+    put_some(&mut out, "MaxErrors", t.max_errors.as_ref());
     put_status_and_times(&mut out, &t.status, t.status_details.as_ref(), t.start_time, t.end_time);
     Ok(Value::Object(out))
 }
@@ -787,14 +780,10 @@ fn invocation_json(execution_id: &str, task: &Task, inv: &Invocation) -> Value {
     out.insert("WindowExecutionId".into(), json!(execution_id));
     out.insert("TaskExecutionId".into(), json!(task.task_execution_id));
     out.insert("InvocationId".into(), json!(inv.invocation_id));
-    if let Some(e) = &inv.execution_id {
-        out.insert("ExecutionId".into(), json!(e));
-    }
+    put_some(&mut out, "ExecutionId", inv.execution_id.as_ref());
     // An invocation runs its task: the type is the task's.
     out.insert("TaskType".into(), json!(task.task_type));
-    if let Some(p) = &inv.parameters {
-        out.insert("Parameters".into(), json!(p));
-    }
+    put_some(&mut out, "Parameters", inv.parameters.as_ref());
     put_status_and_times(
         &mut out,
         &inv.status,
@@ -802,12 +791,8 @@ fn invocation_json(execution_id: &str, task: &Task, inv: &Invocation) -> Value {
         inv.start_time,
         inv.end_time,
     );
-    if let Some(o) = &inv.owner_information {
-        out.insert("OwnerInformation".into(), json!(o));
-    }
-    if let Some(t) = &inv.window_target_id {
-        out.insert("WindowTargetId".into(), json!(t));
-    }
+    put_some(&mut out, "OwnerInformation", inv.owner_information.as_ref());
+    put_some(&mut out, "WindowTargetId", inv.window_target_id.as_ref());
     Value::Object(out)
 }
 
