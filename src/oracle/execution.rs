@@ -204,7 +204,9 @@ pub fn check_fields(r: &Returned, seeded: &Execution) -> Result<(), String> {
             r.status, seeded.status
         ));
     }
-    let details = |d: &Option<String>| d.clone().filter(|s| !s.is_empty());
+    fn details(d: &Option<String>) -> Option<&str> {
+        d.as_deref().filter(|s| !s.is_empty())
+    }
     if details(&r.status_details) != details(&seeded.status_details) {
         return Err(format!(
             "execution {id}: StatusDetails {:?}, seeded {:?}",

@@ -132,6 +132,11 @@ pub fn from_epoch_seconds(seconds: f64) -> Option<i128> {
     if !seconds.is_finite() {
         return None;
     }
+    // Whole seconds (most seeded and returned times) below 2^53 are exact integers, spelled as
+    // themselves: nothing to read. The property test below holds this to the spelling's digits.
+    if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
+        return Some(seconds as i128 * 1_000_000_000);
+    }
     // The shortest spelling that reads back as the same double, the nearest of them where two
     // exist (what serde_json writes, through ryu). ryu writes it without allocating; it switches to an exponent only far outside epoch seconds
     // (|x| >= 1e16 or < 1e-5), where `Display`'s plain spelling is used instead.
@@ -300,8 +305,13 @@ mod tests {
         /// serde_json writes) in the last digit only: the readings then differ by less than the
         /// unit of that digit.
         #[test]
-        fn the_fast_spelling_is_a_shortest_one(bits in proptest::num::u64::ANY, small in -1e11f64..1e11) {
-            for x in [f64::from_bits(bits), small] {
+        fn the_fast_spelling_is_a_shortest_one(
+            bits in proptest::num::u64::ANY,
+            small in -1e11f64..1e11,
+            whole in -9_100_000_000_000_000i64..9_100_000_000_000_000,
+            seconds in -4_000_000_000i64..4_000_000_000,
+        ) {
+            for x in [f64::from_bits(bits), small, whole as f64, seconds as f64] {
                 if !x.is_finite() || x.abs() >= 1e16 || (x != 0.0 && x.abs() < 1e-5) {
                     continue;
                 }
