@@ -7,8 +7,6 @@ mod session;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 pub use session::{EmbeddedServer, Session, StartEmbedded, Support, classify_support, is_read_only};
 
 use crate::client::{Payload, Response, excerpt};
@@ -127,17 +125,12 @@ impl Bindings {
         k
     }
 
-    /// The parameters of a case's request, placeholders replaced (`None` for a raw body).
-    pub fn params(&self, request: &spec::Request) -> Option<Value> {
-        let value = |p: &Placeholder| self.value(p);
-        request.params.as_ref().map(|p| spec::substitute_json(p, &value))
-    }
-
-    /// The payload of a case's request.
+    /// The payload of a case's request, placeholders replaced: its parameters as JSON, or its
+    /// raw body.
     pub fn payload(&self, request: &spec::Request) -> Payload {
         let value = |p: &Placeholder| self.value(p);
-        match (self.params(request), &request.raw) {
-            (Some(p), _) => Payload::Json(p),
+        match (&request.params, &request.raw) {
+            (Some(p), _) => Payload::Json(spec::substitute_json(p, &value)),
             (None, Some(raw)) => Payload::Raw(spec::substitute(raw, &value).into_bytes()),
             (None, None) => unreachable!("checked at load"),
         }
