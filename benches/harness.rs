@@ -653,8 +653,13 @@ fn wrk_load(wrk: &str, url: &str, operation: &str, params: &Value, concurrency: 
             ));
         }
     }
-    let file = std::env::temp_dir().join(format!("ssm-conformance-wrk-{}.lua", std::process::id()));
-    std::fs::write(&file, script).unwrap();
+    // Removed on drop, which is after wrk has exited (it reads the script for the whole run).
+    let file = tempfile::Builder::new()
+        .prefix("ssm-conformance-wrk-")
+        .suffix(".lua")
+        .tempfile()
+        .unwrap();
+    std::fs::write(file.path(), script).unwrap();
     let out = Command::new(wrk)
         .args([
             "-t1",
@@ -663,7 +668,7 @@ fn wrk_load(wrk: &str, url: &str, operation: &str, params: &Value, concurrency: 
             "--latency",
             "-s",
         ])
-        .arg(&file)
+        .arg(file.path())
         .arg(url)
         .output()
         .unwrap();

@@ -111,8 +111,13 @@ mod tests {
 
     #[test]
     fn the_compiled_in_data_unpacks_whole() {
-        let root = std::env::temp_dir().join(format!("ssm-conformance-bundle-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        // `extract` stages beside `root` (`root.partial-<pid>`), so `root` is a not-yet-existing
+        // folder inside the guard: the staging folder is inside it too, and both go on drop.
+        let tmp = tempfile::Builder::new()
+            .prefix("ssm-conformance-bundle-test-")
+            .tempdir()
+            .unwrap();
+        let root = tmp.path().join("data");
         extract(&root).unwrap();
         for must in [
             "specs/filters.json",
@@ -127,6 +132,5 @@ mod tests {
             assert!(root.join(must).is_file(), "{must}");
         }
         extract(&root).unwrap();
-        let _ = std::fs::remove_dir_all(&root);
     }
 }

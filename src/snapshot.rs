@@ -374,12 +374,12 @@ mod tests {
 
     #[test]
     fn a_missing_snapshot_is_one_line_and_writes_nothing() {
-        let root = std::env::temp_dir().join(format!(
-            "ssm-conformance-snapshot-{}-{}",
-            std::process::id(),
-            crate::ids::random_u64()
-        ));
-        let dir = root.join("snapshots").join("some-target");
+        // Removed on drop, even when an assertion fails.
+        let root = tempfile::Builder::new()
+            .prefix("ssm-conformance-snapshot-")
+            .tempdir()
+            .unwrap();
+        let dir = root.path().join("snapshots").join("some-target");
         std::fs::create_dir_all(&dir).unwrap();
         let r = Response::from_parts(200, vec![], b"{}".to_vec());
         let answer = Normalized::new(&r, &[]);
@@ -407,7 +407,6 @@ mod tests {
                 "{update:?}: something was written"
             );
         }
-        std::fs::remove_dir_all(&root).unwrap();
     }
 
     /// What was read ahead is what is compared; without it, the file is read here.

@@ -59,8 +59,12 @@ mod tests {
 
     #[test]
     fn each_file_is_read_ahead_once_and_others_are_left_to_the_caller() {
-        let dir = std::env::temp_dir().join(format!("ssm-conformance-reader-{}", crate::ids::random_u64()));
-        std::fs::create_dir_all(&dir).unwrap();
+        // Removed on drop, even when an assertion fails.
+        let tmp = tempfile::Builder::new()
+            .prefix("ssm-conformance-reader-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp.path();
         let (a, b, gone) = (dir.join("a.snap"), dir.join("b.snap"), dir.join("gone.snap"));
         std::fs::write(&a, "A").unwrap();
         std::fs::write(&b, "B").unwrap();
@@ -71,6 +75,5 @@ mod tests {
         // Taken already, or never asked for: the caller reads it.
         assert!(reader.take(&a).is_none());
         assert!(reader.take(&dir.join("other.snap")).is_none());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

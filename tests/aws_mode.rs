@@ -240,13 +240,18 @@ fn signing_holds_with_a_session_token_and_a_wrong_secret_is_refused_once() {
 
 /// `run --target aws` with only `AWS_PROFILE` and the shared files under a temporary HOME.
 fn run_with_profile(url: &str, profile: &str, credentials_file: &str, config_file: &str) -> (i32, String) {
-    let home = std::env::temp_dir().join(format!("ssm-conformance-home-{}-{profile}", std::process::id()));
+    // Removed on drop, after the child has exited.
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("ssm-conformance-home-{profile}-"))
+        .tempdir()
+        .unwrap();
+    let home = tmp.path();
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     std::fs::write(home.join(".aws").join("credentials"), credentials_file).unwrap();
     std::fs::write(home.join(".aws").join("config"), config_file).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
         .args(["run", "--target", "aws", "--endpoint", url, "window_id::"])
-        .env("HOME", &home)
+        .env("HOME", home)
         .env("AWS_PROFILE", profile)
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
@@ -257,7 +262,6 @@ fn run_with_profile(url: &str, profile: &str, credentials_file: &str, config_fil
         .env_remove("AWS_CONFIG_FILE")
         .output()
         .unwrap();
-    let _ = std::fs::remove_dir_all(&home);
     (
         out.status.code().unwrap_or(-1),
         format!(
@@ -341,8 +345,12 @@ fn sweep_deletes_only_what_earlier_runs_left() {
 #[test]
 fn a_spec_that_would_mutate_is_skipped_without_permission() {
     let s = stand_in();
-    let specs = std::env::temp_dir().join(format!("ssm-conformance-mutating-specs-{}", std::process::id()));
-    std::fs::create_dir_all(&specs).unwrap();
+    // Removed on drop, at the end of the test.
+    let tmp = tempfile::Builder::new()
+        .prefix("ssm-conformance-mutating-specs-")
+        .tempdir()
+        .unwrap();
+    let specs = tmp.path();
     std::fs::write(
         specs.join("danger.json"),
         r#"{"area": "danger", "description": "a case that deletes", "cases": [{
@@ -373,5 +381,4 @@ fn a_spec_that_would_mutate_is_skipped_without_permission() {
             .iter()
             .any(|o| o == "DeleteMaintenanceWindow")
     );
-    let _ = std::fs::remove_dir_all(&specs);
 }

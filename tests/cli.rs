@@ -84,9 +84,12 @@ fn usage_errors_exit_2() {
         let (code, out, err) = run(args);
         assert_eq!(code, 2, "{args:?}: {out}\n{err}");
     }
-    let specs = std::env::temp_dir().join(format!("ssm-conformance-empty-specs-{}", std::process::id()));
-    std::fs::create_dir_all(&specs).unwrap();
-    let (code, _, err) = run(&["run", "--specs", specs.to_str().unwrap()]);
+    // Empty, and removed on drop once the child has exited.
+    let specs = tempfile::Builder::new()
+        .prefix("ssm-conformance-empty-specs-")
+        .tempdir()
+        .unwrap();
+    let (code, _, err) = run(&["run", "--specs", specs.path().to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("no spec files"), "{err}");
 }
@@ -196,17 +199,21 @@ fn serve_answers_as_a_mock() {
     );
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssm-conformance-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A test's own folder for the files its runs write; removed when dropped, so keep it until the
+/// last run that uses it has exited.
+fn temp() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("ssm-conformance-cli-")
+        .tempdir()
+        .unwrap()
 }
 
 #[test]
 fn expectations_turn_known_results_into_a_pass_and_unknown_ones_into_a_failure() {
     let port = moto_like();
     let endpoint = format!("http://127.0.0.1:{port}");
-    let file = temp("moto-like.json");
+    let tmp = temp();
+    let file = tmp.path().join("moto-like.json");
     let (code, out, err) = run(&[
         "run",
         "--endpoint",
@@ -241,13 +248,19 @@ fn expectations_turn_known_results_into_a_pass_and_unknown_ones_into_a_failure()
         "{out}"
     );
     // A missing expectations file is a usage error, found before anything is sent.
-    let (code, _, err) = run(&["run", "--expectations", temp("nope.json").to_str().unwrap()]);
+    let nope = tmp.path().join("nope.json");
+    let (code, _, err) = run(&["run", "--expectations", nope.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
 }
 
 #[test]
 fn reports_and_a_recorded_profile() {
-    let (json, xml, profile) = (temp("report.json"), temp("report.xml"), temp("recorded.json"));
+    let tmp = temp();
+    let (json, xml, profile) = (
+        tmp.path().join("report.json"),
+        tmp.path().join("report.xml"),
+        tmp.path().join("recorded.json"),
+    );
     let (code, out, err) = run(&[
         "run",
         "--report-json",
@@ -283,7 +296,12 @@ fn reports_and_a_recorded_profile() {
 #[test]
 fn parity_is_written_from_reports() {
     let port = moto_like();
-    let (a, b, md) = (temp("p-ref.json"), temp("p-moto.json"), temp("PARITY.md"));
+    let tmp = temp();
+    let (a, b, md) = (
+        tmp.path().join("p-ref.json"),
+        tmp.path().join("p-moto.json"),
+        tmp.path().join("PARITY.md"),
+    );
     run(&["run", "--report-json", a.to_str().unwrap()]);
     let endpoint = format!("http://127.0.0.1:{port}");
     run(&[

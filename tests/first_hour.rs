@@ -10,14 +10,19 @@ use std::process::{Command, Output};
 use common::{NONE, serve_variant};
 use serde_json::json;
 use ssm_conformance::client::Credentials;
+use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssm-conformance-first-hour-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh, empty folder; it is removed when the returned guard drops, so keep the guard until
+/// the last child run in it has exited.
+fn scratch(name: &str) -> (TempDir, PathBuf) {
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("ssm-conformance-first-hour-{name}-"))
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path().to_path_buf();
+    (tmp, dir)
 }
 
 /// Run the binary in `cwd`, with a clean environment as far as the suite's variables go.
@@ -62,7 +67,7 @@ fn files(dir: &Path) -> Vec<String> {
 #[test]
 fn a_new_target_gets_conformance_verdicts_and_one_line_about_its_snapshots() {
     let served = serve_variant(NONE);
-    let dir = scratch("new-target");
+    let (_tmp, dir) = scratch("new-target");
     let expectations = dir.join("expectations.json");
     let args = [
         "run",
@@ -123,12 +128,11 @@ fn a_new_target_gets_conformance_verdicts_and_one_line_about_its_snapshots() {
     let (code, out, _) = run_in(&dir, &[&args[..7], &["--no-properties"]].concat(), &[("CI", "true")]);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("SNAPSHOTS:"), "{out}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn set_up_errors_exit_2_with_a_hint() {
-    let dir = scratch("setup");
+    let (_tmp, dir) = scratch("setup");
     for (endpoint, hint) in [
         ("127.0.0.1:4566", "did you mean http://127.0.0.1:4566"),
         ("localhost:4566", "did you mean http://localhost:4566"),
@@ -149,7 +153,7 @@ fn set_up_errors_exit_2_with_a_hint() {
 
 #[test]
 fn a_filter_that_matches_nothing_is_an_error_naming_the_closest_cases() {
-    let dir = scratch("filter");
+    let (_tmp, dir) = scratch("filter");
     let (code, _, err) = run_in(&dir, &["run", "window_id::lenght-19"], &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("window_id::length-19"), "{err}");
@@ -157,7 +161,7 @@ fn a_filter_that_matches_nothing_is_an_error_naming_the_closest_cases() {
 
 #[test]
 fn environment_values_read_as_people_write_them() {
-    let dir = scratch("env");
+    let (_tmp, dir) = scratch("env");
     for yes in ["1", "true", "yes", "TRUE"] {
         let (code, out, err) = run_in(&dir, &["run", "--list"], &[("SSM_CONFORMANCE_ALLOW_MUTATIONS", yes)]);
         assert_eq!(code, 0, "{yes}: {out}{err}");
@@ -207,7 +211,7 @@ fn environment_values_read_as_people_write_them() {
 #[test]
 fn a_window_id_that_does_not_exist_is_refused_before_any_case() {
     let served = serve_variant(NONE);
-    let dir = scratch("window-id");
+    let (_tmp, dir) = scratch("window-id");
     let (code, out, err) = run_in(
         &dir,
         &["run", "--endpoint", &served.url, "--window-id", "mw-0123456789abcdef0"],
@@ -229,7 +233,7 @@ fn failure_blocks_say_what_the_case_expects_and_why() {
         ..NONE
     };
     let served = serve_variant(fault);
-    let dir = scratch("failure-block");
+    let (_tmp, dir) = scratch("failure-block");
     let (code, out, _) = run_in(&dir, &["run", "--endpoint", &served.url, "max_results::9"], &[]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("case:     9 is rejected (at least 10)."), "{out}");
@@ -264,7 +268,7 @@ fn sweep_finds_what_a_killed_run_seeded_and_refuses_to_sweep_nothing() {
             &[],
         ))
         .unwrap();
-    let dir = scratch("sweep");
+    let (_tmp, dir) = scratch("sweep");
     let (code, out, err) = run_in(&dir, &["sweep", "--dry-run", "--endpoint", &served.url], &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains(&mine) && !out.contains(&theirs), "{out}");
@@ -293,7 +297,7 @@ fn sweep_finds_what_a_killed_run_seeded_and_refuses_to_sweep_nothing() {
 
 #[test]
 fn exit_codes_are_documented_where_people_look() {
-    let dir = scratch("help");
+    let (_tmp, dir) = scratch("help");
     let (_, help, _) = run_in(&dir, &["run", "--help"], &[]);
     for code in [
         "0 every applicable case passed",

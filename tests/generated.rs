@@ -287,8 +287,12 @@ fn a_seed_reproduces_the_run_and_a_saved_counterexample_fails_as_a_spec_case() {
         .find(|v| v.name == "status-details-trimmed")
         .unwrap();
     let served = serve_variant(fault);
-    let dir = std::env::temp_dir().join(format!("ssm-conformance-cx-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // Fresh and empty, removed on drop at the end of the test.
+    let tmp = tempfile::Builder::new()
+        .prefix("ssm-conformance-cx-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path().to_path_buf();
     let mut settings = Settings::new(Some(SEED), None);
     settings.save_counterexamples = Some(dir.clone());
     let message = |phase: &[CaseResult]| match &phase[0].outcome {
@@ -340,5 +344,4 @@ fn a_seed_reproduces_the_run_and_a_saved_counterexample_fails_as_a_spec_case() {
     assert!(matches!(bad[0].outcome, Outcome::Failed(_)), "{:?}", bad[0].outcome);
     let good = spec_run(&serve_variant(NONE));
     assert_eq!(good[0].outcome, Outcome::Passed);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -51,17 +51,21 @@ fn the_output_is_stable() {
 
 #[test]
 fn a_difference_is_named_with_its_file_and_line() {
-    let dir = std::env::temp_dir().join(format!("ssm-conformance-generated-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let written = spec_generator::write(&dir).unwrap();
-    assert!(spec_generator::check(&dir).is_ok());
+    // Fresh and empty, removed on drop at the end of the test.
+    let tmp = tempfile::Builder::new()
+        .prefix("ssm-conformance-generated-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
+    let written = spec_generator::write(dir).unwrap();
+    assert!(spec_generator::check(dir).is_ok());
 
     let edited = dir.join(&written[1].path);
     let text = std::fs::read_to_string(&edited).unwrap();
     std::fs::write(&edited, text.replacen("\"4xx\"", "\"5xx\"", 1)).unwrap();
     let stray = dir.join(spec_generator::SUBDIR).join("by_hand.json");
     std::fs::write(&stray, "{}").unwrap();
-    let err = spec_generator::check(&dir).unwrap_err();
+    let err = spec_generator::check(dir).unwrap_err();
     let line = text.lines().position(|l| l.contains("\"4xx\"")).unwrap() + 1;
     assert!(
         err.contains(&format!("{}: line {line} differs", edited.display())) && err.contains("\"status\": \"5xx\""),
@@ -70,17 +74,16 @@ fn a_difference_is_named_with_its_file_and_line() {
     assert!(err.contains(&format!("{}: not generated", stray.display())), "{err}");
 
     std::fs::remove_file(dir.join(&written[0].path)).unwrap();
-    let err = spec_generator::check(&dir).unwrap_err();
+    let err = spec_generator::check(dir).unwrap_err();
     assert!(
         err.contains(&written[0].path.display().to_string()) && err.contains("cannot be read"),
         "{err}"
     );
 
     // Writing again puts every file back and removes the stray one.
-    spec_generator::write(&dir).unwrap();
-    assert!(spec_generator::check(&dir).is_ok());
+    spec_generator::write(dir).unwrap();
+    assert!(spec_generator::check(dir).is_ok());
     assert!(!stray.exists());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

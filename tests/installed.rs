@@ -34,11 +34,15 @@ fn the_compiled_in_suite_passes_from_anywhere_as_in_the_checkout() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (code, in_checkout) = summary(root, &[]);
     assert_eq!(code, 0, "{in_checkout}");
-    let elsewhere = std::env::temp_dir().join(format!("ssm-conformance-elsewhere-{}", std::process::id()));
+    // Removed on drop, after the child has run; it starts empty, as the assertion below needs.
+    let tmp = tempfile::Builder::new()
+        .prefix("ssm-conformance-elsewhere-")
+        .tempdir()
+        .unwrap();
+    let elsewhere = tmp.path();
     let cache = elsewhere.join("cache");
-    std::fs::create_dir_all(&elsewhere).unwrap();
     let (code, out) = summary(
-        &elsewhere,
+        elsewhere,
         &[
             ("SSM_CONFORMANCE_DATA", "compiled-in"),
             ("XDG_CACHE_HOME", cache.to_str().unwrap()),
@@ -50,10 +54,9 @@ fn the_compiled_in_suite_passes_from_anywhere_as_in_the_checkout() {
     // The data was unpacked into the cache, and nothing was written where the run stood.
     let unpacked: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
     assert_eq!(unpacked.len(), 1);
-    let entries: Vec<String> = std::fs::read_dir(&elsewhere)
+    let entries: Vec<String> = std::fs::read_dir(elsewhere)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(entries, ["cache"], "only the cache was written");
-    let _ = std::fs::remove_dir_all(&elsewhere);
 }

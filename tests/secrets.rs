@@ -64,7 +64,12 @@ fn produce(dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn secrets_never_appear_in_anything_produced() {
-    let root = std::env::temp_dir().join(format!("ssm-conformance-secrets-{}", std::process::id()));
+    // Removed on drop, once every child has exited and its output was read.
+    let tmp = tempfile::Builder::new()
+        .prefix("ssm-conformance-secrets-")
+        .tempdir()
+        .unwrap();
+    let root = tmp.path();
     let (broken, _) = serve(|_| {
         Reply::Bytes(http(
             "500 Internal Server Error",
@@ -111,5 +116,4 @@ fn secrets_never_appear_in_anything_produced() {
     }
     // The failing run did write failure messages (with requests and answers) — and still nothing secret.
     assert!(runs[1].1.contains("request:  POST / AmazonSSM."));
-    let _ = std::fs::remove_dir_all(&root);
 }
