@@ -66,9 +66,8 @@ pub struct Fixture {
     pub file: PathBuf,
     /// The executions, in file order.
     pub executions: Vec<Execution>,
-    /// Each execution's StartTime in nanoseconds, as the oracle reads it (converted once, not at
-    /// every judgement).
-    pub starts: Vec<i128>,
+    /// The executions as the oracle reads them (indexed once, not at every judgement).
+    pub seeded: crate::oracle::Seeded,
 }
 
 /// A fixture file that cannot be used.
@@ -129,7 +128,7 @@ impl Fixture {
             name,
             description: raw.description,
             file: file.to_path_buf(),
-            starts: crate::oracle::starts(&executions),
+            seeded: crate::oracle::Seeded::new(&executions),
             executions,
         })
     }

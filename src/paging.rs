@@ -1,13 +1,14 @@
 //! Following NextToken: a paged answer walked to its end, bounded so that a token loop or an
 //! endless series of tokens is a finding, never a hang.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::client::{Client, Payload, Response};
 use crate::verdict;
-pub use crate::walk::{Foreign, Replay, Walk, WalkPage};
+pub use crate::walk::{Foreign, Item, Replay, Walk, WalkPage};
 
 /// The member a paged operation's list is under.
 pub fn list_member(operation: &str) -> &'static str {
@@ -18,31 +19,37 @@ pub fn list_member(operation: &str) -> &'static str {
     }
 }
 
-/// One page of an answer to `operation`, or why it is not one. The answer is taken: its list
-/// moves into the page instead of being copied.
-pub fn parse_page(operation: &str, mut r: Response) -> Result<WalkPage, String> {
+/// One page of an answer to `operation`, or why it is not one. Read from the body's bytes: the
+/// list's members are kept as their JSON text, and the answer's JSON tree, when it has one, is
+/// neither needed nor copied.
+pub fn parse_page(operation: &str, r: &Response) -> Result<WalkPage, String> {
     let member = list_member(operation);
     if !(200..300).contains(&r.status) {
-        return Err(verdict::summarize(&r));
+        return Err(verdict::summarize(r));
     }
-    let Some(Value::Object(body)) = &mut r.json else {
-        return Err(format!("the body is not a JSON object: {:?}", r.body_excerpt(120)));
+    // The body's members as their text: only the list and the token are read further.
+    let body: BTreeMap<String, &RawValue> = serde_json::from_slice(&r.body)
+        .map_err(|_| format!("the body is not a JSON object: {:?}", r.body_excerpt(120)))?;
+    let executions = match body.get(member) {
+        None => Vec::new(),
+        Some(list) => match serde_json::from_str::<Option<Vec<Item>>>(list.get()) {
+            Ok(list) => list.unwrap_or_default(),
+            Err(_) => return Err(format!("{member} is not a list: {}", tree(list))),
+        },
     };
-    match body.get(member) {
-        None | Some(Value::Null | Value::Array(_)) => {}
-        Some(other) => return Err(format!("{member} is not a list: {other}")),
-    }
-    let next_token = match body.get("NextToken") {
+    let next_token = match body.get("NextToken").map(|t| tree(t)) {
         None | Some(Value::Null) => None,
         Some(Value::String(t)) if t.is_empty() => None,
-        Some(Value::String(t)) => Some(t.clone()),
+        Some(Value::String(t)) => Some(t),
         Some(other) => return Err(format!("NextToken is not a string: {other}")),
     };
-    let executions = match body.get_mut(member).map(Value::take) {
-        Some(Value::Array(a)) => a,
-        _ => Vec::new(),
-    };
     Ok(WalkPage { executions, next_token })
+}
+
+/// A member of a parsed body as a tree (for a message, or a token); text too deeply nested for
+/// one is shown as it came.
+fn tree(raw: &RawValue) -> Value {
+    serde_json::from_str(raw.get()).unwrap_or_else(|_| Value::String(raw.get().to_string()))
 }
 
 /// How far a walk may go before what it sees is a finding in itself: it keeps the pages, so
@@ -87,13 +94,15 @@ pub async fn walk(
     let fetch = |token: String| {
         let mut p = params.clone();
         p["NextToken"] = Value::String(token);
-        async move { client.call(operation, &Payload::Json(p)).await }
+        async move { client.call_page(operation, &Payload::Json(p)).await }
     };
     let mut seen = HashSet::new();
     let mut held = 0;
-    let mut response = first.clone();
+    // The answer to the latest page request; the first page is `first`.
+    let mut later: Option<Response> = None;
     loop {
-        if crate::client::is_throttled(&response) {
+        let response = later.as_ref().unwrap_or(first);
+        if crate::client::is_throttled(response) {
             walk.throttled = true;
         }
         let page = match parse_page(operation, response) {
@@ -135,26 +144,22 @@ pub async fn walk(
             return walk;
         }
         *requests += 1;
-        response = match fetch(token.clone()).await {
-            Ok(r) => r,
+        later = match fetch(token.clone()).await {
+            Ok(r) => Some(r),
             Err(e) => {
                 walk.problem = Some(format!("page {} (NextToken {token:?}): {e}", walk.pages.len() + 1));
                 return walk;
             }
         };
     }
-    if let [first, second, ..] = walk.pages.as_slice() {
-        let token = first.next_token.clone().expect("a second page follows a token");
+    if walk.pages.len() >= 2 {
+        let token = walk.pages[0].next_token.clone().expect("a second page follows a token");
         *requests += 1;
         let replayed = match fetch(token.clone()).await {
-            Ok(r) => parse_page(operation, r).map(|p| p.executions),
+            Ok(r) => parse_page(operation, &r).map(|p| p.executions),
             Err(e) => Err(e.to_string()),
         };
-        walk.replay = Some(Replay {
-            token,
-            original: second.executions.clone(),
-            replayed,
-        });
+        walk.replay = Some(Replay { token, replayed });
     }
     walk
 }
@@ -207,11 +212,11 @@ pub async fn replay_refiltered(
 
 async fn send_token(client: &Client, operation: &str, p: Value, requests: &mut usize) -> Option<Foreign> {
     *requests += 1;
-    match client.call(operation, &Payload::Json(p)).await {
+    match client.call_page(operation, &Payload::Json(p)).await {
         // Slowing down says nothing about the token.
         Ok(r) if crate::client::is_throttled(&r) => None,
         Ok(r) if (400..500).contains(&r.status) && r.error.is_some() => Some(Foreign::Refused(verdict::summarize(&r))),
-        Ok(r) => Some(match parse_page(operation, r) {
+        Ok(r) => Some(match parse_page(operation, &r) {
             Ok(page) => Foreign::Answered(page.executions),
             Err(e) => Foreign::Broken(e),
         }),

@@ -164,7 +164,7 @@ fn check_executions(
     let query = Query::from_params(ctx.params, &x.semantics()?)?;
     let none = BTreeMap::new();
     let pinned = profile.map_or(&none, |p| &p.choices);
-    oracle::judge(&fixture.executions, &fixture.starts, window, &query, walk, pinned)
+    oracle::judge(&fixture.executions, &fixture.seeded, window, &query, walk, pinned)
 }
 
 /// A seeded item or list, judged by the oracle's family judgement.
@@ -223,7 +223,11 @@ fn check_seeded(
                 ));
             }
         }
-        Ok(walk.pages.iter().flat_map(|p| p.executions.iter().cloned()).collect())
+        walk.pages
+            .iter()
+            .flat_map(|p| &p.executions)
+            .map(|item| serde_json::from_str(item.get()).map_err(|e| format!("an item of {member} is not JSON: {e}")))
+            .collect()
     };
     let filters = || {
         family::status_filter(ctx.params.unwrap_or(&Value::Null))

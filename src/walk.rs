@@ -1,26 +1,28 @@
 //! A paged answer as it was walked: plain data, shared by the walker (`paging`) and the judge
 //! (`oracle`) without either depending on the other.
 
-use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// One member of a page's list, as the JSON text the target sent: the judge reads it with its
+/// own decoder, so that a page of a thousand executions is never built into a tree of maps.
+pub type Item = Box<RawValue>;
 
 /// One page as returned.
 #[derive(Debug, Clone, Default)]
 pub struct WalkPage {
-    /// `WindowExecutions`, as JSON.
-    pub executions: Vec<Value>,
+    /// The operation's list (`WindowExecutions`, or the task or invocation identities).
+    pub executions: Vec<Item>,
     /// `NextToken`, when present and not empty.
     pub next_token: Option<String>,
 }
 
-/// Replaying the first NextToken: it must give the same page again.
+/// Replaying the first NextToken: it must give the same page again, the walk's second.
 #[derive(Debug, Clone)]
 pub struct Replay {
     /// The token.
     pub token: String,
-    /// The page it gave the first time.
-    pub original: Vec<Value>,
     /// What it gave when sent again (or why that failed).
-    pub replayed: Result<Vec<Value>, String>,
+    pub replayed: Result<Vec<Item>, String>,
 }
 
 /// A paged answer, followed to its end (or until something went wrong).
@@ -46,7 +48,7 @@ pub struct Walk {
 #[derive(Debug, Clone)]
 pub enum Foreign {
     /// A success: that window's executions.
-    Answered(Vec<Value>),
+    Answered(Vec<Item>),
     /// A client error with an error type: the token refused.
     Refused(String),
     /// Anything else (a server error, no error type, no answer): not a way to refuse a token.

@@ -146,14 +146,14 @@ proptest! {
             ("order", "newest-first"), ("executed-after-bound", "inclusive"),
             ("executed-before-bound", "inclusive"), ("default-page-size", "50"),
         ].into_iter().map(|(c, o)| (c.to_string(), o.to_string())).collect();
-        if let Err(e) = oracle::judge(&data, &oracle::starts(&data), &window, &query, &outcome, &reference) {
+        if let Err(e) = oracle::judge(&data, &oracle::Seeded::new(&data), &window, &query, &outcome, &reference) {
             return Err(TestCaseError::fail(format!("{e}\nrequest: {params}")));
         }
         let bounds = Bounds { after_inclusive: true, before_inclusive: true };
         let expected: Vec<&str> = oracle::expected(&data, &query, bounds, Order::NewestFirst)
             .iter().map(|e| e.window_execution_id.as_str()).collect();
-        let got: Vec<&str> = outcome.pages.iter().flat_map(|p| &p.executions)
-            .map(|e| e["WindowExecutionId"].as_str().unwrap()).collect();
+        let got: Vec<String> = outcome.pages.iter().flat_map(|p| &p.executions)
+            .map(|e| oracle::returned_id(e).unwrap()).collect();
         prop_assert_eq!(got, expected, "request: {}", params);
     }
 }

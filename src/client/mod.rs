@@ -94,13 +94,21 @@ impl Response {
 
     /// Build a response from its parts, parsing the JSON body and the error type.
     pub fn from_parts(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
-        let json = serde_json::from_slice::<Value>(&body).ok();
+        Self::parsed(status, headers, body, Parse::Always)
+    }
+
+    fn parsed(status: u16, headers: Vec<(String, String)>, body: Vec<u8>, parse: Parse) -> Self {
+        let success = (200..300).contains(&status);
+        let json = match parse {
+            Parse::ErrorsOnly if success => None,
+            _ => serde_json::from_slice::<Value>(&body).ok(),
+        };
         let header = headers
             .iter()
             .find(|(k, _)| k == "x-amzn-errortype")
             .map(|(_, v)| v.as_str());
         // A success can carry neither: only look for an error type outside 2xx.
-        let error = if (200..300).contains(&status) {
+        let error = if success {
             None
         } else {
             parse_error(header, json.as_ref())
@@ -113,6 +121,15 @@ impl Response {
             error,
         }
     }
+}
+
+/// Which answers get their body parsed into [`Response::json`].
+#[derive(Debug, Clone, Copy)]
+enum Parse {
+    /// Every answer.
+    Always,
+    /// Answers outside 2xx only: a success's body is read by its caller's own decoder.
+    ErrorsOnly,
 }
 
 /// A request that got no HTTP answer.
@@ -269,12 +286,22 @@ impl Client {
     /// that doubles from 100 ms (at most 5 s), at most [`THROTTLE_RETRIES`] times; the backoff is
     /// shared by every clone of this client, so concurrent jobs slow down together.
     pub async fn call(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
+        self.call_parsing(operation, payload, Parse::Always).await
+    }
+
+    /// [`Client::call`] for a page: a success's body is left unparsed ([`Response::json`] is
+    /// `None`), for [`crate::paging`], which reads pages with its own decoder.
+    pub async fn call_page(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
+        self.call_parsing(operation, payload, Parse::ErrorsOnly).await
+    }
+
+    async fn call_parsing(&self, operation: &str, payload: &Payload, parse: Parse) -> Result<Response, ClientError> {
         let body = payload.to_bytes();
         let mut attempt = 0;
         loop {
             self.wait_for_backoff().await;
             let request = self.signed_request(operation, body.clone())?;
-            let response = self.send(operation, self.url.clone(), request).await?;
+            let response = self.send(operation, self.url.clone(), request, parse).await?;
             if attempt >= THROTTLE_RETRIES || !is_throttled(&response) {
                 return Ok(response);
             }
@@ -312,7 +339,7 @@ impl Client {
             endpoint: self.config.endpoint.clone(),
             reason: e.to_string(),
         })?;
-        self.send(&what, url, request).await
+        self.send(&what, url, request, Parse::Always).await
     }
 
     /// Send `request` to `url` (its URI, already parsed: reqwest's own conversion from an
@@ -322,6 +349,7 @@ impl Client {
         what: &str,
         url: reqwest::Url,
         request: http::Request<Vec<u8>>,
+        parse: Parse,
     ) -> Result<Response, ClientError> {
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
@@ -377,7 +405,7 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response::from_parts(status, headers, body))
+        Ok(Response::parsed(status, headers, body, parse))
     }
 
     fn signed_request(&self, operation: &str, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, ClientError> {

@@ -181,7 +181,11 @@ async fn list(
     if let Some(p) = walk.problem {
         return Err(format!("{op} {params}: {p}"));
     }
-    Ok(walk.pages.into_iter().flat_map(|p| p.executions).collect())
+    walk.pages
+        .iter()
+        .flat_map(|p| &p.executions)
+        .map(|item| serde_json::from_str(item.get()).map_err(|e| format!("{op} {params}: an item is not JSON: {e}")))
+        .collect()
 }
 
 /// One sensitive observation, held to the target's one choice.

@@ -130,9 +130,9 @@ pub fn run(
     })?
 }
 
-fn ids(v: &[Value]) -> Vec<String> {
+fn ids(v: &[crate::walk::Item]) -> Vec<String> {
     v.iter()
-        .map(|e| e["WindowExecutionId"].as_str().unwrap_or("?").to_string())
+        .map(|e| oracle::returned_id(e).unwrap_or_else(|| "?".into()))
         .collect()
 }
 
@@ -197,7 +197,7 @@ async fn check_async(
         return Ok(());
     }
     let actual: Vec<String> = walk.pages.iter().flat_map(|p| ids(&p.executions)).collect();
-    oracle::judge(data, &oracle::starts(data), &window, &query, &walk, choices)
+    oracle::judge(data, &oracle::Seeded::new(data), &window, &query, &walk, choices)
         .map(|_| ())
         .map_err(|why| fail(why, actual))
 }

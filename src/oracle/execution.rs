@@ -3,9 +3,12 @@
 
 use std::sync::LazyLock;
 
+use std::borrow::Cow;
+
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::instant::from_epoch_seconds;
 use crate::model;
@@ -45,9 +48,36 @@ impl Execution {
     }
 }
 
-/// Each execution's StartTime in nanoseconds, in order: what [`crate::oracle::judge`] reads.
-pub fn starts(data: &[Execution]) -> Vec<i128> {
-    data.iter().map(Execution::start).collect()
+/// A data set as the judge reads it, computed once (a fixture is judged by many cases): each
+/// execution's StartTime in nanoseconds, in order, and where each id is.
+#[derive(Debug, Clone, Default)]
+pub struct Seeded {
+    starts: Vec<i128>,
+    by_id: std::collections::HashMap<String, usize>,
+}
+
+impl Seeded {
+    /// The index of `data`.
+    pub fn new(data: &[Execution]) -> Self {
+        Self {
+            starts: data.iter().map(Execution::start).collect(),
+            by_id: data
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.window_execution_id.clone(), i))
+                .collect(),
+        }
+    }
+
+    /// Each execution's StartTime in nanoseconds, in order.
+    pub fn starts(&self) -> &[i128] {
+        &self.starts
+    }
+
+    /// Where the execution of that id (exactly) is.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
 }
 
 /// Check a data set against the model's shapes, so that seeded data is data AWS could return.
@@ -111,77 +141,171 @@ pub struct Returned {
     pub end: Option<i128>,
 }
 
+/// One returned execution's members, each absent (`None`), null (`Some(None)`) or of the model's
+/// type. Read straight from the item's text when every member has its type (no JSON tree), and
+/// from a tree otherwise, which is where the messages about types come from.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Members<'a> {
+    #[serde(default, borrow, deserialize_with = "text")]
+    window_execution_id: Option<Option<Cow<'a, str>>>,
+    #[serde(default, borrow, deserialize_with = "text")]
+    window_id: Option<Option<Cow<'a, str>>>,
+    #[serde(default, borrow, deserialize_with = "text")]
+    status: Option<Option<Cow<'a, str>>>,
+    #[serde(default, borrow, deserialize_with = "text")]
+    status_details: Option<Option<Cow<'a, str>>>,
+    #[serde(default, deserialize_with = "number")]
+    start_time: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "number")]
+    end_time: Option<Option<f64>>,
+}
+
+/// A present member: null or a string without escapes (borrowed; one with escapes is read from
+/// the tree instead).
+fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Cow<'a, str>>>, D::Error> {
+    Option::<&'a str>::deserialize(d).map(|s| Some(s.map(Cow::Borrowed)))
+}
+
+/// A present member: null or a JSON number.
+fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+    Option::<f64>::deserialize(d).map(Some)
+}
+
+impl<'a> Members<'a> {
+    /// From a tree: the members' types checked, with the message a wrong one gets. `item` is
+    /// the execution's text, for a message.
+    fn of_tree(v: &'a Value, item: &str, window_id: &str) -> Result<Self, String> {
+        let obj = v
+            .as_object()
+            .ok_or_else(|| format!("an execution is not an object: {item}"))?;
+        let id = match obj.get("WindowExecutionId") {
+            Some(Value::String(id)) => id.as_str(),
+            _ => return Err(format!("no WindowExecutionId string in {item}")),
+        };
+        let text = |k: &str, wrong: &dyn Fn(&Value) -> String| -> Result<Option<Option<Cow<'a, str>>>, String> {
+            match obj.get(k) {
+                None => Ok(None),
+                Some(Value::Null) => Ok(Some(None)),
+                Some(Value::String(s)) => Ok(Some(Some(Cow::Borrowed(s.as_str())))),
+                Some(other) => Err(wrong(other)),
+            }
+        };
+        let number = |k: &str| -> Result<Option<Option<f64>>, String> {
+            match obj.get(k) {
+                None => Ok(None),
+                Some(Value::Null) => Ok(Some(None)),
+                Some(Value::Number(n)) => Ok(Some(n.as_f64())),
+                Some(other) => Err(format!(
+                    "execution {id} has {k} {other}: the wire form is a JSON number of epoch seconds"
+                )),
+            }
+        };
+        Ok(Self {
+            window_execution_id: Some(Some(Cow::Borrowed(id))),
+            window_id: text("WindowId", &|other| {
+                format!("execution {id} has WindowId {other}, not the {window_id} asked for")
+            })?,
+            status: text("Status", &|_| format!("execution {id} has no Status string"))?,
+            status_details: text("StatusDetails", &|other| {
+                format!(
+                    "execution {id} has StatusDetails {other}: a string of at most {} characters",
+                    model::STATUS_DETAILS_MAX
+                )
+            })?,
+            start_time: number("StartTime")?,
+            end_time: number("EndTime")?,
+        })
+    }
+
+    /// The model's rules over members of the right types. `item` is the execution's text, for
+    /// a message.
+    fn check(self, item: &str, window_id: &str) -> Result<Returned, String> {
+        let Some(Some(id)) = self.window_execution_id else {
+            return Err(format!("no WindowExecutionId string in {item}"));
+        };
+        if !is_execution_id(&id) {
+            return Err(format!(
+                "WindowExecutionId {id:?} does not match {}",
+                model::EXECUTION_ID_PATTERN
+            ));
+        }
+        match self.window_id {
+            None => {}
+            Some(Some(w)) if w == window_id => {}
+            Some(other) => {
+                return Err(format!(
+                    "execution {id} has WindowId {}, not the {window_id} asked for",
+                    Value::from(other.map(Cow::into_owned))
+                ));
+            }
+        }
+        let Some(Some(status)) = self.status else {
+            return Err(format!("execution {id} has no Status string"));
+        };
+        if !model::STATUSES.contains(&&*status) {
+            return Err(format!(
+                "execution {id} has Status {status:?}, which is not one of {:?}",
+                model::STATUSES
+            ));
+        }
+        let time = |k: &str, t: Option<Option<f64>>| -> Result<Option<i128>, String> {
+            match t.flatten() {
+                None => Ok(None),
+                Some(n) => from_epoch_seconds(n)
+                    .map(Some)
+                    .ok_or_else(|| format!("execution {id} has {k} {}, which is no instant", Value::from(n))),
+            }
+        };
+        let start = time("StartTime", self.start_time)?.ok_or_else(|| format!("execution {id} has no StartTime"))?;
+        let end = time("EndTime", self.end_time)?;
+        if let Some(e) = end
+            && e < start
+        {
+            return Err(format!("execution {id} ends before it starts"));
+        }
+        let status_details = match self.status_details.flatten() {
+            None => None,
+            Some(s) if s.chars().count() <= model::STATUS_DETAILS_MAX => Some(s.into_owned()),
+            Some(s) => {
+                return Err(format!(
+                    "execution {id} has StatusDetails {}: a string of at most {} characters",
+                    Value::from(s.into_owned()),
+                    model::STATUS_DETAILS_MAX
+                ));
+            }
+        };
+        Ok(Returned {
+            id: id.into_owned(),
+            status: status.into_owned(),
+            status_details,
+            start,
+            end,
+        })
+    }
+}
+
 /// Check one returned execution's shape: members, types, the status enum, lengths, the id.
-pub fn check_shape(v: &Value, window_id: &str) -> Result<Returned, String> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| format!("an execution is not an object: {v}"))?;
-    let id = obj
-        .get("WindowExecutionId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("no WindowExecutionId string in {v}"))?;
-    if !is_execution_id(id) {
-        return Err(format!(
-            "WindowExecutionId {id:?} does not match {}",
-            model::EXECUTION_ID_PATTERN
-        ));
-    }
-    match obj.get("WindowId") {
-        Some(Value::String(w)) if w == window_id => {}
-        None => {}
-        Some(other) => {
-            return Err(format!(
-                "execution {id} has WindowId {other}, not the {window_id} asked for"
-            ));
+/// `item` is the execution as the target sent it.
+pub fn check_shape(item: &RawValue, window_id: &str) -> Result<Returned, String> {
+    match serde_json::from_str::<Members>(item.get()) {
+        Ok(members) => members.check(item.get(), window_id),
+        // A member of another type, a string with escapes, or not an object at all.
+        Err(_) => {
+            let v: Value = serde_json::from_str(item.get()).map_err(|e| format!("an execution is not JSON: {e}"))?;
+            Members::of_tree(&v, item.get(), window_id)?.check(item.get(), window_id)
         }
     }
-    let status = obj
-        .get("Status")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("execution {id} has no Status string"))?;
-    if !model::STATUSES.contains(&status) {
-        return Err(format!(
-            "execution {id} has Status {status:?}, which is not one of {:?}",
-            model::STATUSES
-        ));
+}
+
+/// The `WindowExecutionId` of a returned execution, when it has one.
+pub fn returned_id(item: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Id {
+        #[serde(rename = "WindowExecutionId")]
+        id: Option<String>,
     }
-    let time = |k: &str| -> Result<Option<i128>, String> {
-        match obj.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .and_then(from_epoch_seconds)
-                .map(Some)
-                .ok_or_else(|| format!("execution {id} has {k} {n}, which is no instant")),
-            Some(other) => Err(format!(
-                "execution {id} has {k} {other}: the wire form is a JSON number of epoch seconds"
-            )),
-        }
-    };
-    let start = time("StartTime")?.ok_or_else(|| format!("execution {id} has no StartTime"))?;
-    let end = time("EndTime")?;
-    if let Some(e) = end
-        && e < start
-    {
-        return Err(format!("execution {id} ends before it starts"));
-    }
-    let status_details = match obj.get("StatusDetails") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.chars().count() <= model::STATUS_DETAILS_MAX => Some(s.clone()),
-        Some(other) => {
-            return Err(format!(
-                "execution {id} has StatusDetails {other}: a string of at most {} characters",
-                model::STATUS_DETAILS_MAX
-            ));
-        }
-    };
-    Ok(Returned {
-        id: id.to_string(),
-        status: status.to_string(),
-        status_details,
-        start,
-        end,
-    })
+    serde_json::from_str::<Id>(item.get()).ok()?.id
 }
 
 /// AWS keeps times to the millisecond: a returned time within a millisecond of the seeded one is
@@ -229,5 +353,99 @@ pub fn check_fields(r: &Returned, seeded: &Execution) -> Result<(), String> {
             a.map(show_seconds),
             b.map(show_seconds)
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    const W: &str = "mw-0123456789abcdef0";
+
+    /// What the tree alone says of `item`: the reading every item had before the direct one.
+    fn by_tree(item: &RawValue) -> Result<Returned, String> {
+        let v: Value = serde_json::from_str(item.get()).unwrap();
+        Members::of_tree(&v, item.get(), W)?.check(item.get(), W)
+    }
+
+    /// A member as a target might send it: of the model's type or not, with escapes or not.
+    fn member(of_type: BoxedStrategy<Value>) -> impl Strategy<Value = Option<Value>> {
+        prop_oneof![
+            4 => of_type.prop_map(Some),
+            1 => Just(None),
+            1 => Just(Some(Value::Null)),
+            1 => prop_oneof![Just(json!(true)), Just(json!(7)), Just(json!("7")), Just(json!([])), Just(json!({}))].prop_map(Some),
+        ]
+    }
+
+    fn text(options: &'static [&'static str]) -> BoxedStrategy<Value> {
+        prop_oneof![
+            proptest::sample::select(options).prop_map(Value::from),
+            // Escapes and characters beyond ASCII, around the length limit.
+            (
+                0usize..260,
+                proptest::sample::select(&["a", "é", "\"", "\\n", "😀"][..])
+            )
+                .prop_map(|(n, c)| Value::from(c.repeat(n))),
+        ]
+        .boxed()
+    }
+
+    fn seconds() -> BoxedStrategy<Value> {
+        prop_oneof![
+            (0u32..2_000_000_000).prop_map(Value::from),
+            (-1e12f64..1e12).prop_map(Value::from),
+            Just(json!(1e300)),
+            Just(json!(-1e300)),
+        ]
+        .boxed()
+    }
+
+    proptest! {
+        /// The direct reading (straight from the text, when every member has its type) and the
+        /// tree's give the same execution or the same message, for any item.
+        #[test]
+        fn an_item_reads_the_same_directly_and_as_a_tree(
+            id in member(text(&["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-00000000000G"])),
+            window in member(text(&[W, "mw-0123456789abcdef1"])),
+            status in member(text(&["SUCCESS", "FAILED", "success"])),
+            details in member(text(&["", "done"])),
+            start in member(seconds()),
+            end in member(seconds()),
+            spaced in any::<bool>(),
+        ) {
+            let mut m = Map::new();
+            for (k, v) in [("WindowExecutionId", id), ("WindowId", window), ("Status", status),
+                           ("StatusDetails", details), ("StartTime", start), ("EndTime", end)] {
+                if let Some(v) = v { m.insert(k.into(), v); }
+            }
+            let v = Value::Object(m);
+            let text = if spaced { serde_json::to_string_pretty(&v).unwrap() } else { v.to_string() };
+            let item = RawValue::from_string(text).unwrap();
+            prop_assert_eq!(check_shape(&item, W), by_tree(&item));
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_gets_the_trees_message() {
+        let item = RawValue::from_string(
+            r#"{"WindowExecutionId":"00000000-0000-4000-8000-000000000001","Status":"SUCCESS","StartTime":"2.0"}"#
+                .into(),
+        )
+        .unwrap();
+        let e = check_shape(&item, W).unwrap_err();
+        assert!(
+            e.contains("has StartTime \"2.0\": the wire form is a JSON number"),
+            "{e}"
+        );
+        let item = RawValue::from_string("[1]".into()).unwrap();
+        assert!(
+            check_shape(&item, W)
+                .unwrap_err()
+                .starts_with("an execution is not an object")
+        );
     }
 }

@@ -2,11 +2,9 @@
 //! request, with the choices AWS leaves open (bound inclusiveness, order, default page size) as
 //! parameters; it recognises the choices a target made and reports them.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
-use serde_json::Value;
-
-use super::execution::{Execution, check_fields, check_shape};
+use super::execution::{Execution, Seeded, check_fields, check_shape, returned_id};
 use super::query::Query;
 use crate::observation::Observation;
 use crate::walk::Walk;
@@ -95,13 +93,13 @@ fn first_ids(ids: &[&str]) -> String {
     }
 }
 
-/// Judge a walk over `data` (the seeded window `window_id`, its starts in nanoseconds
-/// `starts`, as [`super::starts`] gives them) for query `q`. Returns what the
+/// Judge a walk over `data` (the seeded window `window_id`, indexed as `seeded`, which
+/// [`Seeded::new`] makes of `data`) for query `q`. Returns what the
 /// target chose where AWS leaves it open, or why the answer is wrong. `pinned` (from a profile)
 /// turns a choice into a requirement.
 pub fn judge(
     data: &[Execution],
-    starts: &[i128],
+    seeded: &Seeded,
     window_id: &str,
     q: &Query,
     walk: &Walk,
@@ -128,28 +126,25 @@ pub fn judge(
         observe("default-page-size", size.to_string(), pinned, &mut observations)?;
     }
     // Shapes, fields, duplicates, leaks.
+    let starts = seeded.starts();
     assert_eq!(starts.len(), data.len(), "one start per execution");
-    let by_id: HashMap<&str, (&Execution, i128)> = data
-        .iter()
-        .zip(starts)
-        .map(|(e, t)| (e.window_execution_id.as_str(), (e, *t)))
-        .collect();
+    // Each returned execution with where it was seeded.
     let mut returned = Vec::new();
     let mut seen = HashSet::new();
     for page in &walk.pages {
         for v in &page.executions {
             let r = check_shape(v, window_id)?;
-            let (seeded, _) = by_id.get(r.id.as_str()).ok_or_else(|| {
+            let at = seeded.position(&r.id).ok_or_else(|| {
                 format!(
                     "execution {} was never seeded into {window_id}: it belongs to another window or was made up",
                     r.id
                 )
             })?;
-            check_fields(&r, seeded)?;
-            if !seen.insert(r.id.clone()) {
+            check_fields(&r, &data[at])?;
+            if !seen.insert(at) {
                 return Err(format!("execution {} is returned twice", r.id));
             }
-            returned.push(r);
+            returned.push((r, at));
         }
     }
     // Selection: everything strictly inside, nothing outside; on a bound, all or nothing.
@@ -164,8 +159,9 @@ pub fn judge(
     let missing: Vec<&str> = data
         .iter()
         .zip(starts)
-        .filter(|(e, t)| selects_at(q, strict, **t) && !seen.contains(&e.window_execution_id))
-        .map(|(e, _)| e.window_execution_id.as_str())
+        .enumerate()
+        .filter(|(i, (_, t))| selects_at(q, strict, **t) && !seen.contains(i))
+        .map(|(_, (e, _))| e.window_execution_id.as_str())
         .collect();
     if !missing.is_empty() {
         return Err(format!(
@@ -175,8 +171,8 @@ pub fn judge(
     }
     let outside: Vec<&str> = returned
         .iter()
-        .filter(|r| !selects_at(q, loose, by_id[r.id.as_str()].1))
-        .map(|r| r.id.as_str())
+        .filter(|(_, at)| !selects_at(q, loose, starts[*at]))
+        .map(|(r, _)| r.id.as_str())
         .collect();
     if !outside.is_empty() {
         return Err(format!(
@@ -194,16 +190,13 @@ pub fn judge(
             continue;
         }
         // Executions on this bound only (one also on the other bound tells nothing alone).
-        let on: Vec<&Execution> = data
-            .iter()
-            .zip(starts)
-            .filter(|(_, s)| **s == t && other != Some(t) && selects_at(q, loose, **s))
-            .map(|(e, _)| e)
+        let on: Vec<usize> = (0..data.len())
+            .filter(|i| starts[*i] == t && other != Some(t) && selects_at(q, loose, starts[*i]))
             .collect();
         if on.is_empty() {
             continue;
         }
-        let included = on.iter().filter(|e| seen.contains(&e.window_execution_id)).count();
+        let included = on.iter().filter(|i| seen.contains(*i)).count();
         let option = match included {
             0 => "exclusive",
             n if n == on.len() => "inclusive",
@@ -217,7 +210,7 @@ pub fn judge(
         observe(choice, option.into(), pinned, &mut observations)?;
     }
     // Order: by StartTime, ties in any order; the same whatever the page size (cases agree).
-    let times: Vec<i128> = returned.iter().map(|r| r.start).collect();
+    let times: Vec<i128> = returned.iter().map(|(r, _)| r.start).collect();
     if times.windows(2).any(|w| w[0] != w[1]) {
         let option = if times.windows(2).all(|w| w[0] >= w[1]) {
             "newest-first"
@@ -265,19 +258,19 @@ pub fn judge(
         observe(choice, option.into(), pinned, &mut observations)?;
     }
     // A token replayed gives the same page.
-    if let Some(replay) = &walk.replay {
-        let ids = |page: &[Value]| -> Vec<String> {
+    if let (Some(replay), Some(second)) = (&walk.replay, walk.pages.get(1)) {
+        let ids = |page: &[crate::walk::Item]| -> Vec<String> {
             page.iter()
-                .map(|v| v["WindowExecutionId"].as_str().unwrap_or("?").to_string())
+                .map(|v| returned_id(v).unwrap_or_else(|| "?".into()))
                 .collect()
         };
         match &replay.replayed {
-            Ok(again) if ids(again) == ids(&replay.original) => {}
+            Ok(again) if ids(again) == ids(&second.executions) => {}
             Ok(again) => {
                 return Err(format!(
                     "NextToken {:?} sent again gave another page: first {:?}, then {:?}",
                     replay.token,
-                    ids(&replay.original),
+                    ids(&second.executions),
                     ids(again)
                 ));
             }
@@ -290,8 +283,8 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::walk::WalkPage;
-    use serde_json::json;
+    use crate::walk::{Item, WalkPage};
+    use serde_json::{Value, json};
 
     fn ex(i: u32, start: f64) -> Execution {
         Execution {
@@ -304,8 +297,16 @@ mod tests {
         }
     }
 
-    fn wire(e: &Execution) -> Value {
-        json!({"WindowId": "mw-00000000000000000", "WindowExecutionId": e.window_execution_id, "Status": e.status, "StartTime": e.start_time})
+    fn wire(e: &Execution) -> Item {
+        let v = json!({"WindowId": "mw-00000000000000000", "WindowExecutionId": e.window_execution_id, "Status": e.status, "StartTime": e.start_time});
+        serde_json::value::to_raw_value(&v).unwrap()
+    }
+
+    /// The first execution of the first page with `key` set to `v`.
+    fn edit(w: &mut Walk, key: &str, v: Value) {
+        let mut e: Value = serde_json::from_str(w.pages[0].executions[0].get()).unwrap();
+        e[key] = v;
+        w.pages[0].executions[0] = serde_json::value::to_raw_value(&e).unwrap();
     }
 
     fn walk(pages: &[&[&Execution]]) -> Walk {
@@ -336,7 +337,7 @@ mod tests {
         let none = BTreeMap::new();
         let obs = judge(
             &data,
-            &crate::oracle::starts(&data),
+            &crate::oracle::Seeded::new(&data),
             W,
             &q,
             &walk(&[&[&data[3], &data[2], &data[1]]]),
@@ -357,7 +358,7 @@ mod tests {
         );
         let obs = judge(
             &data,
-            &crate::oracle::starts(&data),
+            &crate::oracle::Seeded::new(&data),
             W,
             &q,
             &walk(&[&[&data[2]]]),
@@ -369,7 +370,7 @@ mod tests {
         assert!(
             judge(
                 &data,
-                &crate::oracle::starts(&data),
+                &crate::oracle::Seeded::new(&data),
                 W,
                 &q,
                 &walk(&[&[&data[3], &data[1]]]),
@@ -381,7 +382,7 @@ mod tests {
         assert!(
             judge(
                 &data,
-                &crate::oracle::starts(&data),
+                &crate::oracle::Seeded::new(&data),
                 W,
                 &q,
                 &walk(&[&[&data[3], &data[2], &data[1], &data[0]]]),
@@ -395,7 +396,7 @@ mod tests {
             .collect();
         let oldest = walk(&[&[&data[1], &data[2]]]);
         assert!(
-            judge(&data, &crate::oracle::starts(&data), W, &q, &oldest, &pinned)
+            judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &oldest, &pinned)
                 .unwrap_err()
                 .contains("pins order=newest-first")
         );
@@ -409,7 +410,7 @@ mod tests {
         assert!(
             judge(
                 &data,
-                &crate::oracle::starts(&data),
+                &crate::oracle::Seeded::new(&data),
                 W,
                 &q,
                 &walk(&[&[&data[1]], &[&data[1], &data[0]]]),
@@ -422,7 +423,7 @@ mod tests {
         assert!(
             judge(
                 &data,
-                &crate::oracle::starts(&data),
+                &crate::oracle::Seeded::new(&data),
                 W,
                 &q,
                 &walk(&[&[&data[1], &stranger, &data[0]]]),
@@ -432,23 +433,23 @@ mod tests {
             .contains("never seeded")
         );
         let mut w = walk(&[&[&data[1], &data[0]]]);
-        w.pages[0].executions[0]["StartTime"] = json!("2.0");
+        edit(&mut w, "StartTime", json!("2.0"));
         assert!(
-            judge(&data, &crate::oracle::starts(&data), W, &q, &w, &none)
+            judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &w, &none)
                 .unwrap_err()
                 .contains("JSON number")
         );
         let mut w = walk(&[&[&data[1], &data[0]]]);
-        w.pages[0].executions[0]["Status"] = json!("success");
+        edit(&mut w, "Status", json!("success"));
         assert!(
-            judge(&data, &crate::oracle::starts(&data), W, &q, &w, &none)
+            judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &w, &none)
                 .unwrap_err()
                 .contains("not one of")
         );
         let mut w = walk(&[&[&data[1], &data[0]]]);
-        w.pages[0].executions[0]["StartTime"] = json!(2e0);
+        edit(&mut w, "StartTime", json!(2e0));
         assert!(
-            judge(&data, &crate::oracle::starts(&data), W, &q, &w, &none).is_ok(),
+            judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &w, &none).is_ok(),
             "exponent notation is a number"
         );
     }

@@ -13,7 +13,9 @@ pub mod instant;
 mod judge;
 mod query;
 
-pub use execution::{Execution, Returned, check_data_set, check_fields, check_shape, is_execution_id, starts};
+pub use execution::{
+    Execution, Returned, Seeded, check_data_set, check_fields, check_shape, is_execution_id, returned_id,
+};
 pub use instant::{Reading, Second60};
 pub use judge::{Bounds, Order, expected, judge, selects};
 pub use query::{Combine, Query, Semantics};
