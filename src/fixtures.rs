@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::client::{Client, ClientError};
 use crate::model::STATUSES;
@@ -196,11 +195,19 @@ pub async fn put_window(
 ) -> Result<(), FixtureError> {
     let base = if needs_v2(executions) { BASE_V2 } else { BASE };
     let path = format!("{base}/windows/{window_id}");
-    let mut body = json!({ "WindowExecutions": executions });
-    if let Some(n) = name {
-        body["Name"] = json!(n);
+    // Written straight to bytes, not through a JSON tree: a fixture can hold a million executions.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Put<'a> {
+        window_executions: &'a [Execution],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<&'a str>,
     }
-    let body = serde_json::to_vec(&body).expect("executions serialize");
+    let body = serde_json::to_vec(&Put {
+        window_executions: executions,
+        name,
+    })
+    .expect("executions serialize");
     let r = client.plain(http::Method::PUT, &path, body).await?;
     if (200..300).contains(&r.status) {
         Ok(())

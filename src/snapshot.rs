@@ -32,10 +32,26 @@ struct Numbering {
 }
 
 impl Numbering {
-    fn reference(map: &mut HashMap<String, usize>, kind: &str, value: String) -> String {
-        let n = map.len() + 1;
-        let n = *map.entry(value).or_insert(n);
+    fn reference(map: &mut HashMap<String, usize>, kind: &str, value: Cow<'_, str>) -> String {
+        // Looked up before it is owned: most values were numbered before.
+        let n = match map.get(&*value) {
+            Some(n) => *n,
+            None => {
+                let n = map.len() + 1;
+                map.insert(value.into_owned(), n);
+                n
+            }
+        };
         format!("<{kind}:{n}>")
+    }
+}
+
+/// A UUID in lower case (copied only when it has upper case).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -110,7 +126,7 @@ impl Serialize for View<'_> {
             (Value::Number(n), Some(k)) if TARGET_TIMES.contains(&k) => s.serialize_str(&Numbering::reference(
                 &mut self.numbering.borrow_mut().times,
                 "time",
-                n.to_string(),
+                Cow::Owned(n.to_string()),
             )),
             (Value::String(x), _) => s.serialize_str(&replace_known(x, self.known, &mut self.numbering.borrow_mut())),
             (Value::Array(a), _) => s.collect_seq(a.iter().map(|x| inner(x, None))),
@@ -141,11 +157,7 @@ fn replace_known<'s>(s: &'s str, known: &[(&str, String)], numbering: &mut Numbe
         return Cow::Owned(format!("<{name}>"));
     }
     if crate::ids::is_uuid(s) {
-        return Cow::Owned(Numbering::reference(
-            &mut numbering.uuids,
-            "uuid",
-            s.to_ascii_lowercase(),
-        ));
+        return Cow::Owned(Numbering::reference(&mut numbering.uuids, "uuid", lower(s)));
     }
     let mut out = Cow::Borrowed(s);
     for (name, value) in known {
@@ -158,7 +170,7 @@ fn replace_known<'s>(s: &'s str, known: &[(&str, String)], numbering: &mut Numbe
     }
     Cow::Owned(
         UUID.replace_all(&out, |c: &regex::Captures<'_>| {
-            Numbering::reference(&mut numbering.uuids, "uuid", c[0].to_ascii_lowercase())
+            Numbering::reference(&mut numbering.uuids, "uuid", lower(&c[0]))
         })
         .into_owned(),
     )

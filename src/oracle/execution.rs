@@ -131,8 +131,8 @@ pub fn check_data_set(executions: &[Execution]) -> Result<(), String> {
 pub struct Returned {
     /// WindowExecutionId.
     pub id: String,
-    /// Status.
-    pub status: String,
+    /// Status: one of the model's.
+    pub status: &'static str,
     /// StatusDetails.
     pub status_details: Option<String>,
     /// StartTime, nanoseconds.
@@ -243,12 +243,12 @@ impl<'a> Members<'a> {
         let Some(Some(status)) = self.status else {
             return Err(format!("execution {id} has no Status string"));
         };
-        if !model::STATUSES.contains(&&*status) {
+        let Some(status) = model::STATUSES.iter().copied().find(|s| *s == status) else {
             return Err(format!(
                 "execution {id} has Status {status:?}, which is not one of {:?}",
                 model::STATUSES
             ));
-        }
+        };
         let time = |k: &str, t: Option<Option<f64>>| -> Result<Option<i128>, String> {
             match t.flatten() {
                 None => Ok(None),
@@ -277,7 +277,7 @@ impl<'a> Members<'a> {
         };
         Ok(Returned {
             id: id.into_owned(),
-            status: status.into_owned(),
+            status,
             status_details,
             start,
             end,
