@@ -19,6 +19,15 @@ pub fn list_member(operation: &str) -> &'static str {
     }
 }
 
+/// The member that names an item of a paged operation's list.
+pub fn id_member(operation: &str) -> &'static str {
+    match operation {
+        "DescribeMaintenanceWindowExecutionTasks" => "TaskExecutionId",
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => "InvocationId",
+        _ => "WindowExecutionId",
+    }
+}
+
 /// One page of an answer to `operation`, or why it is not one. Read from the body's bytes: the
 /// list's members are kept as their JSON text, and the answer's JSON tree, when it has one, is
 /// neither needed nor copied.

@@ -223,6 +223,7 @@ fn check_seeded(
                 ));
             }
         }
+        oracle::check_replay(walk, crate::paging::id_member(ctx.operation))?;
         walk.pages
             .iter()
             .flat_map(|p| &p.executions)

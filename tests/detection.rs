@@ -25,6 +25,14 @@ fn values(f: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// Whether `token` is sent for the first time in this test process (tokens name random windows,
+/// so no two runs share one).
+fn first_use(token: &str) -> bool {
+    static USED: std::sync::Mutex<std::collections::BTreeSet<String>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    USED.lock().unwrap().insert(token.to_string())
+}
+
 fn validation_faults() -> Vec<Variant> {
     vec![
         Variant {
@@ -491,6 +499,18 @@ fn data_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            name: "tokens-single-use",
+            fails: &["pagination::11-max-10", "pagination::250-max-37"],
+            // A token names a cursor on the server, used up by its first request: sent again,
+            // it finds nothing more.
+            replace: Some(|_, op, request| {
+                let token = request.get("NextToken")?.as_str()?;
+                (op == "DescribeMaintenanceWindowExecutions" && !first_use(token))
+                    .then(|| Ok(json!({ "WindowExecutions": [] })))
+            }),
+            ..NONE
+        },
+        Variant {
             name: "empty-pages-forever",
             fails: &["pagination::1-max-10", "pagination::0-default"],
             // A new token every time, and nothing after the first page.
@@ -754,6 +774,22 @@ fn family_faults() -> Vec<Variant> {
                     a
                 })
             }),
+            ..NONE
+        },
+        Variant {
+            name: "task-tokens-single-use",
+            fails: &["execution_tasks::paged-by-10", "task_invocations::paged-by-10"],
+            // As tokens-single-use, for the lists of tasks and invocations.
+            replace: Some(|_, op, request| {
+                let token = request.get("NextToken")?.as_str()?;
+                let list = match op {
+                    "DescribeMaintenanceWindowExecutionTasks" => "WindowExecutionTaskIdentities",
+                    "DescribeMaintenanceWindowExecutionTaskInvocations" => "WindowExecutionTaskInvocationIdentities",
+                    _ => return None,
+                };
+                (!first_use(token)).then(|| Ok(json!({ list: [] })))
+            }),
+            family: true,
             ..NONE
         },
         Variant {

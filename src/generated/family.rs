@@ -178,9 +178,10 @@ async fn list(
     )
     .await;
     requests.set(requests.get() + sent);
-    if let Some(p) = walk.problem {
+    if let Some(p) = &walk.problem {
         return Err(format!("{op} {params}: {p}"));
     }
+    crate::oracle::check_replay(&walk, paging::id_member(op)).map_err(|e| format!("{op} {params}: {e}"))?;
     walk.pages
         .iter()
         .flat_map(|p| &p.executions)

@@ -300,12 +300,62 @@ pub fn check_shape(item: &RawValue, window_id: &str) -> Result<Returned, String>
 
 /// The `WindowExecutionId` of a returned execution, when it has one.
 pub fn returned_id(item: &RawValue) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Id {
-        #[serde(rename = "WindowExecutionId")]
-        id: Option<String>,
+    item_member(item, "WindowExecutionId")
+}
+
+/// The string member `name` of a returned item (an execution, task or invocation), when it has
+/// one; read without a tree (the item's other members are skipped).
+pub fn item_member(item: &RawValue, name: &str) -> Option<String> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+    /// A key, borrowed from the text unless it has escapes.
+    struct Key<'de>(Cow<'de, str>);
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Text;
+            impl<'de> Visitor<'de> for Text {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(s)))
+                }
+                fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(s.to_string())))
+                }
+            }
+            d.deserialize_str(Text)
+        }
     }
-    serde_json::from_str::<Id>(item.get()).ok()?.id
+
+    struct Find<'n>(&'n str);
+    impl<'de> DeserializeSeed<'de> for Find<'_> {
+        type Value = Option<String>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+            // The last of a repeated member counts, as in a tree.
+            let mut found = None;
+            while let Some(Key(k)) = map.next_key::<Key>()? {
+                if k == self.0 {
+                    found = map.next_value::<Value>()?.as_str().map(str::to_string);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut d = serde_json::Deserializer::from_str(item.get());
+    Find(name).deserialize(&mut d).ok().flatten()
 }
 
 /// AWS keeps times to the millisecond: a returned time within a millisecond of the seeded one is

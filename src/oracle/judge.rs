@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::execution::{Execution, Seeded, check_fields, check_shape, returned_id};
+use super::execution::{Execution, Seeded, check_fields, check_shape, item_member};
 use super::query::Query;
 use crate::observation::Observation;
 use crate::walk::Walk;
@@ -257,27 +257,31 @@ pub fn judge(
         };
         observe(choice, option.into(), pinned, &mut observations)?;
     }
-    // A token replayed gives the same page.
-    if let (Some(replay), Some(second)) = (&walk.replay, walk.pages.get(1)) {
-        let ids = |page: &[crate::walk::Item]| -> Vec<String> {
-            page.iter()
-                .map(|v| returned_id(v).unwrap_or_else(|| "?".into()))
-                .collect()
-        };
-        match &replay.replayed {
-            Ok(again) if ids(again) == ids(&second.executions) => {}
-            Ok(again) => {
-                return Err(format!(
-                    "NextToken {:?} sent again gave another page: first {:?}, then {:?}",
-                    replay.token,
-                    ids(&second.executions),
-                    ids(again)
-                ));
-            }
-            Err(e) => return Err(format!("NextToken {:?} sent again failed: {e}", replay.token)),
-        }
-    }
+    check_replay(walk, "WindowExecutionId")?;
     Ok(observations)
+}
+
+/// A token replayed gives the same page: the walk's second page again, the same items (by their
+/// `id` member) in the same order.
+pub fn check_replay(walk: &Walk, id: &str) -> Result<(), String> {
+    let (Some(replay), Some(second)) = (&walk.replay, walk.pages.get(1)) else {
+        return Ok(());
+    };
+    let ids = |page: &[crate::walk::Item]| -> Vec<String> {
+        page.iter()
+            .map(|v| item_member(v, id).unwrap_or_else(|| "?".into()))
+            .collect()
+    };
+    match &replay.replayed {
+        Ok(again) if ids(again) == ids(&second.executions) => Ok(()),
+        Ok(again) => Err(format!(
+            "NextToken {:?} sent again gave another page: first {:?}, then {:?}",
+            replay.token,
+            ids(&second.executions),
+            ids(again)
+        )),
+        Err(e) => Err(format!("NextToken {:?} sent again failed: {e}", replay.token)),
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub use execution::{
     Execution, Returned, Seeded, check_data_set, check_fields, check_shape, is_execution_id, returned_id,
 };
 pub use instant::{Reading, Second60};
-pub use judge::{Bounds, Order, expected, judge, selects};
+pub use judge::{Bounds, Order, check_replay, expected, judge, selects};
 pub use query::{Combine, Query, Semantics};
 
 /// The open choices the oracle recognises, with their options (none listed: any whole number).
