@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The open choice: does the target write AWS's validation message form?
 pub const MESSAGE_FORM_CHOICE: &str = "validation-message-form";
@@ -98,14 +99,40 @@ fn is_model_kind(constraint: &str) -> bool {
 }
 
 /// `reported` names `expected`'s member: the same path, or one of its list's elements
-/// (`filters.1.member.values.2.member` for `filters.1.member.values`).
-fn same_member(expected: &str, reported: &str) -> bool {
-    reported == expected
-        || reported
-            .strip_prefix(expected)
-            .and_then(|r| r.strip_prefix('.'))
-            .and_then(|r| r.strip_suffix(".member"))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+/// (`filters.1.member.values.2.member` for `filters.1.member.values`). An element must be one
+/// the request sent that breaks the element's bounds, where the request is known: AWS counts
+/// from 1, and a target that names another element (counting from 0, say) names the wrong one.
+fn same_member(expected: &str, reported: &str, request: Option<&Value>) -> bool {
+    if reported == expected {
+        return true;
+    }
+    let Some(n) = reported
+        .strip_prefix(expected)
+        .and_then(|r| r.strip_prefix('.'))
+        .and_then(|r| r.strip_suffix(".member"))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return false;
+    };
+    request.is_none_or(|r| element_breaks_bounds(r, expected, n))
+}
+
+/// Whether element `n` (counted from 1) of the list at `list` (`filters.F.member.values`) in
+/// `request` is a value whose length is outside the model's bounds.
+fn element_breaks_bounds(request: &Value, list: &str, n: &str) -> bool {
+    let index = |s: &str| s.parse::<usize>().ok().and_then(|i| i.checked_sub(1));
+    let Some(f) = list
+        .strip_prefix("filters.")
+        .and_then(|r| r.strip_suffix(".member.values"))
+        .and_then(index)
+    else {
+        return false;
+    };
+    let value = index(n).and_then(|i| request.get("Filters")?.get(f)?.get("Values")?.get(i));
+    value
+        .and_then(Value::as_str)
+        .map(|v| v.chars().count())
+        .is_some_and(|len| !(crate::model::FILTER_VALUE_MIN..=crate::model::FILTER_VALUE_MAX).contains(&len))
 }
 
 /// The constraints of a list's element shape, which AWS names all together on the list: for a
@@ -129,7 +156,8 @@ fn element_constraints(member: &str) -> Option<Vec<String>> {
 /// Every expected violation is reported, and every reported model constraint is expected; a
 /// list's bracketed constraints must be exactly its element shape's (a bound off by one shows
 /// there even when the violated one is right).
-pub fn judge(expected: &[ExpectedViolation], reported: &[Reported]) -> Result<(), String> {
+/// `request` is the request's parameters, where known (elements are checked against it).
+pub fn judge(expected: &[ExpectedViolation], reported: &[Reported], request: Option<&Value>) -> Result<(), String> {
     for r in reported.iter().filter(|r| r.constraints.len() > 1) {
         if let Some(mut want) = element_constraints(&r.member) {
             let mut got = r.constraints.clone();
@@ -148,7 +176,7 @@ pub fn judge(expected: &[ExpectedViolation], reported: &[Reported]) -> Result<()
         .filter(|e| {
             !reported
                 .iter()
-                .any(|r| same_member(&e.member, &r.member) && r.constraints.contains(&e.constraint))
+                .any(|r| same_member(&e.member, &r.member, request) && r.constraints.contains(&e.constraint))
         })
         .map(|e| format!("'{}': {}", e.member, e.constraint))
         .collect();
@@ -160,7 +188,7 @@ pub fn judge(expected: &[ExpectedViolation], reported: &[Reported]) -> Result<()
             // A list's bracketed constraints count as one report: fine if any of them is expected.
             !expected
                 .iter()
-                .any(|e| same_member(&e.member, &r.member) && r.constraints.contains(&e.constraint))
+                .any(|e| same_member(&e.member, &r.member, request) && r.constraints.contains(&e.constraint))
         })
         .map(|(r, c)| format!("'{}': {c}", r.member))
         .collect();
@@ -229,27 +257,28 @@ mod tests {
             constraints: vec![c.into()],
         };
         let want = [v("filters.1.member.key", KEY_MAX)];
-        assert!(judge(&want, &[key(KEY_MAX)]).is_ok());
+        assert!(judge(&want, &[key(KEY_MAX)], None).is_ok());
         // A bound off by one, and a check left out (another one refused the value).
-        assert!(judge(&want, &[key("Member must have length less than or equal to 127")]).is_err());
+        assert!(judge(&want, &[key("Member must have length less than or equal to 127")], None).is_err());
         assert!(
             judge(
                 &want,
                 &[key(
                     "Member must satisfy enum value set: [ExecutedAfter, ExecutedBefore]"
-                )]
+                )],
+                None
             )
             .is_err()
         );
         // The accepted side of a bound: no length violation, other refusals are the target's own.
-        assert!(judge(&[], &[key("Member must satisfy enum value set: [ExecutedAfter]")]).is_ok());
-        assert!(judge(&[], &[key("Member must have length less than or equal to 127")]).is_err());
+        assert!(judge(&[], &[key("Member must satisfy enum value set: [ExecutedAfter]")], None).is_ok());
+        assert!(judge(&[], &[key("Member must have length less than or equal to 127")], None).is_err());
         // One more than asked.
         let window = Reported {
             member: "windowId".into(),
             constraints: vec!["Member must have length greater than or equal to 20".into()],
         };
-        assert!(judge(&want, &[key(KEY_MAX), window]).is_err());
+        assert!(judge(&want, &[key(KEY_MAX), window], None).is_err());
         // A list's element, named either way, with all its constraints.
         let values = v(
             "filters.1.member.values",
@@ -264,7 +293,7 @@ mod tests {
                 member: member.into(),
                 constraints: both.clone(),
             };
-            assert!(judge(std::slice::from_ref(&values), &[r]).is_ok(), "{member}");
+            assert!(judge(std::slice::from_ref(&values), &[r], None).is_ok(), "{member}");
         }
         let wrong_bound = Reported {
             member: "filters.1.member.values".into(),
@@ -273,6 +302,28 @@ mod tests {
                 "Member must have length greater than or equal to 2".into(),
             ],
         };
-        assert!(judge(&[values], &[wrong_bound]).is_err());
+        assert!(judge(&[values], &[wrong_bound], None).is_err());
+    }
+
+    #[test]
+    fn an_element_named_must_be_the_one_the_request_sent_out_of_bounds() {
+        let values = v(
+            "filters.1.member.values",
+            "Member must have length greater than or equal to 1",
+        );
+        let request = serde_json::json!({"Filters": [{"Key": "ExecutedBefore", "Values": ["2026-01-01", ""]}]});
+        let element = |n: &str| Reported {
+            member: format!("filters.1.member.values.{n}.member"),
+            constraints: vec![
+                "Member must have length less than or equal to 256".into(),
+                "Member must have length greater than or equal to 1".into(),
+            ],
+        };
+        let judged = |n| judge(std::slice::from_ref(&values), &[element(n)], Some(&request));
+        assert!(judged("2").is_ok());
+        // The valid first value, counted from 0, past the end.
+        for wrong in ["1", "0", "3"] {
+            assert!(judged(wrong).is_err(), "{wrong}");
+        }
     }
 }

@@ -119,7 +119,7 @@ fn check_plain(
             }
             Ok(Vec::new())
         }
-        Expectation::Error(e) => check_error(e, r, profile),
+        Expectation::Error(e) => check_error(e, r, ctx.params, profile),
         Expectation::Executions(x) => check_executions(x, r, ctx, profile),
         Expectation::Seeded(x) => check_seeded(x, r, ctx, profile),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
@@ -273,7 +273,14 @@ fn check_seeded(
     Ok(out)
 }
 
-fn check_error(e: &ErrorExpectation, r: &Response, profile: Option<&Profile>) -> Result<Vec<Observation>, String> {
+/// `request`: the request's parameters, where it was JSON (a validation message's elements are
+/// checked against it).
+fn check_error(
+    e: &ErrorExpectation,
+    r: &Response,
+    request: Option<&Value>,
+    profile: Option<&Profile>,
+) -> Result<Vec<Observation>, String> {
     if !e.status.matches(r.status) {
         return Err(format!("expected HTTP {}, got {}", e.status, summarize(r)));
     }
@@ -312,6 +319,7 @@ fn check_error(e: &ErrorExpectation, r: &Response, profile: Option<&Profile>) ->
     if let Some(expected) = &e.violations {
         seen.extend(check_violations(
             expected,
+            request,
             err.message.as_deref().unwrap_or(""),
             profile,
         )?);
@@ -326,6 +334,7 @@ fn check_error(e: &ErrorExpectation, r: &Response, profile: Option<&Profile>) ->
 /// nothing is recorded.
 fn check_violations(
     expected: &[crate::validation_message::ExpectedViolation],
+    request: Option<&Value>,
     message: &str,
     profile: Option<&Profile>,
 ) -> Result<Option<Observation>, String> {
@@ -334,7 +343,7 @@ fn check_violations(
         None if expected.is_empty() => return Ok(None),
         None => "other",
         Some(reported) => {
-            judge(expected, &reported?)?;
+            judge(expected, &reported?, request)?;
             if expected.is_empty() {
                 return Ok(None);
             }

@@ -218,6 +218,20 @@ fn validation_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            name: "element-counted-from-zero",
+            fails: &["filters::value-empty", "filters::value-257"],
+            // A value out of bounds named as its element, counted from 0 (AWS counts from 1).
+            result: Some(|_, _, r| {
+                r.map_err(|mut e| {
+                    if e.error_type == "ValidationException" {
+                        e.message = e.message.replace(".member.values'", ".member.values.0.member'");
+                    }
+                    e
+                })
+            }),
+            ..NONE
+        },
+        Variant {
             name: "validation-as-500",
             fails: &["window_id::empty", "max_results::9", "iso8601::month-13"],
             result: Some(|_, _, r| {
