@@ -121,7 +121,9 @@ pub fn judge(
             ));
         }
     }
-    if q.max_results.is_none() && walk.pages.len() > 1 {
+    // The default page size shows only where nothing is filtered: a target may page first and
+    // filter each page, and then a filtered walk's pages are short (legally).
+    if q.max_results.is_none() && q.after.is_none() && q.before.is_none() && walk.pages.len() > 1 {
         let size = walk.pages[0].executions.len();
         observe("default-page-size", size.to_string(), pinned, &mut observations)?;
     }
