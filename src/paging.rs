@@ -184,10 +184,25 @@ pub async fn replay_elsewhere(
     other_window: &str,
     requests: &mut usize,
 ) {
+    replay_with(client, operation, params, walk, &[("WindowId", other_window)], requests).await;
+}
+
+/// Send the walk's first NextToken with `members` set to other values (ids of something that
+/// exists and has no items), once, and keep what came back in the walk as its foreign replay.
+pub async fn replay_with(
+    client: &Client,
+    operation: &str,
+    params: &Value,
+    walk: &mut Walk,
+    members: &[(&str, &str)],
+    requests: &mut usize,
+) {
     let Some(mut p) = with_first_token(walk, params) else {
         return;
     };
-    p["WindowId"] = Value::String(other_window.to_string());
+    for (k, v) in members {
+        p[*k] = Value::String(v.to_string());
+    }
     walk.foreign_replay = send_token(client, operation, p, requests).await;
 }
 

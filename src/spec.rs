@@ -526,6 +526,12 @@ impl LoadedCase {
         }
         if !seeded_expectations(&self.case.expect).is_empty() {
             out.push(crate::oracle::SENSITIVE_MEMBERS_CHOICE);
+            if matches!(
+                self.case.request.operation(),
+                "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations"
+            ) {
+                out.push(crate::oracle::TOKEN_OTHER_PARENT_CHOICE);
+            }
         }
         if names_violations(&self.case.expect) {
             out.push(crate::validation_message::MESSAGE_FORM_CHOICE);

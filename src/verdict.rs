@@ -256,6 +256,26 @@ fn check_seeded(
         }
     };
     let mut out = Vec::new();
+    // A list's first token sent with another execution's (task's) id, one with no items.
+    if let Some(replay) = ctx.walk.and_then(|w| w.foreign_replay.as_ref()) {
+        let (other, whose) = match task {
+            None => ("another execution's id", format!("tasks of {id}")),
+            Some(t) => ("another task's ids", format!("invocations of {}", t.task_execution_id)),
+        };
+        let option = oracle::foreign_option(replay, "ignored", other, &whose)?;
+        if let Some(pinned) = profile.and_then(|p| p.choices.get(oracle::TOKEN_OTHER_PARENT_CHOICE))
+            && pinned != option
+        {
+            return Err(format!(
+                "the first NextToken sent with {other} was {option}, but the profile pins {}={pinned}",
+                oracle::TOKEN_OTHER_PARENT_CHOICE
+            ));
+        }
+        out.push(Observation {
+            choice: Some(oracle::TOKEN_OTHER_PARENT_CHOICE.to_string()),
+            option: option.to_string(),
+        });
+    }
     if let Some(option) = seen.sensitive {
         if let Some(pinned) = profile.and_then(|p| p.choices.get(oracle::SENSITIVE_MEMBERS_CHOICE))
             && pinned != option

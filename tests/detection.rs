@@ -7,7 +7,7 @@ mod common;
 
 use common::{Answer, NONE, Request, Variant, describe_all, filters, map_filter_values, run_against};
 use serde_json::{Value, json};
-use ssm_conformance::emulator::store::{Cursor, nanos};
+use ssm_conformance::emulator::store::{Cursor, ListCursor, nanos};
 use ssm_conformance::emulator::{Emulator, Limits};
 
 fn str_len(m: &Request, k: &str) -> Option<usize> {
@@ -802,6 +802,24 @@ fn family_faults() -> Vec<Variant> {
                     _ => return None,
                 };
                 (!first_use(token)).then(|| Ok(json!({ list: [] })))
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "task-token-carries-its-execution",
+            fails: &["execution_tasks::paged-by-10", "task_invocations::paged-by-10"],
+            // The list comes from the token, whatever execution (task) the request names.
+            request: Some(|_, m| {
+                let Some(token) = m.get("NextToken").and_then(Value::as_str).and_then(ListCursor::decode) else {
+                    return;
+                };
+                let mut ids = token.list.split('/').skip(1);
+                for k in ["WindowExecutionId", "TaskId"] {
+                    if let (Some(id), true) = (ids.next(), m.contains_key(k)) {
+                        m.insert(k.into(), json!(id));
+                    }
+                }
             }),
             family: true,
             ..NONE

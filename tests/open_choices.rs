@@ -12,7 +12,7 @@ use common::{
 use serde_json::{Value, json};
 use ssm_conformance::emulator::ApiError;
 use ssm_conformance::emulator::iso8601::parse_instant;
-use ssm_conformance::emulator::store::Cursor;
+use ssm_conformance::emulator::store::{Cursor, ListCursor};
 
 fn shift(value: &str, nanos: i128) -> String {
     match parse_instant(value) {
@@ -314,6 +314,30 @@ fn flips() -> Vec<Variant> {
             // unfiltered walk shows it, so only that is recorded. Nothing to pin here.
             fails: &[],
             replace: Some(short_filtered_pages),
+            ..NONE
+        },
+        Variant {
+            name: "task-token-other-parent-ignored",
+            fails: &["execution_tasks::paged-by-10", "task_invocations::paged-by-10"],
+            // A list's token sent with another execution (task) is ignored: that one's own
+            // list comes back, which is empty in the fixtures.
+            replace: Some(|_, op, request| {
+                let token = ListCursor::decode(request.get("NextToken")?.as_str()?)?;
+                let id = |k: &str| request.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                let (list, member) = match op {
+                    "DescribeMaintenanceWindowExecutionTasks" => (
+                        format!("tasks/{}", id("WindowExecutionId")),
+                        "WindowExecutionTaskIdentities",
+                    ),
+                    "DescribeMaintenanceWindowExecutionTaskInvocations" => (
+                        format!("invocations/{}/{}", id("WindowExecutionId"), id("TaskId")),
+                        "WindowExecutionTaskInvocationIdentities",
+                    ),
+                    _ => return None,
+                };
+                (token.list != list).then(|| Ok(json!({ member: [] })))
+            }),
+            family: true,
             ..NONE
         },
         Variant {

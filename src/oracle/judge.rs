@@ -239,28 +239,36 @@ pub fn judge(
             "filters no execution meets",
         ),
     ] {
-        use crate::walk::Foreign;
         let Some(replay) = replay else { continue };
-        let option = match replay {
-            Foreign::Refused(_) => "rejected",
-            Foreign::Answered(list) if list.is_empty() => accepted,
-            Foreign::Answered(list) => {
-                return Err(format!(
-                    "the first NextToken sent with {other} returned {} executions of {window_id}: a token \
-                     must not carry one request's answer into another's",
-                    list.len()
-                ));
-            }
-            Foreign::Broken(why) => {
-                return Err(format!(
-                    "the first NextToken sent with {other}: {why} (a bad token is refused with a client error)"
-                ));
-            }
-        };
+        let option = foreign_option(replay, accepted, other, &format!("executions of {window_id}"))?;
         observe(choice, option.into(), pinned, &mut observations)?;
     }
     check_replay(walk, "WindowExecutionId")?;
     Ok(observations)
+}
+
+/// What the first NextToken sent with another request (`other`: what was changed) gave: refused
+/// (`rejected`), or an empty answer (`accepted`: the other request's own answer); never items of
+/// the first request (`whose`), and never a failure that is not a client error.
+pub fn foreign_option(
+    replay: &crate::walk::Foreign,
+    accepted: &'static str,
+    other: &str,
+    whose: &str,
+) -> Result<&'static str, String> {
+    use crate::walk::Foreign;
+    match replay {
+        Foreign::Refused(_) => Ok("rejected"),
+        Foreign::Answered(list) if list.is_empty() => Ok(accepted),
+        Foreign::Answered(list) => Err(format!(
+            "the first NextToken sent with {other} returned {} {whose}: a token must not carry one \
+             request's answer into another's",
+            list.len()
+        )),
+        Foreign::Broken(why) => Err(format!(
+            "the first NextToken sent with {other}: {why} (a bad token is refused with a client error)"
+        )),
+    }
 }
 
 /// A token replayed gives the same page: the walk's second page again, the same items (by their

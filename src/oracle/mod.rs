@@ -17,7 +17,7 @@ pub use execution::{
     Execution, Returned, Seeded, check_data_set, check_fields, check_shape, is_execution_id, returned_id,
 };
 pub use instant::{Reading, Second60};
-pub use judge::{Bounds, Order, check_replay, expected, judge, selects};
+pub use judge::{Bounds, Order, check_replay, expected, foreign_option, judge, selects};
 pub use query::{Combine, Query, Semantics};
 
 /// The open choices the oracle recognises, with their options (none listed: any whole number).
@@ -34,10 +34,18 @@ pub const ORACLE_CHOICES: &[(&str, &[&str])] = &[
 /// OwnerInformation): a target returns them as seeded, or leaves them out.
 pub const SENSITIVE_MEMBERS_CHOICE: &str = "sensitive-members";
 
+/// The open choice of a task or invocation list's NextToken sent with another execution's (or
+/// task's) id, one that exists and has no items: refused, or that one's (empty) list; never the
+/// first list's items.
+pub const TOKEN_OTHER_PARENT_CHOICE: &str = "token-other-parent";
+
 /// Whether `option` is a valid option of the oracle choice `choice`.
 pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
     if choice == SENSITIVE_MEMBERS_CHOICE {
         return matches!(option, "returned" | "omitted");
+    }
+    if choice == TOKEN_OTHER_PARENT_CHOICE {
+        return matches!(option, "rejected" | "ignored");
     }
     ORACLE_CHOICES.iter().any(|(c, options)| {
         *c == choice

@@ -281,6 +281,9 @@ async fn judge_case(
                                 .await;
                         }
                         paging::replay_refiltered(client, &operation, p, &mut walk, &mut result.requests).await;
+                    } else if let Some(other) = empty_parent(session, case) {
+                        let members: Vec<(&str, &str)> = other.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        paging::replay_with(client, &operation, p, &mut walk, &members, &mut result.requests).await;
                     }
                     Some(walk)
                 }
@@ -357,6 +360,27 @@ fn seeded_list_size(session: &Session, case: &LoadedCase) -> Option<usize> {
             .find(|k| &k.task_execution_id == t)
             .map_or(0, |k| k.invocations.len()),
     })
+}
+
+/// For a case about a seeded list of tasks (invocations): the ids of another execution (task) of
+/// its fixture that exists and has none, which the list's first token is sent with once.
+fn empty_parent(session: &Session, case: &LoadedCase) -> Option<Vec<(&'static str, String)>> {
+    let x = spec::seeded_expectations(&case.case.expect).into_iter().next()?;
+    let executions = &session.fixture(&x.fixture)?.executions;
+    match case.case.request.operation() {
+        "DescribeMaintenanceWindowExecutionTasks" => executions
+            .iter()
+            .find(|e| e.tasks.is_empty() && e.window_execution_id != x.execution)
+            .map(|e| vec![("WindowExecutionId", e.window_execution_id.clone())]),
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => executions.iter().find_map(|e| {
+            let t = e.tasks.iter().find(|t| t.invocations.is_empty())?;
+            Some(vec![
+                ("WindowExecutionId", e.window_execution_id.clone()),
+                ("TaskId", t.task_execution_id.clone()),
+            ])
+        }),
+        _ => None,
+    }
 }
 
 /// Whether a case must run alone: it sees every window of the target (others' windows would
