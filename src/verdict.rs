@@ -263,34 +263,35 @@ fn check_seeded(
             Some(t) => ("another task's ids", format!("invocations of {}", t.task_execution_id)),
         };
         let option = oracle::foreign_option(replay, "ignored", other, &whose)?;
-        if let Some(pinned) = profile.and_then(|p| p.choices.get(oracle::TOKEN_OTHER_PARENT_CHOICE))
-            && pinned != option
-        {
-            return Err(format!(
-                "the first NextToken sent with {other} was {option}, but the profile pins {}={pinned}",
-                oracle::TOKEN_OTHER_PARENT_CHOICE
-            ));
-        }
-        out.push(Observation {
-            choice: Some(oracle::TOKEN_OTHER_PARENT_CHOICE.to_string()),
-            option: option.to_string(),
-        });
+        out.push(observed(
+            oracle::TOKEN_OTHER_PARENT_CHOICE,
+            option,
+            profile,
+            &format!("the first NextToken sent with {other} was {option}"),
+        )?);
     }
     if let Some(option) = seen.sensitive {
-        if let Some(pinned) = profile.and_then(|p| p.choices.get(oracle::SENSITIVE_MEMBERS_CHOICE))
-            && pinned != option
-        {
-            return Err(format!(
-                "sensitive members are {option}, but the profile pins {}={pinned}",
-                oracle::SENSITIVE_MEMBERS_CHOICE
-            ));
-        }
-        out.push(Observation {
-            choice: Some(oracle::SENSITIVE_MEMBERS_CHOICE.to_string()),
-            option: option.to_string(),
-        });
+        out.push(observed(
+            oracle::SENSITIVE_MEMBERS_CHOICE,
+            option,
+            profile,
+            &format!("sensitive members are {option}"),
+        )?);
     }
     Ok(out)
+}
+
+/// The target's `option` for `choice`, unless the profile pins another (`what`: what it did).
+fn observed(choice: &str, option: &str, profile: Option<&Profile>, what: &str) -> Result<Observation, String> {
+    if let Some(pinned) = profile.and_then(|p| p.choices.get(choice))
+        && pinned != option
+    {
+        return Err(format!("{what}, but the profile pins {choice}={pinned}"));
+    }
+    Ok(Observation {
+        choice: Some(choice.to_string()),
+        option: option.to_string(),
+    })
 }
 
 /// `request`: the request's parameters, where it was JSON (a validation message's elements are

@@ -33,8 +33,15 @@ fn describing(op: &str) -> bool {
     op == "DescribeMaintenanceWindowExecutions"
 }
 
-/// Re-page an answer oldest first, with offset tokens `o<N>`.
-fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
+/// Re-page every Describe answer with offset tokens `o<N>`, oldest first or in the emulator's
+/// order, `size(request)` executions a page.
+fn repaged(
+    emulator: &ssm_conformance::emulator::Emulator,
+    op: &str,
+    request: &Request,
+    oldest: bool,
+    size: fn(&Request) -> usize,
+) -> Option<Answer> {
     if !describing(op) {
         return None;
     }
@@ -59,8 +66,10 @@ fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, reques
         Ok(a) => a,
         Err(e) => return Some(Err(e)),
     };
-    all.reverse();
-    let size = request.get("MaxResults").and_then(Value::as_u64).unwrap_or(50) as usize;
+    if oldest {
+        all.reverse();
+    }
+    let size = size(request);
     let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
     let mut answer = json!({ "WindowExecutions": page });
     if offset + size < all.len() {
@@ -69,47 +78,25 @@ fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, reques
     Some(Ok(answer))
 }
 
+fn max_results(request: &Request) -> Option<usize> {
+    request.get("MaxResults").and_then(Value::as_u64).map(|m| m as usize)
+}
+
+/// Re-page an answer oldest first.
+fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
+    repaged(emulator, op, request, true, |r| max_results(r).unwrap_or(50))
+}
+
 /// Pages of 2 by default when the request has filters (of 50 without): every Describe request is
 /// answered here, so that its tokens behave the same way whatever the filters.
 fn short_filtered_pages(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
-    if !describing(op) {
-        return None;
-    }
-    if let Some(e) = refused(emulator, request) {
-        return Some(e);
-    }
-    let offset = match request.get("NextToken").and_then(Value::as_str) {
-        None => 0,
-        Some(t) => match t.strip_prefix('s').and_then(|n| n.parse::<usize>().ok()) {
-            Some(n) => n,
-            None => {
-                return Some(Err(ApiError::modeled(
-                    400,
-                    "InvalidNextToken",
-                    "The specified token isn't valid.".into(),
-                )));
-            }
-        },
-    };
-    let all = match describe_all(emulator, request) {
-        Ok(a) => a,
-        Err(e) => return Some(Err(e)),
-    };
-    let filtered = request
-        .get("Filters")
-        .and_then(Value::as_array)
-        .is_some_and(|f| !f.is_empty());
-    let size = match request.get("MaxResults").and_then(Value::as_u64) {
-        Some(m) => m as usize,
-        None if filtered => 2,
-        None => 50,
-    };
-    let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
-    let mut answer = json!({ "WindowExecutions": page });
-    if offset + size < all.len() {
-        answer["NextToken"] = json!(format!("s{}", offset + size));
-    }
-    Some(Ok(answer))
+    repaged(emulator, op, request, false, |r| {
+        let filtered = r
+            .get("Filters")
+            .and_then(Value::as_array)
+            .is_some_and(|f| !f.is_empty());
+        max_results(r).unwrap_or(if filtered { 2 } else { 50 })
+    })
 }
 
 /// A value whose seconds are 60: the text before and after them.
