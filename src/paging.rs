@@ -227,10 +227,24 @@ pub async fn replay_refiltered(
     walk: &mut Walk,
     requests: &mut usize,
 ) {
+    let filters = serde_json::json!([{ "Key": "ExecutedBefore", "Values": ["1970-01-01T00:00:00Z"] }]);
+    replay_filtered(client, operation, params, walk, filters, requests).await;
+}
+
+/// Send the walk's first NextToken again with `filters` in place of the request's (ones no
+/// item meets), once, and keep what came back in the walk as its refiltered replay.
+pub async fn replay_filtered(
+    client: &Client,
+    operation: &str,
+    params: &Value,
+    walk: &mut Walk,
+    filters: Value,
+    requests: &mut usize,
+) {
     let Some(mut p) = with_first_token(walk, params) else {
         return;
     };
-    p["Filters"] = serde_json::json!([{ "Key": "ExecutedBefore", "Values": ["1970-01-01T00:00:00Z"] }]);
+    p["Filters"] = filters;
     walk.refiltered_replay = send_token(client, operation, p, requests).await;
 }
 

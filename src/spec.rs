@@ -531,6 +531,7 @@ impl LoadedCase {
                 "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations"
             ) {
                 out.push(crate::oracle::TOKEN_OTHER_PARENT_CHOICE);
+                out.push(crate::oracle::TOKEN_OTHER_STATUS_CHOICE);
             }
         }
         if names_violations(&self.case.expect) {

@@ -270,6 +270,21 @@ fn check_seeded(
             &format!("the first NextToken sent with {other} was {option}"),
         )?);
     }
+    // ... and with a STATUS filter no item meets.
+    if let Some(replay) = ctx.walk.and_then(|w| w.refiltered_replay.as_ref()) {
+        let whose = match task {
+            None => format!("tasks of {id}"),
+            Some(t) => format!("invocations of {}", t.task_execution_id),
+        };
+        let other = "a STATUS filter no item meets";
+        let option = oracle::foreign_option(replay, "applied", other, &whose)?;
+        out.push(observed(
+            oracle::TOKEN_OTHER_STATUS_CHOICE,
+            option,
+            profile,
+            &format!("the first NextToken sent with {other} was {option}"),
+        )?);
+    }
     if let Some(option) = seen.sensitive {
         out.push(observed(
             oracle::SENSITIVE_MEMBERS_CHOICE,

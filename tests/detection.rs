@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::{Answer, NONE, Request, Variant, describe_all, filters, map_filter_values, run_against};
+use common::{
+    Answer, NONE, Request, Variant, describe_all, filters, map_filter_values, remember_token_filters, run_against,
+    token_filters,
+};
 use serde_json::{Value, json};
 use ssm_conformance::emulator::store::{Cursor, ListCursor, nanos};
 use ssm_conformance::emulator::{Emulator, Limits};
@@ -820,6 +823,32 @@ fn family_faults() -> Vec<Variant> {
                         m.insert(k.into(), json!(id));
                     }
                 }
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "task-token-carries-its-filters",
+            fails: &["execution_tasks::paged-by-10", "task_invocations::paged-by-10"],
+            // A list's token keeps the filters it was written under, whatever the request says.
+            request: Some(|op, m| {
+                let lists = matches!(
+                    op.as_str(),
+                    "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations"
+                );
+                match token_filters(m) {
+                    Some(Value::Null) if lists => {
+                        m.remove("Filters");
+                    }
+                    Some(f) if lists => {
+                        m.insert("Filters".into(), f);
+                    }
+                    _ => {}
+                }
+            }),
+            result: Some(|_, request, answer| {
+                remember_token_filters(request, &answer);
+                answer
             }),
             family: true,
             ..NONE

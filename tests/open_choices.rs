@@ -7,7 +7,7 @@ mod common;
 use chrono::{DateTime, SecondsFormat, Utc};
 use common::{
     Answer, NONE, Request, Variant, describe_all, filter_values, filters, invalid, map_filter_values, refused,
-    run_against,
+    remember_token_filters, run_against, token_filters,
 };
 use serde_json::{Value, json};
 use ssm_conformance::emulator::ApiError;
@@ -27,6 +27,14 @@ fn shift(value: &str, nanos: i128) -> String {
         }
         None => value.to_string(),
     }
+}
+
+/// The family's two list operations.
+fn lists_items(op: &str) -> bool {
+    matches!(
+        op,
+        "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations"
+    )
 }
 
 fn describing(op: &str) -> bool {
@@ -323,6 +331,30 @@ fn flips() -> Vec<Variant> {
                     _ => return None,
                 };
                 (token.list != list).then(|| Ok(json!({ member: [] })))
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            name: "token-other-status-rejected",
+            fails: &["execution_tasks::paged-by-10", "task_invocations::paged-by-10"],
+            // A list's token is refused under filters other than its own.
+            replace: Some(|_, op, request| {
+                if !lists_items(op) {
+                    return None;
+                }
+                let own = token_filters(request)?;
+                (own != request.get("Filters").cloned().unwrap_or(Value::Null)).then(|| {
+                    Err(ApiError::modeled(
+                        400,
+                        "InvalidNextToken",
+                        "The specified token isn't valid.".into(),
+                    ))
+                })
+            }),
+            result: Some(|_, request, answer| {
+                remember_token_filters(request, &answer);
+                answer
             }),
             family: true,
             ..NONE

@@ -39,6 +39,11 @@ pub const SENSITIVE_MEMBERS_CHOICE: &str = "sensitive-members";
 /// first list's items.
 pub const TOKEN_OTHER_PARENT_CHOICE: &str = "token-other-parent";
 
+/// The open choice of a task or invocation list's NextToken sent with a STATUS filter no item of
+/// the list meets: refused, or the answer under that filter (nothing); never the first list's
+/// items.
+pub const TOKEN_OTHER_STATUS_CHOICE: &str = "token-other-status";
+
 /// Whether `option` is a valid option of the oracle choice `choice`.
 pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
     if choice == SENSITIVE_MEMBERS_CHOICE {
@@ -46,6 +51,9 @@ pub fn oracle_option_is_known(choice: &str, option: &str) -> bool {
     }
     if choice == TOKEN_OTHER_PARENT_CHOICE {
         return matches!(option, "rejected" | "ignored");
+    }
+    if choice == TOKEN_OTHER_STATUS_CHOICE {
+        return matches!(option, "rejected" | "applied");
     }
     ORACLE_CHOICES.iter().any(|(c, options)| {
         *c == choice

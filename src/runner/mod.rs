@@ -281,9 +281,16 @@ async fn judge_case(
                                 .await;
                         }
                         paging::replay_refiltered(client, &operation, p, &mut walk, &mut result.requests).await;
-                    } else if let Some(other) = empty_parent(session, case) {
-                        let members: Vec<(&str, &str)> = other.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                        paging::replay_with(client, &operation, p, &mut walk, &members, &mut result.requests).await;
+                    } else {
+                        if let Some(other) = empty_parent(session, case) {
+                            let members: Vec<(&str, &str)> = other.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                            paging::replay_with(client, &operation, p, &mut walk, &members, &mut result.requests).await;
+                        }
+                        if let Some(status) = absent_status(session, case) {
+                            let filters = serde_json::json!([{ "Key": "STATUS", "Values": [status] }]);
+                            paging::replay_filtered(client, &operation, p, &mut walk, filters, &mut result.requests)
+                                .await;
+                        }
                     }
                     Some(walk)
                 }
@@ -339,6 +346,20 @@ async fn judge_case(
     outcome
 }
 
+/// The execution a case's seeded expectation names, as its fixture seeds it, with the expectation.
+fn seeded_execution<'a>(
+    session: &'a Session,
+    case: &'a LoadedCase,
+) -> Option<(&'a spec::SeededExpectation, &'a crate::fixtures::Execution)> {
+    let x = spec::seeded_expectations(&case.case.expect).into_iter().next()?;
+    let execution = session
+        .fixture(&x.fixture)?
+        .executions
+        .iter()
+        .find(|e| e.window_execution_id == x.execution)?;
+    Some((x, execution))
+}
+
 /// How many items the case's seeded list holds, where it asks about a list (tasks or
 /// invocations); `None` for anything else.
 fn seeded_list_size(session: &Session, case: &LoadedCase) -> Option<usize> {
@@ -346,12 +367,7 @@ fn seeded_list_size(session: &Session, case: &LoadedCase) -> Option<usize> {
     if paging::list_member(op) == paging::list_member(spec::DEFAULT_OPERATION) {
         return None;
     }
-    let x = spec::seeded_expectations(&case.case.expect).into_iter().next()?;
-    let execution = session
-        .fixture(&x.fixture)?
-        .executions
-        .iter()
-        .find(|e| e.window_execution_id == x.execution)?;
+    let (x, execution) = seeded_execution(session, case)?;
     Some(match &x.task {
         None => execution.tasks.len(),
         Some(t) => execution
@@ -381,6 +397,26 @@ fn empty_parent(session: &Session, case: &LoadedCase) -> Option<Vec<(&'static st
         }),
         _ => None,
     }
+}
+
+/// For a case about a seeded list of tasks (invocations): a status the STATUS filter documents
+/// that none of the list's items has, which the list's first token is sent with once.
+fn absent_status(session: &Session, case: &LoadedCase) -> Option<&'static str> {
+    let (x, execution) = seeded_execution(session, case)?;
+    let statuses: Vec<&str> = match &x.task {
+        None => execution.tasks.iter().map(|t| t.status.as_str()).collect(),
+        Some(t) => execution
+            .tasks
+            .iter()
+            .find(|k| &k.task_execution_id == t)?
+            .invocations
+            .iter()
+            .map(|i| i.status.as_str())
+            .collect(),
+    };
+    crate::model::DOCUMENTED_TASK_FILTER_STATUSES
+        .into_iter()
+        .find(|s| !statuses.contains(s))
 }
 
 /// Whether a case must run alone: it sees every window of the target (others' windows would

@@ -153,6 +153,27 @@ async fn bent(State((emulator, variant)): State<(Emulator, Variant)>, headers: H
     }
 }
 
+/// The Filters each NextToken was written under (tokens name random windows' items, so no two
+/// runs share one): for variants whose tokens keep, or check, their filters.
+static TOKEN_FILTERS: std::sync::Mutex<std::collections::BTreeMap<String, Value>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Remember the Filters of `request` (null: none) for the NextToken of its `answer`, if any.
+pub fn remember_token_filters(request: &Request, answer: &Answer) {
+    if let Ok(a) = answer
+        && let Some(t) = a.get("NextToken").and_then(Value::as_str)
+    {
+        let filters = request.get("Filters").cloned().unwrap_or(Value::Null);
+        TOKEN_FILTERS.lock().unwrap().insert(t.to_string(), filters);
+    }
+}
+
+/// The Filters the request's NextToken was written under (null: none), if it is one remembered.
+pub fn token_filters(request: &Request) -> Option<Value> {
+    let t = request.get("NextToken")?.as_str()?;
+    TOKEN_FILTERS.lock().unwrap().get(t).cloned()
+}
+
 /// The results of the whole suite against `variant`.
 pub struct Run {
     /// Per case.
