@@ -196,8 +196,8 @@ async fn check_async(
         // The target asked to slow down on every retry: nothing to judge, and no fault.
         return Ok(());
     }
-    let actual: Vec<String> = walk.pages.iter().flat_map(|p| ids(&p.executions)).collect();
     oracle::judge(data, &oracle::Seeded::new(data), &window, &query, &walk, choices)
         .map(|_| ())
-        .map_err(|why| fail(why, actual))
+        // What came back, by id, only for the counterexample's message.
+        .map_err(|why| fail(why, walk.pages.iter().flat_map(|p| ids(&p.executions)).collect()))
 }
