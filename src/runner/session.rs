@@ -81,6 +81,8 @@ pub struct Session {
     created: Mutex<Vec<Created>>,
     /// Set when cleanup begins: nothing new may be created after.
     closing: AtomicBool,
+    /// Held (shared) by every creation under way; cleanup takes it whole, so it waits for them.
+    creating: Arc<tokio::sync::RwLock<()>>,
     /// Set before a CreateMaintenanceWindow is sent: its answer may be lost (Ctrl-C), so cleanup
     /// also sweeps this run's prefix.
     create_sent: AtomicBool,
@@ -125,6 +127,7 @@ impl Session {
             snapshots_ahead: OnceLock::new(),
             created: Mutex::new(Vec::new()),
             closing: AtomicBool::new(false),
+            creating: Arc::new(tokio::sync::RwLock::new(())),
             create_sent: AtomicBool::new(false),
             unknown_window: crate::ids::window_id(),
             run_prefix: format!("{}{:08x}", crate::sweep::RUN_PREFIX, crate::ids::random_u64() as u32),
@@ -294,6 +297,26 @@ impl Session {
         Ok(())
     }
 
+    /// Run a creation on a task of its own, to its end even when the run is interrupted meanwhile:
+    /// cleanup waits for every creation under way, so that a window is deleted after it lands,
+    /// never before (a request cut off mid-way may still reach the target).
+    async fn create<T: Send + 'static>(
+        &self,
+        creation: impl std::future::Future<Output = Result<T, String>> + Send + 'static,
+    ) -> Result<T, String> {
+        let under_way = self.creating.clone().read_owned().await;
+        // Cleanup may have begun while this waited.
+        self.may_create()?;
+        self.runtime
+            .spawn(async move {
+                let out = creation.await;
+                drop(under_way);
+                out
+            })
+            .await
+            .map_err(|e| format!("the creation did not finish: {e}"))?
+    }
+
     /// An existing window: the one given with `--window-id`, else the empty one.
     pub async fn existing_window(&self) -> Result<String, String> {
         match &self.config.window_id {
@@ -315,9 +338,13 @@ impl Session {
                         .lock()
                         .expect("lock")
                         .push(Created::FixtureWindow(id.clone()));
-                    fixtures::put_window(client, &id, Some(&self.fixture_window_name()), &[])
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    let (client, window, name) = (client.clone(), id.clone(), self.fixture_window_name());
+                    self.create(async move {
+                        fixtures::put_window(&client, &window, Some(&name), &[])
+                            .await
+                            .map_err(|e| e.to_string())
+                    })
+                    .await?;
                     return Ok(id);
                 }
                 self.create_window("empty").await
@@ -432,10 +459,15 @@ impl Session {
             "ClientToken": crate::ids::uuid_v4(),
         }));
         self.create_sent.store(true, Ordering::SeqCst);
-        let r = client
-            .call("CreateMaintenanceWindow", &create)
-            .await
-            .map_err(|e| e.to_string())?;
+        let client = client.clone();
+        let r = self
+            .create(async move {
+                client
+                    .call("CreateMaintenanceWindow", &create)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+            .await?;
         let id = r
             .json
             .as_ref()
@@ -467,9 +499,14 @@ impl Session {
             .lock()
             .expect("lock")
             .push(Created::FixtureWindow(id.clone()));
-        fixtures::put_window(client, &id, Some(&self.fixture_window_name()), executions)
-            .await
-            .map_err(|e| format!("seeding: {e}"))?;
+        let (client, window, name) = (client.clone(), id.clone(), self.fixture_window_name());
+        let executions = executions.to_vec();
+        self.create(async move {
+            fixtures::put_window(&client, &window, Some(&name), &executions)
+                .await
+                .map_err(|e| format!("seeding: {e}"))
+        })
+        .await?;
         Ok(id)
     }
 
@@ -505,6 +542,8 @@ impl Session {
     /// [`Session::cleanup`], from inside the runtime (a Ctrl-C handler).
     pub async fn cleanup_now(&self) -> Vec<String> {
         self.closing.store(true, Ordering::SeqCst);
+        // Every creation under way has landed (or failed) before anything is deleted.
+        let _quiet = self.creating.write().await;
         let mut created = std::mem::take(&mut *self.created.lock().expect("lock"));
         let Ok(client) = self.client().await else {
             return created.iter().map(|c| format!("{c:?}")).collect();
