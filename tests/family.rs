@@ -4,8 +4,9 @@
 //! cases that need tasks skipped with that reason, and each missing operation reported as
 //! unsupported in one line of its own.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::net::{Ipv4Addr, SocketAddr};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -58,12 +59,7 @@ fn a_v1_only_target_without_the_task_operations() {
             .with_state(emulator.clone())
             .merge(emulator.fixture_router())
             .layer(middleware::from_fn(v1_only));
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        format!("http://{addr}")
+        common::serve_router(app).await
     });
     let suite = Suite::load(
         &TargetOptions {

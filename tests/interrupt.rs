@@ -7,6 +7,19 @@ use std::time::{Duration, Instant};
 
 use common::{NONE, Variant, serve_variant};
 
+/// Ctrl-C to a running `ssm-conformance run`: it exits 130, saying nothing it created is left.
+fn interrupt(child: std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("nothing this run created is left on the target"), "{err}");
+}
+
 #[test]
 fn ctrl_c_cleans_up() {
     // Slow answers, so the run is still going when it is interrupted.
@@ -32,21 +45,12 @@ fn ctrl_c_cleans_up() {
         assert!(start.elapsed() < Duration::from_secs(60), "the run created nothing");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("nothing this run created is left on the target"), "{err}");
+    interrupt(child);
     assert_eq!(served.emulator.window_ids(), Vec::<String>::new());
 }
 
 #[test]
 fn a_window_seeded_at_the_moment_of_ctrl_c_is_deleted_after_it_lands() {
-    use std::net::{Ipv4Addr, SocketAddr};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use ssm_conformance::emulator::Emulator;
@@ -77,12 +81,7 @@ fn a_window_seeded_at_the_moment_of_ctrl_c_is_deleted_after_it_lands() {
             },
         );
         let app = emulator.router().layer(slow_puts);
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        format!("http://{addr}")
+        common::serve_router(app).await
     });
     let child = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
         .args(["run", "--endpoint", &url])
@@ -95,15 +94,7 @@ fn a_window_seeded_at_the_moment_of_ctrl_c_is_deleted_after_it_lands() {
         assert!(start.elapsed() < Duration::from_secs(60), "the run seeded nothing");
         std::thread::sleep(Duration::from_millis(5));
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("nothing this run created is left on the target"), "{err}");
+    interrupt(child);
     // Every PUT that reached the server has landed before the target is looked at.
     while LANDED.load(Ordering::SeqCst) < HELD.load(Ordering::SeqCst) {
         assert!(start.elapsed() < Duration::from_secs(60), "a PUT never landed");

@@ -224,18 +224,23 @@ pub fn serve_variant(variant: Variant) -> Served {
             .route("/", post(bent))
             .with_state((emulator.clone(), variant))
             .merge(emulator.fixture_router());
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        addr
+        serve_router(app).await
     });
     Served {
         runtime: server_rt,
-        url: format!("http://{addr}"),
+        url: addr,
         emulator,
     }
+}
+
+/// Serve `app` on a free loopback port, on the current runtime; its URL.
+pub async fn serve_router(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
 }
 
 /// Run every case against `variant`, with `profile` pinning choices (or none).
