@@ -184,7 +184,15 @@ pub async fn replay_elsewhere(
     other_window: &str,
     requests: &mut usize,
 ) {
-    replay_with(client, operation, params, walk, &[("WindowId", other_window)], requests).await;
+    replay_with(
+        client,
+        operation,
+        params,
+        walk,
+        &[("WindowId", other_window.to_string())],
+        requests,
+    )
+    .await;
 }
 
 /// Send the walk's first NextToken with `members` set to other values (ids of something that
@@ -194,14 +202,14 @@ pub async fn replay_with(
     operation: &str,
     params: &Value,
     walk: &mut Walk,
-    members: &[(&str, &str)],
+    members: &[(&str, String)],
     requests: &mut usize,
 ) {
     let Some(mut p) = with_first_token(walk, params) else {
         return;
     };
     for (k, v) in members {
-        p[*k] = Value::String(v.to_string());
+        p[*k] = Value::String(v.clone());
     }
     walk.foreign_replay = send_token(client, operation, p, requests).await;
 }

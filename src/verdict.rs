@@ -256,13 +256,18 @@ fn check_seeded(
         }
     };
     let mut out = Vec::new();
+    // The list's own items, which its first token sent with another request must not give.
+    let whose = || match task {
+        None => format!("tasks of {id}"),
+        Some(t) => format!("invocations of {}", t.task_execution_id),
+    };
     // A list's first token sent with another execution's (task's) id, one with no items.
     if let Some(replay) = ctx.walk.and_then(|w| w.foreign_replay.as_ref()) {
-        let (other, whose) = match task {
-            None => ("another execution's id", format!("tasks of {id}")),
-            Some(t) => ("another task's ids", format!("invocations of {}", t.task_execution_id)),
+        let other = match task {
+            None => "another execution's id",
+            Some(_) => "another task's ids",
         };
-        let option = oracle::foreign_option(replay, "ignored", other, &whose)?;
+        let option = oracle::foreign_option(replay, "ignored", other, &whose())?;
         out.push(observed(
             oracle::TOKEN_OTHER_PARENT_CHOICE,
             option,
@@ -272,12 +277,8 @@ fn check_seeded(
     }
     // ... and with a STATUS filter no item meets.
     if let Some(replay) = ctx.walk.and_then(|w| w.refiltered_replay.as_ref()) {
-        let whose = match task {
-            None => format!("tasks of {id}"),
-            Some(t) => format!("invocations of {}", t.task_execution_id),
-        };
         let other = "a STATUS filter no item meets";
-        let option = oracle::foreign_option(replay, "applied", other, &whose)?;
+        let option = oracle::foreign_option(replay, "applied", other, &whose())?;
         out.push(observed(
             oracle::TOKEN_OTHER_STATUS_CHOICE,
             option,
@@ -297,6 +298,7 @@ fn check_seeded(
 }
 
 /// The target's `option` for `choice`, unless the profile pins another (`what`: what it did).
+/// (The oracle's own choices are held to the profile by the oracle.)
 fn observed(choice: &str, option: &str, profile: Option<&Profile>, what: &str) -> Result<Observation, String> {
     if let Some(pinned) = profile.and_then(|p| p.choices.get(choice))
         && pinned != option
@@ -386,18 +388,13 @@ fn check_violations(
             "aws"
         }
     };
-    if let Some(p) = profile
-        && let Some(pinned) = p.choices.get(MESSAGE_FORM_CHOICE)
-        && pinned != form
-    {
-        return Err(format!(
-            "the profile pins {MESSAGE_FORM_CHOICE}={pinned}, the target wrote {form}: {message:?}"
-        ));
-    }
-    Ok(Some(Observation {
-        choice: Some(MESSAGE_FORM_CHOICE.to_string()),
-        option: form.to_string(),
-    }))
+    observed(
+        MESSAGE_FORM_CHOICE,
+        form,
+        profile,
+        &format!("the target wrote {form}: {message:?}"),
+    )
+    .map(Some)
 }
 
 fn json_type(v: &Value) -> &'static str {

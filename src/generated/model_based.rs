@@ -130,12 +130,6 @@ pub fn run(
     })?
 }
 
-fn ids(v: &[crate::walk::Item]) -> Vec<String> {
-    v.iter()
-        .map(|e| oracle::returned_id(e).unwrap_or_else(|| "?".into()))
-        .collect()
-}
-
 /// One case: seed, ask, walk, delete, judge.
 async fn check_async(
     session: &Session,
@@ -199,5 +193,11 @@ async fn check_async(
     oracle::judge(data, &oracle::Seeded::new(data), &window, &query, &walk, choices)
         .map(|_| ())
         // What came back, by id, only for the counterexample's message.
-        .map_err(|why| fail(why, walk.pages.iter().flat_map(|p| ids(&p.executions)).collect()))
+        .map_err(|why| {
+            let ids = walk
+                .pages
+                .iter()
+                .flat_map(|p| oracle::item_ids(&p.executions, "WindowExecutionId"));
+            fail(why, ids.collect())
+        })
 }

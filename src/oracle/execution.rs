@@ -303,6 +303,15 @@ pub fn returned_id(item: &RawValue) -> Option<String> {
     item_member(item, "WindowExecutionId")
 }
 
+/// The string member `id` of each item of a page, `?` where an item has none (for comparing pages
+/// and showing them).
+pub fn item_ids(items: &[crate::walk::Item], id: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|v| item_member(v, id).unwrap_or_else(|| "?".into()))
+        .collect()
+}
+
 /// The string member `name` of a returned item (an execution, task or invocation), when it has
 /// one; read without a tree (the item's other members are skipped).
 pub fn item_member(item: &RawValue, name: &str) -> Option<String> {

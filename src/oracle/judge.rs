@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::execution::{Execution, Seeded, check_fields, check_shape, item_member};
+use super::execution::{Execution, Seeded, check_fields, check_shape, item_ids};
 use super::query::Query;
 use crate::observation::Observation;
 use crate::walk::Walk;
@@ -277,11 +277,7 @@ pub fn check_replay(walk: &Walk, id: &str) -> Result<(), String> {
     let (Some(replay), Some(second)) = (&walk.replay, walk.pages.get(1)) else {
         return Ok(());
     };
-    let ids = |page: &[crate::walk::Item]| -> Vec<String> {
-        page.iter()
-            .map(|v| item_member(v, id).unwrap_or_else(|| "?".into()))
-            .collect()
-    };
+    let ids = |page: &[crate::walk::Item]| item_ids(page, id);
     match &replay.replayed {
         Ok(again) if ids(again) == ids(&second.executions) => Ok(()),
         Ok(again) => Err(format!(

@@ -14,7 +14,7 @@ mod judge;
 mod query;
 
 pub use execution::{
-    Execution, Returned, Seeded, check_data_set, check_fields, check_shape, is_execution_id, returned_id,
+    Execution, Returned, Seeded, check_data_set, check_fields, check_shape, is_execution_id, item_ids, returned_id,
 };
 pub use instant::{Reading, Second60};
 pub use judge::{Bounds, Order, check_replay, expected, foreign_option, judge, selects};

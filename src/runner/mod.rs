@@ -283,8 +283,7 @@ async fn judge_case(
                         paging::replay_refiltered(client, &operation, p, &mut walk, &mut result.requests).await;
                     } else {
                         if let Some(other) = empty_parent(session, case) {
-                            let members: Vec<(&str, &str)> = other.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                            paging::replay_with(client, &operation, p, &mut walk, &members, &mut result.requests).await;
+                            paging::replay_with(client, &operation, p, &mut walk, &other, &mut result.requests).await;
                         }
                         if let Some(status) = absent_status(session, case) {
                             let filters = serde_json::json!([{ "Key": "STATUS", "Values": [status] }]);
