@@ -14,14 +14,14 @@ use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
-use ssm_conformance::emulator::store::{Window, WindowSettings};
-use ssm_conformance::emulator::{self, Emulator};
-use ssm_conformance::fixtures::Execution;
-use ssm_conformance::runner::harness::Suite;
-use ssm_conformance::runner::run_all;
-use ssm_conformance::target::TargetOptions;
-use ssm_conformance::{fixtures, generated, ids};
+use ssm_conformance::_internals::client::{Client, ClientConfig, Credentials, Payload};
+use ssm_conformance::_internals::emulator::store::{Window, WindowSettings};
+use ssm_conformance::_internals::emulator::{self, Emulator};
+use ssm_conformance::_internals::fixtures::Execution;
+use ssm_conformance::_internals::properties::{self as generated, Part};
+use ssm_conformance::_internals::run::session_of;
+use ssm_conformance::_internals::{fixtures, ids};
+use ssm_conformance::{Event, Outcome, RunOptions, Suite, TargetOptions};
 
 /// The latency proxy of the tests (one copy of the code): see [`far_target`].
 #[path = "../tests/common/latency.rs"]
@@ -137,8 +137,7 @@ fn served_suite(target_name: Option<&str>, jobs: Option<usize>) -> (emulator::Ru
         None,
     )
     .unwrap();
-    let running = suite
-        .session
+    let running = session_of(&suite)
         .block_on(emulator::spawn(
             Emulator::new(),
             SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
@@ -147,11 +146,27 @@ fn served_suite(target_name: Option<&str>, jobs: Option<usize>) -> (emulator::Ru
     (running, suite)
 }
 
+/// The generated parts' names, in the order a run runs them.
+fn part_names() -> Vec<&'static str> {
+    Part::ALL.iter().map(|p| p.name()).collect()
+}
+
+/// The run's options for a benchmark: the whole selection, no preflight, no Ctrl-C.
+fn bench_options(properties: Option<generated::Settings>, filters: &[&str]) -> RunOptions {
+    RunOptions {
+        filters: filters.iter().map(|f| f.to_string()).collect(),
+        properties,
+        preflight: false,
+        interruptible: false,
+        ..RunOptions::default()
+    }
+}
+
 /// The floor of a recorded run: exactly its requests (same bodies, same order, so the same
 /// server work and the same answers) replayed by a bare reqwest loop, one at a time, against a
 /// fresh emulator served the way [`served_suite`] serves it: on the loop's own current-thread
 /// runtime. Milliseconds.
-fn replay(sent: &[ssm_conformance::client::Recorded]) -> f64 {
+fn replay(sent: &[ssm_conformance::_internals::client::Recorded]) -> f64 {
     let single = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -169,7 +184,7 @@ fn replay(sent: &[ssm_conformance::client::Recorded]) -> f64 {
 }
 
 /// One recorded request sent bare to `url`, its answer read to the end.
-async fn send(http: &reqwest::Client, url: &str, r: &ssm_conformance::client::Recorded) {
+async fn send(http: &reqwest::Client, url: &str, r: &ssm_conformance::_internals::client::Recorded) {
     let mut b = http
         .request(r.method.parse().unwrap(), format!("{url}{}", r.path))
         .body(r.body.clone());
@@ -186,7 +201,12 @@ async fn send(http: &reqwest::Client, url: &str, r: &ssm_conformance::client::Re
 /// `sent` sent bare to `url` in recorded order, `in_flight` at a time: at 1, one after another;
 /// above, a new one starts as soon as any finishes (so the pipe is never less full than
 /// `in_flight` allows while requests remain: the least time that many connections can take).
-async fn send_all(http: &reqwest::Client, url: &str, sent: &[ssm_conformance::client::Recorded], in_flight: usize) {
+async fn send_all(
+    http: &reqwest::Client,
+    url: &str,
+    sent: &[ssm_conformance::_internals::client::Recorded],
+    in_flight: usize,
+) {
     use futures_util::stream::{self, StreamExt};
     if in_flight <= 1 {
         for r in sent {
@@ -203,20 +223,26 @@ async fn send_all(http: &reqwest::Client, url: &str, sent: &[ssm_conformance::cl
 
 /// The whole spec phase, timed, on a fresh [`served_suite`] (recording, so that the floor can
 /// replay it): milliseconds, the requests sent, and whether every case passed.
-fn timed_suite(target_name: Option<&str>, jobs: Option<usize>) -> (f64, Vec<ssm_conformance::client::Recorded>, bool) {
+fn timed_suite(
+    target_name: Option<&str>,
+    jobs: Option<usize>,
+) -> (f64, Vec<ssm_conformance::_internals::client::Recorded>, bool) {
     let (running, suite) = served_suite(target_name, jobs);
-    let session = &suite.session;
-    let cases: Vec<_> = suite.cases.iter().collect();
+    let session = session_of(&suite);
     let client = session.block_on(session.client()).unwrap().clone();
     client.start_recording();
     let start = Instant::now();
-    let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
-    let ms = start.elapsed().as_secs_f64() * 1e3;
-    let passed = results
-        .iter()
-        .all(|r| matches!(r.outcome, ssm_conformance::runner::Outcome::Passed));
-    let sent = client.recorded();
-    session.cleanup();
+    // The spec phase ends where its checks begin (they send nothing): timed and recorded there,
+    // before cleanup.
+    let mut spec_phase = None;
+    let conclusion = ssm_conformance::run(&suite, &bench_options(None, &[]), &mut |event| {
+        if matches!(event, Event::CheckFinished(_)) && spec_phase.is_none() {
+            spec_phase = Some((start.elapsed().as_secs_f64() * 1e3, client.recorded()));
+        }
+    })
+    .unwrap();
+    let (ms, sent) = spec_phase.expect("the run checks its choices");
+    let passed = conclusion.results.iter().all(|r| r.outcome == Outcome::Passed);
     drop(running);
     (ms, sent, passed)
 }
@@ -266,7 +292,7 @@ fn suite_overhead(runs: usize) -> String {
         median(default_jobs_ms),
         median(floor_ms),
     );
-    let jobs = ssm_conformance::target::DEFAULT_JOBS;
+    let jobs = ssm_conformance::_internals::target::DEFAULT_JOBS;
     format!(
         "| suite at `--jobs 1`, {} cases, {requests} requests (in-process, reference emulator, snapshots compared) | {s:.1} ms |\n\
          | the same without snapshot comparison (like for like: only the target name differs) | {b:.1} ms |\n\
@@ -291,46 +317,44 @@ const GENERATED_SEED: u64 = 20_261_125;
 /// and it is timed at the default `--jobs` beside.
 fn generated_phase(runs: usize) -> String {
     let settings = generated::Settings::new(Some(GENERATED_SEED), None);
-    // One session per number of jobs, each with the spec phase run once, untimed: the choices
-    // the generated phase is judged under.
-    let sessions: Vec<_> = [Some(1), None]
-        .into_iter()
-        .map(|jobs| {
-            let (running, suite) = served_suite(Some("reference"), jobs);
-            let cases: Vec<_> = suite.cases.iter().collect();
-            let session = &suite.session;
-            let (results, _) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
-            let choices = generated::observed_choices(&results, suite.profile.as_deref());
-            let client = session.block_on(session.client()).unwrap().clone();
-            (running, suite, choices, client)
-        })
-        .collect();
+    // The part alone (`run properties::model-based`), judged under the reference profile's
+    // pins; a fresh suite per run (a suite runs once), set up untimed.
     let mut phase_ms = [Vec::new(), Vec::new()];
     let mut floor_ms = Vec::new();
     let mut requests = [0, 0];
     let mut sent_len = 0;
     for _ in 0..runs {
-        for (i, (_, suite, choices, client)) in sessions.iter().enumerate() {
+        for (i, jobs) in [Some(1), None].into_iter().enumerate() {
+            let (running, suite) = served_suite(Some("reference"), jobs);
+            let session = session_of(&suite);
+            let client = session.block_on(session.client()).unwrap().clone();
             client.start_recording();
-            let start = Instant::now();
-            let result = generated::model_based(&suite.session, &settings, choices);
-            phase_ms[i].push(start.elapsed().as_secs_f64() * 1e3);
+            let mut sent = None;
+            let conclusion = ssm_conformance::run(
+                &suite,
+                &bench_options(Some(settings.clone()), &["properties::model-based"]),
+                &mut |event| {
+                    if let Event::PartFinished(_) = event {
+                        sent = Some(client.recorded());
+                    }
+                },
+            )
+            .unwrap();
+            let result = &conclusion.results[0];
+            phase_ms[i].push(result.duration.as_secs_f64() * 1e3);
             assert!(
-                matches!(result.outcome, ssm_conformance::runner::Outcome::Passed),
+                result.outcome == Outcome::Passed,
                 "the model-based part failed against the reference emulator: {:?}",
                 result.outcome
             );
             requests[i] = result.requests;
             if i == 0 {
-                let sent = client.recorded();
+                let sent = sent.expect("the part finished");
                 sent_len = sent.len();
                 floor_ms.push(replay(&sent));
             }
+            drop(running);
         }
-    }
-    for (running, suite, _, _) in sessions {
-        suite.session.cleanup();
-        drop(running);
     }
     let cases = f64::from(settings.cases);
     let [one, default] = phase_ms;
@@ -343,7 +367,7 @@ fn generated_phase(runs: usize) -> String {
     } else {
         format!(" ({sent_len} recorded and replayed)")
     };
-    let jobs = ssm_conformance::target::DEFAULT_JOBS;
+    let jobs = ssm_conformance::_internals::target::DEFAULT_JOBS;
     format!(
         "| model-based part at `--jobs 1`, seed {GENERATED_SEED}, {cases} cases (the default), {requests} requests{replayed} (in-process, reference emulator, profile reference) | {p:.1} ms |\n\
          | generated cases per second | {:.0} cases/s |\n\
@@ -393,8 +417,7 @@ fn far_suite(rt: &tokio::runtime::Runtime, jobs: usize) -> (emulator::Running, S
         None,
     )
     .unwrap();
-    let running = suite
-        .session
+    let running = session_of(&suite)
         .block_on(emulator::spawn(
             Emulator::new(),
             SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
@@ -407,7 +430,7 @@ fn far_suite(rt: &tokio::runtime::Runtime, jobs: usize) -> (emulator::Running, S
 struct FarRun {
     /// Spec phase and generated phase, milliseconds.
     total: f64,
-    /// The spec phase (`run_all`), then each part of the generated phase ([`generated::PARTS`]):
+    /// The spec phase (up to its checks), then each part of the generated phase ([`Part::ALL`]):
     /// milliseconds and the requests it sent (recorded).
     parts: Vec<(f64, usize)>,
     /// The spec cases that run alone (after the others, one by one at any `--jobs`), and the
@@ -415,7 +438,7 @@ struct FarRun {
     alone_cases: usize,
     alone: f64,
     /// Every request sent, for the floor.
-    sent: Vec<ssm_conformance::client::Recorded>,
+    sent: Vec<ssm_conformance::_internals::client::Recorded>,
 }
 
 /// A full run as `ssm-conformance run --endpoint <proxy> --jobs <jobs> --seed <seed>` makes
@@ -424,26 +447,40 @@ struct FarRun {
 /// that each part's requests are counted from the recording); every result must pass, and no
 /// open choice may be answered two ways.
 fn far_run(rt: &tokio::runtime::Runtime, jobs: usize, settings: &generated::Settings) -> FarRun {
-    use ssm_conformance::runner::Outcome;
     let (running, suite) = far_suite(rt, jobs);
-    let session = &suite.session;
-    let cases: Vec<_> = suite.cases.iter().collect();
+    let session = session_of(&suite);
     let client = session.block_on(session.client()).unwrap().clone();
     client.start_recording();
     let start = Instant::now();
-    let (mut results, choice_failures) = session.block_on(run_all(session, &cases, suite.profile.as_deref()));
-    let mut parts = vec![(start.elapsed().as_secs_f64() * 1e3, client.recorded().len())];
-    let choices = generated::observed_choices(&results, suite.profile.as_deref());
-    let spec_results = results.len();
-    for name in generated::PARTS {
-        let before = client.recorded().len();
-        let result = generated::part(name, session, settings, &choices);
-        parts.push((result.duration.as_secs_f64() * 1e3, client.recorded().len() - before));
-        results.push(result);
-    }
-    let total = start.elapsed().as_secs_f64() * 1e3;
-    let sent = client.recorded();
-    session.cleanup();
+    // Where the time went, from the run's events: the spec phase ends where its checks begin;
+    // each part's requests are the recording's growth while it ran.
+    let mut parts: Vec<(f64, usize)> = Vec::new();
+    let mut before = 0;
+    let mut total = 0.0;
+    let mut sent = Vec::new();
+    let conclusion = ssm_conformance::run(&suite, &bench_options(Some(settings.clone()), &[]), &mut |event| {
+        match event {
+            Event::CheckFinished(_) if parts.is_empty() => {
+                before = client.recorded().len();
+                parts.push((start.elapsed().as_secs_f64() * 1e3, before));
+            }
+            Event::PartFinished(result) => {
+                let now = client.recorded().len();
+                parts.push((result.duration.as_secs_f64() * 1e3, now - before));
+                before = now;
+                // Up to the last part: cleanup is not part of the run's time, nor of the floor's
+                // requests.
+                total = start.elapsed().as_secs_f64() * 1e3;
+                sent = client.recorded();
+            }
+            _ => {}
+        }
+    })
+    .unwrap();
+    let cases: Vec<_> = suite.cases().iter().collect();
+    let results = &conclusion.results;
+    let choice_failures = conclusion.failed_checks();
+    let spec_results = cases.len();
     drop(running);
     let failed: Vec<String> = results
         .iter()
@@ -457,7 +494,7 @@ fn far_run(rt: &tokio::runtime::Runtime, jobs: usize, settings: &generated::Sett
     // The runner's own rule: only plain reads of one window run together.
     let (mut alone_cases, mut alone) = (0, 0.0);
     for (case, result) in cases.iter().zip(&results[..spec_results]) {
-        if ssm_conformance::runner::runs_alone(case) {
+        if case.operation().is_some_and(|o| o.runs_alone()) {
             alone_cases += 1;
             alone += result.duration.as_secs_f64() * 1e3;
         }
@@ -475,7 +512,11 @@ fn far_run(rt: &tokio::runtime::Runtime, jobs: usize, settings: &generated::Sett
 /// [`FAR_DELAY`] proxy (on `rt`, as for the run) to a fresh emulator served on the loop's own
 /// current-thread runtime (as the run's is served on the session's), `in_flight` at a time.
 /// Milliseconds.
-fn far_floor(rt: &tokio::runtime::Runtime, sent: &[ssm_conformance::client::Recorded], in_flight: usize) -> f64 {
+fn far_floor(
+    rt: &tokio::runtime::Runtime,
+    sent: &[ssm_conformance::_internals::client::Recorded],
+    in_flight: usize,
+) -> f64 {
     let single = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -538,7 +579,7 @@ fn far_target(rt: &tokio::runtime::Runtime, runs: usize) -> String {
          | **run / floor** (same requests, same concurrency) | **{:.2}×** | **{:.2}×** | |\n",
         suite_cases(),
         settings.cases,
-        generated::PARTS.join(", "),
+        part_names().join(", "),
         spread(0, &total),
         spread(1, &total),
         t1 / t8,
@@ -561,7 +602,7 @@ fn far_target(rt: &tokio::runtime::Runtime, runs: usize) -> String {
         ));
     };
     let names: Vec<String> = std::iter::once("spec phase".to_string())
-        .chain(generated::PARTS.iter().map(|p| format!("`{}::{p}`", generated::AREA)))
+        .chain(part_names().iter().map(|p| format!("`{}::{p}`", generated::AREA)))
         .collect();
     for (k, name) in names.iter().enumerate() {
         let alone = if k > 0 {
@@ -588,17 +629,14 @@ fn far_target(rt: &tokio::runtime::Runtime, runs: usize) -> String {
             );
         }
     }
-    let one_at_a_time: Vec<usize> = generated::PARTS
+    let one_at_a_time: Vec<usize> = part_names()
         .iter()
         .enumerate()
         .filter(|(_, p)| ONE_AT_A_TIME_PARTS.contains(p))
         .map(|(k, _)| k + 1)
         .collect();
     if !one_at_a_time.is_empty() {
-        let names: Vec<String> = one_at_a_time
-            .iter()
-            .map(|k| generated::PARTS[k - 1].to_string())
-            .collect();
+        let names: Vec<String> = one_at_a_time.iter().map(|k| part_names()[k - 1].to_string()).collect();
         row(
             format!(
                 "the run without {} (total − those parts, run by run)",
@@ -612,7 +650,7 @@ fn far_target(rt: &tokio::runtime::Runtime, runs: usize) -> String {
 
 /// The number of spec cases in the default suite.
 fn suite_cases() -> usize {
-    ssm_conformance::spec::load_dir(&ssm_conformance::target::project_root().join("specs"))
+    ssm_conformance::_internals::spec::load_dir(&ssm_conformance::_internals::target::project_root().join("specs"))
         .unwrap()
         .len()
 }
@@ -629,7 +667,8 @@ fn presigned(url: &str, operation: &str, params: &Value) -> http::Request<Vec<u8
         .body(serde_json::to_vec(params).unwrap())
         .unwrap();
     let now = std::time::SystemTime::now();
-    ssm_conformance::client::sign_request(&mut req, &Credentials::dummy(), "us-east-1", "ssm", now).unwrap();
+    ssm_conformance::_internals::client::sign_request(&mut req, &Credentials::dummy(), "us-east-1", "ssm", now)
+        .unwrap();
     req
 }
 

@@ -17,11 +17,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use libtest_mimic::{Arguments, Trial};
+use libtest_mimic::Arguments;
 
 use crate::expectations::Expectations;
-use crate::generated::Settings;
-use crate::runner::harness::{Suite, SuiteError};
+use crate::properties::Settings;
+use crate::run::{Conclusion, Event, RunError, RunOptions, Suite, SuiteError};
 use crate::target::TargetOptions;
 
 /// A conformance run against one endpoint, configured step by step.
@@ -100,34 +100,57 @@ impl Conformance {
         self
     }
 
-    /// Load specs, fixtures, profile and expectations; nothing is sent yet.
-    pub fn suite(&self) -> Result<Suite, SuiteError> {
-        let mut suite = Suite::load(&self.options, None)?;
-        if self.properties {
-            suite.generated = Some(Arc::new(Settings::new(self.seed, self.cases)));
-        }
-        if let Some(file) = &self.expectations {
-            let e = Expectations::load(file).map_err(|e| SuiteError::Expectations(Box::new(e)))?;
-            suite.expectations = Some(Arc::new(e));
-        }
-        Ok(suite)
+    /// Load specs, fixtures, pins and expectations; nothing is sent yet.
+    fn load(&self) -> Result<(Suite, Option<Arc<Expectations>>), SuiteError> {
+        let suite = Suite::load(&self.options, None)?;
+        let expectations = match &self.expectations {
+            Some(file) => Some(Arc::new(
+                Expectations::load(file).map_err(|e| SuiteError::Expectations(Box::new(e)))?,
+            )),
+            None => None,
+        };
+        Ok((suite, expectations))
     }
 
-    /// The trials, for a harness that runs them itself.
-    pub fn trials(&self) -> Result<Vec<Trial>, SuiteError> {
-        Ok(self.suite()?.trials())
+    fn properties(&self) -> Option<Settings> {
+        self.properties.then(|| Settings::new(self.seed, self.cases))
+    }
+
+    /// Run the suite once, every event told to `reporter` (the CLI's and the harness's own
+    /// entry point, [`crate::run::run`]); the conclusion has every result.
+    pub fn run(&self, reporter: &mut dyn FnMut(Event<'_>)) -> Result<Conclusion, ConformanceError> {
+        let (suite, _) = self.load()?;
+        let options = RunOptions {
+            properties: self.properties(),
+            ..RunOptions::default()
+        };
+        Ok(crate::run::run(&suite, &options, reporter)?)
     }
 
     /// Run as the whole test binary: libtest-mimic's arguments from the command line, what was
     /// created deleted at the end; exit 2 when the suite cannot be set up.
     pub fn main(self) -> ExitCode {
         let args = Arguments::from_args();
-        match self.suite() {
-            Ok(suite) => crate::runner::harness::run_trials(&args, &suite),
+        match self.load() {
+            Ok((suite, expectations)) => {
+                crate::run::harness::run_trials(&args, &suite, self.properties(), expectations)
+            }
             Err(e) => {
                 eprintln!("ssm-conformance: {e}");
                 ExitCode::from(2)
             }
         }
     }
+}
+
+/// Why [`Conformance::run`] could not run the suite.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConformanceError {
+    /// The suite could not be loaded (options, specs, fixtures, expectations).
+    #[error(transparent)]
+    Suite(#[from] SuiteError),
+    /// The run could not start (its selection, or a target that cannot be judged).
+    #[error(transparent)]
+    Run(#[from] RunError),
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::emulator::{self, Emulator};
-use crate::runner::{EmbeddedServer, StartEmbedded};
+use crate::session::{EmbeddedServer, StartEmbedded};
 
 /// Start a fresh reference emulator on 127.0.0.1 at a free port, on the caller's runtime.
 pub fn start() -> StartEmbedded {
@@ -27,5 +27,5 @@ pub fn start() -> StartEmbedded {
 /// The whole `tests/conformance.rs`: the libtest-mimic harness, with the reference emulator as
 /// the default target.
 pub fn harness_main() -> ExitCode {
-    crate::runner::harness::main(Some(start()))
+    crate::run::harness::main(Some(start()))
 }

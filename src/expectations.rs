@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::runner::{CaseResult, Outcome};
+use crate::outcome::{CaseResult, FailureKind, Outcome};
 
 /// An outcome other than a pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,8 +27,23 @@ pub enum Expected {
 pub struct Entry {
     /// How it ends.
     pub outcome: Expected,
+    /// For a failure, which check fails (`member`, `paging`, …): a case that then fails another
+    /// way is a mismatch. Older files without it hold the outcome alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FailureKind>,
     /// Why: what the target does, or a bug link.
     pub reason: String,
+}
+
+/// How one result stands against the expectations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Held {
+    /// Not listed, and it passed (or, for a check, was not judged).
+    AsUsual,
+    /// Listed, and it ended as listed: the entry's outcome and reason.
+    AsExpected(Expected, String),
+    /// It differs: what to tell the user.
+    Differs(String),
 }
 
 /// `expectations/<target>.json`.
@@ -75,6 +90,11 @@ fn first_line(why: &str) -> String {
     }
 }
 
+/// Whether `name` is a check across cases (`choices::…`, `target::…`) rather than a case.
+fn is_check(name: &str) -> bool {
+    name.starts_with("choices::") || name.starts_with("target::")
+}
+
 impl Expectations {
     /// Load a file.
     pub fn load(file: &Path) -> Result<Self, ExpectationsError> {
@@ -86,44 +106,58 @@ impl Expectations {
         serde_json::from_str(&text).map_err(|e| err(e.to_string()))
     }
 
-    /// Every way `results` (and the failed choice checks) differ from these expectations. With
-    /// `complete` false (a filtered run), listed cases that did not run are no mismatch.
-    pub fn mismatches(
-        &self,
-        results: &[CaseResult],
-        choice_failures: &[(String, String)],
-        complete: bool,
-    ) -> Vec<String> {
+    /// How `outcome` of `name` stands against these expectations: the one rule for the CLI's
+    /// mismatches and the libtest harness's trials.
+    pub fn hold(&self, name: &str, outcome: &Outcome) -> Held {
+        // A check that judged nothing (no case observed its choice) is neither pass nor failure.
+        if is_check(name) && matches!(outcome, Outcome::Skipped(_)) {
+            return Held::AsUsual;
+        }
+        let show = |o: Option<Expected>| o.map_or("pass".to_string(), |o| format!("{o:?}").to_lowercase());
+        let want = match (&self.unsupported, self.cases.get(name)) {
+            (Some(why), _) if !is_check(name) => Some((Expected::Unsupported, None, why.clone())),
+            (_, Some(e)) => Some((e.outcome, e.kind, e.reason.clone())),
+            _ => None,
+        };
+        let got = kind(outcome);
+        let why = outcome
+            .message()
+            .map(first_line)
+            .map(|w| format!(": {w}"))
+            .unwrap_or_default();
+        match want {
+            None if got.is_none() => Held::AsUsual,
+            None => Held::Differs(format!("expected pass, got {}{why}", show(got))),
+            Some((w, _, _)) if Some(w) != got => {
+                Held::Differs(format!("expected {}, got {}{why}", show(Some(w)), show(got)))
+            }
+            Some((_, Some(k), _)) if outcome.failure_kind().is_some_and(|actual| actual != k) => {
+                Held::Differs(format!(
+                    "fails differently: expected a {k} failure, got a {} failure{why}",
+                    outcome.failure_kind().expect("a failure")
+                ))
+            }
+            Some((w, _, reason)) => Held::AsExpected(w, reason),
+        }
+    }
+
+    /// Every way `results` and `checks` differ from these expectations. With `complete` false
+    /// (a filtered run), listed cases that did not run are no mismatch. A check that judged
+    /// nothing (no case observed its choice) is neither a pass nor a failure here.
+    pub fn mismatches(&self, results: &[CaseResult], checks: &[CaseResult], complete: bool) -> Vec<String> {
         let mut out = Vec::new();
-        let mut actual: BTreeMap<&str, (Option<Expected>, String)> = BTreeMap::new();
-        for r in results {
-            let why = match &r.outcome {
-                Outcome::Passed => String::new(),
-                Outcome::Failed(m) | Outcome::Unsupported(m) | Outcome::Skipped(m) => first_line(m),
-            };
-            actual.insert(&r.name, (kind(&r.outcome), why));
-        }
-        for (choice, why) in choice_failures {
-            actual.insert(choice, (Some(Expected::Fail), why.clone()));
-        }
-        for (name, (got, why)) in &actual {
-            let want = if self.unsupported.is_some() && !name.starts_with("choices::") {
-                Some(Expected::Unsupported)
-            } else {
-                self.cases.get(*name).map(|e| e.outcome)
-            };
-            if want != *got {
-                let show = |o: Option<Expected>| o.map_or("pass".to_string(), |o| format!("{o:?}").to_lowercase());
-                let detail = if why.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {why}")
-                };
-                out.push(format!("{name}: expected {}, got {}{detail}", show(want), show(*got)));
+        let mut ran = std::collections::BTreeSet::new();
+        for r in results.iter().chain(checks) {
+            if !(is_check(&r.name) && matches!(r.outcome, Outcome::Skipped(_))) {
+                ran.insert(r.name.as_str());
+            }
+            if let Held::Differs(why) = self.hold(&r.name, &r.outcome) {
+                out.push(format!("{}: {why}", r.name));
             }
         }
+        out.sort();
         for name in self.cases.keys().filter(|_| complete) {
-            if !actual.contains_key(name.as_str()) {
+            if !ran.contains(name.as_str()) {
                 out.push(format!("{name}: listed in the expectations, but no such case ran"));
             }
         }
@@ -136,7 +170,7 @@ impl Expectations {
         target: &str,
         version: &str,
         results: &[CaseResult],
-        choice_failures: &[(String, String)],
+        checks: &[CaseResult],
         previous: Option<&Expectations>,
     ) -> Self {
         let all_unsupported =
@@ -152,25 +186,25 @@ impl Expectations {
         } else {
             let entries = results
                 .iter()
+                .chain(checks.iter().filter(|c| matches!(c.outcome, Outcome::Failed(_))))
                 .filter_map(|r| {
                     let outcome = kind(&r.outcome)?;
-                    let why = match &r.outcome {
-                        Outcome::Failed(m) | Outcome::Unsupported(m) | Outcome::Skipped(m) => first_line(m),
-                        Outcome::Passed => unreachable!(),
-                    };
-                    Some((r.name.clone(), outcome, why))
-                })
-                .chain(
-                    choice_failures
-                        .iter()
-                        .map(|(c, why)| (c.clone(), Expected::Fail, why.clone())),
-                );
-            for (name, outcome, why) in entries {
+                    let why = first_line(r.outcome.message().unwrap_or_default());
+                    Some((r.name.clone(), outcome, r.outcome.failure_kind(), why))
+                });
+            for (name, outcome, failure, why) in entries {
                 let reason = previous
                     .and_then(|p| p.cases.get(&name))
                     .filter(|e| e.outcome == outcome)
                     .map_or(why, |e| e.reason.clone());
-                cases.insert(name, Entry { outcome, reason });
+                cases.insert(
+                    name,
+                    Entry {
+                        outcome,
+                        kind: failure,
+                        reason,
+                    },
+                );
             }
         }
         Expectations {
@@ -185,46 +219,47 @@ impl Expectations {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use crate::outcome::SkipReason;
 
     fn r(name: &str, outcome: Outcome) -> CaseResult {
-        CaseResult {
-            name: name.into(),
-            outcome,
-            observations: Vec::new(),
-            exchange: None,
-            requests: 1,
-            duration: Duration::ZERO,
-            missing_snapshot: None,
-        }
+        CaseResult::new(name, outcome)
     }
 
-    #[test]
-    fn unexpected_failures_and_unexpected_passes_both_mismatch() {
-        let e = Expectations {
+    fn failed(kind: FailureKind, m: &str) -> Outcome {
+        Outcome::failed(kind, m)
+    }
+
+    fn listed(outcome: Expected, kind: Option<FailureKind>) -> Expectations {
+        Expectations {
             target: "t".into(),
             version: "1".into(),
             unsupported: None,
             cases: [(
                 "a::fails".to_string(),
                 Entry {
-                    outcome: Expected::Fail,
+                    outcome,
+                    kind,
                     reason: "known".into(),
                 },
             )]
             .into_iter()
             .collect(),
-        };
+        }
+    }
+
+    #[test]
+    fn unexpected_failures_and_unexpected_passes_both_mismatch() {
+        let e = listed(Expected::Fail, None);
         let fine = [
-            r("a::fails", Outcome::Failed("f, case \"fails\": why".into())),
+            r("a::fails", failed(FailureKind::Member, "f, case \"fails\": why")),
             r("a::ok", Outcome::Passed),
         ];
         assert!(e.mismatches(&fine, &[], true).is_empty());
         let fixed = [r("a::fails", Outcome::Passed), r("a::ok", Outcome::Passed)];
         assert_eq!(e.mismatches(&fixed, &[], true), ["a::fails: expected fail, got pass"]);
         let broke = [
-            r("a::fails", Outcome::Failed("x".into())),
-            r("a::ok", Outcome::Failed("f, case \"ok\": boom".into())),
+            r("a::fails", failed(FailureKind::Member, "x")),
+            r("a::ok", failed(FailureKind::Member, "f, case \"ok\": boom")),
         ];
         assert_eq!(
             e.mismatches(&broke, &[], true),
@@ -239,18 +274,50 @@ mod tests {
     }
 
     #[test]
+    fn a_case_expected_to_fail_one_way_that_fails_another_is_a_mismatch() {
+        let e = listed(Expected::Fail, Some(FailureKind::Paging));
+        let same = [r("a::fails", failed(FailureKind::Paging, "page 2 repeats"))];
+        assert!(e.mismatches(&same, &[], true).is_empty());
+        let other = [r("a::fails", failed(FailureKind::Member, "StatusDetails trimmed"))];
+        assert_eq!(
+            e.mismatches(&other, &[], true),
+            ["a::fails: fails differently: expected a paging failure, got a member failure: StatusDetails trimmed"]
+        );
+        // An older file, without kinds, holds the outcome alone.
+        assert!(listed(Expected::Fail, None).mismatches(&other, &[], true).is_empty());
+        let old: Entry = serde_json::from_str(r#"{"outcome":"fail","reason":"x"}"#).unwrap();
+        assert_eq!(old.kind, None);
+    }
+
+    #[test]
+    fn a_check_that_judged_nothing_is_no_mismatch() {
+        let e = listed(Expected::Fail, None);
+        let results = [r("a::fails", failed(FailureKind::Status, "x"))];
+        let checks = [r(
+            "choices::order",
+            Outcome::skipped(SkipReason::Unmet, "no case observed it"),
+        )];
+        assert!(e.mismatches(&results, &checks, true).is_empty());
+    }
+
+    #[test]
     fn written_expectations_match_their_run_and_keep_reasons() {
         let results = [
-            r("a::x", Outcome::Failed("f, case \"x\": wrong".into())),
-            r("a::y", Outcome::Skipped("needs fixture:z: no protocol".into())),
+            r("a::x", failed(FailureKind::ErrorType, "f, case \"x\": wrong")),
+            r(
+                "a::y",
+                Outcome::skipped(SkipReason::NoFixtureProtocol, "needs fixture:z: no protocol"),
+            ),
             r("a::z", Outcome::Passed),
         ];
-        let choices = [("choices::order".to_string(), "inconsistent".to_string())];
-        let mut first = Expectations::from_results("t", "1", &results, &choices, None);
-        assert!(first.mismatches(&results, &choices, true).is_empty());
+        let checks = [r("choices::order", failed(FailureKind::Choice, "inconsistent"))];
+        let mut first = Expectations::from_results("t", "1", &results, &checks, None);
+        assert!(first.mismatches(&results, &checks, true).is_empty());
         assert_eq!(first.cases["a::x"].reason, "wrong");
+        assert_eq!(first.cases["a::x"].kind, Some(FailureKind::ErrorType));
+        assert_eq!(first.cases["choices::order"].kind, Some(FailureKind::Choice));
         first.cases.get_mut("a::x").unwrap().reason = "bug #1".into();
-        let again = Expectations::from_results("t", "1", &results, &choices, Some(&first));
+        let again = Expectations::from_results("t", "1", &results, &checks, Some(&first));
         assert_eq!(again.cases["a::x"].reason, "bug #1");
         let all_unsupported = [
             r("a::x", Outcome::Unsupported("no".into())),

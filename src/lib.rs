@@ -1,30 +1,169 @@
-//! ssm-conformance: a conformance and property-test harness for the AWS Systems Manager operation
-//! `DescribeMaintenanceWindowExecutions`, with a reference emulator.
+//! ssm-conformance: a conformance and property-test harness for the AWS Systems Manager
+//! maintenance-window API (DescribeMaintenanceWindowExecutions and the operations around an
+//! execution), with a reference emulator that gets it right.
+//!
+//! # Usage
+//!
+//! An emulator written in Rust runs the suite in its own `cargo test`, as a `harness = false`
+//! test (one trial per case; `--list`, filters and nextest work):
+//!
+//! ```no_run
+//! fn main() -> std::process::ExitCode {
+//!     let url = "http://127.0.0.1:4566"; // start your emulator first, on loopback
+//!     ssm_conformance::Conformance::endpoint(url)
+//!         .target_name("my-emulator")
+//!         .expectations("expectations/my-emulator.json")
+//!         .main()
+//! }
+//! ```
+//!
+//! or runs it once and reads the events and the conclusion itself:
+//!
+//! ```no_run
+//! use ssm_conformance::{Conformance, Event};
+//!
+//! let conclusion = Conformance::endpoint("http://127.0.0.1:4566")
+//!     .run(&mut |event| {
+//!         if let Event::CaseFinished(r) = event {
+//!             println!("{}: {}", r.name, r.outcome.label());
+//!         }
+//!     })
+//!     .expect("the suite runs");
+//! assert!(conclusion.results.iter().all(|r| r.outcome.message().is_none()));
+//! ```
+//!
+//! # How a case flows
+//!
+//! spec (`specs/*.json`, loaded and checked by `spec`) → **run** ([`run()`]: the plan, the
+//! preflight, the cases `jobs` at a time, the checks, the generated phase, cleanup) → **client**
+//! (awsJson 1.1, SigV4, timeouts, throttling retried) → **judge** (`verdict` dispatches to the
+//! oracle, the validation-message reader and the snapshot) → [`Outcome`] → **report** (the
+//! summary, JSON, JUnit, PARITY.md), each step told as an [`Event`].
+//!
+//! Layers, enforced by `tests/layers.rs`: the model (facts of the AWS model) and the failure
+//! kinds at the bottom; the client and the emulator above them, apart; the data, the oracle and
+//! the specs; the judges; the run and the generated phase; the API, `embedded` and the CLI on
+//! top.
+//!
+//! # Glossary
+//!
+//! | word | meaning |
+//! |---|---|
+//! | case | one JSON entry in `specs/`: a request, what AWS answers, and its source |
+//! | choice | something AWS leaves open (bound inclusiveness, order, default page size, …) |
+//! | option | one legal answer to a choice (`inclusive`, `newest-first`, …) |
+//! | pin | a choice fixed to one option by a profile (`specs/profiles/`) |
+//! | observation | the option a target was seen to take, recorded by a case |
+//! | verdict | the judgement of one answer: the observations, or a [`Failure`] of a kind |
+//! | oracle | the code that computes the right answer for any data, sharing nothing with the emulator |
+//! | property | a relation checked on generated data (`proptest`) |
+//! | part | one of the generated phase's four: model-based, metamorphic, stateful, family |
+//!
+//! # Known limitations
+//!
+//! Only loopback targets may be changed without `--allow-mutations`; real AWS is read-only by
+//! default, and executions cannot be created there, so the data-dependent cases need a target
+//! that speaks the fixture protocol (`docs/fixture-protocol.md`) or an existing window.
 
-pub mod bundle;
-pub mod client;
+#![warn(missing_docs, unreachable_pub)]
+
+mod bundle;
+mod cli;
+mod client;
 mod conformance;
-pub mod embedded;
-pub mod emulator;
-pub mod expectations;
-pub mod fixtures;
-pub mod generated;
-pub mod ids;
-pub mod model;
-pub mod observation;
-pub mod oracle;
-pub mod paging;
-pub mod properties;
-pub mod report;
-pub mod runner;
-pub mod snapshot;
-pub mod snapshot_reader;
-pub mod spec;
-pub mod spec_generator;
-pub mod sweep;
-pub mod target;
-pub mod validation_message;
-pub mod verdict;
-pub mod walk;
+mod embedded;
+mod emulator;
+mod expectations;
+mod failure;
+mod fixtures;
+mod ids;
+mod model;
+mod observation;
+mod oracle;
+mod outcome;
+mod paging;
+mod properties;
+mod report;
+mod run;
+mod session;
+mod snapshot;
+mod snapshot_reader;
+mod spec;
+mod sweep;
+mod target;
+mod validation_message;
+mod verdict;
+mod walk;
 
-pub use conformance::Conformance;
+pub use conformance::{Conformance, ConformanceError};
+pub use emulator::{Emulator, Running, spawn};
+pub use failure::{Failure, FailureKind};
+pub use outcome::{CaseResult, Outcome, Skip, SkipReason};
+pub use report::{CaseReport, RunReport, Totals};
+pub use run::{Conclusion, Event, PlanError, RunError, RunOptions, Suite, SuiteError, run};
+pub use spec::{LoadedCase, SpecError};
+pub use target::TargetOptions;
+
+/// Not part of the public API: what the crate's own binary, tests, benchmarks and `xtask` reach
+/// inside it. Nothing here is a promise; it changes without notice.
+#[doc(hidden)]
+#[allow(missing_docs)]
+pub mod _internals {
+    pub mod bundle {
+        pub use crate::bundle::*;
+    }
+    pub mod cli {
+        pub use crate::cli::*;
+    }
+    pub mod client {
+        pub use crate::client::*;
+    }
+    pub mod embedded {
+        pub use crate::embedded::*;
+    }
+    pub mod emulator {
+        pub use crate::emulator::*;
+    }
+    pub mod expectations {
+        pub use crate::expectations::*;
+    }
+    pub mod fixtures {
+        pub use crate::fixtures::*;
+    }
+    pub mod ids {
+        pub use crate::ids::*;
+    }
+    pub mod model {
+        pub use crate::model::*;
+    }
+    pub mod oracle {
+        pub use crate::oracle::*;
+    }
+    pub mod outcome {
+        pub use crate::outcome::*;
+    }
+    pub mod paging {
+        pub use crate::paging::*;
+    }
+    pub mod properties {
+        pub use crate::properties::*;
+    }
+    pub mod report {
+        pub use crate::report::*;
+    }
+    pub mod session {
+        pub use crate::session::*;
+    }
+    pub mod run {
+        pub use crate::run::*;
+    }
+    pub mod spec {
+        pub use crate::spec::*;
+    }
+    pub mod sweep {
+        pub use crate::sweep::*;
+    }
+    pub mod target {
+        pub use crate::target::*;
+    }
+}

@@ -6,6 +6,8 @@
 //! validation, so the emulator and the oracle can both read the facts without sharing logic.
 //! `tests/model.rs` checks every value here against the vendored model itself.
 
+/// Where the vendored model is, from the project root.
+pub const VENDORED_MODEL_FILE: &str = "reference/botocore-1.44.8-ssm-maintenance-window-family.json";
 /// The vendored model, as shipped in `reference/`.
 pub const VENDORED_MODEL: &str = include_str!("../reference/botocore-1.44.8-ssm-maintenance-window-family.json");
 /// The botocore release the vendored model was cut from.
@@ -118,6 +120,8 @@ pub const TAG_PATTERN: &str = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$";
 pub mod members {
     /// `WindowId` (required).
     pub const WINDOW_ID: &str = "WindowId";
+    /// `WindowExecutionId`: an execution's id, in requests and answers.
+    pub const WINDOW_EXECUTION_ID: &str = "WindowExecutionId";
     /// `Filters`.
     pub const FILTERS: &str = "Filters";
     /// `MaxResults`.
@@ -151,3 +155,152 @@ pub const DOCUMENTED_TASK_FILTER_STATUSES: [&str; 7] = [
     "CANCELLING",
     "CANCELLED",
 ];
+
+/// The operations the suite sends, with the facts the run needs of each: its name on the wire,
+/// whether it only reads, its paged list and the member naming the list's items, and whether a
+/// case of it sees every window (so it runs alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    /// The operation the suite started from.
+    DescribeMaintenanceWindowExecutions,
+    /// One execution.
+    GetMaintenanceWindowExecution,
+    /// An execution's tasks.
+    DescribeMaintenanceWindowExecutionTasks,
+    /// One task of an execution.
+    GetMaintenanceWindowExecutionTask,
+    /// A task's invocations.
+    DescribeMaintenanceWindowExecutionTaskInvocations,
+    /// One invocation.
+    GetMaintenanceWindowExecutionTaskInvocation,
+    /// Cancel an execution.
+    CancelMaintenanceWindowExecution,
+    /// Create a window.
+    CreateMaintenanceWindow,
+    /// One window.
+    GetMaintenanceWindow,
+    /// Delete a window.
+    DeleteMaintenanceWindow,
+    /// Every window of the account.
+    DescribeMaintenanceWindows,
+}
+
+impl Operation {
+    /// Every operation, the execution family first.
+    pub const ALL: [Operation; 11] = [
+        Self::DescribeMaintenanceWindowExecutions,
+        Self::GetMaintenanceWindowExecution,
+        Self::DescribeMaintenanceWindowExecutionTasks,
+        Self::GetMaintenanceWindowExecutionTask,
+        Self::DescribeMaintenanceWindowExecutionTaskInvocations,
+        Self::GetMaintenanceWindowExecutionTaskInvocation,
+        Self::CancelMaintenanceWindowExecution,
+        Self::CreateMaintenanceWindow,
+        Self::GetMaintenanceWindow,
+        Self::DeleteMaintenanceWindow,
+        Self::DescribeMaintenanceWindows,
+    ];
+
+    /// The operation's name (`X-Amz-Target: AmazonSSM.<name>`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::DescribeMaintenanceWindowExecutions => "DescribeMaintenanceWindowExecutions",
+            Self::GetMaintenanceWindowExecution => "GetMaintenanceWindowExecution",
+            Self::DescribeMaintenanceWindowExecutionTasks => "DescribeMaintenanceWindowExecutionTasks",
+            Self::GetMaintenanceWindowExecutionTask => "GetMaintenanceWindowExecutionTask",
+            Self::DescribeMaintenanceWindowExecutionTaskInvocations => {
+                "DescribeMaintenanceWindowExecutionTaskInvocations"
+            }
+            Self::GetMaintenanceWindowExecutionTaskInvocation => "GetMaintenanceWindowExecutionTaskInvocation",
+            Self::CancelMaintenanceWindowExecution => "CancelMaintenanceWindowExecution",
+            Self::CreateMaintenanceWindow => "CreateMaintenanceWindow",
+            Self::GetMaintenanceWindow => "GetMaintenanceWindow",
+            Self::DeleteMaintenanceWindow => "DeleteMaintenanceWindow",
+            Self::DescribeMaintenanceWindows => "DescribeMaintenanceWindows",
+        }
+    }
+
+    /// The operation named `name`, if the suite knows it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.name() == name)
+    }
+
+    /// Whether it only reads (the only kind sent where mutations are not allowed).
+    pub const fn is_read_only(self) -> bool {
+        !matches!(
+            self,
+            Self::CancelMaintenanceWindowExecution | Self::CreateMaintenanceWindow | Self::DeleteMaintenanceWindow
+        )
+    }
+
+    /// One of the six operations around an execution (each probed on its own).
+    pub const fn is_family(self) -> bool {
+        matches!(
+            self,
+            Self::GetMaintenanceWindowExecution
+                | Self::DescribeMaintenanceWindowExecutionTasks
+                | Self::GetMaintenanceWindowExecutionTask
+                | Self::DescribeMaintenanceWindowExecutionTaskInvocations
+                | Self::GetMaintenanceWindowExecutionTaskInvocation
+                | Self::CancelMaintenanceWindowExecution
+        )
+    }
+
+    /// The operation whose support decides this one's: itself for the family, else
+    /// DescribeMaintenanceWindowExecutions (the window life cycle stands or falls with it).
+    pub const fn probed(self) -> Self {
+        if self.is_family() {
+            self
+        } else {
+            Self::DescribeMaintenanceWindowExecutions
+        }
+    }
+
+    /// The ids a request about one item of the family carries, outermost first.
+    pub const fn id_members(self) -> &'static [&'static str] {
+        match self {
+            Self::GetMaintenanceWindowExecution
+            | Self::CancelMaintenanceWindowExecution
+            | Self::DescribeMaintenanceWindowExecutionTasks => &[members::WINDOW_EXECUTION_ID],
+            Self::GetMaintenanceWindowExecutionTask | Self::DescribeMaintenanceWindowExecutionTaskInvocations => {
+                &[members::WINDOW_EXECUTION_ID, "TaskId"]
+            }
+            Self::GetMaintenanceWindowExecutionTaskInvocation => {
+                &[members::WINDOW_EXECUTION_ID, "TaskId", "InvocationId"]
+            }
+            _ => &[],
+        }
+    }
+
+    /// The paged list of its answer and the member naming the list's items, for a paged
+    /// operation.
+    pub const fn list(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::DescribeMaintenanceWindowExecutions => Some(("WindowExecutions", members::WINDOW_EXECUTION_ID)),
+            Self::DescribeMaintenanceWindowExecutionTasks => Some(("WindowExecutionTaskIdentities", "TaskExecutionId")),
+            Self::DescribeMaintenanceWindowExecutionTaskInvocations => {
+                Some(("WindowExecutionTaskInvocationIdentities", "InvocationId"))
+            }
+            Self::DescribeMaintenanceWindows => Some(("WindowIdentities", "WindowId")),
+            _ => None,
+        }
+    }
+
+    /// Whether a case of it must run alone: it sees (or changes) more than one window of its
+    /// own, so another case's windows would change its answer.
+    pub const fn runs_alone(self) -> bool {
+        matches!(
+            self,
+            Self::CancelMaintenanceWindowExecution
+                | Self::CreateMaintenanceWindow
+                | Self::DeleteMaintenanceWindow
+                | Self::DescribeMaintenanceWindows
+        )
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

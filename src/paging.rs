@@ -7,25 +7,21 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::client::{Client, Payload, Response};
-use crate::verdict;
+use crate::model::Operation;
 pub use crate::walk::{Foreign, Item, Replay, Walk, WalkPage};
 
 /// The member a paged operation's list is under.
 pub fn list_member(operation: &str) -> &'static str {
-    match operation {
-        "DescribeMaintenanceWindowExecutionTasks" => "WindowExecutionTaskIdentities",
-        "DescribeMaintenanceWindowExecutionTaskInvocations" => "WindowExecutionTaskInvocationIdentities",
-        _ => "WindowExecutions",
-    }
+    Operation::from_name(operation)
+        .and_then(Operation::list)
+        .map_or("WindowExecutions", |(list, _)| list)
 }
 
 /// The member that names an item of a paged operation's list.
 pub fn id_member(operation: &str) -> &'static str {
-    match operation {
-        "DescribeMaintenanceWindowExecutionTasks" => "TaskExecutionId",
-        "DescribeMaintenanceWindowExecutionTaskInvocations" => "InvocationId",
-        _ => "WindowExecutionId",
-    }
+    Operation::from_name(operation)
+        .and_then(Operation::list)
+        .map_or(crate::model::members::WINDOW_EXECUTION_ID, |(_, id)| id)
 }
 
 /// One page of an answer to `operation`, or why it is not one. Read from the body's bytes: the
@@ -34,7 +30,7 @@ pub fn id_member(operation: &str) -> &'static str {
 pub fn parse_page(operation: &str, r: &Response) -> Result<WalkPage, String> {
     let member = list_member(operation);
     if !(200..300).contains(&r.status) {
-        return Err(verdict::summarize(r));
+        return Err(r.summary());
     }
     // The body's members as their text: only the list and the token are read further.
     let body: BTreeMap<String, &RawValue> = serde_json::from_slice(&r.body)
@@ -261,7 +257,7 @@ async fn send_token(client: &Client, operation: &str, p: Value, requests: &mut u
     match client.call_page(operation, &Payload::Json(p)).await {
         // Slowing down says nothing about the token.
         Ok(r) if crate::client::is_throttled(&r) => None,
-        Ok(r) if (400..500).contains(&r.status) && r.error.is_some() => Some(Foreign::Refused(verdict::summarize(&r))),
+        Ok(r) if (400..500).contains(&r.status) && r.error.is_some() => Some(Foreign::Refused(r.summary())),
         Ok(r) => Some(match parse_page(operation, &r) {
             Ok(page) => Foreign::Answered(page.executions),
             Err(e) => Foreign::Broken(e),

@@ -58,19 +58,19 @@ fn lower(s: &str) -> Cow<'_, str> {
 /// An answer as its snapshot shows it. Serializing the view normalizes on the way (the same
 /// numbering, in the same order, as [`normalize`]), so the snapshot text of the common case is
 /// written without building a normalized copy of the answer first.
-pub struct Normalized<'a> {
+pub(crate) struct Normalized<'a> {
     response: &'a Response,
     known: &'a [(&'a str, String)],
 }
 
 impl<'a> Normalized<'a> {
     /// The view of `r`: `known` maps values the harness chose to their names (`window` → id).
-    pub fn new(r: &'a Response, known: &'a [(&'a str, String)]) -> Self {
+    pub(crate) fn new(r: &'a Response, known: &'a [(&'a str, String)]) -> Self {
         Self { response: r, known }
     }
 
     /// The normalized answer as a JSON value (what insta is given).
-    pub fn to_value(&self) -> Value {
+    pub(crate) fn to_value(&self) -> Value {
         serde_json::to_value(self).expect("a JSON value serializes")
     }
 }
@@ -137,7 +137,8 @@ impl Serialize for View<'_> {
 }
 
 /// Normalize an answer: `known` maps values the harness chose to their names (`window` → id).
-pub fn normalize(r: &Response, known: &[(&str, String)]) -> Value {
+#[cfg(test)]
+pub(crate) fn normalize(r: &Response, known: &[(&str, String)]) -> Value {
     Normalized::new(r, known).to_value()
 }
 
@@ -178,7 +179,7 @@ fn replace_known<'s>(s: &'s str, known: &[(&str, String)], numbering: &mut Numbe
 
 /// How a case's snapshot stands, apart from whether the target conforms.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
+pub(crate) enum Check {
     /// The snapshot exists and matches (or was just written, when asked to update).
     Matched,
     /// There is no snapshot yet: nothing compared, nothing written.
@@ -189,7 +190,7 @@ pub enum Check {
 
 /// The file of snapshot `name` under `dir` (insta's name for it, with
 /// `set_prepend_module_to_snapshot(false)`).
-pub fn file(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn file(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")))
 }
 
@@ -201,7 +202,7 @@ pub fn file(dir: &Path, name: &str) -> PathBuf {
 /// `--update-snapshots` and `cargo insta test` set); then insta's own rules apply. For an
 /// existing snapshot they always do: with `CI=true` nothing is written; elsewhere a changed
 /// snapshot is written as `.snap.new` for `cargo insta review`.
-pub fn check(
+pub(crate) fn check(
     dir: &Path,
     name: &str,
     source: &Path,
@@ -274,7 +275,7 @@ fn written_as(text: &str, value: &impl Serialize) -> bool {
 }
 
 /// A missing snapshot, in one line that says how to create it.
-pub fn missing_line(file: &Path) -> String {
+pub(crate) fn missing_line(file: &Path) -> String {
     let shown = file.strip_prefix(crate::target::project_root()).unwrap_or(file);
     let target = file
         .parent()

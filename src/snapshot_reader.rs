@@ -11,13 +11,13 @@ use std::sync::mpsc::{Receiver, channel};
 
 /// Files being read on a thread of their own, each to be taken once.
 #[derive(Debug, Default)]
-pub struct SnapshotReader {
+pub(crate) struct SnapshotReader {
     pending: Mutex<HashMap<PathBuf, Receiver<io::Result<String>>>>,
 }
 
 impl SnapshotReader {
     /// Start reading `files`, in order, on a new thread.
-    pub fn start(files: Vec<PathBuf>) -> Self {
+    pub(crate) fn start(files: Vec<PathBuf>) -> Self {
         let mut pending = HashMap::with_capacity(files.len());
         let mut senders = Vec::with_capacity(files.len());
         for file in files {
@@ -47,7 +47,7 @@ impl SnapshotReader {
     /// The contents of `file` if it was given to [`SnapshotReader::start`] and not taken yet
     /// (waiting for the reading thread if it is not there yet); `None` otherwise, and the
     /// caller reads it.
-    pub fn take(&self, file: &Path) -> Option<io::Result<String>> {
+    pub(crate) fn take(&self, file: &Path) -> Option<io::Result<String>> {
         let rx = self.pending.lock().expect("lock").remove(file)?;
         rx.recv().ok()
     }

@@ -508,6 +508,12 @@ impl LoadedCase {
         format!("{}::{}", self.area, self.case.id)
     }
 
+    /// The operation the case sends, when the suite knows it (a case may send a name no
+    /// operation has, to see it refused).
+    pub fn operation(&self) -> Option<crate::model::Operation> {
+        crate::model::Operation::from_name(self.case.request.operation())
+    }
+
     /// The open choice the case itself names, if any.
     pub fn open_choice(&self) -> Option<&str> {
         match &self.case.expect {

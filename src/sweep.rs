@@ -9,7 +9,6 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use crate::client::{Client, Payload};
-use crate::verdict::summarize;
 
 /// The name prefix of every window a run creates; the run id follows.
 pub const RUN_PREFIX: &str = "ssm-conformance-";
@@ -52,7 +51,7 @@ pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, String>
             .map_err(|e| e.to_string())?;
         let body = match (&r.json, r.status) {
             (Some(b), 200) => b,
-            _ => return Err(format!("DescribeMaintenanceWindows: {}", summarize(&r))),
+            _ => return Err(format!("DescribeMaintenanceWindows: {}", r.summary())),
         };
         for w in body["WindowIdentities"].as_array().into_iter().flatten() {
             if let (Some(id), Some(name)) = (w["WindowId"].as_str(), w["Name"].as_str())
@@ -90,7 +89,7 @@ pub async fn delete(client: &Client, window_id: &str) -> Result<(), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
-    if r.status == 200 { Ok(()) } else { Err(summarize(&r)) }
+    if r.status == 200 { Ok(()) } else { Err(r.summary()) }
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The open choice: does the target write AWS's validation message form?
-pub const MESSAGE_FORM_CHOICE: &str = "validation-message-form";
+pub(crate) const MESSAGE_FORM_CHOICE: &str = "validation-message-form";
 /// Its options.
-pub const MESSAGE_FORM_OPTIONS: [&str; 2] = ["aws", "other"];
+pub(crate) const MESSAGE_FORM_OPTIONS: [&str; 2] = ["aws", "other"];
 
 static HEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+) validation errors? detected: ").expect("valid"));
 /// One violation's anchor: member paths are lower-camel names, list positions and `member`.
@@ -35,7 +35,7 @@ pub struct ExpectedViolation {
 /// A violation a target reported: a member and the constraints it names (several for a list's
 /// elements: `Member must satisfy constraint: [A, B]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reported {
+pub(crate) struct Reported {
     /// The member path.
     pub member: String,
     /// The constraints named.
@@ -44,7 +44,7 @@ pub struct Reported {
 
 /// Read a message. `None`: not AWS's form. `Some(Err)`: it starts as AWS's form but does not
 /// hold to it (the count disagrees with the violations listed).
-pub fn parse(message: &str) -> Option<Result<Vec<Reported>, String>> {
+pub(crate) fn parse(message: &str) -> Option<Result<Vec<Reported>, String>> {
     let header = HEADER.captures(message)?;
     let count: usize = header[1].parse().ok()?;
     let anchors: Vec<regex::Captures<'_>> = AT.captures_iter(message).collect();
@@ -157,7 +157,11 @@ fn element_constraints(member: &str) -> Option<Vec<String>> {
 /// list's bracketed constraints must be exactly its element shape's (a bound off by one shows
 /// there even when the violated one is right).
 /// `request` is the request's parameters, where known (elements are checked against it).
-pub fn judge(expected: &[ExpectedViolation], reported: &[Reported], request: Option<&Value>) -> Result<(), String> {
+pub(crate) fn judge(
+    expected: &[ExpectedViolation],
+    reported: &[Reported],
+    request: Option<&Value>,
+) -> Result<(), String> {
     for r in reported.iter().filter(|r| r.constraints.len() > 1) {
         if let Some(mut want) = element_constraints(&r.member) {
             let mut got = r.constraints.clone();

@@ -5,15 +5,16 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::client::Response;
+use crate::failure::{Failure, FailureKind, OrFail};
 use crate::fixtures::Fixture;
-pub use crate::observation::Observation;
+pub(crate) use crate::observation::Observation;
 use crate::oracle::{self, Query};
 use crate::paging::Walk;
 use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Profile, SeededExpectation};
 
 /// What judging executions needs beyond the first answer.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The data sets, by name.
     pub fixtures: &'a BTreeMap<String, Fixture>,
     /// Fixture name → the window it was seeded into.
@@ -26,12 +27,15 @@ pub struct Context<'a> {
     pub operation: &'a str,
 }
 
+#[cfg(test)]
 static NO_FIXTURES: BTreeMap<String, Fixture> = BTreeMap::new();
+#[cfg(test)]
 static NO_WINDOWS: BTreeMap<String, String> = BTreeMap::new();
 
+#[cfg(test)]
 impl Context<'static> {
     /// A context for expectations that judge a single answer.
-    pub fn single() -> Self {
+    pub(crate) fn single() -> Self {
         Context {
             fixtures: &NO_FIXTURES,
             windows: &NO_WINDOWS,
@@ -42,30 +46,13 @@ impl Context<'static> {
     }
 }
 
-/// Summarize an answer in one line.
-pub fn summarize(r: &Response) -> String {
-    match &r.error {
-        Some(e) => format!(
-            "HTTP {} {}{}",
-            r.status,
-            e.error_type,
-            e.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
-        ),
-        None => format!(
-            "HTTP {}{}",
-            r.status,
-            r.header("content-type").map(|c| format!(" ({c})")).unwrap_or_default()
-        ),
-    }
-}
-
 /// Judge `r`: `Ok` with what was observed, or `Err` with why it fails.
-pub fn check(
+pub(crate) fn check(
     expect: &Expectation,
     r: &Response,
     ctx: &Context<'_>,
     profile: Option<&Profile>,
-) -> Result<Vec<Observation>, String> {
+) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Open(open) => {
             if let Some(p) = profile
@@ -74,16 +61,23 @@ pub fn check(
             {
                 return check_plain(option, r, ctx, profile)
                     .map(|seen| observed_first(&open.choice, pinned, seen))
-                    .map_err(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice));
+                    .map_err(|f| {
+                        f.map(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice))
+                    });
             }
+            // No option explains the answer: the failure is of the first option's kind.
             let mut why = Vec::new();
+            let mut kind = None;
             for (name, option) in &open.options {
                 match check_plain(option, r, ctx, profile) {
                     Ok(seen) => return Ok(observed_first(&open.choice, name, seen)),
-                    Err(w) => why.push(format!("not {name}: {w}")),
+                    Err(f) => {
+                        kind.get_or_insert(f.kind);
+                        why.push(format!("not {name}: {}", f.message));
+                    }
                 }
             }
-            Err(why.join("; "))
+            Err(Failure::new(kind.unwrap_or(FailureKind::Status), why.join("; ")))
         }
         plain => check_plain(plain, r, ctx, profile),
     }
@@ -104,18 +98,24 @@ fn check_plain(
     r: &Response,
     ctx: &Context<'_>,
     profile: Option<&Profile>,
-) -> Result<Vec<Observation>, String> {
+) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Success(s) => {
             if !(200..300).contains(&r.status) {
-                return Err(format!("expected a success, got {}", summarize(r)));
+                return Err(Failure::new(
+                    FailureKind::Status,
+                    format!("expected a success, got {}", r.summary()),
+                ));
             }
             let Some(body @ Value::Object(_)) = &r.json else {
-                return Err(format!("expected a JSON object body, got {:?}", r.body_excerpt(120)));
+                return Err(Failure::new(
+                    FailureKind::Status,
+                    format!("expected a JSON object body, got {:?}", r.body_excerpt(120)),
+                ));
             };
-            check_content_type(r)?;
+            check_content_type(r).or_fail(FailureKind::Status)?;
             for c in &s.checks {
-                run_check(c, body)?;
+                run_check(c, body).or_fail(FailureKind::Member)?;
             }
             Ok(Vec::new())
         }
@@ -139,14 +139,18 @@ fn check_content_type(r: &Response) -> Result<(), String> {
 
 /// What every judgement of seeded data starts with: a success, in JSON, about a fixture the
 /// run has loaded (which it returns).
-fn seeded_success<'c>(r: &Response, ctx: &Context<'c>, fixture: &str) -> Result<&'c Fixture, String> {
+fn seeded_success<'c>(r: &Response, ctx: &Context<'c>, fixture: &str) -> Result<&'c Fixture, Failure> {
     if !(200..300).contains(&r.status) {
-        return Err(format!("expected a success, got {}", summarize(r)));
+        return Err(Failure::new(
+            FailureKind::Status,
+            format!("expected a success, got {}", r.summary()),
+        ));
     }
-    check_content_type(r)?;
+    check_content_type(r).or_fail(FailureKind::Status)?;
     ctx.fixtures
         .get(fixture)
         .ok_or_else(|| format!("no fixture {fixture:?} is loaded"))
+        .or_fail(FailureKind::Seeding)
 }
 
 fn check_executions(
@@ -154,14 +158,20 @@ fn check_executions(
     r: &Response,
     ctx: &Context<'_>,
     profile: Option<&Profile>,
-) -> Result<Vec<Observation>, String> {
+) -> Result<Vec<Observation>, Failure> {
     let fixture = seeded_success(r, ctx, &x.fixture)?;
     let window = ctx
         .windows
         .get(&x.fixture)
-        .ok_or_else(|| format!("fixture {:?} was not seeded", x.fixture))?;
-    let walk = ctx.walk.ok_or("the pages were not followed")?;
-    let query = Query::from_params(ctx.params, &x.semantics()?)?;
+        .ok_or_else(|| format!("fixture {:?} was not seeded", x.fixture))
+        .or_fail(FailureKind::Seeding)?;
+    let walk = ctx
+        .walk
+        .ok_or("the pages were not followed")
+        .or_fail(FailureKind::Paging)?;
+    // A request the oracle cannot read is the case's own fault, found at load; here, the answer's.
+    let query =
+        Query::from_params(ctx.params, &x.semantics().or_fail(FailureKind::Status)?).or_fail(FailureKind::Status)?;
     let none = BTreeMap::new();
     let pinned = profile.map_or(&none, |p| &p.choices);
     oracle::judge(&fixture.executions, &fixture.seeded, window, &query, walk, pinned)
@@ -173,19 +183,21 @@ fn check_seeded(
     r: &Response,
     ctx: &Context<'_>,
     profile: Option<&Profile>,
-) -> Result<Vec<Observation>, String> {
+) -> Result<Vec<Observation>, Failure> {
     use oracle::family;
     let fixture = seeded_success(r, ctx, &x.fixture)?;
     let body = r
         .json
         .as_ref()
         .filter(|b| b.is_object())
-        .ok_or("the body is not a JSON object")?;
+        .ok_or("the body is not a JSON object")
+        .or_fail(FailureKind::Status)?;
     let execution = fixture
         .executions
         .iter()
         .find(|e| e.window_execution_id == x.execution)
-        .ok_or_else(|| format!("fixture {:?} seeds no execution {}", x.fixture, x.execution))?;
+        .ok_or_else(|| format!("fixture {:?} seeds no execution {}", x.fixture, x.execution))
+        .or_fail(FailureKind::Seeding)?;
     let task = match &x.task {
         None => None,
         Some(t) => Some(
@@ -193,65 +205,86 @@ fn check_seeded(
                 .tasks
                 .iter()
                 .find(|k| &k.task_execution_id == t)
-                .ok_or_else(|| format!("execution {} has no task {t} in fixture {:?}", x.execution, x.fixture))?,
+                .ok_or_else(|| format!("execution {} has no task {t} in fixture {:?}", x.execution, x.fixture))
+                .or_fail(FailureKind::Seeding)?,
         ),
     };
     let invocation = match (&x.invocation, task) {
-        (Some(i), Some(t)) => Some(t.invocations.iter().find(|k| &k.invocation_id == i).ok_or_else(|| {
-            format!(
-                "task {} has no invocation {i} in fixture {:?}",
-                t.task_execution_id, x.fixture
-            )
-        })?),
+        (Some(i), Some(t)) => Some(
+            t.invocations
+                .iter()
+                .find(|k| &k.invocation_id == i)
+                .ok_or_else(|| {
+                    format!(
+                        "task {} has no invocation {i} in fixture {:?}",
+                        t.task_execution_id, x.fixture
+                    )
+                })
+                .or_fail(FailureKind::Seeding)?,
+        ),
         _ => None,
     };
     let id = execution.window_execution_id.as_str();
-    let list = |member: &str| -> Result<Vec<Value>, String> {
-        let walk = ctx.walk.ok_or("the pages were not followed")?;
+    let list = |member: &str| -> Result<Vec<Value>, Failure> {
+        let paging = |why: String| Failure::new(FailureKind::Paging, why);
+        let walk = ctx.walk.ok_or_else(|| paging("the pages were not followed".into()))?;
         if let Some(p) = &walk.problem {
-            return Err(p.clone());
+            return Err(paging(p.clone()));
         }
         let max = ctx.params.and_then(|p| p.get("MaxResults")).and_then(Value::as_u64);
         for (n, page) in walk.pages.iter().enumerate() {
             if let Some(m) = max
                 && page.executions.len() as u64 > m
             {
-                return Err(format!(
+                return Err(paging(format!(
                     "page {} of {member} holds {} items, MaxResults is {m}",
                     n + 1,
                     page.executions.len()
-                ));
+                )));
             }
         }
-        oracle::check_replay(walk, crate::paging::id_member(ctx.operation))?;
+        oracle::check_replay(walk, crate::paging::id_member(ctx.operation)).or_fail(FailureKind::Paging)?;
         walk.pages
             .iter()
             .flat_map(|p| &p.executions)
-            .map(|item| serde_json::from_str(item.get()).map_err(|e| format!("an item of {member} is not JSON: {e}")))
+            .map(|item| {
+                serde_json::from_str(item.get())
+                    .map_err(|e| Failure::new(FailureKind::Status, format!("an item of {member} is not JSON: {e}")))
+            })
             .collect()
     };
     let filters = || {
         family::status_filter(ctx.params.unwrap_or(&Value::Null))
             .map_err(|why| format!("{why}: what a target does with it is open, so the case must be an open one"))
+            .or_fail(FailureKind::Status)
     };
+    let member = FailureKind::Member;
     let seen = match (ctx.operation, task, invocation) {
-        ("GetMaintenanceWindowExecution", None, None) => family::judge_get_execution(body, execution)?,
+        ("GetMaintenanceWindowExecution", None, None) => {
+            family::judge_get_execution(body, execution).or_fail(member)?
+        }
         ("DescribeMaintenanceWindowExecutionTasks", None, None) => {
-            family::judge_task_list(&list("WindowExecutionTaskIdentities")?, execution, &filters()?)?
+            family::judge_task_list(&list("WindowExecutionTaskIdentities")?, execution, &filters()?).or_fail(member)?
         }
-        ("GetMaintenanceWindowExecutionTask", Some(t), None) => family::judge_get_task(body, id, t)?,
+        ("GetMaintenanceWindowExecutionTask", Some(t), None) => family::judge_get_task(body, id, t).or_fail(member)?,
         ("DescribeMaintenanceWindowExecutionTaskInvocations", Some(t), None) => {
-            family::judge_invocation_list(&list("WindowExecutionTaskInvocationIdentities")?, id, t, &filters()?)?
+            family::judge_invocation_list(&list("WindowExecutionTaskInvocationIdentities")?, id, t, &filters()?)
+                .or_fail(member)?
         }
-        ("GetMaintenanceWindowExecutionTaskInvocation", Some(t), Some(i)) => family::judge_invocation(body, id, t, i)?,
+        ("GetMaintenanceWindowExecutionTaskInvocation", Some(t), Some(i)) => {
+            family::judge_invocation(body, id, t, i).or_fail(member)?
+        }
         (op, ..) => {
-            return Err(format!(
-                "a seeded expectation naming {} does not fit {op}",
-                match (task, invocation) {
-                    (_, Some(_)) => "an invocation",
-                    (Some(_), None) => "a task",
-                    _ => "an execution",
-                }
+            return Err(Failure::new(
+                FailureKind::Status,
+                format!(
+                    "a seeded expectation naming {} does not fit {op}",
+                    match (task, invocation) {
+                        (_, Some(_)) => "an invocation",
+                        (Some(_), None) => "a task",
+                        _ => "an execution",
+                    }
+                ),
             ));
         }
     };
@@ -267,7 +300,7 @@ fn check_seeded(
             None => "another execution's id",
             Some(_) => "another task's ids",
         };
-        let option = oracle::foreign_option(replay, "ignored", other, &whose())?;
+        let option = oracle::foreign_option(replay, "ignored", other, &whose()).or_fail(FailureKind::Paging)?;
         out.push(observed(
             oracle::TOKEN_OTHER_PARENT_CHOICE,
             option,
@@ -278,7 +311,7 @@ fn check_seeded(
     // ... and with a STATUS filter no item meets.
     if let Some(replay) = ctx.walk.and_then(|w| w.refiltered_replay.as_ref()) {
         let other = "a STATUS filter no item meets";
-        let option = oracle::foreign_option(replay, "applied", other, &whose())?;
+        let option = oracle::foreign_option(replay, "applied", other, &whose()).or_fail(FailureKind::Paging)?;
         out.push(observed(
             oracle::TOKEN_OTHER_STATUS_CHOICE,
             option,
@@ -299,11 +332,14 @@ fn check_seeded(
 
 /// The target's `option` for `choice`, unless the profile pins another (`what`: what it did).
 /// (The oracle's own choices are held to the profile by the oracle.)
-fn observed(choice: &str, option: &str, profile: Option<&Profile>, what: &str) -> Result<Observation, String> {
+fn observed(choice: &str, option: &str, profile: Option<&Profile>, what: &str) -> Result<Observation, Failure> {
     if let Some(pinned) = profile.and_then(|p| p.choices.get(choice))
         && pinned != option
     {
-        return Err(format!("{what}, but the profile pins {choice}={pinned}"));
+        return Err(Failure::new(
+            FailureKind::Choice,
+            format!("{what}, but the profile pins {choice}={pinned}"),
+        ));
     }
     Ok(Observation {
         choice: Some(choice.to_string()),
@@ -318,33 +354,37 @@ fn check_error(
     r: &Response,
     request: Option<&Value>,
     profile: Option<&Profile>,
-) -> Result<Vec<Observation>, String> {
+) -> Result<Vec<Observation>, Failure> {
     if !e.status.matches(r.status) {
-        return Err(format!("expected HTTP {}, got {}", e.status, summarize(r)));
+        return Err(Failure::new(
+            FailureKind::Status,
+            format!("expected HTTP {}, got {}", e.status, r.summary()),
+        ));
     }
     let types = e.error_type.as_slice();
+    let error_type = |why: String| Failure::new(FailureKind::ErrorType, why);
     let Some(err) = &r.error else {
-        return Err(format!(
+        return Err(error_type(format!(
             "expected error type {}, got no error type (HTTP {}, body {:?})",
             types.join(" or "),
             r.status,
             r.body_excerpt(120)
-        ));
+        )));
     };
     // `*`: any error type, where AWS leaves the type open.
     if !types.iter().any(|t| t == "*" || *t == err.error_type) {
-        return Err(format!(
+        return Err(error_type(format!(
             "expected error type {}, got {}",
             types.join(" or "),
-            summarize(r)
-        ));
+            r.summary()
+        )));
     }
     if let Some(fragment) = &e.message_contains
         && !err.message.as_deref().unwrap_or("").contains(fragment.as_str())
     {
-        return Err(format!(
-            "expected the message to contain {fragment:?}, got {}",
-            summarize(r)
+        return Err(Failure::new(
+            FailureKind::ValidationMessage,
+            format!("expected the message to contain {fragment:?}, got {}", r.summary()),
         ));
     }
     let mut seen: Vec<Observation> = (types.len() > 1 || types[0] == "*")
@@ -375,13 +415,14 @@ fn check_violations(
     request: Option<&Value>,
     message: &str,
     profile: Option<&Profile>,
-) -> Result<Option<Observation>, String> {
+) -> Result<Option<Observation>, Failure> {
     use crate::validation_message::{MESSAGE_FORM_CHOICE, judge, parse};
     let form = match parse(message) {
         None if expected.is_empty() => return Ok(None),
         None => "other",
         Some(reported) => {
-            judge(expected, &reported?, request)?;
+            judge(expected, &reported.or_fail(FailureKind::ValidationMessage)?, request)
+                .or_fail(FailureKind::ValidationMessage)?;
             if expected.is_empty() {
                 return Ok(None);
             }
@@ -516,7 +557,10 @@ mod tests {
         assert!(check(&empty_list(), &resp(200, "<html>"), &Context::single(), None).is_err());
         let plain = Response::from_parts(200, vec![("content-type".into(), "text/plain".into())], ok.body.clone());
         let why = check(&empty_list(), &plain, &Context::single(), None).unwrap_err();
-        assert!(why.contains("Content-Type is \"text/plain\""), "{why}");
+        assert!(
+            why.kind == FailureKind::Status && why.message.contains("Content-Type is \"text/plain\""),
+            "{why}"
+        );
     }
 
     #[test]
@@ -550,8 +594,7 @@ mod tests {
         };
         assert!(
             check(&open, &ok, &Context::single(), Some(&profile))
-                .unwrap_err()
-                .contains("pins unknown-window=not-found")
+                .is_err_and(|f| f.kind == FailureKind::Status && f.message.contains("pins unknown-window=not-found"))
         );
         assert!(check(&open, &nf, &Context::single(), Some(&profile)).is_ok());
     }

@@ -7,10 +7,10 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use ssm_conformance::client::{Client, ClientConfig, Credentials, Payload};
-use ssm_conformance::emulator::{self, Emulator};
-use ssm_conformance::fixtures::Execution;
-use ssm_conformance::{fixtures, ids};
+use ssm_conformance::_internals::client::{Client, ClientConfig, Credentials, Payload};
+use ssm_conformance::_internals::emulator::{self, Emulator};
+use ssm_conformance::_internals::fixtures::Execution;
+use ssm_conformance::_internals::{fixtures, ids};
 
 const KEY: &str = "AKIDSTANDINFORAWS";
 const SECRET: &str = "stand-in-secret-key-do-not-print";

@@ -180,11 +180,11 @@ fn serve_answers_as_a_mock() {
     let url = line.trim().rsplit(' ').next().unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = common::client_for(&url, ssm_conformance::client::Credentials::dummy());
+    let client = common::client_for(&url, ssm_conformance::_internals::client::Credentials::dummy());
     let r = rt
         .block_on(client.call(
             "DescribeMaintenanceWindowExecutions",
-            &ssm_conformance::client::Payload::Json(
+            &ssm_conformance::_internals::client::Payload::Json(
                 serde_json::json!({"WindowId": "mw-0123456789abcdef0", "MaxResults": 5}),
             ),
         ))

@@ -7,7 +7,9 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::raw::{self, Reply, serve};
-use ssm_conformance::client::{Client, ClientConfig, ClientError, Credentials, MAX_RESPONSE_BYTES, Payload};
+use ssm_conformance::_internals::client::{
+    Client, ClientConfig, ClientError, Credentials, MAX_RESPONSE_BYTES, Payload,
+};
 
 fn http(status: &str, body: &str) -> Vec<u8> {
     raw::http(status, "application/x-amz-json-1.1", body.as_bytes())
@@ -23,7 +25,7 @@ fn client(url: &str) -> Client {
     .unwrap()
 }
 
-fn call(c: &Client) -> Result<ssm_conformance::client::Response, ClientError> {
+fn call(c: &Client) -> Result<ssm_conformance::_internals::client::Response, ClientError> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(c.call(
         "DescribeMaintenanceWindowExecutions",
@@ -55,7 +57,7 @@ fn throttling_that_never_ends_is_given_up_and_reported() {
     assert_eq!(r.status, 429);
     assert_eq!(
         count.load(Ordering::SeqCst),
-        1 + ssm_conformance::client::THROTTLE_RETRIES as usize
+        1 + ssm_conformance::_internals::client::THROTTLE_RETRIES as usize
     );
 }
 

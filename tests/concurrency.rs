@@ -8,24 +8,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{NONE, Variant, latency, serve_variant};
-use ssm_conformance::emulator::ApiError;
-use ssm_conformance::runner::harness::Suite;
-use ssm_conformance::runner::{CaseResult, Outcome, run_all};
-use ssm_conformance::target::TargetOptions;
+use ssm_conformance::_internals::emulator::ApiError;
+use ssm_conformance::{CaseResult, Outcome, Suite, TargetOptions};
 
 /// What must not depend on the number of jobs: each case's name, outcome kind and observations.
 fn digest(results: &[CaseResult]) -> Vec<String> {
     results
         .iter()
-        .map(|r| {
-            let kind = match &r.outcome {
-                Outcome::Passed => "passed",
-                Outcome::Failed(_) => "failed",
-                Outcome::Unsupported(_) => "unsupported",
-                Outcome::Skipped(_) => "skipped",
-            };
-            format!("{} {kind} {:?}", r.name, r.observations)
-        })
+        .map(|r| format!("{} {} {:?}", r.name, r.outcome.label(), r.observations))
         .collect()
 }
 
@@ -39,12 +29,10 @@ fn run(url: &str, jobs: usize) -> (Vec<CaseResult>, Vec<(String, String)>) {
         None,
     )
     .unwrap();
-    let cases: Vec<_> = suite.cases.iter().collect();
-    let out = suite
-        .session
-        .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
-    assert!(suite.session.cleanup().is_empty());
-    out
+    let conclusion = common::run_suite(&suite, None);
+    assert!(conclusion.left.is_empty());
+    let failed = conclusion.failed_checks();
+    (conclusion.results, failed)
 }
 
 #[test]
@@ -111,7 +99,7 @@ fn throttling_slows_every_job_and_fails_no_case() {
     let messages: Vec<String> = results
         .iter()
         .filter_map(|r| match &r.outcome {
-            Outcome::Failed(m) => Some(m.clone()),
+            Outcome::Failed(f) => Some(f.message.clone()),
             _ => None,
         })
         .collect();

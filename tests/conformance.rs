@@ -2,5 +2,5 @@
 //! The target comes from the environment (AWS_ENDPOINT_URL_SSM, ...; the embedded emulator when unset).
 
 fn main() -> std::process::ExitCode {
-    ssm_conformance::embedded::harness_main()
+    ssm_conformance::_internals::embedded::harness_main()
 }

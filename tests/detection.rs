@@ -10,8 +10,8 @@ use common::{
     token_filters,
 };
 use serde_json::{Value, json};
-use ssm_conformance::emulator::store::{Cursor, ListCursor, nanos};
-use ssm_conformance::emulator::{Emulator, Limits};
+use ssm_conformance::_internals::emulator::store::{Cursor, ListCursor, nanos};
+use ssm_conformance::_internals::emulator::{Emulator, Limits};
 
 fn str_len(m: &Request, k: &str) -> Option<usize> {
     m.get(k).and_then(Value::as_str).map(|s| s.chars().count())
@@ -629,7 +629,7 @@ fn assert_detected(variants: &[Variant]) {
             }
         }
         for m in run.results.iter().filter_map(|r| match &r.outcome {
-            ssm_conformance::runner::Outcome::Failed(m) => Some(m),
+            ssm_conformance::Outcome::Failed(f) => Some(&f.message),
             _ => None,
         }) {
             assert!(

@@ -4,10 +4,10 @@
 mod common;
 
 use serde_json::{Value, json};
-use ssm_conformance::client::{Client, Payload};
-use ssm_conformance::emulator::{self, Emulator};
-use ssm_conformance::fixtures::Execution;
-use ssm_conformance::{fixtures, ids};
+use ssm_conformance::_internals::client::{Client, Payload};
+use ssm_conformance::_internals::emulator::{self, Emulator};
+use ssm_conformance::_internals::fixtures::Execution;
+use ssm_conformance::_internals::{fixtures, ids};
 
 struct Setup {
     rt: tokio::runtime::Runtime,

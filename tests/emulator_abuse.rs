@@ -9,10 +9,10 @@ mod common;
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
-use ssm_conformance::client::{Client, Payload};
-use ssm_conformance::emulator::{self, API_BODY_LIMIT, Emulator};
-use ssm_conformance::fixtures::Execution;
-use ssm_conformance::{fixtures, ids};
+use ssm_conformance::_internals::client::{Client, Payload};
+use ssm_conformance::_internals::emulator::{self, API_BODY_LIMIT, Emulator};
+use ssm_conformance::_internals::fixtures::Execution;
+use ssm_conformance::_internals::{fixtures, ids};
 
 /// Every answer is a success object or an error with a 4xx status, a type and a message.
 fn well_formed(answer: Result<Value, emulator::ApiError>) -> Result<(), TestCaseError> {

@@ -5,8 +5,8 @@
 mod common;
 
 use serde_json::{Value, json};
-use ssm_conformance::emulator::{self, ApiError, Emulator};
-use ssm_conformance::ids;
+use ssm_conformance::_internals::emulator::{self, ApiError, Emulator};
+use ssm_conformance::_internals::ids;
 
 struct Setup {
     rt: tokio::runtime::Runtime,
@@ -443,7 +443,7 @@ fn required_members_are_named_all_at_once() {
 #[test]
 fn ids_must_have_the_model_shape() {
     let s = seeded(1);
-    let pattern = ssm_conformance::model::TASK_EXECUTION_ID_PATTERN;
+    let pattern = ssm_conformance::_internals::model::TASK_EXECUTION_ID_PATTERN;
     let e = error(s.call(
         "GetMaintenanceWindowExecutionTask",
         json!({"WindowExecutionId": uuid(EXECUTION, 0), "TaskId": "not-a-task"}),
@@ -724,7 +724,7 @@ fn tokens_are_bound_to_their_list() {
         "DescribeMaintenanceWindowExecutionTasks",
         json!({"WindowExecutionId": x, "NextToken": "garbage"}),
     );
-    let executions_token = ssm_conformance::emulator::store::Cursor {
+    let executions_token = ssm_conformance::_internals::emulator::store::Cursor {
         window_id: window.clone(),
         start: 0,
         id: x.clone(),
@@ -781,8 +781,11 @@ fn cancel_leaves_tasks_as_seeded() {
 #[test]
 fn the_new_operations_answer_over_http() {
     let s = seeded(1);
-    let client = common::client_for(&s.running.url(), ssm_conformance::client::Credentials::dummy());
-    let payload = ssm_conformance::client::Payload::Json(
+    let client = common::client_for(
+        &s.running.url(),
+        ssm_conformance::_internals::client::Credentials::dummy(),
+    );
+    let payload = ssm_conformance::_internals::client::Payload::Json(
         json!({"WindowExecutionId": uuid(EXECUTION, 0), "TaskId": uuid(TASK, 0)}),
     );
     let r =

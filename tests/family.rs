@@ -16,10 +16,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
-use ssm_conformance::emulator::{self, Emulator};
-use ssm_conformance::runner::harness::Suite;
-use ssm_conformance::runner::{Outcome, run_all};
-use ssm_conformance::target::TargetOptions;
+use ssm_conformance::_internals::emulator::{self, Emulator};
+use ssm_conformance::{Outcome, Suite, TargetOptions};
 
 const MISSING: [&str; 4] = [
     "DescribeMaintenanceWindowExecutionTasks",
@@ -69,13 +67,14 @@ fn a_v1_only_target_without_the_task_operations() {
         None,
     )
     .unwrap();
-    let cases: Vec<_> = suite.cases.iter().collect();
-    let (results, choice_failures) = suite.session.block_on(run_all(&suite.session, &cases, None));
-    assert!(suite.session.cleanup().is_empty());
+    let cases: Vec<_> = suite.cases().iter().collect();
+    let conclusion = common::run_suite(&suite, None);
+    assert!(conclusion.left.is_empty());
+    let (results, choice_failures) = (&conclusion.results, conclusion.failed_checks());
     assert!(choice_failures.is_empty(), "{choice_failures:?}");
     let mut unsupported_lines = BTreeSet::new();
     let mut executions_cases = 0;
-    for (case, r) in cases.iter().zip(&results) {
+    for (case, r) in cases.iter().zip(results) {
         let op = case.case.request.operation();
         match &r.outcome {
             Outcome::Unsupported(why) => {
@@ -83,7 +82,8 @@ fn a_v1_only_target_without_the_task_operations() {
                 assert!(why.contains(&format!("does not implement {op}")), "{}: {why}", r.name);
                 unsupported_lines.insert(why.clone());
             }
-            Outcome::Skipped(why) => {
+            Outcome::Skipped(skip) => {
+                let why = &skip.message;
                 assert_eq!(op, "GetMaintenanceWindowExecution", "{}: skipped: {why}", r.name);
                 assert!(why.contains("fixture protocol v2"), "{}: {why}", r.name);
             }
@@ -95,7 +95,7 @@ fn a_v1_only_target_without_the_task_operations() {
                 );
                 executions_cases += usize::from(op == "DescribeMaintenanceWindowExecutions");
             }
-            Outcome::Failed(m) => panic!("{}: {m}", r.name),
+            Outcome::Failed(f) => panic!("{}: {}", r.name, f.message),
         }
     }
     // Every DescribeMaintenanceWindowExecutions case ran and passed, as against the emulator.

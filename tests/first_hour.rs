@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use common::{NONE, serve_variant};
 use serde_json::json;
-use ssm_conformance::client::Credentials;
+use ssm_conformance::_internals::client::Credentials;
 use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
@@ -248,11 +248,11 @@ fn sweep_finds_what_a_killed_run_seeded_and_refuses_to_sweep_nothing() {
     let served = serve_variant(NONE);
     let client = common::client_for(&served.url, Credentials::dummy());
     // What a run killed with -9 leaves: a seeded window carrying its mark, and a look-alike.
-    let mine = ssm_conformance::ids::window_id();
-    let theirs = ssm_conformance::ids::window_id();
+    let mine = ssm_conformance::_internals::ids::window_id();
+    let theirs = ssm_conformance::_internals::ids::window_id();
     served
         .runtime
-        .block_on(ssm_conformance::fixtures::put_window(
+        .block_on(ssm_conformance::_internals::fixtures::put_window(
             &client,
             &mine,
             Some("ssm-conformance-0badc0de-fixture"),
@@ -261,7 +261,7 @@ fn sweep_finds_what_a_killed_run_seeded_and_refuses_to_sweep_nothing() {
         .unwrap();
     served
         .runtime
-        .block_on(ssm_conformance::fixtures::put_window(
+        .block_on(ssm_conformance::_internals::fixtures::put_window(
             &client,
             &theirs,
             Some("ssm-conformance-fixture"),

@@ -8,10 +8,8 @@ mod common;
 use chrono::{DateTime, SecondsFormat, Utc};
 use common::{NONE, Request, Served, Variant, describe_all, map_filter_values, refused, serve_variant};
 use serde_json::{Value, json};
-use ssm_conformance::generated::{self, Settings};
-use ssm_conformance::runner::harness::Suite;
-use ssm_conformance::runner::{CaseResult, Outcome, run_all};
-use ssm_conformance::target::TargetOptions;
+use ssm_conformance::_internals::properties::{self as generated, Settings};
+use ssm_conformance::{CaseResult, Outcome, Suite, TargetOptions};
 
 const SEED: u64 = 20_261_125;
 
@@ -21,7 +19,7 @@ fn describing(op: &str) -> bool {
 
 /// Validate with the emulator, then answer `all` (already in the faulty order) page by page with
 /// offset tokens, or with the tokens `cursor` makes.
-fn paged(emulator: &ssm_conformance::emulator::Emulator, request: &Request, all: Vec<Value>) -> Value {
+fn paged(emulator: &ssm_conformance::_internals::emulator::Emulator, request: &Request, all: Vec<Value>) -> Value {
     let offset: usize = request
         .get("NextToken")
         .and_then(Value::as_str)
@@ -41,10 +39,10 @@ fn paged(emulator: &ssm_conformance::emulator::Emulator, request: &Request, all:
 /// For a DescribeMaintenanceWindowExecutions request the emulator accepts: every execution it
 /// selects, newest first (`Some(Err)`: the emulator's refusal; `None`: another operation).
 fn every_execution(
-    emulator: &ssm_conformance::emulator::Emulator,
+    emulator: &ssm_conformance::_internals::emulator::Emulator,
     op: &str,
     request: &Request,
-) -> Option<Result<Vec<Value>, ssm_conformance::emulator::ApiError>> {
+) -> Option<Result<Vec<Value>, ssm_conformance::_internals::emulator::ApiError>> {
     if !describing(op) {
         return None;
     }
@@ -220,13 +218,12 @@ fn run_with(
         None,
     )
     .unwrap();
-    let cases: Vec<_> = suite.cases.iter().collect();
-    let (results, choice_failures) = suite
-        .session
-        .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
-    let choices = generated::observed_choices(&results, None);
-    let phase = generated::run_phase(&suite.session, settings, &choices);
-    let _ = suite.session.cleanup();
+    let conclusion = common::run_suite(&suite, Some(settings.clone()));
+    let choice_failures = conclusion.failed_checks();
+    let (results, phase): (Vec<CaseResult>, Vec<CaseResult>) = conclusion
+        .results
+        .into_iter()
+        .partition(|r| !r.name.starts_with("properties::"));
     (results, choice_failures, phase)
 }
 
@@ -242,7 +239,7 @@ fn failed(results: &[CaseResult]) -> Vec<&str> {
 fn the_correct_emulator_passes_the_generated_phase() {
     let served = serve_variant(NONE);
     let (_, _, phase) = run(&served, &Settings::new(Some(SEED), None));
-    assert_eq!(phase.len(), generated::PARTS.len());
+    assert_eq!(phase.len(), generated::Part::ALL.len());
     for r in &phase {
         assert_eq!(r.outcome, Outcome::Passed, "{}", r.name);
         assert!(r.requests > 0, "{} sent nothing", r.name);
@@ -269,7 +266,8 @@ fn faults_the_spec_cases_miss_are_caught_by_the_generated_phase() {
             }
         }
         for r in &phase {
-            if let Outcome::Failed(m) = &r.outcome {
+            if let Outcome::Failed(f) = &r.outcome {
+                let m = &f.message;
                 assert!(m.contains(&format!("--seed {SEED}")), "{}: {m}", v.name);
                 if r.name == "properties::model-based" {
                     assert!(m.contains("request:") && m.contains("expected:"), "{}: {m}", v.name);
@@ -296,7 +294,7 @@ fn a_seed_reproduces_the_run_and_a_saved_counterexample_fails_as_a_spec_case() {
     let mut settings = Settings::new(Some(SEED), None);
     settings.save_counterexamples = Some(dir.clone());
     let message = |phase: &[CaseResult]| match &phase[0].outcome {
-        Outcome::Failed(m) => m.clone(),
+        Outcome::Failed(f) => f.message.clone(),
         other => panic!("{other:?}"),
     };
     let first = message(&run(&served, &settings).2);
@@ -332,12 +330,7 @@ fn a_seed_reproduces_the_run_and_a_saved_counterexample_fails_as_a_spec_case() {
             None,
         )
         .unwrap();
-        let cases: Vec<_> = suite.cases.iter().collect();
-        let (results, _) = suite
-            .session
-            .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
-        suite.session.cleanup();
-        results
+        common::run_suite(&suite, None).results
     };
     let bad = spec_run(&serve_variant(fault));
     assert_eq!(bad.len(), 1);

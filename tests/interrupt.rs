@@ -53,7 +53,7 @@ fn ctrl_c_cleans_up() {
 fn a_window_seeded_at_the_moment_of_ctrl_c_is_deleted_after_it_lands() {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use ssm_conformance::emulator::Emulator;
+    use ssm_conformance::_internals::emulator::Emulator;
 
     // Every fixture PUT is held 500 ms by the server: Ctrl-C comes while one is on its way, so
     // a cleanup that deletes without waiting for it deletes a window that is not there yet.

@@ -10,9 +10,9 @@ use common::{
     remember_token_filters, run_against, token_filters,
 };
 use serde_json::{Value, json};
-use ssm_conformance::emulator::ApiError;
-use ssm_conformance::emulator::iso8601::parse_instant;
-use ssm_conformance::emulator::store::{Cursor, ListCursor};
+use ssm_conformance::_internals::emulator::ApiError;
+use ssm_conformance::_internals::emulator::iso8601::parse_instant;
+use ssm_conformance::_internals::emulator::store::{Cursor, ListCursor};
 
 fn shift(value: &str, nanos: i128) -> String {
     match parse_instant(value) {
@@ -44,7 +44,7 @@ fn describing(op: &str) -> bool {
 /// Re-page every Describe answer with offset tokens `o<N>`, oldest first or in the emulator's
 /// order, `size(request)` executions a page.
 fn repaged(
-    emulator: &ssm_conformance::emulator::Emulator,
+    emulator: &ssm_conformance::_internals::emulator::Emulator,
     op: &str,
     request: &Request,
     oldest: bool,
@@ -91,13 +91,21 @@ fn max_results(request: &Request) -> Option<usize> {
 }
 
 /// Re-page an answer oldest first.
-fn oldest_first(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
+fn oldest_first(
+    emulator: &ssm_conformance::_internals::emulator::Emulator,
+    op: &str,
+    request: &Request,
+) -> Option<Answer> {
     repaged(emulator, op, request, true, |r| max_results(r).unwrap_or(50))
 }
 
 /// Pages of 2 by default when the request has filters (of 50 without): every Describe request is
 /// answered here, so that its tokens behave the same way whatever the filters.
-fn short_filtered_pages(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
+fn short_filtered_pages(
+    emulator: &ssm_conformance::_internals::emulator::Emulator,
+    op: &str,
+    request: &Request,
+) -> Option<Answer> {
     repaged(emulator, op, request, false, |r| {
         let filtered = r
             .get("Filters")
@@ -132,7 +140,11 @@ fn keep_one_value(m: &mut Request, pick: fn(&str, &[String]) -> Option<String>) 
 
 /// Every filter on its own, the answers united (either bound, any repeated key): newest first,
 /// paged with offset tokens `u<N>`.
-fn either_filter(emulator: &ssm_conformance::emulator::Emulator, op: &str, request: &Request) -> Option<Answer> {
+fn either_filter(
+    emulator: &ssm_conformance::_internals::emulator::Emulator,
+    op: &str,
+    request: &Request,
+) -> Option<Answer> {
     let list = request.get("Filters")?.as_array()?;
     // Its own tokens it reads whatever the filters (the suite sends one with other filters).
     let own_token = request
@@ -227,14 +239,15 @@ fn status_values(request: &Request) -> Option<Vec<Vec<String>>> {
 /// A STATUS value that names no status selects nothing (instead of being refused), once the
 /// request is otherwise valid: the emulator judges it with the value replaced by a status.
 fn unknown_status_selects_nothing(
-    emulator: &ssm_conformance::emulator::Emulator,
+    emulator: &ssm_conformance::_internals::emulator::Emulator,
     op: &str,
     request: &Request,
 ) -> Option<Answer> {
     if !listing_history(op) {
         return None;
     }
-    let unknown = |v: &str| !ssm_conformance::model::STATUSES.contains(&v) && (1..=256).contains(&v.chars().count());
+    let unknown =
+        |v: &str| !ssm_conformance::_internals::model::STATUSES.contains(&v) && (1..=256).contains(&v.chars().count());
     status_values(request)?.iter().flatten().any(|v| unknown(v)).then(|| {
         let mut valid = request.clone();
         map_filter_values(&mut valid, |key, v| {

@@ -15,14 +15,14 @@ use std::sync::LazyLock;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use ssm_conformance::client::{Client, ClientConfig, Payload};
-use ssm_conformance::emulator::{self, Emulator};
-use ssm_conformance::fixtures::Execution;
-use ssm_conformance::model::STATUSES;
-use ssm_conformance::oracle::{self, Bounds, Order, Query};
-use ssm_conformance::properties::{self, Window};
-use ssm_conformance::target::TargetOptions;
-use ssm_conformance::{fixtures, ids, paging};
+use ssm_conformance::_internals::client::{Client, ClientConfig, Payload};
+use ssm_conformance::_internals::emulator::{self, Emulator};
+use ssm_conformance::_internals::fixtures::Execution;
+use ssm_conformance::_internals::model::STATUSES;
+use ssm_conformance::_internals::oracle::{self, Bounds, Order, Query};
+use ssm_conformance::_internals::properties::relations::{self, Window};
+use ssm_conformance::_internals::target::TargetOptions;
+use ssm_conformance::_internals::{fixtures, ids, paging};
 
 const BASE: i64 = 1_730_000_000;
 
@@ -248,17 +248,17 @@ proptest! {
     #![proptest_config(config("proptest-regressions/metamorphic.txt"))]
     #[test]
     fn pages_concatenate_to_the_same_sequence(a in page_size(), b in page_size()) {
-        RT.block_on(properties::pages_concatenate(subject(), a, b)).map_err(TestCaseError::fail)?;
+        RT.block_on(relations::pages_concatenate(subject(), a, b)).map_err(TestCaseError::fail)?;
     }
 
     #[test]
     fn a_filter_only_narrows(after in any::<bool>(), t in instant()) {
         let key = if after { "ExecutedAfter" } else { "ExecutedBefore" };
-        RT.block_on(properties::filter_only_narrows(subject(), key, t)).map_err(TestCaseError::fail)?;
+        RT.block_on(relations::filter_only_narrows(subject(), key, t)).map_err(TestCaseError::fail)?;
     }
 
     #[test]
     fn after_and_before_cover_all_but_the_instant(t in instant()) {
-        RT.block_on(properties::after_and_before_cover(subject(), t)).map_err(TestCaseError::fail)?;
+        RT.block_on(relations::after_and_before_cover(subject(), t)).map_err(TestCaseError::fail)?;
     }
 }

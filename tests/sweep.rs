@@ -8,9 +8,9 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
 use serde_json::{Value, json};
-use ssm_conformance::client::{Client, Payload};
-use ssm_conformance::emulator::Emulator;
-use ssm_conformance::sweep::is_run_name;
+use ssm_conformance::_internals::client::{Client, Payload};
+use ssm_conformance::_internals::emulator::Emulator;
+use ssm_conformance::_internals::sweep::is_run_name;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
 

@@ -82,6 +82,25 @@ pub struct Response {
 }
 
 impl Response {
+    /// The answer in one line: `HTTP 400 ValidationException: …`, or `HTTP 200 (content type)`.
+    pub fn summary(&self) -> String {
+        match &self.error {
+            Some(e) => format!(
+                "HTTP {} {}{}",
+                self.status,
+                e.error_type,
+                e.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+            ),
+            None => format!(
+                "HTTP {}{}",
+                self.status,
+                self.header("content-type")
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
     /// The first header of that (lower-case) name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())

@@ -95,7 +95,7 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({ "__type": self.error_type, key: self.message });
         let mut response = (
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST),
-            super::json_response_body(&body),
+            json_response_body(&body),
         )
             .into_response();
         let headers = response.headers_mut();
@@ -103,6 +103,11 @@ impl IntoResponse for ApiError {
         headers.insert("x-amzn-errortype", HeaderValue::from_static(self.error_type));
         response
     }
+}
+
+/// An answer's JSON body as bytes.
+pub(super) fn json_response_body(v: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(v).expect("a Value always serializes")
 }
 
 #[cfg(test)]

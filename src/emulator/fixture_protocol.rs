@@ -91,13 +91,13 @@ fn bad_request(message: String) -> Response {
 }
 
 /// `GET /_conformance/v1`.
-pub async fn version(State(emulator): State<Emulator>) -> Json<serde_json::Value> {
+pub(super) async fn version(State(emulator): State<Emulator>) -> Json<serde_json::Value> {
     emulator.record("fixture:GET");
     Json(json!({ "protocol": 1 }))
 }
 
 /// `GET /_conformance/v2`.
-pub async fn version_v2(State(emulator): State<Emulator>) -> Json<serde_json::Value> {
+pub(super) async fn version_v2(State(emulator): State<Emulator>) -> Json<serde_json::Value> {
     emulator.record("fixture:GET");
     Json(json!({ "protocol": 2 }))
 }
@@ -309,7 +309,7 @@ pub fn check_seed_v2(window_id: &str, seed: &SeedRequestV2) -> Result<(), String
 }
 
 /// `PUT /_conformance/v1/windows/{WindowId}`: create the window if needed, replace its executions.
-pub async fn put_window(
+pub(super) async fn put_window(
     State(emulator): State<Emulator>,
     Path(window_id): Path<String>,
     body: axum::body::Bytes,
@@ -336,7 +336,7 @@ pub async fn put_window(
 
 /// `PUT /_conformance/v2/windows/{WindowId}`: as v1, and the executions' tasks (with their
 /// invocations) replace the window's.
-pub async fn put_window_v2(
+pub(super) async fn put_window_v2(
     State(emulator): State<Emulator>,
     Path(window_id): Path<String>,
     body: axum::body::Bytes,
@@ -373,7 +373,7 @@ pub async fn put_window_v2(
 
 /// `DELETE /_conformance/v1/windows/{WindowId}` (and v2): the window, its executions and their
 /// tasks are gone.
-pub async fn delete_window(State(emulator): State<Emulator>, Path(window_id): Path<String>) -> StatusCode {
+pub(super) async fn delete_window(State(emulator): State<Emulator>, Path(window_id): Path<String>) -> StatusCode {
     emulator.record("fixture:DELETE");
     emulator.store.write().expect("store lock").windows.remove(&window_id);
     StatusCode::NO_CONTENT

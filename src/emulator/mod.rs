@@ -50,10 +50,6 @@ pub struct Emulator {
     operations: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
-fn json_response_body(v: &serde_json::Value) -> Vec<u8> {
-    serde_json::to_vec(v).expect("a Value always serializes")
-}
-
 impl Emulator {
     /// An empty emulator.
     pub fn new() -> Self {
@@ -162,7 +158,7 @@ async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Result<
 pub fn answer(result: Result<serde_json::Value, ApiError>) -> Response {
     let mut response = match result {
         Ok(answer) => {
-            let mut r = json_response_body(&answer).into_response();
+            let mut r = error::json_response_body(&answer).into_response();
             r.headers_mut()
                 .insert("content-type", HeaderValue::from_static(CONTENT_TYPE));
             r

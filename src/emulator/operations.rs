@@ -40,7 +40,13 @@ pub fn is_window_id(id: &str) -> bool {
 }
 
 /// Run `operation` on `store` with the request `body`.
-pub fn dispatch(store: &Shared, limits: &Limits, operation: &str, body: &[u8], now: f64) -> Result<Value, ApiError> {
+pub(super) fn dispatch(
+    store: &Shared,
+    limits: &Limits,
+    operation: &str,
+    body: &[u8],
+    now: f64,
+) -> Result<Value, ApiError> {
     let handler: Handler = match operation {
         "DescribeMaintenanceWindowExecutions" => describe_executions,
         "CreateMaintenanceWindow" => create_window,

@@ -136,7 +136,13 @@ fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
 }
 
 /// Check the signature of an API request (`POST path`) against `known` credentials.
-pub fn verify(path: &str, headers: &HeaderMap, body: &[u8], known: &[Signer], now: SystemTime) -> Result<(), ApiError> {
+pub(super) fn verify(
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    known: &[Signer],
+    now: SystemTime,
+) -> Result<(), ApiError> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let Some(auth) = header("authorization") else {
         return Err(refuse(

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::error::{ApiError, Violation};
 
 /// Parse a request body: empty means `{}`; anything but a JSON object is a serialization error.
-pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
@@ -22,7 +22,7 @@ pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
 }
 
 /// The Jackson-style token name AWS uses in serialization messages.
-pub fn json_kind(v: &Value) -> &'static str {
+pub(super) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "NULL_VALUE",
         Value::Bool(_) => "BOOLEAN_VALUE",
@@ -38,7 +38,7 @@ fn wrong_type(v: &Value, want: &str) -> ApiError {
 }
 
 /// A string member; JSON `null` counts as absent, as in AWS's awsJson services.
-pub fn string(obj: &Map<String, Value>, member: &str) -> Result<Option<String>, ApiError> {
+pub(super) fn string(obj: &Map<String, Value>, member: &str) -> Result<Option<String>, ApiError> {
     match obj.get(member) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -47,7 +47,7 @@ pub fn string(obj: &Map<String, Value>, member: &str) -> Result<Option<String>, 
 }
 
 /// An integer member (32-bit); a fraction or an out-of-range number is a serialization error.
-pub fn integer(obj: &Map<String, Value>, member: &str) -> Result<Option<i64>, ApiError> {
+pub(super) fn integer(obj: &Map<String, Value>, member: &str) -> Result<Option<i64>, ApiError> {
     match obj.get(member) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_i64() {
@@ -61,7 +61,7 @@ pub fn integer(obj: &Map<String, Value>, member: &str) -> Result<Option<i64>, Ap
 }
 
 /// A boolean member.
-pub fn boolean(obj: &Map<String, Value>, member: &str) -> Result<Option<bool>, ApiError> {
+pub(super) fn boolean(obj: &Map<String, Value>, member: &str) -> Result<Option<bool>, ApiError> {
     match obj.get(member) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -70,7 +70,7 @@ pub fn boolean(obj: &Map<String, Value>, member: &str) -> Result<Option<bool>, A
 }
 
 /// A list member.
-pub fn list<'a>(obj: &'a Map<String, Value>, member: &str) -> Result<Option<&'a Vec<Value>>, ApiError> {
+pub(super) fn list<'a>(obj: &'a Map<String, Value>, member: &str) -> Result<Option<&'a Vec<Value>>, ApiError> {
     match obj.get(member) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
@@ -79,7 +79,7 @@ pub fn list<'a>(obj: &'a Map<String, Value>, member: &str) -> Result<Option<&'a 
 }
 
 /// A structure (a list element or a member).
-pub fn structure(v: &Value) -> Result<&Map<String, Value>, ApiError> {
+pub(super) fn structure(v: &Value) -> Result<&Map<String, Value>, ApiError> {
     match v {
         Value::Object(m) => Ok(m),
         other => Err(wrong_type(other, "a Structure")),
@@ -87,7 +87,7 @@ pub fn structure(v: &Value) -> Result<&Map<String, Value>, ApiError> {
 }
 
 /// A string that stands as a list element (nulls are not allowed there).
-pub fn element_string(v: &Value) -> Result<&str, ApiError> {
+pub(super) fn element_string(v: &Value) -> Result<&str, ApiError> {
     match v {
         Value::String(s) => Ok(s),
         other => Err(wrong_type(other, "a String")),
@@ -96,7 +96,7 @@ pub fn element_string(v: &Value) -> Result<&str, ApiError> {
 
 /// Collects violations of the model's constraints for one request.
 #[derive(Debug, Default)]
-pub struct Checker {
+pub(super) struct Checker {
     /// What has been found so far, in the order checked.
     pub violations: Vec<Violation>,
 }
@@ -112,14 +112,14 @@ impl Checker {
     }
 
     /// A required member is present.
-    pub fn required<T>(&mut self, path: &str, value: &Option<T>) {
+    pub(super) fn required<T>(&mut self, path: &str, value: &Option<T>) {
         if value.is_none() {
             self.push(None, false, path, "Member must not be null".into());
         }
     }
 
     /// A string's length, in characters, lies in `min..=max`.
-    pub fn length(&mut self, path: &str, value: &str, min: usize, max: usize, sensitive: bool) {
+    pub(super) fn length(&mut self, path: &str, value: &str, min: usize, max: usize, sensitive: bool) {
         let n = value.chars().count();
         if n < min {
             self.push(
@@ -140,7 +140,7 @@ impl Checker {
 
     /// Every element of a list of strings has a length in `min..=max`. AWS reports a bad element
     /// once, on the list, naming every constraint of the element shape.
-    pub fn element_lengths(&mut self, path: &str, values: &[String], min: usize, max: usize) {
+    pub(super) fn element_lengths(&mut self, path: &str, values: &[String], min: usize, max: usize) {
         if values.iter().any(|v| !(min..=max).contains(&v.chars().count())) {
             self.push(
                 Some(format!("[{}]", values.join(", "))),
@@ -155,7 +155,7 @@ impl Checker {
     }
 
     /// A string matches the model's pattern (given here as text and compiled regex).
-    pub fn pattern(&mut self, path: &str, value: &str, pattern: &str, re: &Regex) {
+    pub(super) fn pattern(&mut self, path: &str, value: &str, pattern: &str, re: &Regex) {
         if !re.is_match(value) {
             self.push(
                 Some(value.into()),
@@ -167,7 +167,7 @@ impl Checker {
     }
 
     /// An integer lies in `min..=max`.
-    pub fn range(&mut self, path: &str, value: i64, min: i64, max: i64) {
+    pub(super) fn range(&mut self, path: &str, value: i64, min: i64, max: i64) {
         if value < min {
             self.push(
                 Some(value.to_string()),
@@ -186,7 +186,7 @@ impl Checker {
     }
 
     /// A list has at most `max` entries (`shown` renders it as AWS would).
-    pub fn list_max(&mut self, path: &str, len: usize, max: usize, shown: String) {
+    pub(super) fn list_max(&mut self, path: &str, len: usize, max: usize, shown: String) {
         if len > max {
             self.push(
                 Some(shown),
@@ -198,7 +198,7 @@ impl Checker {
     }
 
     /// The collected violations as an error, if there are any.
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub(super) fn finish(self) -> Result<(), ApiError> {
         if self.violations.is_empty() {
             Ok(())
         } else {

@@ -1,130 +1,15 @@
 //! Executions as the harness knows them: seeded (from a fixture) and returned (from a target),
 //! each checked against the model's shapes with the oracle's own code.
 
-use std::sync::LazyLock;
-
 use std::borrow::Cow;
 
-use regex::Regex;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::instant::from_epoch_seconds;
+use super::data::{Execution, is_execution_id};
+use super::instant::{from_epoch_seconds, same_time, show_seconds};
 use crate::model;
-
-static EXECUTION_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(model::EXECUTION_ID_PATTERN).expect("valid"));
-
-/// Whether `id` is a `MaintenanceWindowExecutionId` as the model's pattern has it.
-pub fn is_execution_id(id: &str) -> bool {
-    EXECUTION_ID.is_match(id)
-}
-
-/// One execution of a data set, in the wire's member names (what the fixture protocol sends).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct Execution {
-    /// `WindowExecutionId`, a UUID.
-    pub window_execution_id: String,
-    /// One of the model's statuses.
-    pub status: String,
-    /// 0 to 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_details: Option<String>,
-    /// Epoch seconds.
-    pub start_time: f64,
-    /// Epoch seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<f64>,
-    /// Its tasks (fixture protocol v2); none in a v1 data set.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tasks: Vec<super::family::Task>,
-}
-
-impl Execution {
-    /// StartTime in nanoseconds.
-    pub fn start(&self) -> i128 {
-        from_epoch_seconds(self.start_time).expect("checked finite at load")
-    }
-}
-
-/// A data set as the judge reads it, computed once (a fixture is judged by many cases): each
-/// execution's StartTime in nanoseconds, in order, and where each id is.
-#[derive(Debug, Clone, Default)]
-pub struct Seeded {
-    starts: Vec<i128>,
-    by_id: std::collections::HashMap<String, usize>,
-}
-
-impl Seeded {
-    /// The index of `data`.
-    pub fn new(data: &[Execution]) -> Self {
-        Self {
-            starts: data.iter().map(Execution::start).collect(),
-            by_id: data
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.window_execution_id.clone(), i))
-                .collect(),
-        }
-    }
-
-    /// Each execution's StartTime in nanoseconds, in order.
-    pub fn starts(&self) -> &[i128] {
-        &self.starts
-    }
-
-    /// Where the execution of that id (exactly) is.
-    pub fn position(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
-    }
-}
-
-/// Check a data set against the model's shapes, so that seeded data is data AWS could return.
-pub fn check_data_set(executions: &[Execution]) -> Result<(), String> {
-    let mut seen = std::collections::HashSet::new();
-    for (i, e) in executions.iter().enumerate() {
-        let at = format!("executions[{i}]");
-        if !is_execution_id(&e.window_execution_id) {
-            return Err(format!(
-                "{at}.WindowExecutionId {:?} does not match {}",
-                e.window_execution_id,
-                model::EXECUTION_ID_PATTERN
-            ));
-        }
-        if !seen.insert(e.window_execution_id.to_ascii_lowercase()) {
-            return Err(format!(
-                "{at}.WindowExecutionId {:?} appears twice",
-                e.window_execution_id
-            ));
-        }
-        if !model::STATUSES.contains(&e.status.as_str()) {
-            return Err(format!(
-                "{at}.Status {:?} is not one of {:?}",
-                e.status,
-                model::STATUSES
-            ));
-        }
-        if e.status_details
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > model::STATUS_DETAILS_MAX)
-        {
-            return Err(format!(
-                "{at}.StatusDetails is longer than {} characters",
-                model::STATUS_DETAILS_MAX
-            ));
-        }
-        super::family::check_tasks(&at, &e.tasks)?;
-        let start = from_epoch_seconds(e.start_time).ok_or_else(|| format!("{at}.StartTime is not finite"))?;
-        if let Some(end) = e.end_time {
-            let end = from_epoch_seconds(end).ok_or_else(|| format!("{at}.EndTime is not finite"))?;
-            if end < start {
-                return Err(format!("{at}: EndTime is before StartTime"));
-            }
-        }
-    }
-    Ok(())
-}
 
 /// One returned execution, checked against the model's shapes.
 #[derive(Debug, Clone, PartialEq)]
@@ -314,7 +199,7 @@ pub fn item_ids(items: &[crate::walk::Item], id: &str) -> Vec<String> {
 
 /// The string member `name` of a returned item (an execution, task or invocation), when it has
 /// one; read without a tree (the item's other members are skipped).
-pub fn item_member(item: &RawValue, name: &str) -> Option<String> {
+pub(super) fn item_member(item: &RawValue, name: &str) -> Option<String> {
     use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
     /// A key, borrowed from the text unless it has escapes.
@@ -365,16 +250,6 @@ pub fn item_member(item: &RawValue, name: &str) -> Option<String> {
     }
     let mut d = serde_json::Deserializer::from_str(item.get());
     Find(name).deserialize(&mut d).ok().flatten()
-}
-
-/// AWS keeps times to the millisecond: a returned time within a millisecond of the seeded one is
-/// the same time.
-pub(super) fn same_time(a: i128, b: i128) -> bool {
-    (a - b).abs() < 1_000_000
-}
-
-pub(super) fn show_seconds(n: i128) -> String {
-    format!("{}.{:09}", n.div_euclid(1_000_000_000), n.rem_euclid(1_000_000_000))
 }
 
 /// Compare a returned execution with the seeded one: every member as seeded, byte for byte

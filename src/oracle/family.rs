@@ -1,86 +1,15 @@
-//! Tasks and invocations as the harness seeds them (fixture protocol v2), and the judgement of
-//! what the operations around an execution answer about them: every member as seeded, nothing
+//! The judgement of what the operations around an execution answer about the tasks and
+//! invocations seeded (fixture protocol v2, shapes in [`super::data`]): every member as seeded, nothing
 //! outside the model's output shape, lists that hold exactly what the documented STATUS filter
 //! selects. Like the rest of the oracle, its own code: it shares nothing with the emulator.
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::execution::{Execution, is_execution_id, same_time, show_seconds};
-use super::instant::from_epoch_seconds;
+use super::data::{Execution, Invocation, Task, is_execution_id};
+use super::instant::{from_epoch_seconds, same_time, show_seconds};
 use crate::model;
-
-/// One task of a seeded execution, in the wire's member names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct Task {
-    /// `TaskExecutionId`, a UUID.
-    pub task_execution_id: String,
-    /// 1 to 1600 characters.
-    pub task_arn: String,
-    /// One of the model's task types.
-    pub task_type: String,
-    /// One of the model's statuses.
-    pub status: String,
-    /// 0 to 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_details: Option<String>,
-    /// Epoch seconds.
-    pub start_time: f64,
-    /// Epoch seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<f64>,
-    /// The role the task ran as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_role: Option<String>,
-    /// 0 or more.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// The model's MaxConcurrency pattern.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_concurrency: Option<String>,
-    /// The model's MaxErrors pattern.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_errors: Option<String>,
-    /// A list of maps, name → `{"Values": [..]}` (sensitive in the model).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_parameters: Option<Value>,
-    /// The task's invocations, one per target.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub invocations: Vec<Invocation>,
-}
-
-/// One invocation of a seeded task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct Invocation {
-    /// `InvocationId`, a UUID.
-    pub invocation_id: String,
-    /// The Run Command or Automation execution id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_id: Option<String>,
-    /// The parameters it ran with (sensitive in the model).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<String>,
-    /// One of the model's statuses.
-    pub status: String,
-    /// 0 to 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_details: Option<String>,
-    /// Epoch seconds.
-    pub start_time: f64,
-    /// Epoch seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<f64>,
-    /// 1 to 128 characters (sensitive in the model).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_information: Option<String>,
-    /// At most 36 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub window_target_id: Option<String>,
-}
 
 /// The members of each output shape, from the model (`tests/model.rs` checks them against it).
 pub mod shapes {
@@ -517,65 +446,4 @@ fn judge_list<T: Listed>(
         return Err(format!("{what}: missing what the request selects: {missing:?}"));
     }
     Ok(seen)
-}
-
-/// Check seeded tasks and invocations against the model's shapes (a fixture typo is an error).
-pub fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), String> {
-    let mut ids = HashSet::new();
-    for (i, t) in tasks.iter().enumerate() {
-        let at = format!("{at}.Tasks[{i}]");
-        if !is_execution_id(&t.task_execution_id) || !ids.insert(t.task_execution_id.to_ascii_lowercase()) {
-            return Err(format!(
-                "{at}.TaskExecutionId {:?}: not a UUID, or twice",
-                t.task_execution_id
-            ));
-        }
-        let (lo, hi) = model::TASK_ARN_LENGTH;
-        if !(lo..=hi).contains(&t.task_arn.chars().count()) {
-            return Err(format!("{at}.TaskArn must have {lo} to {hi} characters"));
-        }
-        if !model::TASK_TYPES.contains(&t.task_type.as_str()) {
-            return Err(format!(
-                "{at}.TaskType {:?} is not one of {:?}",
-                t.task_type,
-                model::TASK_TYPES
-            ));
-        }
-        check_common(&at, &t.status, &t.status_details, t.start_time, t.end_time)?;
-        let mut invocation_ids = HashSet::new();
-        for (j, inv) in t.invocations.iter().enumerate() {
-            let at = format!("{at}.Invocations[{j}]");
-            if !is_execution_id(&inv.invocation_id) || !invocation_ids.insert(inv.invocation_id.to_ascii_lowercase()) {
-                return Err(format!(
-                    "{at}.InvocationId {:?}: not a UUID, or twice",
-                    inv.invocation_id
-                ));
-            }
-            check_common(&at, &inv.status, &inv.status_details, inv.start_time, inv.end_time)?;
-        }
-    }
-    Ok(())
-}
-
-fn check_common(at: &str, status: &str, details: &Option<String>, start: f64, end: Option<f64>) -> Result<(), String> {
-    if !model::STATUSES.contains(&status) {
-        return Err(format!("{at}.Status {status:?} is not one of {:?}", model::STATUSES));
-    }
-    if details
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > model::STATUS_DETAILS_MAX)
-    {
-        return Err(format!(
-            "{at}.StatusDetails is longer than {} characters",
-            model::STATUS_DETAILS_MAX
-        ));
-    }
-    let start = from_epoch_seconds(start).ok_or_else(|| format!("{at}.StartTime is not finite"))?;
-    if let Some(end) = end {
-        let end = from_epoch_seconds(end).ok_or_else(|| format!("{at}.EndTime is not finite"))?;
-        if end < start {
-            return Err(format!("{at}: EndTime is before StartTime"));
-        }
-    }
-    Ok(())
 }

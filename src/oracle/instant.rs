@@ -169,6 +169,17 @@ pub fn from_epoch_seconds(seconds: f64) -> Option<i128> {
     Some(if negative { -n } else { n })
 }
 
+/// AWS keeps times to the millisecond: a returned time within a millisecond of the seeded one is
+/// the same time.
+pub(crate) fn same_time(a: i128, b: i128) -> bool {
+    (a - b).abs() < 1_000_000
+}
+
+/// Nanoseconds as seconds with nine decimals, for messages.
+pub(crate) fn show_seconds(n: i128) -> String {
+    format!("{}.{:09}", n.div_euclid(1_000_000_000), n.rem_euclid(1_000_000_000))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::execution::{Execution, Seeded, check_fields, check_shape, item_ids};
+use super::data::{Execution, Seeded};
+use super::execution::{check_fields, check_shape, item_ids};
 use super::query::Query;
+use crate::failure::{Failure, FailureKind, OrFail};
 use crate::observation::Observation;
 use crate::walk::Walk;
 
@@ -69,12 +71,13 @@ fn observe(
     option: String,
     pinned: &BTreeMap<String, String>,
     out: &mut Vec<Observation>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     if let Some(p) = pinned.get(choice)
         && *p != option
     {
-        return Err(format!(
-            "the profile pins {choice}={p}, the target answered {choice}={option}"
+        return Err(Failure::new(
+            FailureKind::Choice,
+            format!("the profile pins {choice}={p}, the target answered {choice}={option}"),
         ));
     }
     out.push(Observation {
@@ -104,9 +107,10 @@ pub fn judge(
     q: &Query,
     walk: &Walk,
     pinned: &BTreeMap<String, String>,
-) -> Result<Vec<Observation>, String> {
+) -> Result<Vec<Observation>, Failure> {
+    use FailureKind::{Member, Paging, Selection};
     if let Some(p) = &walk.problem {
-        return Err(p.clone());
+        return Err(Failure::new(Paging, p.clone()));
     }
     let mut observations = Vec::new();
     // Page sizes.
@@ -114,10 +118,13 @@ pub fn judge(
         if let Some(max) = q.max_results
             && page.executions.len() > max
         {
-            return Err(format!(
-                "page {} has {} executions, MaxResults is {max}",
-                i + 1,
-                page.executions.len()
+            return Err(Failure::new(
+                Paging,
+                format!(
+                    "page {} has {} executions, MaxResults is {max}",
+                    i + 1,
+                    page.executions.len()
+                ),
             ));
         }
     }
@@ -135,16 +142,19 @@ pub fn judge(
     let mut seen = HashSet::new();
     for page in &walk.pages {
         for v in &page.executions {
-            let r = check_shape(v, window_id)?;
-            let at = seeded.position(&r.id).ok_or_else(|| {
-                format!(
-                    "execution {} was never seeded into {window_id}: it belongs to another window or was made up",
-                    r.id
-                )
-            })?;
-            check_fields(&r, &data[at])?;
+            let r = check_shape(v, window_id).or_fail(Member)?;
+            let at = seeded
+                .position(&r.id)
+                .ok_or_else(|| {
+                    format!(
+                        "execution {} was never seeded into {window_id}: it belongs to another window or was made up",
+                        r.id
+                    )
+                })
+                .or_fail(Selection)?;
+            check_fields(&r, &data[at]).or_fail(Member)?;
             if !seen.insert(at) {
-                return Err(format!("execution {} is returned twice", r.id));
+                return Err(Failure::new(Paging, format!("execution {} is returned twice", r.id)));
             }
             returned.push((r, at));
         }
@@ -166,9 +176,9 @@ pub fn judge(
         .map(|(_, (e, _))| e.window_execution_id.as_str())
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "missing executions the request selects: {}",
-            first_ids(&missing)
+        return Err(Failure::new(
+            Selection,
+            format!("missing executions the request selects: {}", first_ids(&missing)),
         ));
     }
     let outside: Vec<&str> = returned
@@ -177,9 +187,9 @@ pub fn judge(
         .map(|(r, _)| r.id.as_str())
         .collect();
     if !outside.is_empty() {
-        return Err(format!(
-            "returned executions the filters exclude: {}",
-            first_ids(&outside)
+        return Err(Failure::new(
+            Selection,
+            format!("returned executions the filters exclude: {}", first_ids(&outside)),
         ));
     }
     for (choice, bound, other) in [
@@ -203,9 +213,12 @@ pub fn judge(
             0 => "exclusive",
             n if n == on.len() => "inclusive",
             _ => {
-                return Err(format!(
-                    "of the {} executions exactly on the {choice}, only {included} are returned",
-                    on.len()
+                return Err(Failure::new(
+                    Selection,
+                    format!(
+                        "of the {} executions exactly on the {choice}, only {included} are returned",
+                        on.len()
+                    ),
                 ));
             }
         };
@@ -240,10 +253,10 @@ pub fn judge(
         ),
     ] {
         let Some(replay) = replay else { continue };
-        let option = foreign_option(replay, accepted, other, &format!("executions of {window_id}"))?;
+        let option = foreign_option(replay, accepted, other, &format!("executions of {window_id}")).or_fail(Paging)?;
         observe(choice, option.into(), pinned, &mut observations)?;
     }
-    check_replay(walk, "WindowExecutionId")?;
+    check_replay(walk, "WindowExecutionId").or_fail(Paging)?;
     Ok(observations)
 }
 
@@ -386,8 +399,7 @@ mod tests {
                 &walk(&[&[&data[3], &data[1]]]),
                 &none
             )
-            .unwrap_err()
-            .contains("missing")
+            .is_err_and(|f| f.kind == FailureKind::Selection && f.message.contains("missing"))
         );
         assert!(
             judge(
@@ -398,8 +410,7 @@ mod tests {
                 &walk(&[&[&data[3], &data[2], &data[1], &data[0]]]),
                 &none
             )
-            .unwrap_err()
-            .contains("exclude")
+            .is_err_and(|f| f.kind == FailureKind::Selection && f.message.contains("exclude"))
         );
         let pinned = [("order".to_string(), "newest-first".to_string())]
             .into_iter()
@@ -407,8 +418,7 @@ mod tests {
         let oldest = walk(&[&[&data[1], &data[2]]]);
         assert!(
             judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &oldest, &pinned)
-                .unwrap_err()
-                .contains("pins order=newest-first")
+                .is_err_and(|f| f.kind == FailureKind::Choice && f.message.contains("pins order=newest-first"))
         );
     }
 
@@ -426,8 +436,7 @@ mod tests {
                 &walk(&[&[&data[1]], &[&data[1], &data[0]]]),
                 &none
             )
-            .unwrap_err()
-            .contains("twice")
+            .is_err_and(|f| f.kind == FailureKind::Paging && f.message.contains("twice"))
         );
         let stranger = ex(9, 1.5);
         assert!(
@@ -439,22 +448,19 @@ mod tests {
                 &walk(&[&[&data[1], &stranger, &data[0]]]),
                 &none
             )
-            .unwrap_err()
-            .contains("never seeded")
+            .is_err_and(|f| f.kind == FailureKind::Selection && f.message.contains("never seeded"))
         );
         let mut w = walk(&[&[&data[1], &data[0]]]);
         edit(&mut w, "StartTime", json!("2.0"));
         assert!(
             judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &w, &none)
-                .unwrap_err()
-                .contains("JSON number")
+                .is_err_and(|f| f.kind == FailureKind::Member && f.message.contains("JSON number"))
         );
         let mut w = walk(&[&[&data[1], &data[0]]]);
         edit(&mut w, "Status", json!("success"));
         assert!(
             judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &w, &none)
-                .unwrap_err()
-                .contains("not one of")
+                .is_err_and(|f| f.kind == FailureKind::Member && f.message.contains("not one of"))
         );
         let mut w = walk(&[&[&data[1], &data[0]]]);
         edit(&mut w, "StartTime", json!(2e0));

@@ -7,15 +7,15 @@
 //! checks shapes against the model's facts (`crate::model`) itself, and keeps its own execution
 //! type. A bug in one is then a disagreement the suite reports.
 
+mod data;
 mod execution;
 pub mod family;
 pub mod instant;
 mod judge;
 mod query;
 
-pub use execution::{
-    Execution, Returned, Seeded, check_data_set, check_fields, check_shape, is_execution_id, item_ids, returned_id,
-};
+pub use data::{Execution, Invocation, Seeded, Task, check_data_set, is_execution_id};
+pub use execution::{Returned, check_fields, check_shape, item_ids, returned_id};
 pub use instant::{Reading, Second60};
 pub use judge::{Bounds, Order, check_replay, expected, foreign_option, judge, selects};
 pub use query::{Combine, Query, Semantics};

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::Totals;
-use crate::runner::{CaseResult, Outcome};
-use crate::verdict::Observation;
+use crate::observation::Observation;
+use crate::outcome::{CaseResult, Outcome};
 
 /// One case in a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,10 @@ pub struct CaseReport {
     /// Why it did not pass (the full message, request and answer included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a failure, which check failed (`member`, `paging`, `error-type`, …); for a skip, why
+    /// nothing was judged (`no-fixture-protocol`, `read-only`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// The case's own open choice, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
@@ -103,17 +107,20 @@ impl RunReport {
         let cases = results
             .iter()
             .map(|r| {
-                let (outcome, reason) = match &r.outcome {
-                    Outcome::Passed => ("passed", None),
-                    Outcome::Failed(m) => ("failed", Some(m.clone())),
-                    Outcome::Unsupported(m) => ("unsupported", Some(m.clone())),
-                    Outcome::Skipped(m) => ("skipped", Some(m.clone())),
+                let kind = match &r.outcome {
+                    Outcome::Failed(f) => Some(f.kind.name().to_string()),
+                    Outcome::Skipped(s) => serde_json::to_value(s.reason)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string)),
+                    _ => None,
                 };
+                let (outcome, reason) = (r.outcome.label(), r.outcome.message().map(str::to_string));
                 let CaseFacts { choice, operation } = facts(&r.name);
                 CaseReport {
                     name: r.name.clone(),
                     outcome: outcome.into(),
                     reason,
+                    kind,
                     choice,
                     operation,
                     observations: r.observations.iter().map(ObservationReport::from).collect(),

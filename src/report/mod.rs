@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::runner::{CaseResult, Outcome};
+use crate::outcome::{CaseResult, Outcome};
 
 /// Counts of a run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -58,8 +58,9 @@ pub fn write_summary(
     // The same failure for many cases (an unreachable endpoint) is written once.
     let mut failures: Vec<(&str, Vec<&str>)> = Vec::new();
     for r in results {
-        if let Outcome::Failed(why) = &r.outcome {
-            match failures.iter_mut().find(|(w, _)| *w == why.as_str()) {
+        if let Outcome::Failed(failure) = &r.outcome {
+            let why = failure.message.as_str();
+            match failures.iter_mut().find(|(w, _)| *w == why) {
                 Some((_, names)) => names.push(&r.name),
                 None => failures.push((why, vec![&r.name])),
             }
@@ -82,7 +83,7 @@ pub fn write_summary(
     for r in results {
         match &r.outcome {
             Outcome::Unsupported(why) => *unsupported.entry(why).or_default() += 1,
-            Outcome::Skipped(why) => skipped.entry(why).or_default().push(&r.name),
+            Outcome::Skipped(skip) => skipped.entry(&skip.message).or_default().push(&r.name),
             _ => {}
         }
         for o in &r.observations {

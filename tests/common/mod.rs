@@ -19,11 +19,10 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Map, Value, json};
-use ssm_conformance::client::{Client, ClientConfig, Credentials};
-use ssm_conformance::emulator::{self, ApiError, Emulator, Limits};
-use ssm_conformance::runner::harness::Suite;
-use ssm_conformance::runner::{CaseResult, Outcome, run_all};
-use ssm_conformance::target::TargetOptions;
+use ssm_conformance::_internals::client::{Client, ClientConfig, Credentials};
+use ssm_conformance::_internals::emulator::{self, ApiError, Emulator, Limits};
+use ssm_conformance::_internals::properties::Settings;
+use ssm_conformance::{CaseResult, Conclusion, Outcome, RunOptions, Suite, TargetOptions};
 
 /// A client for `url`, signing with `credentials`.
 pub fn client_for(url: &str, credentials: Credentials) -> Client {
@@ -195,7 +194,7 @@ impl Run {
     /// Every failure message, choice checks included.
     pub fn messages(&self) -> Vec<&str> {
         let cases = self.results.iter().filter_map(|r| match &r.outcome {
-            Outcome::Failed(m) => Some(m.as_str()),
+            Outcome::Failed(f) => Some(f.message.as_str()),
             _ => None,
         });
         cases
@@ -256,11 +255,10 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
         None,
     )
     .unwrap();
-    let cases: Vec<_> = suite.cases.iter().collect();
-    let (results, choice_failures) = suite
-        .session
-        .block_on(run_all(&suite.session, &cases, suite.profile.as_deref()));
-    assert!(suite.session.cleanup().is_empty(), "{}: cleanup failed", variant.name);
+    let conclusion = run_suite(&suite, None);
+    assert!(conclusion.left.is_empty(), "{}: cleanup failed", variant.name);
+    let choice_failures = conclusion.failed_checks();
+    let results = conclusion.results;
     // Everything the run seeded or created is gone, failed cases or not.
     assert_eq!(
         emulator.window_ids(),
@@ -281,6 +279,19 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
         results,
         choice_failures,
     }
+}
+
+/// The one run of the suite, as every caller runs it (`ssm_conformance::run`), with the
+/// generated phase where `properties` is given; no preflight (every case meets the target as it
+/// is) and no Ctrl-C handling.
+pub fn run_suite(suite: &Suite, properties: Option<Settings>) -> Conclusion {
+    let options = RunOptions {
+        properties,
+        preflight: false,
+        interruptible: false,
+        ..RunOptions::default()
+    };
+    ssm_conformance::run(suite, &options, &mut |_| {}).expect("the suite runs")
 }
 
 /// The emulator's own validation of a DescribeMaintenanceWindowExecutions request, all but a

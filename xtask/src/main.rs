@@ -526,7 +526,7 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
 }
 
 fn specs(check: bool) -> Result<ExitCode> {
-    use ssm_conformance::spec_generator;
+    use xtask::spec_generator;
     let dir = root().join("specs");
     if check {
         return match spec_generator::check(&dir) {

@@ -4,9 +4,9 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 /// Start "our" emulator on a free loopback port; it serves while the value lives.
-pub async fn start() -> std::io::Result<ssm_conformance::emulator::Running> {
-    ssm_conformance::emulator::spawn(
-        ssm_conformance::emulator::Emulator::new(),
+pub async fn start() -> std::io::Result<ssm_conformance::Running> {
+    ssm_conformance::spawn(
+        ssm_conformance::Emulator::new(),
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
     .await

@@ -66,7 +66,7 @@ fn era() -> impl Strategy<Value = i64> {
 
 /// A window's history: 0 to `max` executions, with ties in StartTime, overlapping runs whose
 /// EndTime order differs from their StartTime order, runs without EndTime, every status.
-pub fn history(max: usize) -> impl Strategy<Value = Vec<Execution>> {
+pub(super) fn history(max: usize) -> impl Strategy<Value = Vec<Execution>> {
     (era(), any::<u32>(), proptest::collection::vec(draft(), 0..=max)).prop_map(|(base, tag, drafts)| {
         drafts
             .into_iter()
@@ -102,7 +102,7 @@ pub struct Spellings {
 /// One filter value before it meets the data: exactly on an execution's StartTime (or a
 /// millisecond either side), or anywhere in the history's span.
 #[derive(Debug, Clone)]
-pub struct Instant {
+pub(super) struct Instant {
     /// The execution it is anchored to (`None`: a free instant).
     pub anchor: Option<Index>,
     /// Milliseconds off the anchor: -1, 0 or 1 (or anywhere, for a free one).
@@ -115,7 +115,7 @@ pub struct Instant {
 
 /// One generated filter.
 #[derive(Debug, Clone)]
-pub struct Filter {
+pub(super) struct Filter {
     /// `ExecutedAfter` (else `ExecutedBefore`).
     pub after: bool,
     /// Its values.
@@ -124,7 +124,7 @@ pub struct Filter {
 
 /// A generated request: filters (at most one per key) and MaxResults.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(super) struct Request {
     /// The filters.
     pub filters: Vec<Filter>,
     /// MaxResults, or none (the target's default page size).
@@ -162,7 +162,7 @@ fn instant(spellings: Spellings) -> impl Strategy<Value = Instant> {
 
 /// Requests with 0 to 2 filters (one per key, since what duplicate keys mean is open), 1 value
 /// each (up to 3 where the target takes several), and MaxResults over its range or absent.
-pub fn request(spellings: Spellings) -> impl Strategy<Value = Request> {
+pub(super) fn request(spellings: Spellings) -> impl Strategy<Value = Request> {
     let most_values = if spellings.several_values { 3 } else { 1 };
     let filter = move |after: bool| {
         proptest::option::weighted(0.6, proptest::collection::vec(instant(spellings), 1..=most_values))

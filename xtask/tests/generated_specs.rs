@@ -5,11 +5,19 @@
 
 use std::path::{Path, PathBuf};
 
-use ssm_conformance::spec::{self, Expectation};
-use ssm_conformance::spec_generator::{self, OPERATIONS};
+use ssm_conformance::_internals::spec::{self, Expectation};
+use xtask::spec_generator::{self, OPERATIONS};
+
+/// The workspace root (xtask sits in it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
 
 fn specs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")
+    root().join("specs")
 }
 
 #[test]
@@ -21,10 +29,10 @@ fn the_committed_files_are_what_the_model_gives() {
 
 #[test]
 fn the_generator_reads_the_vendored_model() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(spec_generator::MODEL_FILE);
+    let file = root().join(spec_generator::MODEL_FILE);
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
-        ssm_conformance::model::VENDORED_MODEL,
+        ssm_conformance::_internals::model::VENDORED_MODEL,
         "{}",
         file.display()
     );

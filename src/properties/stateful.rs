@@ -15,8 +15,8 @@ use super::Settings;
 use crate::client::{Client, Payload};
 use crate::model::DESCRIBE_EXECUTIONS;
 use crate::oracle::Execution;
-use crate::runner::Session;
-use crate::verdict::summarize;
+use crate::outcome::{FailureKind, Outcome, SkipReason};
+use crate::session::Session;
 
 /// One step.
 #[derive(Debug, Clone)]
@@ -98,7 +98,7 @@ async fn described(
             .json
             .as_ref()
             .filter(|_| r.status == 200)
-            .ok_or_else(|| format!("DescribeMaintenanceWindows: {}", summarize(&r)))?;
+            .ok_or_else(|| format!("DescribeMaintenanceWindows: {}", r.summary()))?;
         for w in body["WindowIdentities"].as_array().into_iter().flatten() {
             ids.push(w["WindowId"].as_str().unwrap_or("?").to_string());
         }
@@ -123,7 +123,7 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
             match s {
                 Step::Create => {
                     requests.set(requests.get() + 1);
-                    let id = session.create_window("stateful").await.map_err(at)?;
+                    let id = session.create_window("stateful").await.map_err(|e| at(e.to_string()))?;
                     if known.iter().any(|k| k.id == id) {
                         return Err(at(format!("CreateMaintenanceWindow answered {id} a second time")));
                     }
@@ -149,7 +149,7 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                                 } else {
                                     "created: found expected"
                                 },
-                                summarize(&r)
+                                r.summary()
                             )));
                         }
                     }
@@ -164,7 +164,7 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                             .as_ref()
                             .is_some_and(|e| e.error_type == "DoesNotExistException");
                     if r.status != 200 && !twice_ok {
-                        return Err(at(format!("DeleteMaintenanceWindow {id}: {}", summarize(&r))));
+                        return Err(at(format!("DeleteMaintenanceWindow {id}: {}", r.summary())));
                     }
                     known[i].deleted = true;
                     session.forget(&id);
@@ -217,7 +217,7 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                         return Err(at(format!("deleted window {} still lists executions {listed:?}", k.id)));
                     }
                     if !k.deleted && r.status != 200 {
-                        return Err(at(format!("{DESCRIBE_EXECUTIONS} on {}: {}", k.id, summarize(&r))));
+                        return Err(at(format!("{DESCRIBE_EXECUTIONS} on {}: {}", k.id, r.summary())));
                     }
                     if !k.deleted {
                         let mut want = k.executions.clone().unwrap_or_default();
@@ -245,11 +245,12 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
     outcome
 }
 
-/// `Ok`, or `Err(Ok(why skipped))`, or `Err(Err(why failed))`.
-pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Result<(), Result<String, String>> {
+/// `Ok`, or `Err` with the part's outcome (skipped, or failed with the shrunk sequence).
+pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Result<(), Outcome> {
     if !session.may_mutate() {
-        return Err(Ok(
-            "creates and deletes windows: needs a loopback endpoint or --allow-mutations".into(),
+        return Err(Outcome::skipped(
+            SkipReason::ReadOnly,
+            "creates and deletes windows: needs a loopback endpoint or --allow-mutations",
         ));
     }
     let mut config = settings.proptest_config();
@@ -263,8 +264,7 @@ pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Re
         settings.rng("stateful"),
         |steps: Vec<Step>| async move { sequence(session, &steps, requests).await },
     ) {
-        Err(why) => Err(Err(why)),
+        Err(why) | Ok(Err(why)) => Err(Outcome::failed(FailureKind::Property, why)),
         Ok(Ok(_)) => Ok(()),
-        Ok(Err(why)) => Err(Err(why)),
     }
 }

@@ -14,7 +14,7 @@ use crate::client::Payload;
 use crate::model::{self, DESCRIBE_EXECUTIONS};
 use crate::oracle::{self, Bounds, Combine, Execution, Order, Query, Semantics};
 use crate::paging;
-use crate::runner::Session;
+use crate::session::Session;
 
 /// What the phase learned from the spec phase: choices the target made (and the profile's).
 pub fn semantics_of(choices: &BTreeMap<String, String>) -> (Semantics, Spellings) {
@@ -74,7 +74,7 @@ fn resolve(i: &Instant, data: &[Execution]) -> (i64, String) {
 }
 
 /// The request's parameters (window left as `window`) and its query, from the instants made.
-pub fn materialize(req: &Request, data: &[Execution], window: &str, semantics: &Semantics) -> (Value, Query) {
+pub(super) fn materialize(req: &Request, data: &[Execution], window: &str, semantics: &Semantics) -> (Value, Query) {
     let mut params = json!({ model::members::WINDOW_ID: window });
     let (mut afters, mut befores) = (Vec::new(), Vec::new());
     let mut filters = Vec::new();
@@ -104,7 +104,7 @@ pub fn materialize(req: &Request, data: &[Execution], window: &str, semantics: &
 /// the seed first, then sent `jobs` at a time (a far target's latency overlaps); the first
 /// failing one in draw order is shrunk one step at a time, as proptest shrinks. So the same seed
 /// gives the same counterexample whatever the number of jobs.
-pub fn run(
+pub(super) fn run(
     session: &Session,
     settings: &Settings,
     choices: &BTreeMap<String, String>,
@@ -163,7 +163,7 @@ async fn check_async(
         })
     };
     let outcome = async {
-        let window = session.seed_fresh(data).await?;
+        let window = session.seed_fresh(data).await.map_err(|e| e.to_string())?;
         let (params, _) = materialize(req, data, &window, semantics);
         let client = session.client().await?;
         let walked = async {
@@ -187,8 +187,15 @@ async fn check_async(
     .await;
     let (window, walk) = outcome.map_err(|e| fail(e, Vec::new()))?;
     if walk.throttled {
-        // The target asked to slow down on every retry: nothing to judge, and no fault.
-        return Ok(());
+        // Slowing down is the target's right, and the client waited; a page never answered is
+        // nothing judged, so it is no pass.
+        return Err(fail(
+            format!(
+                "throttled throughout: a page was throttled on every one of {} tries",
+                crate::client::THROTTLE_RETRIES + 1
+            ),
+            Vec::new(),
+        ));
     }
     oracle::judge(data, &oracle::Seeded::new(data), &window, &query, &walk, choices)
         .map(|_| ())
@@ -198,6 +205,6 @@ async fn check_async(
                 .pages
                 .iter()
                 .flat_map(|p| oracle::item_ids(&p.executions, "WindowExecutionId"));
-            fail(why, ids.collect())
+            fail(why.message, ids.collect())
         })
 }

@@ -17,11 +17,12 @@ use serde_json::{Value, json};
 use super::Settings;
 use crate::client::{Client, Payload};
 use crate::model::{self, DESCRIBE_EXECUTIONS};
-use crate::oracle::family::{self, Invocation, Seen, Task};
+use crate::oracle::family::{self, Seen};
 use crate::oracle::{Execution, SENSITIVE_MEMBERS_CHOICE};
+use crate::oracle::{Invocation, Task};
+use crate::outcome::{FailureKind, Outcome, SkipReason};
 use crate::paging;
-use crate::runner::Session;
-use crate::verdict::summarize;
+use crate::session::Session;
 
 fn status() -> impl Strategy<Value = &'static str> {
     proptest::sample::select(&model::STATUSES[..])
@@ -105,20 +106,25 @@ fn case() -> impl Strategy<Value = (Vec<Execution>, &'static str)> {
     })
 }
 
-/// Run the part: `Ok`, or `Err(Ok(why skipped))`, or `Err(Err(why failed))`.
-pub fn run(
+/// Run the part: `Ok`, or `Err` with the part's outcome (skipped, or failed with the shrunk
+/// history).
+pub(crate) fn run(
     session: &Session,
     settings: &Settings,
     choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
-) -> Result<(), Result<String, String>> {
+) -> Result<(), Outcome> {
     if !session.block_on(session.fixture_protocol_v2()) {
-        return Err(Ok(
-            "the target does not offer the fixture protocol v2, so no task can be seeded".into(),
+        return Err(Outcome::skipped(
+            SkipReason::NoFixtureProtocol,
+            "the target does not offer the fixture protocol v2, so no task can be seeded",
         ));
     }
     if !session.may_mutate() {
-        return Err(Ok("seeding and cancelling need --allow-mutations on this target".into()));
+        return Err(Outcome::skipped(
+            SkipReason::ReadOnly,
+            "seeding and cancelling need --allow-mutations on this target",
+        ));
     }
     let mut config = settings.proptest_config();
     config.cases = (settings.cases / 4).max(4);
@@ -136,9 +142,8 @@ pub fn run(
         },
     );
     match outcome {
-        Err(why) => Err(Err(why)),
+        Err(why) | Ok(Err(why)) => Err(Outcome::failed(FailureKind::Property, why)),
         Ok(Ok(_)) => Ok(()),
-        Ok(Err(why)) => Err(Err(why)),
     }
 }
 
@@ -150,7 +155,7 @@ async fn call(client: &Client, requests: &Cell<usize>, op: &str, params: Value) 
         .map_err(|e| format!("{op} {params}: {e}"))?;
     match (&r.json, r.status) {
         (Some(body), 200..=299) => Ok(body.clone()),
-        _ => Err(format!("{op} {params}: {}", summarize(&r))),
+        _ => Err(format!("{op} {params}: {}", r.summary())),
     }
 }
 
@@ -207,7 +212,7 @@ async fn check(
     sensitive: &Option<String>,
     requests: &Cell<usize>,
 ) -> Result<(), String> {
-    let window = session.seed_fresh(data).await?;
+    let window = session.seed_fresh(data).await.map_err(|e| e.to_string())?;
     requests.set(requests.get() + 1);
     let outcome = read_back(session, &window, data, filter, sensitive, requests).await;
     let deleted = session.delete_seeded(&window).await;

@@ -10,7 +10,7 @@ use futures_util::stream::{self, StreamExt};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, TestRng, TestRunner};
 
-use crate::runner::Session;
+use crate::session::Session;
 
 /// `Ok(cases checked)`, or the last failure shrinking reached; `Err` of the outer result when no
 /// case could be drawn.

@@ -10,9 +10,9 @@
 //! exactly the violations its request makes. A request within every constraint names an
 //! execution that does not exist: DoesNotExistException.
 //!
-//! It reads nothing but the model (`crate::model::VENDORED_MODEL`) and, for the one thing the
+//! It reads nothing but the model (`ssm_conformance::model::VENDORED_MODEL`) and, for the one thing the
 //! model leaves free, the filter a valid request carries, the documented filter key and status
-//! (`crate::model::DOCUMENTED_TASK_FILTER_KEYS`). The output is stable: the same model gives the
+//! (`ssm_conformance::model::DOCUMENTED_TASK_FILTER_KEYS`). The output is stable: the same model gives the
 //! same bytes.
 
 use std::path::{Path, PathBuf};
@@ -20,10 +20,10 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use crate::model;
+use ssm_conformance::_internals::model;
 
 /// The vendored model the cases are generated from, as the description of each file names it.
-pub const MODEL_FILE: &str = "reference/botocore-1.44.8-ssm-maintenance-window-family.json";
+pub const MODEL_FILE: &str = model::VENDORED_MODEL_FILE;
 /// The folder under `specs/` that holds the generated files.
 pub const SUBDIR: &str = "generated";
 /// The operations cases are generated for: the six around an execution.
@@ -38,7 +38,10 @@ pub const OPERATIONS: [&str; 6] = [
 
 /// How the description of every generated file starts.
 pub fn marker() -> String {
-    format!("{}{MODEL_FILE}: do not edit.", crate::spec::GENERATED_MARK)
+    format!(
+        "{}{MODEL_FILE}: do not edit.",
+        ssm_conformance::_internals::spec::GENERATED_MARK
+    )
 }
 
 /// One generated spec file.

@@ -9,35 +9,64 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
 use super::Settings;
-use crate::properties::{self, Window};
-use crate::runner::Session;
+use crate::outcome::{FailureKind, Outcome, SkipReason};
+use crate::properties::relations::{self, Window};
+use crate::session::{Session, Unmet};
 
-/// `Ok`, or `Err(Ok(why skipped))`, or `Err(Err(why failed))`.
-pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Result<(), Result<String, String>> {
+/// `Ok`, or `Err` with the part's outcome: skipped (no window, or one with nothing to relate),
+/// or failed with the relation that does not hold.
+pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Result<(), Outcome> {
+    let fail = |why: String| Outcome::failed(FailureKind::Property, why);
     let seeded = session.block_on(session.fixture_protocol()) && session.may_mutate();
     let mut rng_runner = TestRunner::new_with_rng(settings.proptest_config(), settings.rng("metamorphic-data"));
     let (window_id, size) = if seeded {
-        let data = super::history::history(settings.max_executions)
-            .new_tree(&mut rng_runner)
-            .map_err(|e| Err(e.to_string()))?
-            .current();
-        let id = session.block_on(session.seed_fresh(&data)).map_err(Err)?;
+        // A history with executions: an empty one relates nothing (drawn again, from the same
+        // random source, so a seed still gives one history).
+        let data = loop {
+            let data = super::history::history(settings.max_executions)
+                .new_tree(&mut rng_runner)
+                .map_err(|e| fail(e.to_string()))?
+                .current();
+            if !data.is_empty() {
+                break data;
+            }
+        };
+        let id = session.block_on(session.seed_fresh(&data)).map_err(|e| match e {
+            Unmet::Skip(reason, why) => Outcome::skipped(reason, why),
+            Unmet::Fail(kind, why) => Outcome::failed(kind, why),
+        })?;
         requests.set(requests.get() + 1);
         (id, data.len())
     } else {
-        let id = session
-            .block_on(session.existing_window())
-            .map_err(|e| Ok(format!("no window to read: {e}")))?;
+        let id = session.block_on(session.existing_window()).map_err(|e| match e {
+            Unmet::Fail(kind, why) => Outcome::failed(kind, format!("no window to read: {why}")),
+            Unmet::Skip(reason, why) => Outcome::skipped(reason, format!("no window to read: {why}")),
+        })?;
         (id, 10_000)
     };
-    let client = session.block_on(session.client()).map_err(Err)?;
+    let client = session
+        .block_on(session.client())
+        .map_err(|e| Outcome::failed(FailureKind::NoAnswer, e))?;
     let window = Window {
         client,
         window_id: &window_id,
         max_executions: size,
     };
     // The window's own start times: bounds exactly on its executions, and between them.
-    let listed = session.block_on(window.list(&[], Some(100))).map_err(Err)?;
+    let listed = session.block_on(window.list(&[], Some(100))).map_err(fail)?;
+    if listed.is_empty() {
+        // An empty window satisfies every relation: nothing was related, so nothing passed.
+        if seeded {
+            let _ = session.block_on(session.delete_seeded(&window_id));
+        }
+        return Err(Outcome::skipped(
+            SkipReason::NoData,
+            format!(
+                "window {window_id} has no executions, so there was nothing to relate: give --window-id of a \
+                 window with executions, or implement the fixture protocol (docs/fixture-protocol.md)"
+            ),
+        ));
+    }
     let starts: Vec<i128> = listed.iter().map(|r| r.start).collect();
     let fallback = starts.first().copied().unwrap_or(1_730_000_000_000_000_000);
     let instant = (any::<Index>(), any::<bool>(), -3_600i64..3_600).prop_map(move |(i, exact, seconds)| {
@@ -58,9 +87,9 @@ pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Re
         let outcome = async {
             // The three relations of one input at once too.
             let (x, y, z) = tokio::join!(
-                properties::pages_concatenate(window, a, b),
-                properties::filter_only_narrows(window, key, t),
-                properties::after_and_before_cover(window, t)
+                relations::pages_concatenate(window, a, b),
+                relations::filter_only_narrows(window, key, t),
+                relations::after_and_before_cover(window, t)
             );
             x.and(y).and(z)
         }
@@ -68,7 +97,7 @@ pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Re
         outcome.map_err(|why| {
             format!(
                 "{why} (MaxResults {a:?} and {b:?}, {key} {})",
-                properties::format_instant(t)
+                relations::format_instant(t)
             )
         })
     };
@@ -82,6 +111,6 @@ pub fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Re
     }
     match result {
         None => Ok(()),
-        Some(why) => Err(Err(why)),
+        Some(why) => Err(fail(why)),
     }
 }

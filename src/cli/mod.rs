@@ -1,0 +1,580 @@
+//! The `ssm-conformance` command: run the suite against an endpoint (a reporter of the one
+//! run, [`crate::run::run`]), sweep what earlier runs left, write the parity report, or serve
+//! the reference emulator as a standalone mock. It sits on top of the crate, beside `embedded`.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::emulator::Emulator;
+use crate::expectations::Expectations;
+use crate::outcome::CaseResult;
+use crate::properties::{self, Part};
+use crate::report::{self, RunReport};
+use crate::run::{Conclusion, Event, RunOptions, Suite};
+use crate::spec::Profile;
+use crate::target::TargetOptions;
+
+#[derive(Parser)]
+#[command(version, about = "Conformance suite for AWS SSM DescribeMaintenanceWindowExecutions")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the suite and print a summary.
+    ///
+    /// Exit codes: 0 every applicable case passed (or the results match --expectations); 1 a
+    /// case failed, the target does not implement the operation, or (CI=true) snapshots are
+    /// missing; 2 a set-up error: bad flags or environment, bad specs, a filter that matches no
+    /// case, an endpoint that cannot be reached or refuses the credentials, a --window-id that
+    /// does not exist; 130 interrupted (Ctrl-C), after deleting what the run created.
+    Run {
+        #[command(flatten)]
+        target: Box<TargetOptions>,
+        /// Only cases whose name (`<area>::<case-id>`) contains one of these.
+        #[arg(value_name = "FILTER")]
+        filters: Vec<String>,
+        /// List the cases (with the operation each sends) instead of running them.
+        #[arg(long)]
+        list: bool,
+        /// Only cases of this operation (repeatable), e.g. GetMaintenanceWindowExecution.
+        #[arg(long = "operation", value_name = "NAME")]
+        operations: Vec<String>,
+        #[command(flatten)]
+        outputs: Outputs,
+        #[command(flatten)]
+        generated: GeneratedOptions,
+    },
+    /// Find the windows earlier runs left behind (created or seeded, named
+    /// ssm-conformance-<run id>-empty or -fixture) and delete exactly those.
+    Sweep {
+        #[command(flatten)]
+        target: SweepTarget,
+        /// Only list them.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write the parity report (Markdown) from JSON reports of runs (`run --report-json`).
+    Parity {
+        /// Where to write it.
+        #[arg(long, default_value = "PARITY.md")]
+        out: PathBuf,
+        /// The reports, one per target, in column order.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+    },
+    /// Serve the reference emulator (awsJson at POST /, fixture protocol at /_conformance/v1 and
+    /// /_conformance/v2).
+    Serve {
+        /// Port; 0 picks a free one.
+        #[arg(long, default_value_t = 4566)]
+        port: u16,
+        /// Address to bind (loopback by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// Refuse API requests not SigV4-signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+        /// (and AWS_SESSION_TOKEN, when set), as AWS does.
+        #[arg(long)]
+        check_signatures: bool,
+    },
+}
+
+/// Where `sweep` looks: only the settings it uses (an endpoint is required: the embedded
+/// emulator starts empty, so sweeping it would be a false all-clear).
+#[derive(clap::Args)]
+struct SweepTarget {
+    /// Endpoint URL; else AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// `aws` for real AWS.
+    #[arg(long, value_name = "aws", env = "SSM_CONFORMANCE_TARGET")]
+    target: Option<String>,
+    /// Signing region; else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.
+    #[arg(long)]
+    region: Option<String>,
+    /// Limit on connecting and on each request, in seconds.
+    #[arg(long, value_name = "SECONDS", env = "SSM_CONFORMANCE_TIMEOUT")]
+    timeout: Option<f64>,
+    /// Allow deleting on AWS or a non-loopback endpoint (environment: 1/0, true/false, yes/no).
+    #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    allow_mutations: bool,
+}
+
+/// The generated phase: histories and requests made at random, after the spec cases.
+#[derive(clap::Args, Default)]
+struct GeneratedOptions {
+    /// Reproduce a generated phase exactly (every run prints its seed).
+    #[arg(long, value_name = "SEED", env = "SSM_CONFORMANCE_SEED")]
+    seed: Option<u64>,
+    /// Generated cases per property.
+    #[arg(long, value_name = "N", env = "SSM_CONFORMANCE_CASES")]
+    cases: Option<u32>,
+    /// Skip the generated phase.
+    #[arg(long)]
+    no_properties: bool,
+    /// Write each shrunk counterexample as a spec case and fixture under DIR/specs, DIR/fixtures.
+    #[arg(long, value_name = "DIR")]
+    save_counterexamples: Option<PathBuf>,
+}
+
+/// What a run writes besides its summary, and what it is held to.
+#[derive(clap::Args, Default)]
+struct Outputs {
+    /// Pass when the results match expectations/<target-name>.json (or FILE), not only when all pass.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    expectations: Option<PathBuf>,
+    /// Write the expectations this run would match to expectations/<target-name>.json (or FILE).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    write_expectations: Option<PathBuf>,
+    /// Write the snapshots of this run (new and changed) under snapshots/<target-name>/: how a new
+    /// target records its first ones.
+    #[arg(long)]
+    update_snapshots: bool,
+    /// The target's name and version, for written expectations.
+    #[arg(long, value_name = "TEXT", default_value = "unknown")]
+    target_version: String,
+    /// Write the run as JSON.
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+    /// Write the run as JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write the choices the target made where AWS leaves them open, as a profile cases can pin.
+    #[arg(long, value_name = "FILE")]
+    record_profile: Option<PathBuf>,
+}
+
+/// The whole binary: parse the command line, run the command, exit with its code.
+pub fn main() -> ExitCode {
+    // Before clap reads them: a bad value is named by its variable, not by the flag.
+    if let Err(e) = crate::target::check_environment() {
+        return fail(e);
+    }
+    let cli = Cli::parse();
+    if let Command::Run { outputs, .. } = &cli.command
+        && outputs.update_snapshots
+    {
+        // SAFETY: set before any thread exists (no runtime, no suite yet); insta reads it when it
+        // first compares.
+        unsafe { std::env::set_var("INSTA_UPDATE", "always") };
+    }
+    match cli.command {
+        Command::Run {
+            target,
+            filters,
+            list,
+            operations,
+            outputs,
+            generated,
+        } => run(&target, &filters, &operations, list, &outputs, &generated),
+        Command::Parity { out, reports } => parity(&out, &reports),
+        Command::Sweep { target, dry_run } => sweep(&target, dry_run),
+        Command::Serve {
+            port,
+            host,
+            check_signatures,
+        } => serve(SocketAddr::new(host, port), check_signatures),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("ssm-conformance: {message}");
+    ExitCode::from(2)
+}
+
+/// `expectations/<name>.json` unless a file was given (`-`: none was).
+fn expectations_file(given: &Path, target_name: Option<&str>, for_writing: bool) -> Result<PathBuf, String> {
+    if given.as_os_str() != "-" {
+        return Ok(given.to_path_buf());
+    }
+    target_name
+        .map(|n| {
+            // The current directory's, else the one shipped with the suite (moto, fakecloud, …).
+            let here = PathBuf::from("expectations").join(format!("{n}.json"));
+            let shipped = crate::bundle::data_root()
+                .join("expectations")
+                .join(format!("{n}.json"));
+            if for_writing || here.exists() || !shipped.exists() {
+                here
+            } else {
+                shipped
+            }
+        })
+        .ok_or_else(|| "expectations need --target-name (or a FILE)".to_string())
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(
+    options: &TargetOptions,
+    filters: &[String],
+    operations: &[String],
+    list: bool,
+    outputs: &Outputs,
+    generated: &GeneratedOptions,
+) -> ExitCode {
+    if list {
+        return list_cases(options, filters, operations, generated);
+    }
+    let suite = match Suite::load_sequential(options, Some(crate::embedded::start())) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let target_name = suite.target_name().map(str::to_string);
+    // Read the expectations before anything is sent: a bad file is a usage error.
+    let expectations = match &outputs.expectations {
+        None => None,
+        Some(given) => match expectations_file(given, target_name.as_deref(), false).map(|f| Expectations::load(&f)) {
+            Ok(Ok(e)) => Some(e),
+            Ok(Err(e)) => return fail(e),
+            Err(e) => return fail(e),
+        },
+    };
+    let run_options = RunOptions {
+        filters: filters.to_vec(),
+        operations: operations.to_vec(),
+        properties: (!generated.no_properties).then(|| {
+            let mut settings = properties::Settings::new(generated.seed, generated.cases);
+            settings.save_counterexamples = generated.save_counterexamples.clone();
+            settings
+        }),
+        ..RunOptions::default()
+    };
+    let mut reporter = |event: Event<'_>| match event {
+        Event::PhaseStarted { seed, cases } => {
+            println!("generated phase: seed {seed} ({cases} cases per property; reproduce with --seed {seed})");
+        }
+        other => {
+            if let Some(notice) = other.notice() {
+                for line in notice.lines() {
+                    eprintln!("ssm-conformance: {line}");
+                }
+            }
+        }
+    };
+    let conclusion = match crate::run::run(&suite, &run_options, &mut reporter) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if conclusion.interrupted {
+        return ExitCode::from(130);
+    }
+    conclude(&suite, &conclusion, filters, outputs, expectations.as_ref())
+}
+
+/// The cases (with the operation each sends) and parts a run would run; sends nothing, so it
+/// needs no target (nor credentials for one).
+fn list_cases(
+    options: &TargetOptions,
+    filters: &[String],
+    operations: &[String],
+    generated: &GeneratedOptions,
+) -> ExitCode {
+    use std::io::Write;
+    let cases = match crate::spec::load_dir(&options.specs_dir()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let selection = RunOptions {
+        filters: filters.to_vec(),
+        ..RunOptions::default()
+    };
+    let of_operation = |op: &str| operations.is_empty() || operations.iter().any(|o| o == op);
+    // A closed pipe (`| head`) ends the listing quietly.
+    let mut out = std::io::stdout().lock();
+    for c in cases
+        .iter()
+        .filter(|c| selection.selects(&c.name()) && of_operation(c.case.request.operation()))
+    {
+        if writeln!(out, "{}  ({})", c.name(), c.case.request.operation()).is_err() {
+            return ExitCode::SUCCESS;
+        }
+    }
+    if !generated.no_properties {
+        for part in Part::ALL {
+            let name = part.result_name();
+            let exercised = operations.is_empty() || part.operations().iter().any(|o| of_operation(o.name()));
+            if selection.selects(&name) && exercised && writeln!(out, "{name}").is_err() {
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// After the run: the summary, the files asked for, and the exit code (held to the
+/// expectations where given).
+fn conclude(
+    suite: &Suite,
+    conclusion: &Conclusion,
+    filters: &[String],
+    outputs: &Outputs,
+    expectations: Option<&Expectations>,
+) -> ExitCode {
+    let target_name = suite.target_name().map(str::to_string);
+    let endpoint = conclusion.endpoint.clone();
+    let target = match &target_name {
+        Some(n) => format!("{n} ({endpoint})"),
+        None => endpoint.clone(),
+    };
+    let results = &conclusion.results;
+    let choice_failures = conclusion.failed_checks();
+    let mut out = std::io::stdout().lock();
+    let totals = match report::write_summary(&mut out, &target, results, &choice_failures) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("cannot write the summary: {e}")),
+    };
+    let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
+    let facts = |case: &str| {
+        suite
+            .cases()
+            .iter()
+            .find(|c| c.name() == case)
+            .map(|c| report::CaseFacts {
+                choice: c.open_choice().map(str::to_string),
+                operation: Some(c.case.request.operation().to_string()),
+            })
+            .unwrap_or_default()
+    };
+    let run_report = RunReport::new(
+        &name,
+        &outputs.target_version,
+        &endpoint,
+        results,
+        &choice_failures,
+        &facts,
+    );
+    let mut written: Vec<Result<(), String>> = Vec::new();
+    if let Some(f) = &outputs.report_json {
+        written.push(write_file(
+            f,
+            &(serde_json::to_string_pretty(&run_report).expect("serializes") + "\n"),
+        ));
+    }
+    if let Some(f) = &outputs.junit {
+        written.push(
+            report::junit_xml(&run_report)
+                .map_err(|e| e.to_string())
+                .and_then(|x| write_file(f, &x)),
+        );
+    }
+    if let Some(f) = &outputs.record_profile {
+        written.push(write_file(
+            f,
+            &record_profile(f, &endpoint, suite.region(), results, &choice_failures),
+        ));
+    }
+    if let Some(given) = &outputs.write_expectations {
+        let file = match expectations_file(given, target_name.as_deref(), true) {
+            Ok(f) => f,
+            Err(e) => return fail(e),
+        };
+        let previous = Expectations::load(&file).ok();
+        let fresh = Expectations::from_results(
+            &name,
+            &outputs.target_version,
+            results,
+            &conclusion.checks,
+            previous.as_ref(),
+        );
+        written.push(write_file(
+            &file,
+            &(serde_json::to_string_pretty(&fresh).expect("serializes") + "\n"),
+        ));
+    }
+    if let Some(e) = written.into_iter().find_map(Result::err) {
+        return fail(e);
+    }
+    match expectations {
+        Some(e) => {
+            let mismatches = e.mismatches(results, &conclusion.checks, filters.is_empty());
+            if mismatches.is_empty() {
+                println!(
+                    "{name}: every result as expected ({} cases listed as not passing)",
+                    e.cases.len().max(usize::from(e.unsupported.is_some()) * results.len())
+                );
+                ExitCode::SUCCESS
+            } else {
+                println!("{name}: {} results differ from the expectations:", mismatches.len());
+                for m in &mismatches {
+                    println!("  {m}");
+                }
+                ExitCode::from(1)
+            }
+        }
+        None if totals.exit_code() == 0 && totals.missing_snapshots > 0 && ci() => {
+            eprintln!(
+                "ssm-conformance: CI=true and {} snapshots are missing: the target conforms, but record and commit its snapshots",
+                totals.missing_snapshots
+            );
+            ExitCode::from(1)
+        }
+        None => ExitCode::from(totals.exit_code()),
+    }
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"))
+}
+
+/// A profile pinning every choice the run observed one way.
+fn record_profile(
+    file: &Path,
+    endpoint: &str,
+    region: &str,
+    results: &[CaseResult],
+    choice_failures: &[(String, String)],
+) -> String {
+    let mut choices: BTreeMap<String, String> = BTreeMap::new();
+    for o in results.iter().flat_map(|r| &r.observations) {
+        if let Some(c) = &o.choice {
+            choices.insert(c.clone(), o.option.clone());
+        }
+    }
+    for (name, _) in choice_failures {
+        choices.remove(name.trim_start_matches("choices::"));
+    }
+    let profile = Profile {
+        name: file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("recorded")
+            .to_string(),
+        recorded: format!(
+            "{} against {endpoint} (region {region}) by ssm-conformance {}",
+            chrono::Utc::now().format("%Y-%m-%d"),
+            env!("CARGO_PKG_VERSION")
+        ),
+        choices,
+    };
+    serde_json::to_string_pretty(&profile).expect("serializes") + "\n"
+}
+
+fn sweep(target: &SweepTarget, dry_run: bool) -> ExitCode {
+    let options = TargetOptions {
+        endpoint: target.endpoint.clone(),
+        target: target.target.clone(),
+        region: target.region.clone(),
+        timeout: target.timeout,
+        allow_mutations: target.allow_mutations,
+        ..TargetOptions::default()
+    };
+    let has_endpoint = options.endpoint.is_some()
+        || options.target.as_deref() == Some("aws")
+        || ["AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL"]
+            .iter()
+            .any(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()));
+    if !has_endpoint {
+        return fail(
+            "sweep needs --endpoint URL (or --target aws): the embedded emulator starts empty, so there is nothing to sweep",
+        );
+    }
+    let suite = match Suite::load(&options, None) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let session = &suite.session;
+    let client = match session.block_on(session.client()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let found = match session.block_on(crate::sweep::leftovers(client)) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("ssm-conformance: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if found.is_empty() {
+        println!("no windows left by earlier runs");
+        return ExitCode::SUCCESS;
+    }
+    for (id, name) in &found {
+        println!("left by an earlier run: {id} ({name})");
+    }
+    if dry_run {
+        return ExitCode::SUCCESS;
+    }
+    if !session.may_mutate() {
+        eprintln!("ssm-conformance: deleting needs --allow-mutations on this target; nothing was deleted");
+        return ExitCode::from(1);
+    }
+    let mut failed = false;
+    for (id, name) in &found {
+        match session.block_on(crate::sweep::delete_left(client, id, name)) {
+            Ok(()) => println!("deleted {id}"),
+            Err(e) => {
+                failed = true;
+                eprintln!("ssm-conformance: could not delete {id}: {e}");
+            }
+        }
+    }
+    ExitCode::from(u8::from(failed))
+}
+
+fn parity(out: &Path, files: &[PathBuf]) -> ExitCode {
+    let mut reports = Vec::new();
+    for f in files {
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("{}: {e}", f.display())),
+        };
+        match serde_json::from_str::<RunReport>(&text) {
+            Ok(r) => reports.push(r),
+            Err(e) => return fail(format!("{}: not a report of `run --report-json`: {e}", f.display())),
+        }
+    }
+    let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    match write_file(out, &report::parity_markdown(&reports, &date)) {
+        Ok(()) => {
+            println!("wrote {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn serve(addr: SocketAddr, check_signatures: bool) -> ExitCode {
+    let emulator = if check_signatures {
+        match crate::client::Credentials::from_env() {
+            Some(c) => Emulator::checking_signatures(vec![crate::emulator::Signer {
+                access_key_id: c.access_key_id,
+                secret_access_key: c.secret_access_key,
+                session_token: c.session_token,
+            }]),
+            None => return fail("--check-signatures needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
+        }
+    } else {
+        Emulator::new()
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ssm-conformance: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        let running = match crate::emulator::spawn(emulator, addr).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("ssm-conformance: cannot listen on {addr}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        println!("ssm-conformance emulator listening on {}", running.url());
+        let _ = tokio::signal::ctrl_c().await;
+        ExitCode::SUCCESS
+    })
+}

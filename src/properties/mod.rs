@@ -1,0 +1,262 @@
+//! The generated phase: after the spec cases, generated histories and requests against the
+//! same target, judged by the oracle under the choices the target made in the spec phase, so no
+//! legal behaviour fails. The run ([`crate::run::run`]) calls [`run_part`] for each [`Part`] it
+//! selects; each part becomes one result named `properties::<part>` beside the spec cases, in
+//! every report. The metamorphic relations themselves are [`relations`].
+//!
+//! - `properties::model-based`, where the target speaks the fixture protocol: random histories
+//!   in fresh windows, random requests, every page walked; a failure is shrunk by proptest and
+//!   can be saved as a spec case and fixture ([`Counterexample::save`]).
+//! - `properties::metamorphic`, read-only, on any window (`--window-id` on AWS): pages
+//!   concatenate whatever the page size, a filter only narrows, After and Before cover.
+//! - `properties::stateful`, loopback or `--allow-mutations`: sequences of Create, Get, Delete,
+//!   DescribeMaintenanceWindows, seeding and Describe against a model of the run's windows.
+//! - `properties::family`, where the target speaks the fixture protocol v2: histories with tasks
+//!   and invocations, read back through the six operations around an execution (cross-operation
+//!   invariants; cancelling moves one execution only).
+//!
+//! Every run is reproducible from its seed ([`Settings::seed`]).
+
+mod counterexample;
+mod family;
+mod history;
+mod metamorphic;
+mod model_based;
+pub mod relations;
+mod search;
+mod stateful;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use proptest::test_runner::{Config, RngAlgorithm, TestRng};
+
+pub use counterexample::Counterexample;
+pub use history::Spellings;
+pub use model_based::semantics_of;
+
+use crate::model::Operation;
+use crate::outcome::{CaseResult, FailureKind, Outcome, SkipReason};
+use crate::session::Session;
+use crate::spec::Profile;
+
+/// The area every generated result is named under.
+pub const AREA: &str = "properties";
+/// Generated cases per part unless `--cases` says otherwise.
+pub const DEFAULT_CASES: u32 = 32;
+/// Most executions in a generated history.
+pub const DEFAULT_MAX_EXECUTIONS: usize = 120;
+
+/// How the phase runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Reproduces a run exactly (printed by every run).
+    pub seed: u64,
+    /// Generated cases per part.
+    pub cases: u32,
+    /// Most executions per history.
+    pub max_executions: usize,
+    /// Where shrunk counterexamples are written (`specs/` and `fixtures/` inside).
+    pub save_counterexamples: Option<PathBuf>,
+}
+
+impl Settings {
+    /// `seed` (or a fresh one) and `cases` (or [`DEFAULT_CASES`]).
+    pub fn new(seed: Option<u64>, cases: Option<u32>) -> Self {
+        Self {
+            seed: seed.unwrap_or_else(crate::ids::random_u64),
+            cases: cases.unwrap_or(DEFAULT_CASES),
+            max_executions: DEFAULT_MAX_EXECUTIONS,
+            save_counterexamples: None,
+        }
+    }
+
+    /// Settings from the environment (the `cargo test` way in): `SSM_CONFORMANCE_SEED`,
+    /// `SSM_CONFORMANCE_CASES`, `SSM_CONFORMANCE_NO_PROPERTIES` (`1`: off). `None` when off; an
+    /// error names the variable whose value is bad.
+    pub fn from_env() -> Result<Option<Self>, String> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        if var("SSM_CONFORMANCE_NO_PROPERTIES").is_some_and(|v| !matches!(v.as_str(), "0" | "false" | "no")) {
+            return Ok(None);
+        }
+        let parse = |k: &str| -> Result<Option<u64>, String> {
+            var(k)
+                .map(|v| {
+                    v.trim()
+                        .parse::<u64>()
+                        .map_err(|_| format!("{k}={v:?} is not a whole number"))
+                })
+                .transpose()
+        };
+        let seed = parse("SSM_CONFORMANCE_SEED")?;
+        let cases = parse("SSM_CONFORMANCE_CASES")?
+            .map(|c| u32::try_from(c).map_err(|_| format!("SSM_CONFORMANCE_CASES={c} is too large")))
+            .transpose()?;
+        Ok(Some(Self::new(seed, cases)))
+    }
+
+    fn proptest_config(&self) -> Config {
+        Config {
+            cases: self.cases,
+            // Each shrink step asks the target again: bounded in steps and time.
+            max_shrink_iters: 512,
+            max_shrink_time: 20_000,
+            failure_persistence: None,
+            ..Config::default()
+        }
+    }
+
+    /// The random source of one part: the seed and the part's name, so parts stay independent.
+    fn rng(&self, part: &str) -> TestRng {
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&self.seed.to_le_bytes());
+        for (i, b) in part.bytes().enumerate() {
+            bytes[8 + i % 24] ^= b;
+        }
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+    }
+}
+
+/// The choices the target made in the spec phase (one option each), with the profile's pins.
+pub fn observed_choices(results: &[CaseResult], profile: Option<&Profile>) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = profile.map(|p| p.choices.clone()).unwrap_or_default();
+    for o in results.iter().flat_map(|r| &r.observations) {
+        if let Some(c) = &o.choice {
+            out.entry(c.clone()).or_insert_with(|| o.option.clone());
+        }
+    }
+    out
+}
+
+/// A part of the generated phase, reported as `properties::<part>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    /// Random histories seeded into fresh windows, random requests, judged by the oracle.
+    ModelBased,
+    /// Relations that hold on any window, read-only.
+    Metamorphic,
+    /// Sequences of window life-cycle calls against a model of the run's windows.
+    Stateful,
+    /// Histories with tasks and invocations, read back through the execution family.
+    Family,
+}
+
+impl Part {
+    /// Every part, in the order a run runs them.
+    pub const ALL: [Part; 4] = [Part::ModelBased, Part::Metamorphic, Part::Stateful, Part::Family];
+
+    /// `model-based`, `metamorphic`, `stateful` or `family`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Part::ModelBased => "model-based",
+            Part::Metamorphic => "metamorphic",
+            Part::Stateful => "stateful",
+            Part::Family => "family",
+        }
+    }
+
+    /// `properties::<part>`.
+    pub fn result_name(self) -> String {
+        format!("{AREA}::{}", self.name())
+    }
+
+    /// The operations the part exists to exercise (what `--operation` selects it by).
+    pub const fn operations(self) -> &'static [Operation] {
+        match self {
+            Part::ModelBased | Part::Metamorphic => &[Operation::DescribeMaintenanceWindowExecutions],
+            Part::Stateful => &[
+                Operation::CreateMaintenanceWindow,
+                Operation::GetMaintenanceWindow,
+                Operation::DeleteMaintenanceWindow,
+                Operation::DescribeMaintenanceWindows,
+            ],
+            Part::Family => &[
+                Operation::GetMaintenanceWindowExecution,
+                Operation::DescribeMaintenanceWindowExecutionTasks,
+                Operation::GetMaintenanceWindowExecutionTask,
+                Operation::DescribeMaintenanceWindowExecutionTaskInvocations,
+                Operation::GetMaintenanceWindowExecutionTaskInvocation,
+                Operation::CancelMaintenanceWindowExecution,
+            ],
+        }
+    }
+}
+
+/// Run one part against `session`, after the spec phase whose choices (with the pins) are
+/// `choices`; `started` is when the run handed it over.
+pub(crate) fn run_part(
+    part: Part,
+    session: &Session,
+    settings: &Settings,
+    choices: &BTreeMap<String, String>,
+    started: Instant,
+) -> CaseResult {
+    let requests = Cell::new(0);
+    let outcome = match session.block_on(crate::session::unusable(
+        session,
+        Operation::DescribeMaintenanceWindowExecutions,
+    )) {
+        Some(outcome) => outcome,
+        None => {
+            let ended = match part {
+                Part::ModelBased => model_based(session, settings, choices, &requests),
+                Part::Metamorphic => metamorphic::run(session, settings, &requests),
+                Part::Stateful => stateful::run(session, settings, &requests),
+                Part::Family => family::run(session, settings, choices, &requests),
+            };
+            match ended {
+                Ok(()) => Outcome::Passed,
+                Err(Outcome::Failed(f)) if part != Part::ModelBased && f.kind == FailureKind::Property => {
+                    let seed = settings.seed;
+                    let shrunk = if part == Part::Metamorphic { "" } else { ", shrunk" };
+                    Outcome::Failed(f.map(|why| {
+                        format!(
+                            "{AREA}::{} (seed {seed}, reproduce with --seed {seed}){shrunk}: {why}",
+                            part.name()
+                        )
+                    }))
+                }
+                Err(other) => other,
+            }
+        }
+    };
+    let mut result = CaseResult::new(part.result_name(), outcome);
+    result.requests = requests.get();
+    result.duration = started.elapsed();
+    result
+}
+
+/// The model-based part: a failure is a shrunk counterexample, saved where asked.
+fn model_based(
+    session: &Session,
+    settings: &Settings,
+    choices: &BTreeMap<String, String>,
+    requests: &Cell<usize>,
+) -> Result<(), Outcome> {
+    if !session.block_on(session.fixture_protocol()) {
+        return Err(Outcome::skipped(
+            SkipReason::NoFixtureProtocol,
+            "the target does not offer the fixture protocol v1, so no history can be seeded",
+        ));
+    }
+    if !session.may_mutate() {
+        return Err(Outcome::skipped(
+            SkipReason::ReadOnly,
+            "seeding needs --allow-mutations on this target",
+        ));
+    }
+    model_based::run(session, settings, choices, requests)
+        .map(drop)
+        .map_err(|cx| {
+            let mut message = cx.describe(settings.seed);
+            if let Some(dir) = &settings.save_counterexamples {
+                match cx.save(dir, settings.seed) {
+                    Ok(files) => message.push_str(&format!("\n  saved: {}", files.join(", "))),
+                    Err(e) => message.push_str(&format!("\n  not saved: {e}")),
+                }
+            }
+            Outcome::failed(FailureKind::Property, message)
+        })
+}

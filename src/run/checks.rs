@@ -1,0 +1,159 @@
+//! Checks across cases, after the spec cases: each open choice answered one way
+//! (`choices::<choice>`), and what the target made for the run (`target::created-window-id`).
+//! Each is a [`CaseResult`] like a case's, so expectations and reports treat them alike.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::outcome::{CaseResult, FailureKind, Outcome, SkipReason};
+use crate::session::Session;
+use crate::spec::LoadedCase;
+
+/// The area of the choice checks.
+pub(crate) const CHOICES_AREA: &str = "choices";
+/// The one check of the target beyond the cases.
+pub(crate) const CREATED_WINDOW_ID: &str = "target::created-window-id";
+
+/// Every check after the spec cases: one per open choice that `declared` (≥ 2 cases name it) or
+/// `results` observed, then the target check. A choice no case observed is skipped, not passed:
+/// nothing was compared.
+pub(crate) fn run_checks(
+    session: &Session,
+    declared: &BTreeSet<String>,
+    results: &[CaseResult],
+    created_windows: bool,
+) -> Vec<CaseResult> {
+    let all: Vec<&CaseResult> = results.iter().collect();
+    let observed: BTreeSet<&str> = results
+        .iter()
+        .flat_map(|r| r.observations.iter().filter_map(|o| o.choice.as_deref()))
+        .collect();
+    let mut names: BTreeSet<&str> = declared.iter().map(String::as_str).collect();
+    names.extend(observed.iter().copied());
+    let mut out: Vec<CaseResult> = names
+        .into_iter()
+        .map(|c| {
+            let outcome = if !observed.contains(c) {
+                Outcome::skipped(SkipReason::Unmet, "no case observed it")
+            } else {
+                match check_choice(c, &all) {
+                    Ok(()) => Outcome::Passed,
+                    Err(why) => Outcome::failed(FailureKind::Choice, why),
+                }
+            };
+            CaseResult::new(format!("{CHOICES_AREA}::{c}"), outcome)
+        })
+        .collect();
+    let target = match target_check(session) {
+        Some(why) => Outcome::failed(FailureKind::Target, why),
+        None if created_windows => Outcome::Passed,
+        None => Outcome::skipped(SkipReason::Unmet, "this run creates no window"),
+    };
+    out.push(CaseResult::new(CREATED_WINDOW_ID, target));
+    out
+}
+
+/// A window the target created for this run must have an id of the model's shape (the cases
+/// would otherwise use a malformed one). The id is shown by its form (what the model allows
+/// after `mw-` as `x`), the same in every run where the id itself is random: reports and
+/// PARITY.md stay put.
+fn target_check(session: &Session) -> Option<String> {
+    let forms: BTreeSet<String> = session
+        .created_window_ids()
+        .into_iter()
+        .filter(|id| !crate::target::is_window_id(id))
+        .map(|id| match id.strip_prefix("mw-") {
+            Some(rest) => format!(
+                "mw-{}",
+                rest.chars()
+                    .map(|c| if matches!(c, '0'..='9' | 'a'..='f') { 'x' } else { c })
+                    .collect::<String>()
+            ),
+            None => id,
+        })
+        .collect();
+    let lines: Vec<String> = forms
+        .into_iter()
+        .map(|form| {
+            format!(
+                "CreateMaintenanceWindow answered a WindowId of the form {form:?} (x: a digit or a-f), \
+                 which does not match {}",
+                crate::model::WINDOW_ID_PATTERN
+            )
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The open choices two or more of `cases` may observe, each with its cases.
+pub(crate) fn declared_choices<'a>(cases: impl IntoIterator<Item = &'a LoadedCase>) -> BTreeMap<String, Vec<String>> {
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in cases {
+        for choice in c.choices() {
+            map.entry(choice.to_string()).or_default().push(c.name());
+        }
+    }
+    map.retain(|_, v| v.len() > 1);
+    map
+}
+
+/// Every case of one choice must observe the same option: a target answers one open question one
+/// way. `Err` names the cases that disagree.
+fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), String> {
+    let mut by_option: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in results {
+        for o in &r.observations {
+            if o.choice.as_deref() == Some(choice) {
+                by_option.entry(o.option.as_str()).or_default().push(r.name.as_str());
+            }
+        }
+    }
+    if by_option.len() <= 1 {
+        return Ok(());
+    }
+    let parts: Vec<String> = by_option
+        .iter()
+        .map(|(o, names)| {
+            let shown: Vec<&str> = names.iter().take(4).copied().collect();
+            let more = if names.len() > 4 {
+                format!(" and {} more", names.len() - 4)
+            } else {
+                String::new()
+            };
+            format!("{o} in {}{more}", shown.join(", "))
+        })
+        .collect();
+    Err(format!(
+        "the target answers the open choice {choice:?} inconsistently: {}",
+        parts.join("; ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observation::Observation;
+
+    fn seen(name: &str, option: &str) -> CaseResult {
+        let mut r = CaseResult::new(name, Outcome::Passed);
+        r.observations.push(Observation {
+            choice: Some("order".into()),
+            option: option.into(),
+        });
+        r
+    }
+
+    #[test]
+    fn a_choice_answered_two_ways_fails_and_names_the_cases() {
+        let (a, b, c) = (
+            seen("x::a", "newest-first"),
+            seen("x::b", "newest-first"),
+            seen("x::c", "oldest-first"),
+        );
+        assert!(check_choice("order", &[&a, &b]).is_ok());
+        let why = check_choice("order", &[&a, &b, &c]).unwrap_err();
+        assert!(
+            why.contains("newest-first in x::a, x::b") && why.contains("oldest-first in x::c"),
+            "{why}"
+        );
+    }
+}

@@ -1,0 +1,414 @@
+//! The run: [`run`] is the one entry point. It owns everything a run of the suite does, in this
+//! order, and tells it through [`Event`]s to a reporter callback:
+//!
+//! 1. the plan ([`RunOptions`] → which cases, generated parts and checks run; a filter that
+//!    matches nothing is an error, not a green run);
+//! 2. the preflight (the endpoint answers and takes our credentials; `--window-id` exists);
+//! 3. the spec cases, `jobs` at a time ([`case`]), each judged where it ends;
+//! 4. the checks across cases (each open choice answered one way, the target's own ids);
+//! 5. the generated phase ([`crate::properties`]), under the choices the spec cases observed;
+//! 6. cleanup: what the run created is deleted, and what could not be is one event.
+//!
+//! Ctrl-C is one event ([`Event::Interrupted`]) at any point of 3–5: the run stops, cleans up
+//! and returns a [`Conclusion`] marked interrupted. The CLI, the libtest-mimic harness
+//! ([`harness`]), the [`crate::Conformance`] API and the benchmarks all call [`run`]; none
+//! assembles a phase or handles Ctrl-C itself.
+
+mod case;
+mod checks;
+pub(crate) mod harness;
+mod plan;
+mod preflight;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use crate::session::{EmbeddedServer, Session, StartEmbedded};
+pub(crate) use case::runs_alone;
+pub use plan::{PlanError, RunOptions};
+
+use crate::fixtures::Fixture;
+use crate::outcome::{CaseResult, Outcome};
+use crate::properties::{self, Part};
+use crate::spec::{self, LoadedCase, Need, Profile, SpecError};
+use crate::target::{ConfigError, TargetOptions};
+
+/// A suite could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SuiteError {
+    /// Bad flags or environment.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A bad spec or profile file.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// A bad fixture file.
+    #[error(transparent)]
+    Fixture(#[from] crate::fixtures::FixtureFileError),
+    /// The runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+    /// A bad expectations file.
+    #[error(transparent)]
+    Expectations(Box<crate::expectations::ExpectationsError>),
+}
+
+/// Everything a run needs before it sends anything: the target's session, the cases and the
+/// pins. Loading contacts nothing.
+#[derive(Clone)]
+pub struct Suite {
+    pub(crate) session: Arc<Session>,
+    pub(crate) cases: Arc<Vec<LoadedCase>>,
+    pub(crate) profile: Option<Arc<Profile>>,
+}
+
+impl Suite {
+    /// Resolve options, load specs, fixtures and pins; nothing is contacted yet. For callers on
+    /// several threads (the libtest-mimic harness). `embedded` starts the default target when no
+    /// endpoint is given (`crate::embedded::start`).
+    pub fn load(options: &TargetOptions, embedded: Option<StartEmbedded>) -> Result<Self, SuiteError> {
+        Self::load_with(options, false, embedded)
+    }
+
+    /// [`Suite::load`] for one caller at a time (`ssm-conformance run`): a current-thread runtime,
+    /// without hand-offs between workers.
+    pub fn load_sequential(options: &TargetOptions, embedded: Option<StartEmbedded>) -> Result<Self, SuiteError> {
+        Self::load_with(options, true, embedded)
+    }
+
+    fn load_with(
+        options: &TargetOptions,
+        sequential: bool,
+        embedded: Option<StartEmbedded>,
+    ) -> Result<Self, SuiteError> {
+        let config = options.resolve()?;
+        let cases = spec::load_dir(&config.specs)?;
+        let fixtures = Fixture::load_dir(&config.fixtures)?;
+        for case in &cases {
+            for need in &case.needs {
+                if let Need::Fixture(name) = need
+                    && !fixtures.contains_key(name)
+                {
+                    return Err(SpecError {
+                        file: case.file.clone(),
+                        case: Some(case.case.id.clone()),
+                        path: "needs".into(),
+                        message: format!("there is no fixture {name:?} in {}", config.fixtures.display()),
+                    }
+                    .into());
+                }
+            }
+        }
+        let profile = match &config.profile {
+            Some(p) => Some(Arc::new(Profile::load(p, &cases)?)),
+            None => None,
+        };
+        Ok(Self {
+            session: Arc::new(Session::new(config, fixtures, sequential, embedded)?),
+            cases: Arc::new(cases),
+            profile,
+        })
+    }
+
+    /// The spec cases, in file order.
+    pub fn cases(&self) -> &[LoadedCase] {
+        &self.cases
+    }
+
+    /// The target's name (its snapshot folder), if it has one.
+    pub fn target_name(&self) -> Option<&str> {
+        self.session.config.name.as_deref()
+    }
+
+    /// The pins, if a profile is in force.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_deref()
+    }
+
+    /// The region requests are signed for.
+    pub fn region(&self) -> &str {
+        &self.session.config.region
+    }
+
+    /// The endpoint's URL (starting the embedded emulator, if it is the target).
+    pub fn endpoint(&self) -> Result<String, String> {
+        self.session.block_on(self.session.endpoint_url())
+    }
+}
+
+/// What happened, as it happens. A reporter receives them in order; every result also comes
+/// back in the [`Conclusion`], in case order.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// The plan is made and the target answers: what will run.
+    Started {
+        /// Spec cases selected.
+        cases: usize,
+        /// Generated parts selected.
+        parts: &'a [Part],
+    },
+    /// A spec case ended (cases end in any order when several run at once).
+    CaseFinished(&'a CaseResult),
+    /// A check across cases ended (`choices::<choice>`, `target::<check>`).
+    CheckFinished(&'a CaseResult),
+    /// The generated phase begins.
+    PhaseStarted {
+        /// Reproduces the phase exactly.
+        seed: u64,
+        /// Generated cases per part.
+        cases: u32,
+    },
+    /// A generated part ended (`properties::<part>`).
+    PartFinished(&'a CaseResult),
+    /// Ctrl-C: the run stops here; what it created is deleted next.
+    Interrupted,
+    /// Cleanup is done; `left` is what could not be deleted (by hand, then).
+    CleanedUp {
+        /// What is left on the target, each with why.
+        left: &'a [String],
+        /// Whether the run was interrupted.
+        interrupted: bool,
+    },
+}
+
+impl Event<'_> {
+    /// The lines a person must see of the run's life cycle (interruption, what is left on the
+    /// target), worded once for every reporter; `None` for the other events.
+    pub fn notice(&self) -> Option<String> {
+        match self {
+            Event::Interrupted => Some("interrupted; deleting what this run created".into()),
+            Event::CleanedUp { left, interrupted } => {
+                if left.is_empty() {
+                    interrupted.then(|| "nothing this run created is left on the target".into())
+                } else {
+                    Some(
+                        left.iter()
+                            .map(|l| format!("left on the target, delete it by hand: {l}"))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    )
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Default)]
+pub struct Conclusion {
+    /// The spec cases, in file order, then the generated parts.
+    pub results: Vec<CaseResult>,
+    /// The checks across cases (`choices::<choice>`, `target::<check>`), in name order.
+    pub checks: Vec<CaseResult>,
+    /// What the run created and could not delete.
+    pub left: Vec<String>,
+    /// Ctrl-C stopped it.
+    pub interrupted: bool,
+    /// The target's URL.
+    pub endpoint: String,
+    /// The generated phase's seed, when it ran.
+    pub seed: Option<u64>,
+}
+
+impl Conclusion {
+    /// The failed checks as (name, why), as the reports list them.
+    pub fn failed_checks(&self) -> Vec<(String, String)> {
+        self.checks
+            .iter()
+            .filter_map(|c| match &c.outcome {
+                Outcome::Failed(f) => Some((c.name.clone(), f.message.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every result: the cases and parts, then the checks.
+    pub fn all(&self) -> impl Iterator<Item = &CaseResult> {
+        self.results.iter().chain(&self.checks)
+    }
+}
+
+/// Why a run could not start: its plan or its target. Nothing was judged (exit 2 for the CLI).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The selection is wrong (a filter matching nothing, an unknown operation).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The target cannot be judged at all: unreachable, refusing the credentials, throttling
+    /// every probe, or a `--window-id` it does not have. The message carries a hint.
+    #[error("{0}")]
+    Target(String),
+}
+
+/// Run the suite: the plan of `options`, the cases, the checks, the generated phase and cleanup,
+/// every step told to `reporter` as it happens. The one entry point (see the module doc). A
+/// suite runs once: what it created is deleted at the end, and its session takes nothing new.
+pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'_>)) -> Result<Conclusion, RunError> {
+    let plan = plan::Plan::make(suite, options)?;
+    let session = &suite.session;
+    if options.preflight
+        && let Some(problem) = session.block_on(preflight::problem(session))
+    {
+        return Err(RunError::Target(problem));
+    }
+    let endpoint = session.block_on(session.endpoint_url()).unwrap_or_else(|e| e);
+    reporter(Event::Started {
+        cases: plan.cases.len(),
+        parts: &plan.parts,
+    });
+    let mut conclusion = Conclusion {
+        endpoint,
+        ..Conclusion::default()
+    };
+    let cases: Vec<&LoadedCase> = plan.cases.iter().map(|i| &suite.cases[*i]).collect();
+    let interrupt = options.interruptible;
+    // The spec cases: Ctrl-C drops what is under way (cleanup waits for creations in flight).
+    let finished = session.block_on(async {
+        let phase = spec_phase(session, &cases, suite.profile.as_deref(), reporter);
+        if interrupt {
+            tokio::select! {
+                done = phase => Some(done),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        } else {
+            Some(phase.await)
+        }
+    });
+    let Some(results) = finished else {
+        return Ok(interrupted(session, conclusion, reporter));
+    };
+    conclusion.results = results;
+    let created_windows = session.created_any_window();
+    conclusion.checks = checks::run_checks(session, &plan.declared_choices, &conclusion.results, created_windows);
+    for c in &conclusion.checks {
+        reporter(Event::CheckFinished(c));
+    }
+    if let Some(settings) = &options.properties {
+        conclusion.seed = Some(settings.seed);
+        reporter(Event::PhaseStarted {
+            seed: settings.seed,
+            cases: settings.cases,
+        });
+        let choices = Arc::new(properties::observed_choices(
+            &conclusion.results,
+            suite.profile.as_deref(),
+        ));
+        let settings = Arc::new(settings.clone());
+        for part in properties::Part::ALL {
+            let result = if plan.parts.contains(&part) {
+                match run_part(suite, part, &settings, &choices, interrupt) {
+                    Some(r) => r,
+                    None => return Ok(interrupted(session, conclusion, reporter)),
+                }
+            } else if let Some(why) = plan.parts_left_out.get(&part) {
+                CaseResult::new(
+                    part.result_name(),
+                    Outcome::skipped(crate::outcome::SkipReason::NotSelected, why),
+                )
+            } else {
+                continue;
+            };
+            reporter(Event::PartFinished(&result));
+            conclusion.results.push(result);
+        }
+    }
+    conclusion.left = session.cleanup();
+    reporter(Event::CleanedUp {
+        left: &conclusion.left,
+        interrupted: false,
+    });
+    Ok(conclusion)
+}
+
+/// Ctrl-C: say so, delete what the run created, say what is left.
+fn interrupted(session: &Session, mut conclusion: Conclusion, reporter: &mut dyn FnMut(Event<'_>)) -> Conclusion {
+    reporter(Event::Interrupted);
+    conclusion.interrupted = true;
+    conclusion.left = session.cleanup();
+    reporter(Event::CleanedUp {
+        left: &conclusion.left,
+        interrupted: true,
+    });
+    conclusion
+}
+
+/// The spec cases, `jobs` at a time (those that must run alone after, one by one); each result
+/// told as it ends, all returned in case order whatever the concurrency.
+async fn spec_phase(
+    session: &Session,
+    cases: &[&LoadedCase],
+    profile: Option<&Profile>,
+    reporter: &mut dyn FnMut(Event<'_>),
+) -> Vec<CaseResult> {
+    use futures_util::stream::{self, StreamExt};
+    let jobs = session.config.jobs.max(1);
+    session.read_snapshots_ahead(cases);
+    let (alone, together): (Vec<usize>, Vec<usize>) = (0..cases.len()).partition(|i| runs_alone(cases[*i]));
+    let mut slots: Vec<Option<CaseResult>> = vec![None; cases.len()];
+    // Unordered: a slow case does not hold finished ones back (each result goes to its case's
+    // place, so the order out is the cases' order whatever N).
+    let mut concurrent = stream::iter(together)
+        .map(|i| async move { (i, case::run_case(session, cases[i], profile).await) })
+        .buffer_unordered(jobs);
+    while let Some((i, r)) = concurrent.next().await {
+        reporter(Event::CaseFinished(&r));
+        slots[i] = Some(r);
+    }
+    for i in alone {
+        let r = case::run_case(session, cases[i], profile).await;
+        reporter(Event::CaseFinished(&r));
+        slots[i] = Some(r);
+    }
+    slots.into_iter().map(|r| r.expect("every case ran")).collect()
+}
+
+/// One generated part, on a thread of its own so that Ctrl-C can stop the run while the part is
+/// under way (its requests fail once cleanup has begun; the process exits after). `None` when
+/// interrupted.
+fn run_part(
+    suite: &Suite,
+    part: Part,
+    settings: &Arc<properties::Settings>,
+    choices: &Arc<std::collections::BTreeMap<String, String>>,
+    interruptible: bool,
+) -> Option<CaseResult> {
+    let started = Instant::now();
+    if !interruptible {
+        return Some(properties::run_part(part, &suite.session, settings, choices, started));
+    }
+    let (tx, mut rx) = tokio::sync::oneshot::channel();
+    let (session, settings, choices) = (suite.session.clone(), settings.clone(), choices.clone());
+    std::thread::Builder::new()
+        .name(format!("ssm-conformance {}", part.name()))
+        .spawn(move || {
+            let _ = tx.send(properties::run_part(part, &session, &settings, &choices, started));
+        })
+        .expect("a thread for the part");
+    suite.session.block_on(async {
+        tokio::select! {
+            r = &mut rx => Some(r.expect("the part's thread ends with its result")),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    })
+}
+
+/// The session behind `suite`: what the crate's benchmarks reach (through `_internals`) to
+/// serve a target on the run's own runtime and record the requests it sends.
+pub fn session_of(suite: &Suite) -> &Session {
+    &suite.session
+}
+
+/// The names of the checks and parts a run may report besides its cases, for listings.
+pub(crate) fn extra_names(suite: &Suite) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = checks::declared_choices(suite.cases.iter())
+        .into_keys()
+        .map(|c| format!("{}::{c}", checks::CHOICES_AREA))
+        .collect();
+    names.insert(checks::CREATED_WINDOW_ID.to_string());
+    names
+}

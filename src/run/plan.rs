@@ -1,0 +1,244 @@
+//! What a run runs: [`RunOptions`] (names, operations, the generated phase) made into a plan of
+//! cases, parts and checks against the loaded suite. One selection rule for every caller: the
+//! CLI's filters and `--operation`, libtest's filter, `--exact` and `--skip`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Suite;
+use super::checks::{self, CHOICES_AREA};
+use crate::properties::{self, Part};
+
+/// What to run of a loaded suite.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Only what is named by one of these (all when empty): substrings of `<area>::<case-id>`,
+    /// `properties::<part>`, `choices::<choice>` (which runs the choice's cases).
+    pub filters: Vec<String>,
+    /// Filters and skips name whole names, not substrings (libtest's `--exact`).
+    pub exact: bool,
+    /// Leave out what these name (libtest's `--skip`).
+    pub skip: Vec<String>,
+    /// Only cases of these operations, and the generated parts that exercise them (the others
+    /// are reported as not selected).
+    pub operations: Vec<String>,
+    /// The generated phase's settings; `None`: no generated phase.
+    pub properties: Option<properties::Settings>,
+    /// Before any case, check that the endpoint answers and takes the credentials, and that
+    /// `--window-id` exists (else the run is a set-up error, not hundreds of failures).
+    pub preflight: bool,
+    /// Ctrl-C stops the run (which then cleans up); off where the caller handles signals itself.
+    pub interruptible: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            filters: Vec::new(),
+            exact: false,
+            skip: Vec::new(),
+            operations: Vec::new(),
+            properties: None,
+            preflight: true,
+            interruptible: true,
+        }
+    }
+}
+
+impl RunOptions {
+    /// Whether `name` is selected by the filters and skips.
+    pub fn selects(&self, name: &str) -> bool {
+        let hit = |f: &String| {
+            if self.exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        };
+        (self.filters.is_empty() || self.filters.iter().any(hit)) && !self.skip.iter().any(hit)
+    }
+}
+
+/// The selection names nothing that exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// A filter that matches no case (a typo, not a green run).
+    #[error("no case matches {filter:?}; the closest: {}", closest.join(", "))]
+    NoMatch {
+        /// The filter.
+        filter: String,
+        /// The names closest to it, at most three.
+        closest: Vec<String>,
+    },
+    /// `--operation` names an operation no case sends.
+    #[error("no case sends {name:?}; the operations with cases: {}", known.join(", "))]
+    UnknownOperation {
+        /// The name given.
+        name: String,
+        /// The operations the cases send.
+        known: Vec<String>,
+    },
+    /// The filters and operations together select nothing.
+    #[error("the filters and --operation together select no case")]
+    Empty,
+}
+
+/// A run's plan: indices into the suite's cases, the parts to run, the choices to check.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    /// The cases, in file order.
+    pub(crate) cases: Vec<usize>,
+    /// The generated parts to run.
+    pub(crate) parts: Vec<Part>,
+    /// Parts named by the filters but left out by `--operation`, with why.
+    pub(crate) parts_left_out: BTreeMap<Part, String>,
+    /// The open choices two or more selected cases may observe (checked even when none did).
+    pub(crate) declared_choices: BTreeSet<String>,
+}
+
+impl Plan {
+    /// The plan of `options` over `suite`.
+    pub(crate) fn make(suite: &Suite, options: &RunOptions) -> Result<Self, PlanError> {
+        let known: BTreeSet<&str> = suite.cases.iter().map(|c| c.case.request.operation()).collect();
+        if let Some(unknown) = options.operations.iter().find(|o| !known.contains(o.as_str())) {
+            return Err(PlanError::UnknownOperation {
+                name: unknown.clone(),
+                known: known.iter().map(|s| s.to_string()).collect(),
+            });
+        }
+        let of_operation = |op: &str| options.operations.is_empty() || options.operations.iter().any(|o| o == op);
+        let declared = checks::declared_choices(suite.cases.iter());
+        // A choice check named by a filter runs the cases that observe it.
+        let by_choice: BTreeSet<String> = declared
+            .iter()
+            .filter(|(c, _)| !options.filters.is_empty() && options.selects(&format!("{CHOICES_AREA}::{c}")))
+            .flat_map(|(_, names)| names.iter().cloned())
+            .collect();
+        let cases: Vec<usize> = (0..suite.cases.len())
+            .filter(|i| {
+                let c = &suite.cases[*i];
+                let name = c.name();
+                (options.selects(&name) || by_choice.contains(&name)) && of_operation(c.case.request.operation())
+            })
+            .collect();
+        let mut parts = Vec::new();
+        let mut parts_left_out = BTreeMap::new();
+        if options.properties.is_some() {
+            for part in Part::ALL {
+                if !options.selects(&part.result_name()) {
+                    continue;
+                }
+                let exercised = part.operations();
+                if options.operations.is_empty()
+                    || exercised
+                        .iter()
+                        .any(|o| options.operations.iter().any(|n| n == o.name()))
+                {
+                    parts.push(part);
+                } else {
+                    parts_left_out.insert(
+                        part,
+                        format!(
+                            "not selected: it exercises {}, and --operation selects {}",
+                            exercised.iter().map(|o| o.name()).collect::<Vec<_>>().join(", "),
+                            options.operations.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        // A filter that matches nothing is a typo, not a green run.
+        let names = || {
+            let mut all: Vec<String> = suite.cases.iter().map(|c| c.name()).collect();
+            if options.properties.is_some() {
+                all.extend(Part::ALL.iter().map(|p| p.result_name()));
+            }
+            all.extend(super::extra_names(suite));
+            all
+        };
+        for f in &options.filters {
+            let one = RunOptions {
+                filters: vec![f.clone()],
+                skip: Vec::new(),
+                ..options.clone()
+            };
+            if !names().iter().any(|n| one.selects(n)) {
+                return Err(PlanError::NoMatch {
+                    filter: f.clone(),
+                    closest: closest(f, &names()),
+                });
+            }
+        }
+        if cases.is_empty() && parts.is_empty() && parts_left_out.is_empty() {
+            return Err(PlanError::Empty);
+        }
+        let declared_choices = checks::declared_choices(cases.iter().map(|i| &suite.cases[*i]))
+            .into_keys()
+            .collect();
+        Ok(Plan {
+            cases,
+            parts,
+            parts_left_out,
+            declared_choices,
+        })
+    }
+}
+
+/// The names closest to `typed` (edit distance), at most three.
+fn closest(typed: &str, names: &[String]) -> Vec<String> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    let mut scored: Vec<(usize, &String)> = names
+        .iter()
+        .map(|n| {
+            // A filter is a substring: score against the best-fitting part of the name too.
+            let parts = n.split("::").map(|p| distance(typed, p));
+            (parts.chain([distance(typed, n)]).min().unwrap_or(usize::MAX), n)
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, n)| n.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_select_by_substring_or_whole_name_and_skips_leave_out() {
+        let mut o = RunOptions {
+            filters: vec!["window_id::".into()],
+            ..RunOptions::default()
+        };
+        assert!(o.selects("window_id::upper-case-hex") && !o.selects("paging::x"));
+        o.skip = vec!["upper".into()];
+        assert!(!o.selects("window_id::upper-case-hex") && o.selects("window_id::short"));
+        let exact = RunOptions {
+            filters: vec!["window_id::short".into()],
+            exact: true,
+            ..RunOptions::default()
+        };
+        assert!(exact.selects("window_id::short") && !exact.selects("window_id::shorter"));
+    }
+
+    #[test]
+    fn the_closest_names_come_first() {
+        let names = vec![
+            "window_id::upper-case-hex".to_string(),
+            "paging::max-results".to_string(),
+        ];
+        assert_eq!(closest("uper-case-hex", &names)[0], "window_id::upper-case-hex");
+    }
+}

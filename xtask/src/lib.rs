@@ -1,0 +1,3 @@
+//! The chores' library: what `cargo xtask` and its tests share.
+
+pub mod spec_generator;
