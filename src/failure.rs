@@ -38,6 +38,9 @@ pub enum FailureKind {
     Property,
     /// A check of the target beyond the cases (the form of a window id it created).
     Target,
+    /// Data-dependent behaviour was not judged (no fixture protocol, nothing to relate), and
+    /// the run requires it (`--require-data`).
+    Unjudged,
 }
 
 impl FailureKind {
@@ -57,6 +60,7 @@ impl FailureKind {
             Self::Seeding => "seeding",
             Self::Property => "property",
             Self::Target => "target",
+            Self::Unjudged => "unjudged",
         }
     }
 }

@@ -156,18 +156,33 @@ pub const BASE: &str = "/_conformance/v1";
 /// The base path of v2, which also seeds tasks and invocations.
 pub const BASE_V2: &str = "/_conformance/v2";
 
-/// Whether the target speaks the fixture protocol v1: `GET /_conformance/v1` → 200 `{"protocol":1}`.
-pub async fn supported(client: &Client) -> Result<bool, ClientError> {
+/// Whether the target speaks the fixture protocol v1: `GET /_conformance/v1` → 200
+/// `{"protocol":1}`. Any other client answer (404, say) is "not offered"; a server error or no
+/// answer at all is `Err`: a target that cannot say whether it offers the protocol cannot be
+/// judged on data, and that is a set-up problem, not a skip.
+pub async fn supported(client: &Client) -> Result<bool, String> {
     answers_version(client, BASE, 1).await
 }
 
-/// Whether the target speaks v2: `GET /_conformance/v2` → 200 `{"protocol":2}`.
-pub async fn supported_v2(client: &Client) -> Result<bool, ClientError> {
+/// Whether the target speaks v2: `GET /_conformance/v2` → 200 `{"protocol":2}` (as
+/// [`supported`]).
+pub async fn supported_v2(client: &Client) -> Result<bool, String> {
     answers_version(client, BASE_V2, 2).await
 }
 
-async fn answers_version(client: &Client, path: &str, version: i64) -> Result<bool, ClientError> {
-    let r = client.plain(http::Method::GET, path, Vec::new()).await?;
+async fn answers_version(client: &Client, path: &str, version: i64) -> Result<bool, String> {
+    let r = client
+        .plain(http::Method::GET, path, Vec::new())
+        .await
+        .map_err(|e| format!("GET {path}: no answer: {e}"))?;
+    if r.status >= 500 {
+        return Err(format!(
+            "GET {path} answered HTTP {} {:?}: a target answers the fixture protocol's version, or a client \
+             error where it does not offer it (docs/fixture-protocol.md)",
+            r.status,
+            r.body_excerpt(120)
+        ));
+    }
     Ok(r.status == 200 && r.json.as_ref().and_then(|j| j.get("protocol")).and_then(|p| p.as_i64()) == Some(version))
 }
 

@@ -95,6 +95,7 @@ mod validation_message;
 mod verdict;
 mod walk;
 
+pub use client::Throttling;
 pub use conformance::{Conformance, ConformanceError};
 pub use emulator::{Emulator, Running, spawn};
 pub use failure::{Failure, FailureKind};

@@ -134,6 +134,28 @@ pub mod members {
     pub const VALUES: &str = "Values";
 }
 
+/// The errors AWS documents as common to every service ("Common Errors": "This section lists the
+/// errors common to the API actions of all AWS services.").
+pub const COMMON_ERRORS: [&str; 11] = [
+    "AccessDeniedException",
+    "IncompleteSignature",
+    "InternalFailure",
+    "InvalidAction",
+    "InvalidClientTokenId",
+    "NotAuthorized",
+    "OptInRequired",
+    "RequestExpired",
+    "ServiceUnavailable",
+    "ThrottlingException",
+    "ValidationError",
+];
+
+/// The errors of the awsJson 1.1 protocol itself, which every operation of the service may
+/// answer: `ValidationException` (the service's shape for a request that breaks the model's
+/// constraints, in AWS's "1 validation error detected" form) and `SerializationException` (a body
+/// that cannot be read as the input shape).
+pub const PROTOCOL_ERRORS: [&str; 2] = ["ValidationException", "SerializationException"];
+
 /// The filter keys the documentation names for this operation (not in the model, whose key is
 /// any string of 1 to 128 characters): "Supported keys include `ExecutedBefore` and
 /// `ExecutedAfter`."
@@ -283,6 +305,29 @@ impl Operation {
             }
             Self::DescribeMaintenanceWindows => Some(("WindowIdentities", "WindowId")),
             _ => None,
+        }
+    }
+
+    /// The errors the model declares for the operation (`operations.<name>.errors`).
+    pub const fn errors(self) -> &'static [&'static str] {
+        match self {
+            Self::DescribeMaintenanceWindowExecutions => &["InternalServerError"],
+            Self::GetMaintenanceWindowExecution => &["DoesNotExistException", "InternalServerError"],
+            Self::DescribeMaintenanceWindowExecutionTasks => &["DoesNotExistException", "InternalServerError"],
+            Self::GetMaintenanceWindowExecutionTask => &["DoesNotExistException", "InternalServerError"],
+            Self::DescribeMaintenanceWindowExecutionTaskInvocations => {
+                &["DoesNotExistException", "InternalServerError"]
+            }
+            Self::GetMaintenanceWindowExecutionTaskInvocation => &["DoesNotExistException", "InternalServerError"],
+            Self::CancelMaintenanceWindowExecution => &["InternalServerError", "DoesNotExistException"],
+            Self::CreateMaintenanceWindow => &[
+                "IdempotentParameterMismatch",
+                "ResourceLimitExceededException",
+                "InternalServerError",
+            ],
+            Self::GetMaintenanceWindow => &["DoesNotExistException", "InternalServerError"],
+            Self::DeleteMaintenanceWindow => &["InternalServerError"],
+            Self::DescribeMaintenanceWindows => &["InternalServerError"],
         }
     }
 

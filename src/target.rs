@@ -162,7 +162,12 @@ pub fn env_flag(key: &str) -> Option<bool> {
 /// named by its variable (not by the flag it stands for).
 pub fn check_environment() -> Result<(), ConfigError> {
     let bad = |what: &'static str, why: String| ConfigError::Invalid { what, why };
-    for key in ["SSM_CONFORMANCE_ALLOW_MUTATIONS", "SSM_CONFORMANCE_NO_PROPERTIES", "CI"] {
+    for key in [
+        "SSM_CONFORMANCE_ALLOW_MUTATIONS",
+        "SSM_CONFORMANCE_NO_PROPERTIES",
+        "SSM_CONFORMANCE_REQUIRE_DATA",
+        "CI",
+    ] {
         if let Ok(v) = std::env::var(key)
             && parse_flag(&v).is_none()
             && key != "CI"

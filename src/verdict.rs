@@ -119,7 +119,7 @@ fn check_plain(
             }
             Ok(Vec::new())
         }
-        Expectation::Error(e) => check_error(e, r, ctx.params, profile),
+        Expectation::Error(e) => check_error(e, r, ctx.operation, ctx.params, profile),
         Expectation::Executions(x) => check_executions(x, r, ctx, profile),
         Expectation::Seeded(x) => check_seeded(x, r, ctx, profile),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
@@ -352,6 +352,7 @@ fn observed(choice: &str, option: &str, profile: Option<&Profile>, what: &str) -
 fn check_error(
     e: &ErrorExpectation,
     r: &Response,
+    operation: &str,
     request: Option<&Value>,
     profile: Option<&Profile>,
 ) -> Result<Vec<Observation>, Failure> {
@@ -371,7 +372,25 @@ fn check_error(
             r.body_excerpt(120)
         )));
     };
-    // `*`: any error type, where AWS leaves the type open.
+    // `*`: the type is open, within what the operation may answer at all: an error its model
+    // declares, one AWS documents as common to every service, or one of the protocol's own.
+    if types.iter().any(|t| t == "*") && !types.contains(&err.error_type) {
+        let declared = crate::model::Operation::from_name(operation).map_or(&[][..], |o| o.errors());
+        let known = declared
+            .iter()
+            .chain(&crate::model::COMMON_ERRORS)
+            .chain(&crate::model::PROTOCOL_ERRORS)
+            .any(|t| *t == err.error_type);
+        if !known {
+            return Err(error_type(format!(
+                "the error type is open, but {} is none {operation} may answer: not among its model's errors \
+                 ({}), AWS's common errors or the protocol's ({})",
+                err.error_type,
+                declared.join(", "),
+                crate::model::PROTOCOL_ERRORS.join(", ")
+            )));
+        }
+    }
     if !types.iter().any(|t| t == "*" || *t == err.error_type) {
         return Err(error_type(format!(
             "expected error type {}, got {}",

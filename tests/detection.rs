@@ -601,6 +601,23 @@ fn bound_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Where the error type is open, it is still one the operation may answer: a
+            // malformed date is no missing resource.
+            name: "malformed-date-as-does-not-exist",
+            fails: &["iso8601::month-13"],
+            result: Some(|_, request, answer| {
+                if common::filter_values(request).iter().any(|v| v.contains("-13-")) {
+                    return Err(ssm_conformance::_internals::emulator::ApiError::protocol(
+                        400,
+                        "DoesNotExistException",
+                        "no such window".into(),
+                    ));
+                }
+                answer
+            }),
+            ..NONE
+        },
+        Variant {
             name: "only-the-first-violation-reported",
             fails: &["request::several-violations"],
             result: Some(|_, _, answer| match answer {

@@ -239,3 +239,30 @@ fn documented_task_filters_are_in_the_model_documentation() {
         }
     }
 }
+
+#[test]
+fn every_operation_and_its_declared_errors_are_the_models() {
+    let m: Value = serde_json::from_str(model::VENDORED_MODEL).unwrap();
+    let operations = m["operations"].as_object().unwrap();
+    assert_eq!(operations.len(), model::Operation::ALL.len(), "the family's operations");
+    for op in model::Operation::ALL {
+        let declared: Vec<&str> = operations[op.name()]["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|x| x["shape"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(op.errors(), declared.as_slice(), "{op}");
+        assert_eq!(model::Operation::from_name(op.name()), Some(op));
+        // Only reads are sent where mutations are not allowed.
+        assert_eq!(
+            op.is_read_only(),
+            ["Describe", "Get"].iter().any(|p| op.name().starts_with(p)),
+            "{op}"
+        );
+        if let Some((list, _)) = op.list() {
+            let output = operations[op.name()]["output"]["shape"].as_str().unwrap();
+            assert!(shape(output)["members"].get(list).is_some(), "{op}: {list}");
+        }
+    }
+    // The protocol's errors are the service's own shapes (ValidationException) or the protocol's.
+    assert!(model::PROTOCOL_ERRORS.contains(&"ValidationException"));
+}

@@ -286,6 +286,23 @@ fn omit_sensitive(answer: Answer) -> Answer {
 fn flips() -> Vec<Variant> {
     vec![
         Variant {
+            // A token the target never issued refused as ValidationException, not the
+            // service's InvalidNextToken: both are errors the operation may answer, so the type
+            // is recorded, and no profile pins it.
+            name: "bad-token-as-validation-exception",
+            fails: &[],
+            result: Some(|_, _, answer| match answer {
+                Err(e) if e.error_type == "InvalidNextToken" => Err(ApiError::protocol(
+                    400,
+                    "ValidationException",
+                    "The specified token isn't valid.".into(),
+                )),
+                other => other,
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
             name: "bounds-exclusive",
             fails: &["filter_semantics::after", "filter_semantics::before"],
             request: Some(|_, m| {

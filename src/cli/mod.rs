@@ -121,6 +121,11 @@ struct GeneratedOptions {
     /// Write each shrunk counterexample as a spec case and fixture under DIR/specs, DIR/fixtures.
     #[arg(long, value_name = "DIR")]
     save_counterexamples: Option<PathBuf>,
+    /// Fail the run where data-dependent behaviour (filters, ordering, paging, the generated
+    /// phase) was not judged: no fixture protocol, or nothing to relate (environment: 1/0,
+    /// true/false, yes/no).
+    #[arg(long, env = "SSM_CONFORMANCE_REQUIRE_DATA", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    require_data: bool,
 }
 
 /// What a run writes besides its summary, and what it is held to.
@@ -249,6 +254,7 @@ fn run(
             settings.save_counterexamples = generated.save_counterexamples.clone();
             settings
         }),
+        require_data: generated.require_data,
         ..RunOptions::default()
     };
     let mut reporter = |event: Event<'_>| match event {
@@ -335,6 +341,14 @@ fn conclude(
         Ok(t) => t,
         Err(e) => return fail(format!("cannot write the summary: {e}")),
     };
+    let throttling = conclusion.throttling;
+    if throttling.throttled > 0 {
+        println!(
+            "the target throttled {} requests; {:.1} s spent waiting",
+            throttling.throttled,
+            throttling.waited.as_secs_f64()
+        );
+    }
     let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
     let facts = |case: &str| {
         suite
@@ -395,6 +409,15 @@ fn conclude(
     }
     if let Some(e) = written.into_iter().find_map(Result::err) {
         return fail(e);
+    }
+    // A run most of which the target never let be judged is no verdict on it.
+    let throttled = conclusion.throttled_throughout();
+    if throttled * 2 > results.len() {
+        return fail(format!(
+            "{throttled} of {} cases were throttled throughout: nothing much was judged (hint: --jobs 1, a larger \
+             --timeout, or a target with more capacity)",
+            results.len()
+        ));
     }
     match expectations {
         Some(e) => {

@@ -211,6 +211,25 @@ pub struct Client {
     /// One backoff for this client and all its clones: when the target says "slow down", every
     /// concurrent job waits, not only the one that was told.
     paused_until: std::sync::Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
+    /// How much the target throttled, and the budget of waiting (shared by the clones).
+    throttle: std::sync::Arc<std::sync::Mutex<ThrottleLedger>>,
+}
+
+/// How much a target throttled a client (and its clones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Throttling {
+    /// Answers that said "slow down".
+    pub throttled: u64,
+    /// Wall time the client held every job back for them (overlapping waits counted once).
+    pub waited: Duration,
+}
+
+#[derive(Debug, Default)]
+struct ThrottleLedger {
+    seen: Throttling,
+    /// Once `seen.waited` reaches it, a throttled answer is returned at once, not retried: a
+    /// target that never stops throttling costs a bounded time, not a hang.
+    budget: Option<Duration>,
 }
 
 /// The URI and `Host` of API requests (`POST /`), parsed once per client.
@@ -282,7 +301,20 @@ impl Client {
             api,
             recorded: Default::default(),
             paused_until: Default::default(),
+            throttle: Default::default(),
         })
+    }
+
+    /// Bound the time spent waiting for a throttling target, for this client and its clones:
+    /// past it, a throttled answer is given back at once (the case it belongs to then fails,
+    /// "throttled throughout").
+    pub fn set_throttle_budget(&self, budget: Duration) {
+        self.throttle.lock().expect("lock").budget = Some(budget);
+    }
+
+    /// How much the target has throttled this client and its clones so far.
+    pub fn throttling(&self) -> Throttling {
+        self.throttle.lock().expect("lock").seen
     }
 
     /// The settings this client was built with.
@@ -302,8 +334,9 @@ impl Client {
 
     /// Send `AmazonSSM.<operation>` with `payload`, signed; any HTTP answer is `Ok`. A throttled
     /// request (`ThrottlingException`, HTTP 429) is sent again, freshly signed, after a backoff
-    /// that doubles from 100 ms (at most 5 s), at most [`THROTTLE_RETRIES`] times; the backoff is
-    /// shared by every clone of this client, so concurrent jobs slow down together.
+    /// that doubles from 100 ms (at most 5 s), at most [`THROTTLE_RETRIES`] times and not once
+    /// the throttle budget is spent ([`Client::set_throttle_budget`]); the backoff is shared by
+    /// every clone of this client, so concurrent jobs slow down together.
     pub async fn call(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
         self.call_parsing(operation, payload, Parse::Always).await
     }
@@ -321,15 +354,26 @@ impl Client {
             self.wait_for_backoff().await;
             let request = self.signed_request(operation, body.clone())?;
             let response = self.send(operation, self.url.clone(), request, parse).await?;
-            if attempt >= THROTTLE_RETRIES || !is_throttled(&response) {
+            if !is_throttled(&response) {
+                return Ok(response);
+            }
+            let mut ledger = self.throttle.lock().expect("lock");
+            ledger.seen.throttled += 1;
+            let spent = ledger.budget.is_some_and(|b| ledger.seen.waited >= b);
+            if attempt >= THROTTLE_RETRIES || spent {
                 return Ok(response);
             }
             let jitter = crate::ids::random_u64() % 50;
             let delay = Duration::from_millis((100u64 << attempt.min(10)) + jitter).min(MAX_BACKOFF);
-            let until = tokio::time::Instant::now() + delay;
+            let now = tokio::time::Instant::now();
+            let until = now + delay;
             let mut paused = self.paused_until.lock().expect("lock");
+            // The wall time this pause adds to those already running.
+            let from = paused.map_or(now, |p| p.max(now));
+            ledger.seen.waited += until.saturating_duration_since(from);
             *paused = Some(paused.map_or(until, |p| p.max(until)));
             drop(paused);
+            drop(ledger);
             attempt += 1;
         }
     }

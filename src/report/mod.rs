@@ -129,6 +129,20 @@ pub fn write_summary(
         "{target}: {} passed, {} failed, {} unsupported, {} skipped",
         totals.passed, totals.failed, totals.unsupported, totals.skipped
     )?;
+    // A skip is not a failure, but a run that never judged data must not read as a full pass.
+    let unjudged = results
+        .iter()
+        .filter(|r| matches!(&r.outcome, Outcome::Skipped(s) if s.reason.leaves_data_unjudged()))
+        .count();
+    if unjudged > 0 {
+        writeln!(
+            out,
+            "{unjudged} of {} cases skipped: the data-dependent behaviour (filters, ordering, paging, the generated \
+             phase) was not judged — implement the fixture protocol (docs/fixture-protocol.md) or give --window-id \
+             (--require-data makes this a failure)",
+            results.len()
+        )?;
+    }
     Ok(totals)
 }
 

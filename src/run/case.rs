@@ -179,18 +179,19 @@ async fn judge_case(
     };
     if crate::client::is_throttled(&response) {
         // Slowing down is the target's right, and the client waited; never answering is not.
-        return Outcome::failed(
-            FailureKind::Throttled,
-            failure_message(
-                case,
-                &format!(
-                    "throttled throughout: {} on every one of {} tries",
-                    response.summary(),
-                    crate::client::THROTTLE_RETRIES + 1
-                ),
-                None,
-            ),
+        let why = format!(
+            "throttled throughout: {} on every try (up to {}, fewer once the run's waiting budget is spent)",
+            response.summary(),
+            crate::client::THROTTLE_RETRIES + 1
         );
+        let exchange = Exchange {
+            operation,
+            request: body,
+            response,
+        };
+        let outcome = Outcome::failed(FailureKind::Throttled, failure_message(case, &why, Some(&exchange)));
+        result.exchange = Some(std::sync::Arc::new(exchange));
+        return outcome;
     }
     let params = match &payload {
         Payload::Json(p) => Some(p),
@@ -238,17 +239,15 @@ async fn judge_case(
         _ => None,
     };
     if walked.as_ref().is_some_and(|w| w.throttled) {
-        return Outcome::failed(
-            FailureKind::Throttled,
-            failure_message(
-                case,
-                &format!(
-                    "throttled throughout: a page was throttled on every one of {} tries",
-                    crate::client::THROTTLE_RETRIES + 1
-                ),
-                None,
-            ),
-        );
+        let why = "throttled throughout: a later page was throttled on every try";
+        let exchange = Exchange {
+            operation,
+            request: body,
+            response,
+        };
+        let outcome = Outcome::failed(FailureKind::Throttled, failure_message(case, why, Some(&exchange)));
+        result.exchange = Some(std::sync::Arc::new(exchange));
+        return outcome;
     }
     let exchange = Exchange {
         operation,

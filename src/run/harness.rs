@@ -91,6 +91,7 @@ pub(crate) fn run_trials(
         exact: args.exact,
         skip: args.skip.clone(),
         properties,
+        require_data: crate::target::env_flag("SSM_CONFORMANCE_REQUIRE_DATA").unwrap_or(false),
         ..RunOptions::default()
     };
     let board = Arc::new(Board::default());

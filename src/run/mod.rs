@@ -212,6 +212,8 @@ pub struct Conclusion {
     pub endpoint: String,
     /// The generated phase's seed, when it ran.
     pub seed: Option<u64>,
+    /// How much the target throttled the run.
+    pub throttling: crate::client::Throttling,
 }
 
 impl Conclusion {
@@ -224,6 +226,14 @@ impl Conclusion {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The results whose only trouble was throttling: the target never let them be judged.
+    pub fn throttled_throughout(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome.failure_kind() == Some(crate::failure::FailureKind::Throttled))
+            .count()
     }
 
     /// Every result: the cases and parts, then the checks.
@@ -257,6 +267,12 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
         return Err(RunError::Target(problem));
     }
     let endpoint = session.block_on(session.endpoint_url()).unwrap_or_else(|e| e);
+    // Slowing down is a target's right, within a budget that grows with the run; never
+    // answering is not (a case still throttled when it is spent fails, "throttled throughout").
+    let client = session.block_on(session.client()).ok().cloned();
+    if let Some(c) = &client {
+        c.set_throttle_budget(throttle_budget(plan.cases.len(), plan.parts.len()));
+    }
     reporter(Event::Started {
         cases: plan.cases.len(),
         parts: &plan.parts,
@@ -269,7 +285,13 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
     let interrupt = options.interruptible;
     // The spec cases: Ctrl-C drops what is under way (cleanup waits for creations in flight).
     let finished = session.block_on(async {
-        let phase = spec_phase(session, &cases, suite.profile.as_deref(), reporter);
+        let phase = spec_phase(
+            session,
+            &cases,
+            suite.profile.as_deref(),
+            options.require_data,
+            reporter,
+        );
         if interrupt {
             tokio::select! {
                 done = phase => Some(done),
@@ -302,7 +324,7 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
         for part in properties::Part::ALL {
             let result = if plan.parts.contains(&part) {
                 match run_part(suite, part, &settings, &choices, interrupt) {
-                    Some(r) => r,
+                    Some(r) => required(r, options.require_data),
                     None => return Ok(interrupted(session, conclusion, reporter)),
                 }
             } else if let Some(why) = plan.parts_left_out.get(&part) {
@@ -317,12 +339,38 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
             conclusion.results.push(result);
         }
     }
+    conclusion.throttling = client.map(|c| c.throttling()).unwrap_or_default();
     conclusion.left = session.cleanup();
     reporter(Event::CleanedUp {
         left: &conclusion.left,
         interrupted: false,
     });
     Ok(conclusion)
+}
+
+/// How long a run may wait for a throttling target in all: 30 s, and a quarter second per case
+/// and 25 s per generated part (which send hundreds of requests each).
+fn throttle_budget(cases: usize, parts: usize) -> std::time::Duration {
+    let cases = u32::try_from(cases).unwrap_or(u32::MAX);
+    let parts = u32::try_from(parts).unwrap_or(u32::MAX);
+    std::time::Duration::from_secs(30)
+        + std::time::Duration::from_millis(250) * cases
+        + std::time::Duration::from_secs(25) * parts
+}
+
+/// Where the run requires data, a skip that left data-dependent behaviour unjudged is a
+/// failure: the one place "nothing judged is never a pass" is made strict.
+fn required(mut result: CaseResult, require_data: bool) -> CaseResult {
+    if let Outcome::Skipped(skip) = &result.outcome
+        && require_data
+        && skip.reason.leaves_data_unjudged()
+    {
+        result.outcome = Outcome::failed(
+            crate::failure::FailureKind::Unjudged,
+            format!("--require-data: not judged on data: {}", skip.message),
+        );
+    }
+    result
 }
 
 /// Ctrl-C: say so, delete what the run created, say what is left.
@@ -343,6 +391,7 @@ async fn spec_phase(
     session: &Session,
     cases: &[&LoadedCase],
     profile: Option<&Profile>,
+    require_data: bool,
     reporter: &mut dyn FnMut(Event<'_>),
 ) -> Vec<CaseResult> {
     use futures_util::stream::{self, StreamExt};
@@ -353,14 +402,19 @@ async fn spec_phase(
     // Unordered: a slow case does not hold finished ones back (each result goes to its case's
     // place, so the order out is the cases' order whatever N).
     let mut concurrent = stream::iter(together)
-        .map(|i| async move { (i, case::run_case(session, cases[i], profile).await) })
+        .map(|i| async move {
+            (
+                i,
+                required(case::run_case(session, cases[i], profile).await, require_data),
+            )
+        })
         .buffer_unordered(jobs);
     while let Some((i, r)) = concurrent.next().await {
         reporter(Event::CaseFinished(&r));
         slots[i] = Some(r);
     }
     for i in alone {
-        let r = case::run_case(session, cases[i], profile).await;
+        let r = required(case::run_case(session, cases[i], profile).await, require_data);
         reporter(Event::CaseFinished(&r));
         slots[i] = Some(r);
     }

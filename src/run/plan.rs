@@ -28,6 +28,9 @@ pub struct RunOptions {
     pub preflight: bool,
     /// Ctrl-C stops the run (which then cleans up); off where the caller handles signals itself.
     pub interruptible: bool,
+    /// A case or part that leaves data-dependent behaviour unjudged (no fixture protocol,
+    /// nothing to relate) fails instead of being skipped: for gates that must judge data.
+    pub require_data: bool,
 }
 
 impl Default for RunOptions {
@@ -40,6 +43,7 @@ impl Default for RunOptions {
             properties: None,
             preflight: true,
             interruptible: true,
+            require_data: false,
         }
     }
 }

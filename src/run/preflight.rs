@@ -1,6 +1,7 @@
 //! Before any case: can the target be judged at all? An endpoint that cannot be reached,
-//! refuses our credentials or throttles every probe, and a `--window-id` it does not have, are
-//! set-up errors with a hint (exit 2), not hundreds of failed cases.
+//! refuses our credentials or throttles every probe, one whose fixture-protocol address answers
+//! a server error, and a `--window-id` it does not have, are set-up errors with a hint (exit 2),
+//! not hundreds of failed or skipped cases.
 
 use serde_json::json;
 
@@ -52,6 +53,9 @@ pub(super) async fn problem(session: &Session) -> Option<String> {
     };
     if problem.is_some() {
         return problem;
+    }
+    if let Err(why) = session.fixture_protocol_probe().await {
+        return Some(format!("{endpoint}: {why}"));
     }
     let window = session.config.window_id.as_ref()?;
     window_missing(session, window).await

@@ -80,7 +80,7 @@ pub struct Session {
     /// Per operation probed (DescribeMaintenanceWindowExecutions, and each of the family):
     /// probed on first use.
     pub(super) support: Mutex<HashMap<Operation, Arc<OnceCell<Support>>>>,
-    pub(super) fixture_protocol: OnceCell<bool>,
+    pub(super) fixture_protocol: OnceCell<Result<bool, String>>,
     pub(super) fixture_protocol_v2: OnceCell<bool>,
     pub(super) empty_window: OnceCell<Result<String, Unmet>>,
     pub(super) fixtures: BTreeMap<String, Fixture>,

@@ -61,20 +61,24 @@ impl Session {
         .clone()
     }
 
-    /// Whether the target speaks the fixture protocol v1 (never asked of AWS).
-    pub(crate) async fn fixture_protocol(&self) -> bool {
-        *self
-            .fixture_protocol
+    /// Whether the target speaks the fixture protocol v1 (never asked of AWS); `Err` when it
+    /// answers the question with a server error or not at all (a set-up problem the preflight
+    /// reports).
+    pub(crate) async fn fixture_protocol_probe(&self) -> Result<bool, String> {
+        self.fixture_protocol
             .get_or_init(|| async {
                 if matches!(self.config.endpoint, Endpoint::Aws { .. }) {
-                    return false;
+                    return Ok(false);
                 }
-                match self.client().await {
-                    Ok(c) => fixtures::supported(c).await.unwrap_or(false),
-                    Err(_) => false,
-                }
+                fixtures::supported(self.client().await?).await
             })
             .await
+            .clone()
+    }
+
+    /// Whether the target speaks the fixture protocol v1 (a probe that failed says no).
+    pub(crate) async fn fixture_protocol(&self) -> bool {
+        self.fixture_protocol_probe().await.unwrap_or(false)
     }
 
     /// Whether the target speaks the fixture protocol v2 (tasks and invocations).
