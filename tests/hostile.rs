@@ -9,7 +9,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::raw::{Reply, http, serve};
+use common::raw::{Reply, http, serve, serve_lines};
 
 const JSON: &str = "application/x-amz-json-1.1";
 
@@ -126,16 +126,30 @@ fn html_with_502_is_unsupported_in_one_line() {
 
 #[test]
 fn json_with_500_fails_each_case_saying_what_came_back() {
-    let (url, _) = serve(|_| {
+    let boom = || {
         Reply::Bytes(http(
             "500 Internal Server Error",
             JSON,
             br#"{"__type":"InternalServerError","Message":"boom"}"#,
         ))
+    };
+    // Without the fixture protocol (404 there): each case fails, saying what came back.
+    let (url, _) = serve_lines(move |_, line| {
+        if line.starts_with("GET ") {
+            Reply::Bytes(http("404 Not Found", "text/plain", b"no"))
+        } else {
+            boom()
+        }
     });
     let (code, out) = run(&url);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("got HTTP 500 InternalServerError: boom"), "{out}");
+    // The same 500 where the fixture protocol's version is asked: whether data can be seeded
+    // is unknown, a set-up error (exit 2), not a run that skips every data case.
+    let (url, _) = serve(move |_| boom());
+    let (code, out) = run(&url);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("GET /_conformance/v1 answered HTTP 500"), "{out}");
 }
 
 #[test]

@@ -13,7 +13,8 @@ use crate::session::{Session, Support};
 /// it does not implement the operation: that is a finding, not a set-up error).
 pub(super) async fn problem(session: &Session) -> Option<String> {
     let endpoint = session.endpoint_url().await.unwrap_or_default();
-    let problem = match session.support().await {
+    let support = session.support().await;
+    let problem = match support.clone() {
         Support::Implemented | Support::NotImplemented(_) => None,
         Support::Unreachable(why) => {
             let lower = why.to_ascii_lowercase();
@@ -54,7 +55,10 @@ pub(super) async fn problem(session: &Session) -> Option<String> {
     if problem.is_some() {
         return problem;
     }
-    if let Err(why) = session.fixture_protocol_probe().await {
+    // Whether data can be seeded matters only where the operation is there to judge.
+    if support == Support::Implemented
+        && let Err(why) = session.fixture_protocol_probe().await
+    {
         return Some(format!("{endpoint}: {why}"));
     }
     let window = session.config.window_id.as_ref()?;

@@ -34,6 +34,11 @@ pub fn http(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
 /// Serve on a free port; `reply(n)` answers the n-th request (from 0). Returns the URL and the
 /// count of requests read so far.
 pub fn serve(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> (String, Arc<AtomicUsize>) {
+    serve_lines(move |n, _| reply(n))
+}
+
+/// [`serve`], where `reply(n, line)` also sees the request line (`GET /_conformance/v1 HTTP/1.1`).
+pub fn serve_lines(reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let count = Arc::new(AtomicUsize::new(0));
@@ -46,10 +51,14 @@ pub fn serve(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> (String,
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(s.try_clone().unwrap());
                 let mut length = 0;
+                let mut first = String::new();
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 {
                         return;
+                    }
+                    if first.is_empty() {
+                        first = line.trim_end().to_string();
                     }
                     if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
                         length = v.trim().parse().unwrap_or(0);
@@ -60,7 +69,8 @@ pub fn serve(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> (String,
                     let mut body = vec![0; length];
                     let _ = reader.read_exact(&mut body);
                     length = 0;
-                    match reply(seen.fetch_add(1, Ordering::SeqCst)) {
+                    let request_line = std::mem::take(&mut first);
+                    match reply(seen.fetch_add(1, Ordering::SeqCst), &request_line) {
                         Reply::Bytes(b) => {
                             if s.write_all(&b).is_err() {
                                 return;
