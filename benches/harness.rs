@@ -130,7 +130,7 @@ fn served_suite(target_name: Option<&str>, jobs: Option<usize>) -> (emulator::Ru
         &TargetOptions {
             endpoint: Some(format!("http://127.0.0.1:{port}")),
             target_name: target_name.map(str::to_string),
-            profile: Some("reference".into()),
+            pins: Some("reference".into()),
             jobs,
             ..Default::default()
         },
@@ -411,7 +411,7 @@ fn far_suite(rt: &tokio::runtime::Runtime, jobs: usize) -> (emulator::Running, S
         &TargetOptions {
             endpoint: Some(url),
             jobs: Some(jobs),
-            profile: Some("reference".into()),
+            pins: Some("reference".into()),
             ..Default::default()
         },
         None,

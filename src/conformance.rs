@@ -69,9 +69,9 @@ impl Conformance {
         self
     }
 
-    /// Pin open choices with a profile (a name under specs/profiles/, or a file).
-    pub fn profile(mut self, name_or_file: impl Into<String>) -> Self {
-        self.options.profile = Some(name_or_file.into());
+    /// Pin open choices: the pins, a name under specs/profiles/ or a file.
+    pub fn pins(mut self, name_or_file: impl Into<String>) -> Self {
+        self.options.pins = Some(name_or_file.into());
         self
     }
 

@@ -68,6 +68,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod bundle;
+mod choices;
 mod cli;
 mod client;
 mod conformance;
@@ -86,6 +87,7 @@ mod properties;
 mod report;
 mod run;
 mod session;
+mod settings;
 mod snapshot;
 mod snapshot_reader;
 mod spec;
@@ -112,6 +114,9 @@ pub use target::TargetOptions;
 pub mod _internals {
     pub mod bundle {
         pub use crate::bundle::*;
+    }
+    pub mod choices {
+        pub use crate::choices::*;
     }
     pub mod cli {
         pub use crate::cli::*;
@@ -151,6 +156,9 @@ pub mod _internals {
     }
     pub mod report {
         pub use crate::report::*;
+    }
+    pub mod settings {
+        pub use crate::settings::*;
     }
     pub mod session {
         pub use crate::session::*;

@@ -528,20 +528,20 @@ impl LoadedCase {
         let mut out = Vec::new();
         out.extend(self.open_choice());
         if !executions_fixtures(&self.case.expect).is_empty() {
-            out.extend(crate::oracle::ORACLE_CHOICES.iter().map(|(c, _)| *c));
+            out.extend(crate::choices::observed_by(crate::choices::ObservedBy::Oracle).map(|c| c.name));
         }
         if !seeded_expectations(&self.case.expect).is_empty() {
-            out.push(crate::oracle::SENSITIVE_MEMBERS_CHOICE);
+            out.push(crate::choices::SENSITIVE_MEMBERS);
             if matches!(
                 self.case.request.operation(),
                 "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations"
             ) {
-                out.push(crate::oracle::TOKEN_OTHER_PARENT_CHOICE);
-                out.push(crate::oracle::TOKEN_OTHER_STATUS_CHOICE);
+                out.push(crate::choices::TOKEN_OTHER_PARENT);
+                out.push(crate::choices::TOKEN_OTHER_STATUS);
             }
         }
         if names_violations(&self.case.expect) {
-            out.push(crate::validation_message::MESSAGE_FORM_CHOICE);
+            out.push(crate::choices::VALIDATION_MESSAGE_FORM);
         }
         out
     }
@@ -867,10 +867,12 @@ fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// A named set of pinned choices (e.g. recorded from real AWS): choice → option.
+/// The pins: a named profile of open choices each pinned to one option (e.g. recorded from real
+/// AWS), `specs/profiles/<name>.json`: choice → option. ("Pins", not "profile": the AWS
+/// profile is the credentials' word.)
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Profile {
+pub struct Pins {
     /// Its name (`reference`, `aws`, ...).
     pub name: String,
     /// Where and when it was recorded.
@@ -879,7 +881,7 @@ pub struct Profile {
     pub choices: BTreeMap<String, String>,
 }
 
-impl Profile {
+impl Pins {
     /// Load a profile file and check that every pinned choice and option exists in `cases`.
     pub fn load(file: &Path, cases: &[LoadedCase]) -> Result<Self, SpecError> {
         let err = |path: String, message: String| SpecError {
@@ -889,11 +891,9 @@ impl Profile {
             message,
         };
         let text = std::fs::read_to_string(file).map_err(|e| err(String::new(), e.to_string()))?;
-        let profile: Profile = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
+        let profile: Pins = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
         for (choice, option) in &profile.choices {
-            let known = crate::oracle::oracle_option_is_known(choice, option)
-                || (choice == crate::validation_message::MESSAGE_FORM_CHOICE
-                    && crate::validation_message::MESSAGE_FORM_OPTIONS.contains(&option.as_str()))
+            let known = crate::choices::find(choice).is_some_and(|c| c.has_option(option))
                 || cases.iter().any(|c| match &c.case.expect {
                     Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
                     _ => false,

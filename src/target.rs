@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::client::Credentials;
+use crate::settings::{self, SettingError};
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,40 +28,40 @@ pub struct TargetOptions {
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
     /// `aws` for real AWS, `embedded` for the reference emulator.
-    #[arg(long, value_name = "aws|embedded", env = "SSM_CONFORMANCE_TARGET")]
+    #[arg(long, value_name = "aws|embedded", env = settings::TARGET.variable)]
     pub target: Option<String>,
     /// Name of the target: snapshots are compared under snapshots/<name>/ (embedded: `reference`).
-    #[arg(long, value_name = "NAME", env = "SSM_CONFORMANCE_TARGET_NAME")]
+    #[arg(long, value_name = "NAME", env = settings::TARGET_NAME.variable)]
     pub target_name: Option<String>,
     /// Signing region; else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.
     #[arg(long)]
     pub region: Option<String>,
     /// Limit on connecting and on each request, in seconds.
-    #[arg(long, value_name = "SECONDS", env = "SSM_CONFORMANCE_TIMEOUT")]
+    #[arg(long, value_name = "SECONDS", env = settings::TIMEOUT.variable)]
     pub timeout: Option<f64>,
-    /// A profile pinning open choices: a name under specs/profiles/ or a file
-    /// (embedded target: `reference` unless set).
-    #[arg(long, value_name = "NAME|FILE", env = "SSM_CONFORMANCE_PROFILE")]
-    pub profile: Option<String>,
+    /// The pins: a profile of open choices pinned to one option, a name under specs/profiles/
+    /// or a file (embedded target: `reference` unless set). `--profile` is the same flag.
+    #[arg(long = "pins", visible_alias = "profile", value_name = "NAME|FILE", env = settings::PINS.variable)]
+    pub pins: Option<String>,
     /// Spec directory.
-    #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_SPECS")]
+    #[arg(long, value_name = "DIR", env = settings::SPECS.variable)]
     pub specs: Option<PathBuf>,
     /// Fixture directory (execution data sets).
-    #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_FIXTURES")]
+    #[arg(long, value_name = "DIR", env = settings::FIXTURES.variable)]
     pub fixtures: Option<PathBuf>,
     /// Snapshot directory (one folder per target name inside).
-    #[arg(long, value_name = "DIR", env = "SSM_CONFORMANCE_SNAPSHOTS")]
+    #[arg(long, value_name = "DIR", env = settings::SNAPSHOTS.variable)]
     pub snapshots: Option<PathBuf>,
     /// An existing window for cases that need one (read-only on AWS without --allow-mutations).
-    #[arg(long, value_name = "mw-…", env = "SSM_CONFORMANCE_WINDOW_ID")]
+    #[arg(long, value_name = "mw-…", env = settings::WINDOW_ID.variable)]
     pub window_id: Option<String>,
     /// Cases sent at once (each awaits its own answers; results, reports and snapshots come out
     /// in the same order whatever the number). `1`: strictly one after another.
-    #[arg(short = 'j', long, value_name = "N", env = "SSM_CONFORMANCE_JOBS")]
+    #[arg(short = 'j', long, value_name = "N", env = settings::JOBS.variable)]
     pub jobs: Option<usize>,
     /// Allow creating (and deleting what this run created) on AWS or a non-loopback endpoint
     /// (environment: 1/0, true/false, yes/no).
-    #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    #[arg(long, env = settings::ALLOW_MUTATIONS.variable, value_parser = settings::flag_parser(), action = clap::ArgAction::SetTrue)]
     pub allow_mutations: bool,
 }
 
@@ -77,8 +78,8 @@ pub struct TargetConfig {
     pub credentials: Credentials,
     /// Per-request limit.
     pub timeout: Duration,
-    /// Profile file, if any.
-    pub profile: Option<PathBuf>,
+    /// The pins' file, if any.
+    pub pins: Option<PathBuf>,
     /// Spec directory.
     pub specs: PathBuf,
     /// Fixture directory.
@@ -110,9 +111,12 @@ pub enum ConfigError {
     /// Real AWS without credentials.
     #[error("--target aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with static keys")]
     NoCredentials,
-    /// An unusable AWS profile.
+    /// An unusable AWS profile (credentials, not pins).
     #[error(transparent)]
     Profile(#[from] crate::client::profile::ProfileError),
+    /// A setting's environment variable with a value that cannot be read.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
 }
 
 /// Whether `id` matches the model's `MaintenanceWindowId` pattern (the harness's own check).
@@ -140,64 +144,6 @@ pub fn project_root() -> PathBuf {
 
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// A yes/no setting's spelling: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off` (any case), the
-/// same in the CLI and the test harness.
-pub fn parse_flag(value: &str) -> Option<bool> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" | "y" => Some(true),
-        "0" | "false" | "no" | "off" | "n" | "" => Some(false),
-        _ => None,
-    }
-}
-
-/// A yes/no environment variable: `None` when unset, `Some(Err)` naming the variable when its
-/// value is not one.
-pub fn env_flag(key: &str) -> Option<bool> {
-    std::env::var(key).ok().and_then(|v| parse_flag(&v))
-}
-
-/// Check the suite's own environment variables before anything reads them: a bad value is
-/// named by its variable (not by the flag it stands for).
-pub fn check_environment() -> Result<(), ConfigError> {
-    let bad = |what: &'static str, why: String| ConfigError::Invalid { what, why };
-    for key in [
-        "SSM_CONFORMANCE_ALLOW_MUTATIONS",
-        "SSM_CONFORMANCE_NO_PROPERTIES",
-        "SSM_CONFORMANCE_REQUIRE_DATA",
-        "CI",
-    ] {
-        if let Ok(v) = std::env::var(key)
-            && parse_flag(&v).is_none()
-            && key != "CI"
-        {
-            return Err(bad(key, format!("{v:?} is not 1/0, true/false, yes/no or on/off")));
-        }
-    }
-    if let Some(v) = env("SSM_CONFORMANCE_TIMEOUT")
-        && v.trim().parse::<f64>().is_err()
-    {
-        return Err(bad(
-            "SSM_CONFORMANCE_TIMEOUT",
-            format!("{v:?} is not a number of seconds"),
-        ));
-    }
-    for key in ["SSM_CONFORMANCE_SEED", "SSM_CONFORMANCE_CASES"] {
-        if let Some(v) = env(key)
-            && v.trim().parse::<u64>().is_err()
-        {
-            return Err(bad(
-                if key.ends_with("SEED") {
-                    "SSM_CONFORMANCE_SEED"
-                } else {
-                    "SSM_CONFORMANCE_CASES"
-                },
-                format!("{v:?} is not a whole number"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A path setting, resolved against the current directory now (never against wherever a
@@ -239,23 +185,27 @@ impl TargetOptions {
     /// Options from the environment alone (the `cargo test` way in).
     pub fn from_env() -> Self {
         Self {
-            target: env("SSM_CONFORMANCE_TARGET"),
-            target_name: env("SSM_CONFORMANCE_TARGET_NAME"),
-            timeout: env("SSM_CONFORMANCE_TIMEOUT").and_then(|t| t.trim().parse().ok()),
-            profile: env("SSM_CONFORMANCE_PROFILE"),
-            specs: env("SSM_CONFORMANCE_SPECS").map(PathBuf::from),
-            fixtures: env("SSM_CONFORMANCE_FIXTURES").map(PathBuf::from),
-            snapshots: env("SSM_CONFORMANCE_SNAPSHOTS").map(PathBuf::from),
-            window_id: env("SSM_CONFORMANCE_WINDOW_ID"),
-            jobs: env("SSM_CONFORMANCE_JOBS").and_then(|j| j.trim().parse().ok()),
-            allow_mutations: env_flag("SSM_CONFORMANCE_ALLOW_MUTATIONS").unwrap_or(false),
+            target: settings::TARGET.raw(),
+            target_name: settings::TARGET_NAME.raw(),
+            timeout: settings::TIMEOUT.seconds().ok().flatten(),
+            pins: settings::PINS.raw(),
+            specs: settings::SPECS.raw().map(PathBuf::from),
+            fixtures: settings::FIXTURES.raw().map(PathBuf::from),
+            snapshots: settings::SNAPSHOTS.raw().map(PathBuf::from),
+            window_id: settings::WINDOW_ID.raw(),
+            jobs: settings::JOBS
+                .whole()
+                .ok()
+                .flatten()
+                .and_then(|j| usize::try_from(j).ok()),
+            allow_mutations: settings::ALLOW_MUTATIONS.yes().unwrap_or(false),
             ..Self::default()
         }
     }
 
     /// Resolve flags and environment into a target.
     pub fn resolve(&self) -> Result<TargetConfig, ConfigError> {
-        check_environment()?;
+        settings::check_environment()?;
         // The shared files are read only where they are needed: for AWS without keys in the
         // environment. A local run never depends on a developer's ~/.aws (an SSO or role
         // profile in AWS_PROFILE must not break it).
@@ -328,7 +278,7 @@ impl TargetOptions {
             });
         }
         let specs = self.specs_dir();
-        let profile = match (&self.profile, &endpoint) {
+        let pins = match (&self.pins, &endpoint) {
             (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(absolute(std::path::Path::new(p))),
             (Some(p), _) => Some(specs.join("profiles").join(format!("{p}.json"))),
             (None, Endpoint::Embedded) => Some(specs.join("profiles").join("reference.json")),
@@ -344,7 +294,7 @@ impl TargetOptions {
             region,
             credentials,
             timeout,
-            profile,
+            pins,
             specs,
             fixtures: self
                 .fixtures
@@ -402,7 +352,7 @@ mod tests {
         assert_eq!(c.endpoint, Endpoint::Url("http://127.0.0.1:4566".into()));
         assert_eq!(c.name, None);
         assert_eq!(c.timeout, Duration::from_millis(2500));
-        assert!(c.profile.is_none());
+        assert!(c.pins.is_none());
 
         let aws = TargetOptions {
             target: Some("aws".into()),

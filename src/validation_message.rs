@@ -12,11 +12,6 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The open choice: does the target write AWS's validation message form?
-pub(crate) const MESSAGE_FORM_CHOICE: &str = "validation-message-form";
-/// Its options.
-pub(crate) const MESSAGE_FORM_OPTIONS: [&str; 2] = ["aws", "other"];
-
 static HEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+) validation errors? detected: ").expect("valid"));
 /// One violation's anchor: member paths are lower-camel names, list positions and `member`.
 static AT: LazyLock<Regex> =

@@ -10,7 +10,7 @@ use crate::fixtures::Fixture;
 pub(crate) use crate::observation::Observation;
 use crate::oracle::{self, Query};
 use crate::paging::Walk;
-use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Profile, SeededExpectation};
+use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Pins, SeededExpectation};
 
 /// What judging executions needs beyond the first answer.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ pub(crate) fn check(
     expect: &Expectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Open(open) => {
@@ -97,7 +97,7 @@ fn check_plain(
     expect: &Expectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Success(s) => {
@@ -157,7 +157,7 @@ fn check_executions(
     x: &ExecutionsExpectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     let fixture = seeded_success(r, ctx, &x.fixture)?;
     let window = ctx
@@ -182,7 +182,7 @@ fn check_seeded(
     x: &SeededExpectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     use oracle::family;
     let fixture = seeded_success(r, ctx, &x.fixture)?;
@@ -302,7 +302,7 @@ fn check_seeded(
         };
         let option = oracle::foreign_option(replay, "ignored", other, &whose()).or_fail(FailureKind::Paging)?;
         out.push(observed(
-            oracle::TOKEN_OTHER_PARENT_CHOICE,
+            crate::choices::TOKEN_OTHER_PARENT,
             option,
             profile,
             &format!("the first NextToken sent with {other} was {option}"),
@@ -313,7 +313,7 @@ fn check_seeded(
         let other = "a STATUS filter no item meets";
         let option = oracle::foreign_option(replay, "applied", other, &whose()).or_fail(FailureKind::Paging)?;
         out.push(observed(
-            oracle::TOKEN_OTHER_STATUS_CHOICE,
+            crate::choices::TOKEN_OTHER_STATUS,
             option,
             profile,
             &format!("the first NextToken sent with {other} was {option}"),
@@ -321,7 +321,7 @@ fn check_seeded(
     }
     if let Some(option) = seen.sensitive {
         out.push(observed(
-            oracle::SENSITIVE_MEMBERS_CHOICE,
+            crate::choices::SENSITIVE_MEMBERS,
             option,
             profile,
             &format!("sensitive members are {option}"),
@@ -332,7 +332,7 @@ fn check_seeded(
 
 /// The target's `option` for `choice`, unless the profile pins another (`what`: what it did).
 /// (The oracle's own choices are held to the profile by the oracle.)
-fn observed(choice: &str, option: &str, profile: Option<&Profile>, what: &str) -> Result<Observation, Failure> {
+fn observed(choice: &str, option: &str, profile: Option<&Pins>, what: &str) -> Result<Observation, Failure> {
     if let Some(pinned) = profile.and_then(|p| p.choices.get(choice))
         && pinned != option
     {
@@ -354,7 +354,7 @@ fn check_error(
     r: &Response,
     operation: &str,
     request: Option<&Value>,
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     if !e.status.matches(r.status) {
         return Err(Failure::new(
@@ -433,9 +433,9 @@ fn check_violations(
     expected: &[crate::validation_message::ExpectedViolation],
     request: Option<&Value>,
     message: &str,
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
 ) -> Result<Option<Observation>, Failure> {
-    use crate::validation_message::{MESSAGE_FORM_CHOICE, judge, parse};
+    use crate::validation_message::{judge, parse};
     let form = match parse(message) {
         None if expected.is_empty() => return Ok(None),
         None => "other",
@@ -449,7 +449,7 @@ fn check_violations(
         }
     };
     observed(
-        MESSAGE_FORM_CHOICE,
+        crate::choices::VALIDATION_MESSAGE_FORM,
         form,
         profile,
         &format!("the target wrote {form}: {message:?}"),
@@ -604,7 +604,7 @@ mod tests {
             "not-found"
         );
         assert!(check(&open, &resp(500, "x"), &Context::single(), None).is_err());
-        let profile = Profile {
+        let profile = Pins {
             name: "aws".into(),
             recorded: "test".into(),
             choices: [("unknown-window".to_string(), "not-found".to_string())]

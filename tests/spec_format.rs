@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use ssm_conformance::_internals::spec::{self, LoadedCase, Profile};
+use ssm_conformance::_internals::spec::{self, LoadedCase, Pins};
 use tempfile::TempDir;
 
 fn specs() -> PathBuf {
@@ -65,7 +65,7 @@ fn every_spec_file_conforms_to_the_schema_and_loads() {
         files,
         "the loader reads every spec file, generated ones too"
     );
-    Profile::load(&specs().join("profiles").join("reference.json"), &cases).unwrap();
+    Pins::load(&specs().join("profiles").join("reference.json"), &cases).unwrap();
 }
 
 /// `doc` written as `{name}.json` in a folder of its own, removed when the returned guard drops.
@@ -244,7 +244,7 @@ fn profiles_must_name_existing_choices() {
         "profile",
         &json!({"name": "x", "recorded": "now", "choices": {"unknown-window": "maybe"}}),
     );
-    let err = Profile::load(&p, &cases).unwrap_err().to_string();
+    let err = Pins::load(&p, &cases).unwrap_err().to_string();
     assert!(
         err.contains("no case has choice \"unknown-window\" with option \"maybe\""),
         "{err}"
@@ -458,4 +458,49 @@ fn a_cite_the_references_do_not_hold_is_named_with_its_file_and_case() {
     assert!(named("cli-unquoted", "quotes nothing"), "{problems:#?}");
     assert!(named("cli-invented", "2030-01-01"), "{problems:#?}");
     assert_eq!(problems.len(), 5, "only the five bad ones: {problems:#?}");
+}
+
+#[test]
+fn every_open_choice_is_in_the_catalogue_with_its_options() {
+    use ssm_conformance::_internals::choices::{self, ObservedBy};
+    use std::collections::{BTreeMap, BTreeSet};
+    let cases = spec::load_dir(&specs()).unwrap();
+    let mut declared: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for c in &cases {
+        if let spec::Expectation::Open(o) = &c.case.expect {
+            declared
+                .entry(o.choice.clone())
+                .or_default()
+                .extend(o.options.keys().cloned());
+        }
+    }
+    let mut wrong = Vec::new();
+    for (name, options) in &declared {
+        match choices::find(name) {
+            None => wrong.push(format!("{name}: declared by a case, not in src/choices.rs")),
+            Some(c) => {
+                let listed: BTreeSet<String> = c.options.iter().map(|o| o.to_string()).collect();
+                if &listed != options || c.observed_by != ObservedBy::Cases {
+                    wrong.push(format!(
+                        "{name}: the cases declare {options:?}, the catalogue {listed:?}"
+                    ));
+                }
+            }
+        }
+    }
+    for c in choices::observed_by(ObservedBy::Cases) {
+        if !declared.contains_key(c.name) {
+            wrong.push(format!("{}: in the catalogue, but no case declares it", c.name));
+        }
+    }
+    // What the pins pin is in the catalogue.
+    let pins = Pins::load(&specs().join("profiles").join("reference.json"), &cases).unwrap();
+    for (choice, option) in &pins.choices {
+        if !choices::find(choice).is_some_and(|c| c.has_option(option)) {
+            wrong.push(format!(
+                "the reference pins {choice}={option}, which the catalogue does not have"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

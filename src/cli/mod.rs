@@ -15,7 +15,8 @@ use crate::outcome::CaseResult;
 use crate::properties::{self, Part};
 use crate::report::{self, RunReport};
 use crate::run::{Conclusion, Event, RunOptions, Suite};
-use crate::spec::Profile;
+use crate::settings;
+use crate::spec::Pins;
 use crate::target::TargetOptions;
 
 #[derive(Parser)]
@@ -93,16 +94,16 @@ struct SweepTarget {
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
     /// `aws` for real AWS.
-    #[arg(long, value_name = "aws", env = "SSM_CONFORMANCE_TARGET")]
+    #[arg(long, value_name = "aws", env = settings::TARGET.variable)]
     target: Option<String>,
     /// Signing region; else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.
     #[arg(long)]
     region: Option<String>,
     /// Limit on connecting and on each request, in seconds.
-    #[arg(long, value_name = "SECONDS", env = "SSM_CONFORMANCE_TIMEOUT")]
+    #[arg(long, value_name = "SECONDS", env = settings::TIMEOUT.variable)]
     timeout: Option<f64>,
     /// Allow deleting on AWS or a non-loopback endpoint (environment: 1/0, true/false, yes/no).
-    #[arg(long, env = "SSM_CONFORMANCE_ALLOW_MUTATIONS", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    #[arg(long, env = settings::ALLOW_MUTATIONS.variable, value_parser = settings::flag_parser(), action = clap::ArgAction::SetTrue)]
     allow_mutations: bool,
 }
 
@@ -110,10 +111,10 @@ struct SweepTarget {
 #[derive(clap::Args, Default)]
 struct GeneratedOptions {
     /// Reproduce a generated phase exactly (every run prints its seed).
-    #[arg(long, value_name = "SEED", env = "SSM_CONFORMANCE_SEED")]
+    #[arg(long, value_name = "SEED", env = settings::SEED.variable)]
     seed: Option<u64>,
     /// Generated cases per property.
-    #[arg(long, value_name = "N", env = "SSM_CONFORMANCE_CASES")]
+    #[arg(long, value_name = "N", env = settings::CASES.variable)]
     cases: Option<u32>,
     /// Skip the generated phase.
     #[arg(long)]
@@ -124,7 +125,7 @@ struct GeneratedOptions {
     /// Fail the run where data-dependent behaviour (filters, ordering, paging, the generated
     /// phase) was not judged: no fixture protocol, or nothing to relate (environment: 1/0,
     /// true/false, yes/no).
-    #[arg(long, env = "SSM_CONFORMANCE_REQUIRE_DATA", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    #[arg(long, env = settings::REQUIRE_DATA.variable, value_parser = settings::flag_parser(), action = clap::ArgAction::SetTrue)]
     require_data: bool,
 }
 
@@ -158,7 +159,7 @@ struct Outputs {
 /// The whole binary: parse the command line, run the command, exit with its code.
 pub fn main() -> ExitCode {
     // Before clap reads them: a bad value is named by its variable, not by the flag.
-    if let Err(e) = crate::target::check_environment() {
+    if let Err(e) = crate::settings::check_environment() {
         return fail(e);
     }
     let cli = Cli::parse();
@@ -436,7 +437,7 @@ fn conclude(
                 ExitCode::from(1)
             }
         }
-        None if totals.exit_code() == 0 && totals.missing_snapshots > 0 && ci() => {
+        None if totals.exit_code() == 0 && totals.missing_snapshots > 0 && settings::ci() => {
             eprintln!(
                 "ssm-conformance: CI=true and {} snapshots are missing: the target conforms, but record and commit its snapshots",
                 totals.missing_snapshots
@@ -445,10 +446,6 @@ fn conclude(
         }
         None => ExitCode::from(totals.exit_code()),
     }
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"))
 }
 
 /// A profile pinning every choice the run observed one way.
@@ -468,7 +465,7 @@ fn record_profile(
     for (name, _) in choice_failures {
         choices.remove(name.trim_start_matches("choices::"));
     }
-    let profile = Profile {
+    let profile = Pins {
         name: file
             .file_stem()
             .and_then(|s| s.to_str())

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::data::{Execution, Seeded};
 use super::execution::{check_fields, check_shape, item_ids};
 use super::query::Query;
+use crate::choices;
 use crate::failure::{Failure, FailureKind, OrFail};
 use crate::observation::Observation;
 use crate::walk::Walk;
@@ -132,7 +133,7 @@ pub fn judge(
     // filter each page, and then a filtered walk's pages are short (legally).
     if q.max_results.is_none() && q.after.is_none() && q.before.is_none() && walk.pages.len() > 1 {
         let size = walk.pages[0].executions.len();
-        observe("default-page-size", size.to_string(), pinned, &mut observations)?;
+        observe(choices::DEFAULT_PAGE_SIZE, size.to_string(), pinned, &mut observations)?;
     }
     // Shapes, fields, duplicates, leaks.
     let starts = seeded.starts();
@@ -193,8 +194,8 @@ pub fn judge(
         ));
     }
     for (choice, bound, other) in [
-        ("executed-after-bound", q.after, q.before),
-        ("executed-before-bound", q.before, q.after),
+        (choices::EXECUTED_AFTER_BOUND, q.after, q.before),
+        (choices::EXECUTED_BEFORE_BOUND, q.before, q.after),
     ] {
         let Some(t) = bound else { continue };
         // Where either bound selects, one execution on a bound may be in for the other's sake.
@@ -234,19 +235,19 @@ pub fn judge(
         } else {
             "unordered"
         };
-        observe("order", option.into(), pinned, &mut observations)?;
+        observe(choices::ORDER, option.into(), pinned, &mut observations)?;
     }
     // A token sent with another (empty) window: refused, or that window's answer (nothing);
     // never the first window's executions.
     for (choice, replay, accepted, other) in [
         (
-            "token-other-window",
+            choices::TOKEN_OTHER_WINDOW,
             &walk.foreign_replay,
             "ignored",
             "another window's id",
         ),
         (
-            "token-other-filters",
+            choices::TOKEN_OTHER_FILTERS,
             &walk.refiltered_replay,
             "applied",
             "filters no execution meets",

@@ -15,10 +15,11 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::Settings;
+use crate::choices::SENSITIVE_MEMBERS;
 use crate::client::{Client, Payload};
 use crate::model::{self, DESCRIBE_EXECUTIONS};
+use crate::oracle::Execution;
 use crate::oracle::family::{self, Seen};
-use crate::oracle::{Execution, SENSITIVE_MEMBERS_CHOICE};
 use crate::oracle::{Invocation, Task};
 use crate::outcome::{FailureKind, Outcome, SkipReason};
 use crate::paging;
@@ -128,7 +129,7 @@ pub(crate) fn run(
     }
     let mut config = settings.proptest_config();
     config.cases = (settings.cases / 4).max(4);
-    let sensitive = choices.get(SENSITIVE_MEMBERS_CHOICE).cloned();
+    let sensitive = choices.get(SENSITIVE_MEMBERS).cloned();
     let sensitive = &sensitive;
     let outcome = super::search::first_failure(
         session,

@@ -40,7 +40,8 @@ pub use model_based::semantics_of;
 use crate::model::Operation;
 use crate::outcome::{CaseResult, FailureKind, Outcome, SkipReason};
 use crate::session::Session;
-use crate::spec::Profile;
+use crate::settings::SettingError;
+use crate::spec::Pins;
 
 /// The area every generated result is named under.
 pub const AREA: &str = "properties";
@@ -76,23 +77,21 @@ impl Settings {
     /// Settings from the environment (the `cargo test` way in): `SSM_CONFORMANCE_SEED`,
     /// `SSM_CONFORMANCE_CASES`, `SSM_CONFORMANCE_NO_PROPERTIES` (`1`: off). `None` when off; an
     /// error names the variable whose value is bad.
-    pub fn from_env() -> Result<Option<Self>, String> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        if var("SSM_CONFORMANCE_NO_PROPERTIES").is_some_and(|v| !matches!(v.as_str(), "0" | "false" | "no")) {
+    pub fn from_env() -> Result<Option<Self>, SettingError> {
+        use crate::settings::{CASES, NO_PROPERTIES, SEED};
+        NO_PROPERTIES.check()?;
+        if NO_PROPERTIES.yes() == Some(true) {
             return Ok(None);
         }
-        let parse = |k: &str| -> Result<Option<u64>, String> {
-            var(k)
-                .map(|v| {
-                    v.trim()
-                        .parse::<u64>()
-                        .map_err(|_| format!("{k}={v:?} is not a whole number"))
+        let seed = SEED.whole()?;
+        let cases = CASES
+            .whole()?
+            .map(|c| {
+                u32::try_from(c).map_err(|_| SettingError {
+                    variable: CASES.variable,
+                    why: format!("{c} is too large"),
                 })
-                .transpose()
-        };
-        let seed = parse("SSM_CONFORMANCE_SEED")?;
-        let cases = parse("SSM_CONFORMANCE_CASES")?
-            .map(|c| u32::try_from(c).map_err(|_| format!("SSM_CONFORMANCE_CASES={c} is too large")))
+            })
             .transpose()?;
         Ok(Some(Self::new(seed, cases)))
     }
@@ -120,7 +119,7 @@ impl Settings {
 }
 
 /// The choices the target made in the spec phase (one option each), with the profile's pins.
-pub fn observed_choices(results: &[CaseResult], profile: Option<&Profile>) -> BTreeMap<String, String> {
+pub fn observed_choices(results: &[CaseResult], profile: Option<&Pins>) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = profile.map(|p| p.choices.clone()).unwrap_or_default();
     for o in results.iter().flat_map(|r| &r.observations) {
         if let Some(c) = &o.choice {

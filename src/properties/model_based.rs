@@ -142,10 +142,14 @@ async fn check_async(
     let (template, query) = materialize(req, data, "${window}", semantics);
     let fail = |why: String, actual: Vec<String>| {
         let bounds = Bounds {
-            after_inclusive: choices.get("executed-after-bound").is_none_or(|o| o == "inclusive"),
-            before_inclusive: choices.get("executed-before-bound").is_none_or(|o| o == "inclusive"),
+            after_inclusive: choices
+                .get(crate::choices::EXECUTED_AFTER_BOUND)
+                .is_none_or(|o| o == "inclusive"),
+            before_inclusive: choices
+                .get(crate::choices::EXECUTED_BEFORE_BOUND)
+                .is_none_or(|o| o == "inclusive"),
         };
-        let order = if choices.get("order").is_some_and(|o| o == "oldest-first") {
+        let order = if choices.get(crate::choices::ORDER).is_some_and(|o| o == "oldest-first") {
             Order::OldestFirst
         } else {
             Order::NewestFirst

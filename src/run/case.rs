@@ -10,7 +10,7 @@ use crate::model::Operation;
 use crate::outcome::{CaseResult, Exchange, Failure, FailureKind, Outcome, SkipReason};
 use crate::paging;
 use crate::session::{Session, Unmet, unusable};
-use crate::spec::{self, LoadedCase, Need, Placeholder, Profile};
+use crate::spec::{self, LoadedCase, Need, Pins, Placeholder};
 use crate::verdict;
 
 /// The message of a failed case: where the case is, why it failed, what was sent and received.
@@ -126,7 +126,7 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
 
 /// Run one case: send, follow pages where executions are judged, judge, compare the snapshot
 /// when the target has a name.
-pub(crate) async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Profile>) -> CaseResult {
+pub(crate) async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Pins>) -> CaseResult {
     let started = Instant::now();
     let mut result = CaseResult::new(case.name(), Outcome::Passed);
     result.outcome = match bind(session, case).await {
@@ -140,7 +140,7 @@ pub(crate) async fn run_case(session: &Session, case: &LoadedCase, profile: Opti
 async fn judge_case(
     session: &Session,
     case: &LoadedCase,
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
     bindings: &Bindings,
     result: &mut CaseResult,
 ) -> Outcome {

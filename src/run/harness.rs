@@ -91,7 +91,7 @@ pub(crate) fn run_trials(
         exact: args.exact,
         skip: args.skip.clone(),
         properties,
-        require_data: crate::target::env_flag("SSM_CONFORMANCE_REQUIRE_DATA").unwrap_or(false),
+        require_data: crate::settings::REQUIRE_DATA.yes().unwrap_or(false),
         ..RunOptions::default()
     };
     let board = Arc::new(Board::default());
@@ -172,7 +172,7 @@ fn trials(suite: &Suite, properties: bool, board: &Arc<Board>, expectations: Opt
 /// is not a wrong answer; under CI it must still be recorded.
 fn completion(result: &CaseResult, expectations: Option<&Expectations>) -> Result<Completion, Failed> {
     if let (Outcome::Passed, Some(file)) = (&result.outcome, &result.missing_snapshot)
-        && crate::target::env_flag("CI").unwrap_or(false)
+        && crate::settings::ci()
     {
         return Err(format!("the answer conforms, but {}", crate::snapshot::missing_line(file)).into());
     }

@@ -31,7 +31,7 @@ pub use plan::{PlanError, RunOptions};
 use crate::fixtures::Fixture;
 use crate::outcome::{CaseResult, Outcome};
 use crate::properties::{self, Part};
-use crate::spec::{self, LoadedCase, Need, Profile, SpecError};
+use crate::spec::{self, LoadedCase, Need, Pins, SpecError};
 use crate::target::{ConfigError, TargetOptions};
 
 /// A suite could not be set up.
@@ -61,7 +61,7 @@ pub enum SuiteError {
 pub struct Suite {
     pub(crate) session: Arc<Session>,
     pub(crate) cases: Arc<Vec<LoadedCase>>,
-    pub(crate) profile: Option<Arc<Profile>>,
+    pub(crate) profile: Option<Arc<Pins>>,
 }
 
 impl Suite {
@@ -101,8 +101,8 @@ impl Suite {
                 }
             }
         }
-        let profile = match &config.profile {
-            Some(p) => Some(Arc::new(Profile::load(p, &cases)?)),
+        let profile = match &config.pins {
+            Some(p) => Some(Arc::new(Pins::load(p, &cases)?)),
             None => None,
         };
         Ok(Self {
@@ -123,7 +123,7 @@ impl Suite {
     }
 
     /// The pins, if a profile is in force.
-    pub fn profile(&self) -> Option<&Profile> {
+    pub fn pins(&self) -> Option<&Pins> {
         self.profile.as_deref()
     }
 
@@ -390,7 +390,7 @@ fn interrupted(session: &Session, mut conclusion: Conclusion, reporter: &mut dyn
 async fn spec_phase(
     session: &Session,
     cases: &[&LoadedCase],
-    profile: Option<&Profile>,
+    profile: Option<&Pins>,
     require_data: bool,
     reporter: &mut dyn FnMut(Event<'_>),
 ) -> Vec<CaseResult> {

@@ -249,7 +249,7 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
     let suite = Suite::load(
         &TargetOptions {
             endpoint: Some(served.url.clone()),
-            profile: profile.map(str::to_string),
+            pins: profile.map(str::to_string),
             ..Default::default()
         },
         None,

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         .target_name("reference")
         .snapshots(concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"))
         .expectations(concat!(env!("CARGO_MANIFEST_DIR"), "/expectations/downstream.json"))
-        .profile("reference")
+        .pins("reference")
         .cases(8)
         .main()
 }

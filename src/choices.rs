@@ -1,0 +1,342 @@
+//! The catalogue of open choices: everything AWS leaves open that the suite observes, in one
+//! place, as test262 keeps its `features.txt`. Each [`Choice`] has its name, its options, what
+//! observes it, and why it is open in a sentence; the quotable sources are the cites of the
+//! cases that observe it (`specs/`). A case that declares a choice not in the catalogue, or
+//! other options, fails `tests/spec_format.rs`; the pins (`specs/profiles/`) may pin only what
+//! is here.
+
+/// What observes a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObservedBy {
+    /// The open cases that declare it (`"open": {"choice": …}` in `specs/`).
+    Cases,
+    /// The oracle, on every case that walks a seeded window's executions.
+    Oracle,
+    /// The oracle's judgement of the execution family (tasks and invocations).
+    Family,
+    /// The reader of validation messages, on every case that names violations.
+    Message,
+}
+
+/// One open choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    /// Its name (`order`, `filters-combine`, …).
+    pub name: &'static str,
+    /// Its options; none listed: any whole number.
+    pub options: &'static [&'static str],
+    /// What observes it.
+    pub observed_by: ObservedBy,
+    /// Why it is open, in a sentence.
+    pub summary: &'static str,
+}
+
+impl Choice {
+    /// Whether `option` is one of this choice's.
+    pub fn has_option(&self, option: &str) -> bool {
+        if self.options.is_empty() {
+            option.parse::<usize>().is_ok()
+        } else {
+            self.options.contains(&option)
+        }
+    }
+}
+
+/// The order of a list of executions.
+pub const ORDER: &str = "order";
+/// Whether ExecutedAfter selects an execution on its instant.
+pub const EXECUTED_AFTER_BOUND: &str = "executed-after-bound";
+/// Whether ExecutedBefore selects an execution on its instant.
+pub const EXECUTED_BEFORE_BOUND: &str = "executed-before-bound";
+/// How many executions a page holds without MaxResults.
+pub const DEFAULT_PAGE_SIZE: &str = "default-page-size";
+/// The first NextToken sent with another window's id.
+pub const TOKEN_OTHER_WINDOW: &str = "token-other-window";
+/// The first NextToken sent with other filters.
+pub const TOKEN_OTHER_FILTERS: &str = "token-other-filters";
+/// Members the model marks sensitive: returned as seeded, or left out.
+pub const SENSITIVE_MEMBERS: &str = "sensitive-members";
+/// A task or invocation list's first NextToken sent with another parent's ids.
+pub const TOKEN_OTHER_PARENT: &str = "token-other-parent";
+/// A task or invocation list's first NextToken sent with a STATUS filter no item meets.
+pub const TOKEN_OTHER_STATUS: &str = "token-other-status";
+/// A validation error's message form.
+pub const VALIDATION_MESSAGE_FORM: &str = "validation-message-form";
+
+/// Every open choice, by name.
+pub const CATALOGUE: &[Choice] = &[
+    Choice {
+        name: "bad-next-token",
+        options: &["ignored", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A NextToken the target never issued: ignored (the first page) or refused; the model and docs say neither.",
+    },
+    Choice {
+        name: "cancel-ended",
+        options: &["no-op", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "Cancelling an execution that has already ended: a no-op, or refused.",
+    },
+    Choice {
+        name: "date-only",
+        options: &["accepted", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A filter value that is a date without a time: read, or refused.",
+    },
+    Choice {
+        name: "default-page-size",
+        options: &[],
+        observed_by: ObservedBy::Oracle,
+        summary: "How many executions a page holds without MaxResults (any whole number; read from unfiltered walks).",
+    },
+    Choice {
+        name: "duplicate-filter-keys",
+        options: &["all", "any", "first", "last", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "Several filters with one key: every one must hold, any one, the first, the last, or refused.",
+    },
+    Choice {
+        name: "empty-next-token",
+        options: &["first-page", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "NextToken \"\" (the model sets no minimum length): the first page, or refused.",
+    },
+    Choice {
+        name: "executed-after-bound",
+        options: &["inclusive", "exclusive"],
+        observed_by: ObservedBy::Oracle,
+        summary: "Whether ExecutedAfter selects an execution exactly on its instant.",
+    },
+    Choice {
+        name: "executed-before-bound",
+        options: &["inclusive", "exclusive"],
+        observed_by: ObservedBy::Oracle,
+        summary: "Whether ExecutedBefore selects an execution exactly on its instant.",
+    },
+    Choice {
+        name: "execution-id-case",
+        options: &["case-insensitive", "case-sensitive"],
+        observed_by: ObservedBy::Cases,
+        summary: "An execution id in upper-case hex (the pattern allows either case): the same execution, or another.",
+    },
+    Choice {
+        name: "filter-values-combine",
+        options: &["all", "any", "first", "last", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "Several values in one filter: all must hold, any one, the first, the last, or refused.",
+    },
+    Choice {
+        name: "filter-without-key",
+        options: &["ignored", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A filter without Key: ignored, or refused.",
+    },
+    Choice {
+        name: "filter-without-values",
+        options: &["ignored", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A filter without Values (or an empty list): ignored, or refused.",
+    },
+    Choice {
+        name: "filters-combine",
+        options: &["all", "any"],
+        observed_by: ObservedBy::Cases,
+        summary: "ExecutedAfter with ExecutedBefore: both hold, or either; no public source says.",
+    },
+    Choice {
+        name: "fraction-spelling",
+        options: &["accepted", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "Fractions of a second in a filter value: read, or refused.",
+    },
+    Choice {
+        name: "hour-24",
+        options: &["rejected", "next-day"],
+        observed_by: ObservedBy::Cases,
+        summary: "Hour 24 in a filter value: the next day, or refused.",
+    },
+    Choice {
+        name: "length-unit",
+        options: &["code-points", "utf-16-units"],
+        observed_by: ObservedBy::Cases,
+        summary: "What a length bound counts: code points, or UTF-16 units.",
+    },
+    Choice {
+        name: "long-fraction",
+        options: &["accepted", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "More than nine digits of a fraction of a second: read, or refused.",
+    },
+    Choice {
+        name: "max-results-fraction",
+        options: &["accepted", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A MaxResults with a fraction: read, or refused.",
+    },
+    Choice {
+        name: "null-member",
+        options: &["treated-as-absent", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A member sent as null: as if absent, or refused.",
+    },
+    Choice {
+        name: "offset-less",
+        options: &["accepted", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A filter value without a UTC offset: read, or refused.",
+    },
+    Choice {
+        name: "offset-spelling",
+        options: &["accepted", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "UTC offsets other than Z: read, or refused.",
+    },
+    Choice {
+        name: "order",
+        options: &["newest-first", "oldest-first", "unordered"],
+        observed_by: ObservedBy::Oracle,
+        summary: "The order of a list of executions (ties at one StartTime in any order).",
+    },
+    Choice {
+        name: "second-60",
+        options: &["rejected", "rolls-over", "clamped"],
+        observed_by: ObservedBy::Cases,
+        summary: "Second 60 in a filter value: rolls over, clamped, or refused.",
+    },
+    Choice {
+        name: "second-60-end-of-day",
+        options: &["rejected", "rolls-over", "clamped"],
+        observed_by: ObservedBy::Cases,
+        summary: "Second 60 at the end of a day: rolls over, clamped, or refused.",
+    },
+    Choice {
+        name: "sensitive-members",
+        options: &["returned", "omitted"],
+        observed_by: ObservedBy::Family,
+        summary: "Members the model marks sensitive (TaskParameters, Parameters, OwnerInformation): as seeded, or left out.",
+    },
+    Choice {
+        name: "task-filter-key-case",
+        options: &["rejected", "accepted"],
+        observed_by: ObservedBy::Cases,
+        summary: "The STATUS key of a task filter in another case: read, or refused.",
+    },
+    Choice {
+        name: "task-id-case",
+        options: &["case-insensitive", "case-sensitive"],
+        observed_by: ObservedBy::Cases,
+        summary: "A task id in upper-case hex: the same task, or another.",
+    },
+    Choice {
+        name: "task-status-skipped-overlapping",
+        options: &["accepted", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "SKIPPED_OVERLAPPING (a model status the docs do not list for the STATUS filter): read, or refused.",
+    },
+    Choice {
+        name: "task-status-unknown-value",
+        options: &["rejected", "nothing"],
+        observed_by: ObservedBy::Cases,
+        summary: "A STATUS filter value no status has: nothing, or refused.",
+    },
+    Choice {
+        name: "task-status-values",
+        options: &["any", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "Several values in one STATUS filter: any, or refused.",
+    },
+    Choice {
+        name: "tasks-execution-id-case",
+        options: &["case-insensitive", "case-sensitive"],
+        observed_by: ObservedBy::Cases,
+        summary: "An execution id in upper-case hex, in a task list request: the same execution, or another.",
+    },
+    Choice {
+        name: "token-other-filters",
+        options: &["rejected", "applied"],
+        observed_by: ObservedBy::Oracle,
+        summary: "The first NextToken sent with other filters: refused, or the answer under them.",
+    },
+    Choice {
+        name: "token-other-parent",
+        options: &["rejected", "ignored"],
+        observed_by: ObservedBy::Family,
+        summary: "A task or invocation list's first NextToken sent with another execution's (task's) ids: refused, or that one's (empty) list.",
+    },
+    Choice {
+        name: "token-other-status",
+        options: &["rejected", "applied"],
+        observed_by: ObservedBy::Family,
+        summary: "A task or invocation list's first NextToken sent with a STATUS filter no item meets: refused, or nothing.",
+    },
+    Choice {
+        name: "token-other-window",
+        options: &["rejected", "ignored"],
+        observed_by: ObservedBy::Oracle,
+        summary: "The first NextToken sent with another window's id: refused, or that window's (empty) answer.",
+    },
+    Choice {
+        name: "unknown-filter-key",
+        options: &["ignored", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A filter key the docs do not name: ignored, or refused.",
+    },
+    Choice {
+        name: "unknown-member",
+        options: &["ignored", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "A request member outside the input shape: ignored, or refused.",
+    },
+    Choice {
+        name: "unknown-window",
+        options: &["empty-list", "not-found"],
+        observed_by: ObservedBy::Cases,
+        summary: "A well-formed window id that names no window: an empty list, or DoesNotExistException.",
+    },
+    Choice {
+        name: "validation-message-form",
+        options: &["aws", "other"],
+        observed_by: ObservedBy::Message,
+        summary: "A validation error's message: AWS's \"1 validation error detected\" form, or the target's own words.",
+    },
+];
+
+/// The choice named `name`.
+pub fn find(name: &str) -> Option<&'static Choice> {
+    CATALOGUE.iter().find(|c| c.name == name)
+}
+
+/// The choices one observer observes.
+pub fn observed_by(by: ObservedBy) -> impl Iterator<Item = &'static Choice> {
+    CATALOGUE.iter().filter(move |c| c.observed_by == by)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_is_sorted_and_names_each_choice_once() {
+        let names: Vec<&str> = CATALOGUE.iter().map(|c| c.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        for name in [
+            ORDER,
+            EXECUTED_AFTER_BOUND,
+            EXECUTED_BEFORE_BOUND,
+            DEFAULT_PAGE_SIZE,
+            TOKEN_OTHER_WINDOW,
+            TOKEN_OTHER_FILTERS,
+            SENSITIVE_MEMBERS,
+            TOKEN_OTHER_PARENT,
+            TOKEN_OTHER_STATUS,
+            VALIDATION_MESSAGE_FORM,
+        ] {
+            assert!(find(name).is_some(), "{name}");
+        }
+        assert!(find(DEFAULT_PAGE_SIZE).unwrap().has_option("50"));
+        assert!(!find(ORDER).unwrap().has_option("50"));
+    }
+}
