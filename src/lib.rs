@@ -50,11 +50,12 @@
 //! | word | meaning |
 //! |---|---|
 //! | case | one JSON entry in `specs/`: a request, what AWS answers, and its source |
-//! | choice | something AWS leaves open (bound inclusiveness, order, default page size, …) |
+//! | choice | something AWS leaves open (bound inclusiveness, order, default page size, …); all are in one catalogue, `src/choices.rs` |
 //! | option | one legal answer to a choice (`inclusive`, `newest-first`, …) |
-//! | pin | a choice fixed to one option by a profile (`specs/profiles/`) |
+//! | pin | a choice fixed to one option by the pins (`--pins NAME`, a file in `specs/profiles/`; not an AWS profile) |
 //! | observation | the option a target was seen to take, recorded by a case |
 //! | verdict | the judgement of one answer: the observations, or a [`Failure`] of a kind |
+//! | outcome | how a case ended: passed, failed (a [`FailureKind`]), unsupported, or skipped (a [`SkipReason`]); only a pass passes |
 //! | oracle | the code that computes the right answer for any data, sharing nothing with the emulator |
 //! | property | a relation checked on generated data (`proptest`) |
 //! | part | one of the generated phase's four: model-based, metamorphic, stateful, family |

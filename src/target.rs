@@ -30,7 +30,7 @@ pub struct TargetOptions {
     /// `aws` for real AWS, `embedded` for the reference emulator.
     #[arg(long, value_name = "aws|embedded", env = settings::TARGET.variable)]
     pub target: Option<String>,
-    /// Name of the target: snapshots are compared under snapshots/<name>/ (embedded: `reference`).
+    /// Name of the target: snapshots are compared under `snapshots/<name>/` (embedded: `reference`).
     #[arg(long, value_name = "NAME", env = settings::TARGET_NAME.variable)]
     pub target_name: Option<String>,
     /// Signing region; else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.

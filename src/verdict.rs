@@ -258,22 +258,16 @@ fn check_seeded(
             .map_err(|why| format!("{why}: what a target does with it is open, so the case must be an open one"))
             .or_fail(FailureKind::Status)
     };
-    let member = FailureKind::Member;
     let seen = match (ctx.operation, task, invocation) {
-        ("GetMaintenanceWindowExecution", None, None) => {
-            family::judge_get_execution(body, execution).or_fail(member)?
-        }
+        ("GetMaintenanceWindowExecution", None, None) => family::judge_get_execution(body, execution)?,
         ("DescribeMaintenanceWindowExecutionTasks", None, None) => {
-            family::judge_task_list(&list("WindowExecutionTaskIdentities")?, execution, &filters()?).or_fail(member)?
+            family::judge_task_list(&list("WindowExecutionTaskIdentities")?, execution, &filters()?)?
         }
-        ("GetMaintenanceWindowExecutionTask", Some(t), None) => family::judge_get_task(body, id, t).or_fail(member)?,
+        ("GetMaintenanceWindowExecutionTask", Some(t), None) => family::judge_get_task(body, id, t)?,
         ("DescribeMaintenanceWindowExecutionTaskInvocations", Some(t), None) => {
-            family::judge_invocation_list(&list("WindowExecutionTaskInvocationIdentities")?, id, t, &filters()?)
-                .or_fail(member)?
+            family::judge_invocation_list(&list("WindowExecutionTaskInvocationIdentities")?, id, t, &filters()?)?
         }
-        ("GetMaintenanceWindowExecutionTaskInvocation", Some(t), Some(i)) => {
-            family::judge_invocation(body, id, t, i).or_fail(member)?
-        }
+        ("GetMaintenanceWindowExecutionTaskInvocation", Some(t), Some(i)) => family::judge_invocation(body, id, t, i)?,
         (op, ..) => {
             return Err(Failure::new(
                 FailureKind::Status,

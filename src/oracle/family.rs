@@ -1,5 +1,5 @@
 //! The judgement of what the operations around an execution answer about the tasks and
-//! invocations seeded (fixture protocol v2, shapes in [`super::data`]): every member as seeded, nothing
+//! invocations seeded (fixture protocol v2, shapes in `oracle/data.rs`): every member as seeded, nothing
 //! outside the model's output shape, lists that hold exactly what the documented STATUS filter
 //! selects. Like the rest of the oracle, its own code: it shares nothing with the emulator.
 
@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::data::{Execution, Invocation, Task, is_execution_id};
 use super::instant::{from_epoch_seconds, same_time, show_seconds};
+use crate::failure::{Failure, FailureKind, OrFail};
 use crate::model;
 
 /// The members of each output shape, from the model (`tests/model.rs` checks them against it).
@@ -94,7 +95,11 @@ pub struct Seen {
 
 /// Compare `got` (an object) with `want`, member by member; `allowed` is the output shape's
 /// members (anything else is a member the model does not have).
-fn compare(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)]) -> Result<Seen, String> {
+fn compare(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)]) -> Result<Seen, Failure> {
+    compare_words(what, got, allowed, want).or_fail(FailureKind::Member)
+}
+
+fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)]) -> Result<Seen, String> {
     let obj = got
         .as_object()
         .ok_or_else(|| format!("{what} is not an object: {got}"))?;
@@ -191,7 +196,7 @@ fn text(s: &Option<String>) -> Want<'_> {
 
 /// Judge a `GetMaintenanceWindowExecution` answer against the seeded execution: its members,
 /// and TaskIds exactly the seeded tasks (in any order).
-pub fn judge_get_execution(got: &Value, e: &Execution) -> Result<Seen, String> {
+pub fn judge_get_execution(got: &Value, e: &Execution) -> Result<Seen, Failure> {
     compare(
         &format!("execution {}", e.window_execution_id),
         got,
@@ -211,7 +216,7 @@ pub fn judge_get_execution(got: &Value, e: &Execution) -> Result<Seen, String> {
 }
 
 /// Judge one `MaintenanceWindowExecutionTaskIdentity` against the seeded task.
-pub fn judge_task_identity(got: &Value, execution: &str, t: &Task) -> Result<Seen, String> {
+pub fn judge_task_identity(got: &Value, execution: &str, t: &Task) -> Result<Seen, Failure> {
     compare(
         &format!("task {}", t.task_execution_id),
         got,
@@ -230,7 +235,7 @@ pub fn judge_task_identity(got: &Value, execution: &str, t: &Task) -> Result<See
 }
 
 /// Judge a `GetMaintenanceWindowExecutionTask` answer against the seeded task.
-pub fn judge_get_task(got: &Value, execution: &str, t: &Task) -> Result<Seen, String> {
+pub fn judge_get_task(got: &Value, execution: &str, t: &Task) -> Result<Seen, Failure> {
     compare(
         &format!("task {}", t.task_execution_id),
         got,
@@ -255,7 +260,7 @@ pub fn judge_get_task(got: &Value, execution: &str, t: &Task) -> Result<Seen, St
 
 /// Judge an invocation (an identity in a list, or a `GetMaintenanceWindowExecutionTaskInvocation`
 /// answer: the same members) against the seeded one.
-pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) -> Result<Seen, String> {
+pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) -> Result<Seen, Failure> {
     let mut seen = compare(
         &format!("invocation {}", i.invocation_id),
         got,
@@ -286,9 +291,12 @@ pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) 
     // Two sensitive members: both left out, or both returned, is one choice taken.
     seen.sensitive = match (seen.sensitive, owner.sensitive) {
         (Some(a), Some(b)) if a != b => {
-            return Err(format!(
-                "invocation {}: one sensitive member {a}, the other {b}: a target returns them or leaves them out",
-                i.invocation_id
+            return Err(Failure::new(
+                FailureKind::Choice,
+                format!(
+                    "invocation {}: one sensitive member {a}, the other {b}: a target returns them or leaves them out",
+                    i.invocation_id
+                ),
             ));
         }
         (a, b) => a.or(b),
@@ -372,7 +380,7 @@ impl Listed for Invocation {
 
 /// Judge a whole DescribeMaintenanceWindowExecutionTasks list (every page's items, in order)
 /// against the seeded `execution`'s tasks the STATUS `filters` select.
-pub fn judge_task_list(returned: &[Value], execution: &Execution, filters: &StatusFilters) -> Result<Seen, String> {
+pub fn judge_task_list(returned: &[Value], execution: &Execution, filters: &StatusFilters) -> Result<Seen, Failure> {
     let id = execution.window_execution_id.as_str();
     judge_list(
         &format!("the tasks of execution {id}"),
@@ -390,7 +398,7 @@ pub fn judge_invocation_list(
     execution: &str,
     task: &Task,
     filters: &StatusFilters,
-) -> Result<Seen, String> {
+) -> Result<Seen, Failure> {
     judge_list(
         &format!("the invocations of task {}", task.task_execution_id),
         returned,
@@ -408,8 +416,9 @@ fn judge_list<T: Listed>(
     returned: &[Value],
     items: &[T],
     filters: &StatusFilters,
-    judge_item: impl Fn(&Value, &T) -> Result<Seen, String>,
-) -> Result<Seen, String> {
+    judge_item: impl Fn(&Value, &T) -> Result<Seen, Failure>,
+) -> Result<Seen, Failure> {
+    use FailureKind::{Member, Paging, Selection};
     let id_member = T::ID_MEMBER;
     let by_id: BTreeMap<&str, &T> = items.iter().map(|t| (t.id(), t)).collect();
     let mut seen_ids = HashSet::new();
@@ -418,21 +427,29 @@ fn judge_list<T: Listed>(
         let id = v
             .get(id_member)
             .and_then(Value::as_str)
-            .ok_or_else(|| format!("{what}: an item without a {id_member} string: {v}"))?;
+            .ok_or_else(|| format!("{what}: an item without a {id_member} string: {v}"))
+            .or_fail(Member)?;
         if !is_execution_id(id) {
-            return Err(format!("{what}: {id_member} {id:?} is not of the model's id shape"));
+            return Err(Failure::new(
+                Member,
+                format!("{what}: {id_member} {id:?} is not of the model's id shape"),
+            ));
         }
         let item = by_id
             .get(id)
-            .ok_or_else(|| format!("{what}: {id} was never seeded here: it belongs elsewhere or was made up"))?;
+            .ok_or_else(|| format!("{what}: {id} was never seeded here: it belongs elsewhere or was made up"))
+            .or_fail(Selection)?;
         if !status_selects(filters, item.status()) {
-            return Err(format!(
-                "{what}: {id} (status {}) is returned, but the STATUS filters exclude it",
-                item.status()
+            return Err(Failure::new(
+                Selection,
+                format!(
+                    "{what}: {id} (status {}) is returned, but the STATUS filters exclude it",
+                    item.status()
+                ),
             ));
         }
         if !seen_ids.insert(id.to_string()) {
-            return Err(format!("{what}: {id} is returned twice"));
+            return Err(Failure::new(Paging, format!("{what}: {id} is returned twice")));
         }
         let s = judge_item(v, item)?;
         seen.sensitive = seen.sensitive.or(s.sensitive);
@@ -443,7 +460,10 @@ fn judge_list<T: Listed>(
         .map(Listed::id)
         .collect();
     if !missing.is_empty() {
-        return Err(format!("{what}: missing what the request selects: {missing:?}"));
+        return Err(Failure::new(
+            Selection,
+            format!("{what}: missing what the request selects: {missing:?}"),
+        ));
     }
     Ok(seen)
 }
