@@ -36,7 +36,7 @@
 //!
 //! spec (`specs/*.json`, loaded and checked by `spec`) → **run** ([`run()`]: the plan, the
 //! preflight, the cases `jobs` at a time, the checks, the generated phase, cleanup) → **client**
-//! (awsJson 1.1, SigV4, timeouts, throttling retried) → **judge** (`verdict` dispatches to the
+//! (awsJson 1.1, SigV4, timeouts, throttling retried) → **judge** (`judge::check` dispatches to the
 //! oracle, the validation-message reader and the snapshot) → [`Outcome`] → **report** (the
 //! summary, JSON, JUnit, PARITY.md), each step told as an [`Event`].
 //!
@@ -79,6 +79,7 @@ mod expectations;
 mod failure;
 mod fixtures;
 mod ids;
+mod judge;
 mod model;
 mod observation;
 mod oracle;
@@ -94,8 +95,6 @@ mod snapshot_reader;
 mod spec;
 mod sweep;
 mod target;
-mod validation_message;
-mod verdict;
 mod walk;
 
 pub use client::Throttling;

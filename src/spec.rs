@@ -206,7 +206,7 @@ pub struct ErrorExpectation {
     /// The model constraints the request violates, exactly (none: `[]`). Judged where the target
     /// writes AWS's validation message form; recorded as the choice `validation-message-form`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub violations: Option<Vec<crate::validation_message::ExpectedViolation>>,
+    pub violations: Option<Vec<ExpectedViolation>>,
 }
 
 impl Expectation {
@@ -545,6 +545,16 @@ impl LoadedCase {
         }
         out
     }
+}
+
+/// A violation a case expects: the member path and the constraint, in AWS's words.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedViolation {
+    /// `windowId`, `filters.1.member.key`, `filters.1.member.values`, `maxResults`, …
+    pub member: String,
+    /// `Member must have length less than or equal to 128`, …
+    pub constraint: String,
 }
 
 /// A spec file or case that cannot be used; names the file, the case and the place.

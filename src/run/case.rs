@@ -1,17 +1,17 @@
 //! One case against the target: meet its needs, send its request, follow its pages, judge the
-//! answer ([`crate::verdict`]) and compare its snapshot. The run ([`super::run`]) calls
+//! answer ([`crate::judge`]) and compare its snapshot. The run ([`super::run`]) calls
 //! [`run_case`] for every case it selects.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use crate::client::{Payload, excerpt};
+use crate::judge;
 use crate::model::Operation;
 use crate::outcome::{CaseResult, Exchange, Failure, FailureKind, Outcome, SkipReason};
 use crate::paging;
 use crate::session::{Session, Unmet, unusable};
 use crate::spec::{self, LoadedCase, Need, Pins, Placeholder};
-use crate::verdict;
 
 /// The message of a failed case: where the case is, why it failed, what was sent and received.
 fn failure_message(case: &LoadedCase, why: &str, exchange: Option<&Exchange>) -> String {
@@ -254,14 +254,14 @@ async fn judge_case(
         request: body,
         response,
     };
-    let context = verdict::Context {
+    let context = judge::Context {
         fixtures: session.fixtures(),
         windows: &bindings.fixtures,
         params,
         walk: walked.as_ref(),
         operation: &exchange.operation,
     };
-    let outcome = match verdict::check(&case.case.expect, &exchange.response, &context, profile) {
+    let outcome = match judge::check(&case.case.expect, &exchange.response, &context, profile) {
         Ok(observations) => {
             result.observations = observations;
             match session.snapshot_file(case) {

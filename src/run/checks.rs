@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::judge::consistency::check_choice;
 use crate::outcome::{CaseResult, FailureKind, Outcome, SkipReason};
 use crate::session::Session;
 use crate::spec::LoadedCase;
@@ -94,66 +95,4 @@ pub(crate) fn declared_choices<'a>(cases: impl IntoIterator<Item = &'a LoadedCas
     }
     map.retain(|_, v| v.len() > 1);
     map
-}
-
-/// Every case of one choice must observe the same option: a target answers one open question one
-/// way. `Err` names the cases that disagree.
-fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), String> {
-    let mut by_option: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for r in results {
-        for o in &r.observations {
-            if o.choice.as_deref() == Some(choice) {
-                by_option.entry(o.option.as_str()).or_default().push(r.name.as_str());
-            }
-        }
-    }
-    if by_option.len() <= 1 {
-        return Ok(());
-    }
-    let parts: Vec<String> = by_option
-        .iter()
-        .map(|(o, names)| {
-            let shown: Vec<&str> = names.iter().take(4).copied().collect();
-            let more = if names.len() > 4 {
-                format!(" and {} more", names.len() - 4)
-            } else {
-                String::new()
-            };
-            format!("{o} in {}{more}", shown.join(", "))
-        })
-        .collect();
-    Err(format!(
-        "the target answers the open choice {choice:?} inconsistently: {}",
-        parts.join("; ")
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::observation::Observation;
-
-    fn seen(name: &str, option: &str) -> CaseResult {
-        let mut r = CaseResult::new(name, Outcome::Passed);
-        r.observations.push(Observation {
-            choice: Some("order".into()),
-            option: option.into(),
-        });
-        r
-    }
-
-    #[test]
-    fn a_choice_answered_two_ways_fails_and_names_the_cases() {
-        let (a, b, c) = (
-            seen("x::a", "newest-first"),
-            seen("x::b", "newest-first"),
-            seen("x::c", "oldest-first"),
-        );
-        assert!(check_choice("order", &[&a, &b]).is_ok());
-        let why = check_choice("order", &[&a, &b, &c]).unwrap_err();
-        assert!(
-            why.contains("newest-first in x::a, x::b") && why.contains("oldest-first in x::c"),
-            "{why}"
-        );
-    }
 }

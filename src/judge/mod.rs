@@ -1,4 +1,12 @@
-//! Judging an answer against a case's expectation.
+//! The judges, with one dispatcher: [`check`] judges one answer against its case's expectation,
+//! handing each kind of expectation to its judge — the checks of a success's body, the error's
+//! status and type, the validation message's violations ([`validation_message`]), the oracle's
+//! judgement of a seeded window's executions (`crate::oracle::judge`) and of the execution
+//! family (`crate::oracle::family`) — and holding what it observed of open choices to the pins.
+//! The checks across cases (each choice answered one way, [`consistency`]) are judges too.
+
+pub(crate) mod consistency;
+pub(crate) mod validation_message;
 
 use serde_json::Value;
 
@@ -424,12 +432,12 @@ fn check_error(
 /// wording: only an AWS-form message is judged there (it must name no model constraint), and
 /// nothing is recorded.
 fn check_violations(
-    expected: &[crate::validation_message::ExpectedViolation],
+    expected: &[crate::spec::ExpectedViolation],
     request: Option<&Value>,
     message: &str,
     profile: Option<&Pins>,
 ) -> Result<Option<Observation>, Failure> {
-    use crate::validation_message::{judge, parse};
+    use validation_message::{judge, parse};
     let form = match parse(message) {
         None if expected.is_empty() => return Ok(None),
         None => "other",

@@ -9,23 +9,14 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
+
+use crate::spec::ExpectedViolation;
 use serde_json::Value;
 
 static HEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+) validation errors? detected: ").expect("valid"));
 /// One violation's anchor: member paths are lower-camel names, list positions and `member`.
 static AT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r" at '([A-Za-z0-9.]+)' failed to satisfy constraint: ").expect("valid"));
-
-/// A violation a case expects: the member path and the constraint, in AWS's words.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExpectedViolation {
-    /// `windowId`, `filters.1.member.key`, `filters.1.member.values`, `maxResults`, …
-    pub member: String,
-    /// `Member must have length less than or equal to 128`, …
-    pub constraint: String,
-}
 
 /// A violation a target reported: a member and the constraints it names (several for a list's
 /// elements: `Member must satisfy constraint: [A, B]`).
