@@ -16,6 +16,9 @@ pub enum ObservedBy {
     Family,
     /// The reader of validation messages, on every case that names violations.
     Message,
+    /// The cases whose error type is open (`"type": "*"`): one type per kind of error (the
+    /// operation and the rule the cases cite).
+    ErrorType,
 }
 
 /// One open choice.
@@ -34,6 +37,9 @@ pub struct Choice {
 impl Choice {
     /// Whether `option` is one of this choice's.
     pub fn has_option(&self, option: &str) -> bool {
+        if self.observed_by == ObservedBy::ErrorType {
+            return !option.is_empty();
+        }
         if self.options.is_empty() {
             option.parse::<usize>().is_ok()
         } else {
@@ -62,6 +68,8 @@ pub const TOKEN_OTHER_PARENT: &str = "token-other-parent";
 pub const TOKEN_OTHER_STATUS: &str = "token-other-status";
 /// A validation error's message form.
 pub const VALIDATION_MESSAGE_FORM: &str = "validation-message-form";
+/// The error type of the cases that leave it open, one per kind of error.
+pub const OPEN_ERROR_TYPE: &str = "open-error-type";
 
 /// Every open choice, by name.
 pub const CATALOGUE: &[Choice] = &[
@@ -190,6 +198,12 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["accepted", "rejected"],
         observed_by: ObservedBy::Cases,
         summary: "UTC offsets other than Z: read, or refused.",
+    },
+    Choice {
+        name: "open-error-type",
+        options: &[],
+        observed_by: ObservedBy::ErrorType,
+        summary: "The error type where a case leaves it open (any the operation may answer: its model's errors, AWS's common errors, the protocol's): one type for every case of one kind.",
     },
     Choice {
         name: "order",

@@ -514,6 +514,20 @@ impl LoadedCase {
         crate::model::Operation::from_name(self.case.request.operation())
     }
 
+    /// Where the case leaves its error type open (`"type": "*"`, outside an open choice's
+    /// options): the kind of error it is, its operation and the rule it cites. The cases of one
+    /// kind must be answered with one type (`choices::open-error-type`).
+    pub fn open_error_kind(&self) -> Option<String> {
+        match &self.case.expect {
+            Expectation::Error(e) if e.error_type.as_slice().iter().any(|t| t == "*") => Some(format!(
+                "{}: {}",
+                self.case.request.operation(),
+                self.case.cite.as_deref().unwrap_or(&self.case.source)
+            )),
+            _ => None,
+        }
+    }
+
     /// The open choice the case itself names, if any.
     pub fn open_choice(&self) -> Option<&str> {
         match &self.case.expect {

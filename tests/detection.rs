@@ -618,6 +618,23 @@ fn bound_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Each type is one the operation may answer, but one kind of error (a malformed date)
+            // gets two: the open type is a choice, answered one way.
+            name: "one-malformed-date-as-another-type",
+            fails: &["choices::open-error-type"],
+            result: Some(|_, request, answer| {
+                if common::filter_values(request).iter().any(|v| v == "yesterday") {
+                    return Err(ssm_conformance::_internals::emulator::ApiError::protocol(
+                        400,
+                        "SerializationException",
+                        "cannot read the value".into(),
+                    ));
+                }
+                answer
+            }),
+            ..NONE
+        },
+        Variant {
             name: "only-the-first-violation-reported",
             fails: &["request::several-violations"],
             result: Some(|_, _, answer| match answer {

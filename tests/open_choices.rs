@@ -283,6 +283,19 @@ fn omit_sensitive(answer: Answer) -> Answer {
     Ok(v)
 }
 
+/// The filter values the cases that leave their error type open send: malformed dates, one kind.
+const MALFORMED_DATES: [&str; 9] = [
+    "2024-13-04T05:00:00Z",
+    "2024-11-31T05:00:00Z",
+    "2024-11-04T25:00:00Z",
+    "2023-02-29T05:00:00Z",
+    "yesterday",
+    " 2024-11-04T05:00:00Z",
+    "2024-11-04T05:00:00Z ",
+    "2024-11-04T24:00:01Z",
+    "2024-11-04T04:59:61Z",
+];
+
 fn flips() -> Vec<Variant> {
     vec![
         Variant {
@@ -300,6 +313,24 @@ fn flips() -> Vec<Variant> {
                 other => other,
             }),
             family: true,
+            ..NONE
+        },
+        Variant {
+            // Every malformed date refused as AWS's common ValidationError: one type for the kind,
+            // and one the operation may answer.
+            name: "malformed-dates-as-validation-error",
+            fails: &[],
+            result: Some(|_, request, answer| match answer {
+                Err(e)
+                    if e.error_type == "ValidationException"
+                        && common::filter_values(request)
+                            .iter()
+                            .any(|v| MALFORMED_DATES.contains(&v.as_str())) =>
+                {
+                    Err(ApiError::protocol(400, "ValidationError", e.message))
+                }
+                other => other,
+            }),
             ..NONE
         },
         Variant {

@@ -5,6 +5,36 @@ use std::collections::BTreeMap;
 
 use crate::outcome::CaseResult;
 
+/// Every group of cases of one kind whose error type is open must have been answered with one
+/// error type (recorded as an observation without a choice). `Err` names the kind and the cases
+/// that disagree.
+pub(crate) fn check_error_types(groups: &BTreeMap<String, Vec<&CaseResult>>) -> Result<(), String> {
+    let mut disagree = Vec::new();
+    for (kind, results) in groups {
+        let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for r in results {
+            for o in r.observations.iter().filter(|o| o.choice.is_none()) {
+                by_type.entry(o.option.as_str()).or_default().push(r.name.as_str());
+            }
+        }
+        if by_type.len() > 1 {
+            let parts: Vec<String> = by_type
+                .iter()
+                .map(|(t, names)| format!("{t} in {}", names.join(", ")))
+                .collect();
+            disagree.push(format!("{kind:?}: {}", parts.join("; ")));
+        }
+    }
+    if disagree.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the target answers one kind of error with several types where the type is open: {}",
+            disagree.join(" | ")
+        ))
+    }
+}
+
 /// Every case of one choice must observe the same option: a target answers one open question one
 /// way. `Err` names the cases that disagree.
 pub(crate) fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), String> {

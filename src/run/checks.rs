@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::judge::consistency::check_choice;
+use crate::judge::consistency::{check_choice, check_error_types};
 use crate::outcome::{CaseResult, FailureKind, Outcome, SkipReason};
 use crate::session::Session;
 use crate::spec::LoadedCase;
@@ -20,6 +20,7 @@ pub(crate) const CREATED_WINDOW_ID: &str = "target::created-window-id";
 pub(crate) fn run_checks(
     session: &Session,
     declared: &BTreeSet<String>,
+    cases: &[&LoadedCase],
     results: &[CaseResult],
     created_windows: bool,
 ) -> Vec<CaseResult> {
@@ -44,6 +45,10 @@ pub(crate) fn run_checks(
             CaseResult::new(format!("{CHOICES_AREA}::{c}"), outcome)
         })
         .collect();
+    if let Some(r) = open_error_type(cases, results) {
+        out.push(r);
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+    }
     let target = match target_check(session) {
         Some(why) => Outcome::failed(FailureKind::Target, why),
         None if created_windows => Outcome::Passed,
@@ -51,6 +56,51 @@ pub(crate) fn run_checks(
     };
     out.push(CaseResult::new(CREATED_WINDOW_ID, target));
     out
+}
+
+/// The cases whose error type is open, by kind (operation and cited rule), where a kind has two
+/// or more of them.
+pub(crate) fn open_error_kinds<'a>(cases: impl IntoIterator<Item = &'a LoadedCase>) -> BTreeMap<String, Vec<String>> {
+    let mut kinds: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in cases {
+        if let Some(kind) = c.open_error_kind() {
+            kinds.entry(kind).or_default().push(c.name());
+        }
+    }
+    kinds.retain(|_, v| v.len() > 1);
+    kinds
+}
+
+/// `choices::open-error-type`: one error type per kind of error where the type is open; `None`
+/// where no kind has two cases here.
+fn open_error_type(cases: &[&LoadedCase], results: &[CaseResult]) -> Option<CaseResult> {
+    let kinds = open_error_kinds(cases.iter().copied());
+    if kinds.is_empty() {
+        return None;
+    }
+    let groups: BTreeMap<String, Vec<&CaseResult>> = kinds
+        .into_iter()
+        .map(|(kind, names)| {
+            let members = results.iter().filter(|r| names.contains(&r.name)).collect();
+            (kind, members)
+        })
+        .collect();
+    let observed = groups
+        .values()
+        .flatten()
+        .any(|r| r.observations.iter().any(|o| o.choice.is_none()));
+    let outcome = if !observed {
+        Outcome::skipped(SkipReason::Unmet, "no case of an open error type was refused")
+    } else {
+        match check_error_types(&groups) {
+            Ok(()) => Outcome::Passed,
+            Err(why) => Outcome::failed(FailureKind::Choice, why),
+        }
+    };
+    Some(CaseResult::new(
+        format!("{CHOICES_AREA}::{}", crate::choices::OPEN_ERROR_TYPE),
+        outcome,
+    ))
 }
 
 /// A window the target created for this run must have an id of the model's shape (the cases

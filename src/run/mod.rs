@@ -306,7 +306,13 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
     };
     conclusion.results = results;
     let created_windows = session.created_any_window();
-    conclusion.checks = checks::run_checks(session, &plan.declared_choices, &conclusion.results, created_windows);
+    conclusion.checks = checks::run_checks(
+        session,
+        &plan.declared_choices,
+        &cases,
+        &conclusion.results,
+        created_windows,
+    );
     for c in &conclusion.checks {
         reporter(Event::CheckFinished(c));
     }
@@ -463,6 +469,9 @@ pub(crate) fn extra_names(suite: &Suite) -> BTreeSet<String> {
         .into_keys()
         .map(|c| format!("{}::{c}", checks::CHOICES_AREA))
         .collect();
+    if !checks::open_error_kinds(suite.cases.iter()).is_empty() {
+        names.insert(format!("{}::{}", checks::CHOICES_AREA, crate::choices::OPEN_ERROR_TYPE));
+    }
     names.insert(checks::CREATED_WINDOW_ID.to_string());
     names
 }
