@@ -546,10 +546,13 @@ impl LoadedCase {
         }
         if !seeded_expectations(&self.case.expect).is_empty() {
             out.push(crate::choices::SENSITIVE_MEMBERS);
-            if matches!(
-                self.case.request.operation(),
-                "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations"
-            ) {
+            if self.operation().is_some_and(|o| {
+                matches!(
+                    o,
+                    crate::model::Operation::DescribeMaintenanceWindowExecutionTasks
+                        | crate::model::Operation::DescribeMaintenanceWindowExecutionTaskInvocations
+                )
+            }) {
                 out.push(crate::choices::TOKEN_OTHER_PARENT);
                 out.push(crate::choices::TOKEN_OTHER_STATUS);
             }

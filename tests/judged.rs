@@ -45,6 +45,17 @@ fn serve(
     })
 }
 
+/// A middleware's work: the request's body read, `refuse` asked whether to answer in the
+/// emulator's stead (by the path and the body).
+async fn unless(request: Request, next: Next, refuse: fn(&str, &[u8]) -> Option<Response>) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    if let Some(answer) = refuse(parts.uri.path(), &bytes) {
+        return answer;
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
 fn suite(url: &str) -> Suite {
     Suite::load(
         &TargetOptions {
@@ -99,18 +110,13 @@ fn a_case_throttled_on_every_try_fails_and_says_so() {
     // Only DescribeMaintenanceWindowExecutions with an out-of-range MaxResults is throttled,
     // for ever: those cases fail ("throttled throughout"), never skip; the rest pass.
     fn bounds(request: Request, next: Next) -> Answering {
-        Box::pin(async move {
-            let (parts, body) = request.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-            let out_of_range = serde_json::from_slice::<Value>(&bytes)
+        Box::pin(unless(request, next, |path, body| {
+            let out_of_range = serde_json::from_slice::<Value>(body)
                 .ok()
                 .and_then(|v| v.get("MaxResults").and_then(Value::as_i64))
                 .is_some_and(|m| !(10..=100).contains(&m));
-            if out_of_range && parts.uri.path() == "/" {
-                return throttled();
-            }
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
-        })
+            (out_of_range && path == "/").then(throttled)
+        }))
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = serve(&runtime, &Emulator::new(), true, bounds);
@@ -159,19 +165,14 @@ fn a_case_throttled_on_every_try_fails_and_says_so() {
 fn a_data_set_the_target_will_not_hold_fails_the_cases_that_need_it() {
     // At most 200 executions a window: the 250-execution data set is refused.
     fn at_most_200(request: Request, next: Next) -> Answering {
-        Box::pin(async move {
-            let (parts, body) = request.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-            let many = parts.uri.path().starts_with("/_conformance/")
-                && serde_json::from_slice::<Value>(&bytes)
+        Box::pin(unless(request, next, |path, body| {
+            let many = path.starts_with("/_conformance/")
+                && serde_json::from_slice::<Value>(body)
                     .ok()
                     .and_then(|v| v.get("WindowExecutions").and_then(Value::as_array).map(Vec::len))
                     .is_some_and(|n| n > 200);
-            if many {
-                return (StatusCode::INSUFFICIENT_STORAGE, "at most 200 executions a window").into_response();
-            }
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
-        })
+            many.then(|| (StatusCode::INSUFFICIENT_STORAGE, "at most 200 executions a window").into_response())
+        }))
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let emulator = Emulator::new();

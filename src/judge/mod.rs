@@ -266,26 +266,30 @@ fn check_seeded(
             .map_err(|why| format!("{why}: what a target does with it is open, so the case must be an open one"))
             .or_fail(FailureKind::Status)
     };
-    let seen = match (ctx.operation, task, invocation) {
-        ("GetMaintenanceWindowExecution", None, None) => family::judge_get_execution(body, execution)?,
-        ("DescribeMaintenanceWindowExecutionTasks", None, None) => {
+    use crate::model::Operation as Op;
+    let seen = match (Op::from_name(ctx.operation), task, invocation) {
+        (Some(Op::GetMaintenanceWindowExecution), None, None) => family::judge_get_execution(body, execution)?,
+        (Some(Op::DescribeMaintenanceWindowExecutionTasks), None, None) => {
             family::judge_task_list(&list("WindowExecutionTaskIdentities")?, execution, &filters()?)?
         }
-        ("GetMaintenanceWindowExecutionTask", Some(t), None) => family::judge_get_task(body, id, t)?,
-        ("DescribeMaintenanceWindowExecutionTaskInvocations", Some(t), None) => {
+        (Some(Op::GetMaintenanceWindowExecutionTask), Some(t), None) => family::judge_get_task(body, id, t)?,
+        (Some(Op::DescribeMaintenanceWindowExecutionTaskInvocations), Some(t), None) => {
             family::judge_invocation_list(&list("WindowExecutionTaskInvocationIdentities")?, id, t, &filters()?)?
         }
-        ("GetMaintenanceWindowExecutionTaskInvocation", Some(t), Some(i)) => family::judge_invocation(body, id, t, i)?,
-        (op, ..) => {
+        (Some(Op::GetMaintenanceWindowExecutionTaskInvocation), Some(t), Some(i)) => {
+            family::judge_invocation(body, id, t, i)?
+        }
+        _ => {
             return Err(Failure::new(
                 FailureKind::Status,
                 format!(
-                    "a seeded expectation naming {} does not fit {op}",
+                    "a seeded expectation naming {} does not fit {}",
                     match (task, invocation) {
                         (_, Some(_)) => "an invocation",
                         (Some(_), None) => "a task",
                         _ => "an execution",
-                    }
+                    },
+                    ctx.operation
                 ),
             ));
         }

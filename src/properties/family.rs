@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use super::Settings;
 use crate::choices::SENSITIVE_MEMBERS;
 use crate::client::{Client, Payload};
+use crate::model::Operation;
 use crate::model::{self, DESCRIBE_EXECUTIONS};
 use crate::oracle::Execution;
 use crate::oracle::family::{self, Seen};
@@ -251,7 +252,7 @@ async fn read_back(
         let got = call(
             client,
             requests,
-            "GetMaintenanceWindowExecution",
+            Operation::GetMaintenanceWindowExecution.name(),
             json!({ "WindowExecutionId": id }),
         )
         .await?;
@@ -259,7 +260,7 @@ async fn read_back(
         let tasks = list(
             client,
             requests,
-            "DescribeMaintenanceWindowExecutionTasks",
+            Operation::DescribeMaintenanceWindowExecutionTasks.name(),
             json!({ "WindowExecutionId": id }),
             e.tasks.len(),
         )
@@ -287,7 +288,7 @@ async fn read_back(
             let narrowed = list(
                 client,
                 requests,
-                "DescribeMaintenanceWindowExecutionTasks",
+                Operation::DescribeMaintenanceWindowExecutionTasks.name(),
                 json!({ "WindowExecutionId": id, "Filters": [{ "Key": "STATUS", "Values": [filter] }] }),
                 e.tasks.len(),
             )
@@ -299,7 +300,7 @@ async fn read_back(
             let got = call(
                 client,
                 requests,
-                "GetMaintenanceWindowExecutionTask",
+                Operation::GetMaintenanceWindowExecutionTask.name(),
                 json!({ "WindowExecutionId": id, "TaskId": tid }),
             )
             .await?;
@@ -307,7 +308,7 @@ async fn read_back(
             let invocations = list(
                 client,
                 requests,
-                "DescribeMaintenanceWindowExecutionTaskInvocations",
+                Operation::DescribeMaintenanceWindowExecutionTaskInvocations.name(),
                 json!({ "WindowExecutionId": id, "TaskId": tid }),
                 t.invocations.len(),
             )
@@ -318,7 +319,7 @@ async fn read_back(
                 let got = call(
                     client,
                     requests,
-                    "GetMaintenanceWindowExecutionTaskInvocation",
+                    Operation::GetMaintenanceWindowExecutionTaskInvocation.name(),
                     json!({ "WindowExecutionId": id, "TaskId": tid, "InvocationId": i.invocation_id }),
                 )
                 .await?;
@@ -342,7 +343,7 @@ async fn cancel_one(client: &Client, requests: &Cell<usize>, window: &str, data:
     let answer = call(
         client,
         requests,
-        "CancelMaintenanceWindowExecution",
+        Operation::CancelMaintenanceWindowExecution.name(),
         json!({ "WindowExecutionId": id }),
     )
     .await?;

@@ -327,12 +327,12 @@ fn seeded_list_size(session: &Session, case: &LoadedCase) -> Option<usize> {
 fn empty_parent(session: &Session, case: &LoadedCase) -> Option<Vec<(&'static str, String)>> {
     let x = spec::seeded_expectations(&case.case.expect).into_iter().next()?;
     let executions = &session.fixture(&x.fixture)?.executions;
-    match case.case.request.operation() {
-        "DescribeMaintenanceWindowExecutionTasks" => executions
+    match case.operation()? {
+        Operation::DescribeMaintenanceWindowExecutionTasks => executions
             .iter()
             .find(|e| e.tasks.is_empty() && e.window_execution_id != x.execution)
             .map(|e| vec![("WindowExecutionId", e.window_execution_id.clone())]),
-        "DescribeMaintenanceWindowExecutionTaskInvocations" => executions.iter().find_map(|e| {
+        Operation::DescribeMaintenanceWindowExecutionTaskInvocations => executions.iter().find_map(|e| {
             let t = e.tasks.iter().find(|t| t.invocations.is_empty())?;
             Some(vec![
                 ("WindowExecutionId", e.window_execution_id.clone()),
