@@ -361,3 +361,39 @@ fn a_target_wrong_in_one_constraint_exits_1_naming_case_request_and_answer() {
     assert!(failure.contains("response: HTTP 200"), "{out}");
     assert_eq!(out.matches("FAIL ").count(), 1, "{out}");
 }
+
+#[test]
+fn a_run_most_of_which_was_throttled_throughout_is_no_verdict() {
+    // The probe is answered like an implementation; every later call is throttled for ever.
+    let (url, _) = common::raw::serve_lines(|n, line| {
+        if line.starts_with("GET ") {
+            Reply::Bytes(http("404 Not Found", "text/plain", b"no"))
+        } else if n == 0 {
+            Reply::Bytes(http(
+                "400 Bad Request",
+                "application/x-amz-json-1.1",
+                br#"{"__type":"DoesNotExistException","Message":"no such window"}"#,
+            ))
+        } else {
+            Reply::Bytes(http(
+                "429 Too Many Requests",
+                "application/x-amz-json-1.1",
+                br#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+            ))
+        }
+    });
+    let (code, out, err) = run(&["run", "--endpoint", &url, "--no-properties", "window_id::"]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(
+        out.contains("throttled throughout") && out.contains("[throttled]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the target throttled ") && out.contains(" s spent waiting"),
+        "{out}"
+    );
+    assert!(
+        err.contains("were throttled throughout") && err.contains("--jobs 1"),
+        "{err}"
+    );
+}

@@ -56,26 +56,32 @@ pub fn write_summary(
 ) -> std::io::Result<Totals> {
     let totals = Totals::of(results, choice_failures.len());
     // The same failure for many cases (an unreachable endpoint) is written once.
-    let mut failures: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut failures: Vec<(&str, crate::failure::FailureKind, Vec<&str>)> = Vec::new();
     for r in results {
         if let Outcome::Failed(failure) = &r.outcome {
             let why = failure.message.as_str();
-            match failures.iter_mut().find(|(w, _)| *w == why) {
-                Some((_, names)) => names.push(&r.name),
-                None => failures.push((why, vec![&r.name])),
+            match failures.iter_mut().find(|(w, _, _)| *w == why) {
+                Some((_, _, names)) => names.push(&r.name),
+                None => failures.push((why, failure.kind, vec![&r.name])),
             }
         }
     }
-    for (why, names) in &failures {
+    // Each block says which check failed ([paging], [member], …), as expectations can pin it.
+    for (why, kind, names) in &failures {
         let who = match names.as_slice() {
             [one] => one.to_string(),
             many if many.len() <= 8 => format!("({} cases: {})", many.len(), many.join(", ")),
             many => format!("({} cases: {}, …)", many.len(), many[..8].join(", ")),
         };
-        writeln!(out, "FAIL {who}\n  {}\n", why.replace('\n', "\n  "))?;
+        writeln!(out, "FAIL {who} [{kind}]\n  {}\n", why.replace('\n', "\n  "))?;
     }
     for (name, why) in choice_failures {
-        writeln!(out, "FAIL {name}\n  {why}\n")?;
+        let kind = if name.starts_with("target::") {
+            "target"
+        } else {
+            "choice"
+        };
+        writeln!(out, "FAIL {name} [{kind}]\n  {why}\n")?;
     }
     let mut unsupported: BTreeMap<&str, usize> = BTreeMap::new();
     let mut skipped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
