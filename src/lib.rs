@@ -104,6 +104,7 @@ pub use failure::{Failure, FailureKind};
 pub use outcome::{CaseResult, Outcome, Skip, SkipReason};
 pub use report::{CaseReport, RunReport, Totals};
 pub use run::{Conclusion, Event, PlanError, RunError, RunOptions, Suite, SuiteError, run};
+pub use session::TargetError;
 pub use spec::{LoadedCase, SpecError};
 pub use target::TargetOptions;
 

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::failure::{Failure, FailureKind};
 use crate::outcome::CaseResult;
 
 /// Every group of cases of one kind whose error type is open must have been answered with one
 /// error type (recorded as an observation without a choice). `Err` names the kind and the cases
 /// that disagree.
-pub(crate) fn check_error_types(groups: &BTreeMap<String, Vec<&CaseResult>>) -> Result<(), String> {
+pub(crate) fn check_error_types(groups: &BTreeMap<String, Vec<&CaseResult>>) -> Result<(), Failure> {
     let mut disagree = Vec::new();
     for (kind, results) in groups {
         let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -28,16 +29,19 @@ pub(crate) fn check_error_types(groups: &BTreeMap<String, Vec<&CaseResult>>) -> 
     if disagree.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "the target answers one kind of error with several types where the type is open: {}",
-            disagree.join(" | ")
+        Err(Failure::new(
+            FailureKind::Choice,
+            format!(
+                "the target answers one kind of error with several types where the type is open: {}",
+                disagree.join(" | ")
+            ),
         ))
     }
 }
 
 /// Every case of one choice must observe the same option: a target answers one open question one
 /// way. `Err` names the cases that disagree.
-pub(crate) fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), String> {
+pub(crate) fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), Failure> {
     let mut by_option: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for r in results {
         for o in &r.observations {
@@ -61,9 +65,12 @@ pub(crate) fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), 
             format!("{o} in {}{more}", shown.join(", "))
         })
         .collect();
-    Err(format!(
-        "the target answers the open choice {choice:?} inconsistently: {}",
-        parts.join("; ")
+    Err(Failure::new(
+        FailureKind::Choice,
+        format!(
+            "the target answers the open choice {choice:?} inconsistently: {}",
+            parts.join("; ")
+        ),
     ))
 }
 
@@ -92,7 +99,9 @@ mod tests {
         assert!(check_choice("order", &[&a, &b]).is_ok());
         let why = check_choice("order", &[&a, &b, &c]).unwrap_err();
         assert!(
-            why.contains("newest-first in x::a, x::b") && why.contains("oldest-first in x::c"),
+            why.kind == crate::failure::FailureKind::Choice
+                && why.message.contains("newest-first in x::a, x::b")
+                && why.message.contains("oldest-first in x::c"),
             "{why}"
         );
     }

@@ -121,9 +121,9 @@ fn check_plain(
                     format!("expected a JSON object body, got {:?}", r.body_excerpt(120)),
                 ));
             };
-            check_content_type(r).or_fail(FailureKind::Status)?;
+            check_content_type(r)?;
             for c in &s.checks {
-                run_check(c, body).or_fail(FailureKind::Member)?;
+                run_check(c, body)?;
             }
             Ok(Vec::new())
         }
@@ -135,12 +135,15 @@ fn check_plain(
 }
 
 /// An awsJson answer is JSON: `application/x-amz-json-1.1` (or plain `application/json`).
-fn check_content_type(r: &Response) -> Result<(), String> {
+fn check_content_type(r: &Response) -> Result<(), Failure> {
     match r.header("content-type") {
         Some(ct) if ct.starts_with("application/x-amz-json-1.1") || ct.starts_with("application/json") => Ok(()),
-        other => Err(format!(
-            "the body is JSON, but Content-Type is {}: expected application/x-amz-json-1.1",
-            other.map_or("missing".to_string(), |c| format!("{c:?}"))
+        other => Err(Failure::new(
+            FailureKind::Status,
+            format!(
+                "the body is JSON, but Content-Type is {}: expected application/x-amz-json-1.1",
+                other.map_or("missing".to_string(), |c| format!("{c:?}"))
+            ),
         )),
     }
 }
@@ -154,7 +157,7 @@ fn seeded_success<'c>(r: &Response, ctx: &Context<'c>, fixture: &str) -> Result<
             format!("expected a success, got {}", r.summary()),
         ));
     }
-    check_content_type(r).or_fail(FailureKind::Status)?;
+    check_content_type(r)?;
     ctx.fixtures
         .get(fixture)
         .ok_or_else(|| format!("no fixture {fixture:?} is loaded"))
@@ -251,7 +254,7 @@ fn check_seeded(
                 )));
             }
         }
-        oracle::check_replay(walk, crate::paging::id_member(ctx.operation)).or_fail(FailureKind::Paging)?;
+        oracle::check_replay(walk, crate::paging::id_member(ctx.operation))?;
         walk.pages
             .iter()
             .flat_map(|p| &p.executions)
@@ -306,7 +309,7 @@ fn check_seeded(
             None => "another execution's id",
             Some(_) => "another task's ids",
         };
-        let option = oracle::foreign_option(replay, "ignored", other, &whose()).or_fail(FailureKind::Paging)?;
+        let option = oracle::foreign_option(replay, "ignored", other, &whose())?;
         out.push(observed(
             crate::choices::TOKEN_OTHER_PARENT,
             option,
@@ -317,7 +320,7 @@ fn check_seeded(
     // ... and with a STATUS filter no item meets.
     if let Some(replay) = ctx.walk.and_then(|w| w.refiltered_replay.as_ref()) {
         let other = "a STATUS filter no item meets";
-        let option = oracle::foreign_option(replay, "applied", other, &whose()).or_fail(FailureKind::Paging)?;
+        let option = oracle::foreign_option(replay, "applied", other, &whose())?;
         out.push(observed(
             crate::choices::TOKEN_OTHER_STATUS,
             option,
@@ -446,8 +449,7 @@ fn check_violations(
         None if expected.is_empty() => return Ok(None),
         None => "other",
         Some(reported) => {
-            judge(expected, &reported.or_fail(FailureKind::ValidationMessage)?, request)
-                .or_fail(FailureKind::ValidationMessage)?;
+            judge(expected, &reported?, request)?;
             if expected.is_empty() {
                 return Ok(None);
             }
@@ -474,13 +476,15 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn run_check(c: &Check, body: &Value) -> Result<(), String> {
+/// One check of a success's body: a member's value, length, absence or type.
+fn run_check(c: &Check, body: &Value) -> Result<(), Failure> {
+    let member = |why: String| Failure::new(FailureKind::Member, why);
     match c {
         Check::Equals { pointer, value } => match body.pointer(pointer) {
             Some(v) if v == value => Ok(()),
             // A number is its value: 1730696400 and 1730696400.0 are the same instant on the wire.
             Some(Value::Number(a)) if value.as_f64().is_some() && a.as_f64() == value.as_f64() => Ok(()),
-            got => Err(format!("expected {pointer} = {value}, got {}", show(got))),
+            got => Err(member(format!("expected {pointer} = {value}, got {}", show(got)))),
         },
         Check::Length { pointer, value } => {
             let got = body.pointer(pointer);
@@ -492,17 +496,23 @@ fn run_check(c: &Check, body: &Value) -> Result<(), String> {
             if n == Some(*value) {
                 Ok(())
             } else {
-                Err(format!("expected {pointer} to have length {value}, got {}", show(got)))
+                Err(member(format!(
+                    "expected {pointer} to have length {value}, got {}",
+                    show(got)
+                )))
             }
         }
         Check::AbsentOrEmpty(pointer) => match body.pointer(pointer) {
             None | Some(Value::Null) => Ok(()),
             Some(Value::String(s)) if s.is_empty() => Ok(()),
-            got => Err(format!("expected {pointer} absent or empty, got {}", show(got))),
+            got => Err(member(format!("expected {pointer} absent or empty, got {}", show(got)))),
         },
         Check::Type { pointer, value } => match body.pointer(pointer) {
             Some(v) if json_type(v) == value => Ok(()),
-            got => Err(format!("expected {pointer} to be of type {value}, got {}", show(got))),
+            got => Err(member(format!(
+                "expected {pointer} to be of type {value}, got {}",
+                show(got)
+            ))),
         },
     }
 }

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::failure::{Failure, FailureKind};
 use crate::spec::ExpectedViolation;
 use serde_json::Value;
 
@@ -30,7 +31,7 @@ pub(crate) struct Reported {
 
 /// Read a message. `None`: not AWS's form. `Some(Err)`: it starts as AWS's form but does not
 /// hold to it (the count disagrees with the violations listed).
-pub(crate) fn parse(message: &str) -> Option<Result<Vec<Reported>, String>> {
+pub(crate) fn parse(message: &str) -> Option<Result<Vec<Reported>, Failure>> {
     let header = HEADER.captures(message)?;
     let count: usize = header[1].parse().ok()?;
     let anchors: Vec<regex::Captures<'_>> = AT.captures_iter(message).collect();
@@ -62,9 +63,12 @@ pub(crate) fn parse(message: &str) -> Option<Result<Vec<Reported>, String>> {
         });
     }
     if out.len() != count {
-        return Some(Err(format!(
-            "the message says {count} validation error(s) but lists {}: {message:?}",
-            out.len()
+        return Some(Err(Failure::new(
+            FailureKind::ValidationMessage,
+            format!(
+                "the message says {count} validation error(s) but lists {}: {message:?}",
+                out.len()
+            ),
         )));
     }
     Some(Ok(out))
@@ -147,17 +151,18 @@ pub(crate) fn judge(
     expected: &[ExpectedViolation],
     reported: &[Reported],
     request: Option<&Value>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
+    let wrong = |why: String| Failure::new(FailureKind::ValidationMessage, why);
     for r in reported.iter().filter(|r| r.constraints.len() > 1) {
         if let Some(mut want) = element_constraints(&r.member) {
             let mut got = r.constraints.clone();
             want.sort();
             got.sort();
             if got != want {
-                return Err(format!(
+                return Err(wrong(format!(
                     "the validation message names {:?} for '{}', whose element constraints are {want:?}",
                     r.constraints, r.member
-                ));
+                )));
             }
         }
     }
@@ -195,7 +200,7 @@ pub(crate) fn judge(
     if why.is_empty() {
         Ok(())
     } else {
-        Err(format!("the validation message {}", why.join(", and ")))
+        Err(wrong(format!("the validation message {}", why.join(", and "))))
     }
 }
 

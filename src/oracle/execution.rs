@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 
 use super::data::{Execution, is_execution_id};
 use super::instant::{from_epoch_seconds, same_time, show_seconds};
+use crate::failure::{Failure, FailureKind, OrFail};
 use crate::model;
 
 /// One returned execution, checked against the model's shapes.
@@ -116,7 +117,12 @@ impl<'a> Members<'a> {
             ));
         }
         match self.window_id {
-            None => {}
+            // Every listed execution carries its window (clients read `e["WindowId"]`).
+            None => {
+                return Err(format!(
+                    "execution {id} has no WindowId: every execution listed carries the window asked about ({window_id})"
+                ));
+            }
             Some(Some(w)) if w == window_id => {}
             Some(other) => {
                 return Err(format!(
@@ -172,7 +178,11 @@ impl<'a> Members<'a> {
 
 /// Check one returned execution's shape: members, types, the status enum, lengths, the id.
 /// `item` is the execution as the target sent it.
-pub fn check_shape(item: &RawValue, window_id: &str) -> Result<Returned, String> {
+pub fn check_shape(item: &RawValue, window_id: &str) -> Result<Returned, Failure> {
+    shape(item, window_id).or_fail(FailureKind::Member)
+}
+
+fn shape(item: &RawValue, window_id: &str) -> Result<Returned, String> {
     match serde_json::from_str::<Members>(item.get()) {
         Ok(members) => members.check(item.get(), window_id),
         // A member of another type, a string with escapes, or not an object at all.
@@ -254,7 +264,11 @@ pub(super) fn item_member(item: &RawValue, name: &str) -> Option<String> {
 
 /// Compare a returned execution with the seeded one: every member as seeded, byte for byte
 /// (StatusDetails absent and empty are the same).
-pub fn check_fields(r: &Returned, seeded: &Execution) -> Result<(), String> {
+pub fn check_fields(r: &Returned, seeded: &Execution) -> Result<(), Failure> {
+    fields(r, seeded).or_fail(FailureKind::Member)
+}
+
+fn fields(r: &Returned, seeded: &Execution) -> Result<(), String> {
     let id = &r.id;
     if r.status != seeded.status {
         return Err(format!(
@@ -300,9 +314,11 @@ mod tests {
     const W: &str = "mw-0123456789abcdef0";
 
     /// What the tree alone says of `item`: the reading every item had before the direct one.
-    fn by_tree(item: &RawValue) -> Result<Returned, String> {
+    fn by_tree(item: &RawValue) -> Result<Returned, Failure> {
         let v: Value = serde_json::from_str(item.get()).unwrap();
-        Members::of_tree(&v, item.get(), W)?.check(item.get(), W)
+        Members::of_tree(&v, item.get(), W)
+            .and_then(|m| m.check(item.get(), W))
+            .or_fail(FailureKind::Member)
     }
 
     /// A member as a target might send it: of the model's type or not, with escapes or not.
@@ -372,13 +388,16 @@ mod tests {
         .unwrap();
         let e = check_shape(&item, W).unwrap_err();
         assert!(
-            e.contains("has StartTime \"2.0\": the wire form is a JSON number"),
+            e.kind == FailureKind::Member
+                && e.message
+                    .contains("has StartTime \"2.0\": the wire form is a JSON number"),
             "{e}"
         );
         let item = RawValue::from_string("[1]".into()).unwrap();
         assert!(
             check_shape(&item, W)
                 .unwrap_err()
+                .message
                 .starts_with("an execution is not an object")
         );
     }

@@ -452,7 +452,19 @@ fn judge_list<T: Listed>(
             return Err(Failure::new(Paging, format!("{what}: {id} is returned twice")));
         }
         let s = judge_item(v, item)?;
-        seen.sensitive = seen.sensitive.or(s.sensitive);
+        // The sensitive members are returned, or left out, for every item alike: one choice.
+        seen.sensitive = match (seen.sensitive, s.sensitive) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(Failure::new(
+                    FailureKind::Choice,
+                    format!(
+                        "{what}: the sensitive members are {a} for an earlier item and {b} for {id}: a target returns \
+                         them, or leaves them out, for every item"
+                    ),
+                ));
+            }
+            (a, b) => a.or(b),
+        };
     }
     let missing: Vec<&str> = items
         .iter()

@@ -109,7 +109,7 @@ pub fn judge(
     walk: &Walk,
     pinned: &BTreeMap<String, String>,
 ) -> Result<Vec<Observation>, Failure> {
-    use FailureKind::{Member, Paging, Selection};
+    use FailureKind::{Paging, Selection};
     if let Some(p) = &walk.problem {
         return Err(Failure::new(Paging, p.clone()));
     }
@@ -143,7 +143,7 @@ pub fn judge(
     let mut seen = HashSet::new();
     for page in &walk.pages {
         for v in &page.executions {
-            let r = check_shape(v, window_id).or_fail(Member)?;
+            let r = check_shape(v, window_id)?;
             let at = seeded
                 .position(&r.id)
                 .ok_or_else(|| {
@@ -153,7 +153,7 @@ pub fn judge(
                     )
                 })
                 .or_fail(Selection)?;
-            check_fields(&r, &data[at]).or_fail(Member)?;
+            check_fields(&r, &data[at])?;
             if !seen.insert(at) {
                 return Err(Failure::new(Paging, format!("execution {} is returned twice", r.id)));
             }
@@ -254,10 +254,10 @@ pub fn judge(
         ),
     ] {
         let Some(replay) = replay else { continue };
-        let option = foreign_option(replay, accepted, other, &format!("executions of {window_id}")).or_fail(Paging)?;
+        let option = foreign_option(replay, accepted, other, &format!("executions of {window_id}"))?;
         observe(choice, option.into(), pinned, &mut observations)?;
     }
-    check_replay(walk, "WindowExecutionId").or_fail(Paging)?;
+    check_replay(walk, "WindowExecutionId")?;
     Ok(observations)
 }
 
@@ -269,38 +269,40 @@ pub fn foreign_option(
     accepted: &'static str,
     other: &str,
     whose: &str,
-) -> Result<&'static str, String> {
+) -> Result<&'static str, Failure> {
     use crate::walk::Foreign;
+    let paging = |why: String| Failure::new(FailureKind::Paging, why);
     match replay {
         Foreign::Refused(_) => Ok("rejected"),
         Foreign::Answered(list) if list.is_empty() => Ok(accepted),
-        Foreign::Answered(list) => Err(format!(
+        Foreign::Answered(list) => Err(paging(format!(
             "the first NextToken sent with {other} returned {} {whose}: a token must not carry one \
              request's answer into another's",
             list.len()
-        )),
-        Foreign::Broken(why) => Err(format!(
+        ))),
+        Foreign::Broken(why) => Err(paging(format!(
             "the first NextToken sent with {other}: {why} (a bad token is refused with a client error)"
-        )),
+        ))),
     }
 }
 
 /// A token replayed gives the same page: the walk's second page again, the same items (by their
 /// `id` member) in the same order.
-pub fn check_replay(walk: &Walk, id: &str) -> Result<(), String> {
+pub fn check_replay(walk: &Walk, id: &str) -> Result<(), Failure> {
+    let paging = |why: String| Failure::new(FailureKind::Paging, why);
     let (Some(replay), Some(second)) = (&walk.replay, walk.pages.get(1)) else {
         return Ok(());
     };
     let ids = |page: &[crate::walk::Item]| item_ids(page, id);
     match &replay.replayed {
         Ok(again) if ids(again) == ids(&second.executions) => Ok(()),
-        Ok(again) => Err(format!(
+        Ok(again) => Err(paging(format!(
             "NextToken {:?} sent again gave another page: first {:?}, then {:?}",
             replay.token,
             ids(&second.executions),
             ids(again)
-        )),
-        Err(e) => Err(format!("NextToken {:?} sent again failed: {e}", replay.token)),
+        ))),
+        Err(e) => Err(paging(format!("NextToken {:?} sent again failed: {e}", replay.token))),
     }
 }
 

@@ -39,7 +39,7 @@ pub(crate) fn run_checks(
             } else {
                 match check_choice(c, &all) {
                     Ok(()) => Outcome::Passed,
-                    Err(why) => Outcome::failed(FailureKind::Choice, why),
+                    Err(failure) => Outcome::Failed(failure),
                 }
             };
             CaseResult::new(format!("{CHOICES_AREA}::{c}"), outcome)
@@ -94,7 +94,7 @@ fn open_error_type(cases: &[&LoadedCase], results: &[CaseResult]) -> Option<Case
     } else {
         match check_error_types(&groups) {
             Ok(()) => Outcome::Passed,
-            Err(why) => Outcome::failed(FailureKind::Choice, why),
+            Err(failure) => Outcome::Failed(failure),
         }
     };
     Some(CaseResult::new(

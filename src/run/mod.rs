@@ -133,7 +133,7 @@ impl Suite {
     }
 
     /// The endpoint's URL (starting the embedded emulator, if it is the target).
-    pub fn endpoint(&self) -> Result<String, String> {
+    pub fn endpoint(&self) -> Result<String, crate::session::TargetError> {
         self.session.block_on(self.session.endpoint_url())
     }
 }
@@ -266,7 +266,9 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
     {
         return Err(RunError::Target(problem));
     }
-    let endpoint = session.block_on(session.endpoint_url()).unwrap_or_else(|e| e);
+    let endpoint = session
+        .block_on(session.endpoint_url())
+        .unwrap_or_else(|e| e.to_string());
     // Slowing down is a target's right, within a budget that grows with the run; never
     // answering is not (a case still throttled when it is spent fails, "throttled throughout").
     let client = session.block_on(session.client()).ok().cloned();

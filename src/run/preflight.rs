@@ -70,7 +70,7 @@ pub(super) async fn problem(session: &Session) -> Option<String> {
 async fn window_missing(session: &Session, window: &str) -> Option<String> {
     let client = match session.client().await {
         Ok(c) => c,
-        Err(e) => return Some(e),
+        Err(e) => return Some(e.to_string()),
     };
     let r = match client
         .call(

@@ -10,7 +10,7 @@ use crate::client::Client;
 use crate::fixtures;
 use crate::outcome::SkipReason;
 
-use super::Unmet;
+use super::{TargetError, Unmet};
 
 /// Something this run created on the target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Ledger {
 
     /// Delete everything recorded (and, where a CreateMaintenanceWindow answer may have been
     /// lost, every window named with `run_prefix`); what could not be deleted, with why.
-    pub(crate) async fn cleanup(&self, client: Result<&Client, String>, run_prefix: &str) -> Vec<String> {
+    pub(crate) async fn cleanup(&self, client: Result<&Client, TargetError>, run_prefix: &str) -> Vec<String> {
         self.closing.store(true, Ordering::SeqCst);
         // Every creation under way has landed (or failed) before anything is deleted.
         let _quiet = self.creating.write().await;

@@ -52,6 +52,27 @@ impl Unmet {
     }
 }
 
+/// Why the run has no way to its target (before any request is judged).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// No endpoint was given, and this build has no embedded emulator to start.
+    #[error("this build has no embedded target: give --endpoint URL")]
+    NoEmbedded,
+    /// The embedded emulator did not start.
+    #[error("cannot start the embedded emulator: {0}")]
+    EmbeddedStart(String),
+    /// The client could not be built for the endpoint.
+    #[error("{0}")]
+    Client(String),
+}
+
+impl From<TargetError> for String {
+    fn from(e: TargetError) -> Self {
+        e.to_string()
+    }
+}
+
 /// The embedded target once started: its URL, and what keeps it serving (dropped at the end).
 pub struct EmbeddedServer {
     /// `http://127.0.0.1:PORT`.
@@ -76,7 +97,7 @@ pub struct Session {
     pub(super) runtime: tokio::runtime::Runtime,
     pub(super) start_embedded: Option<StartEmbedded>,
     pub(super) embedded: OnceLock<EmbeddedServer>,
-    pub(super) client: OnceCell<Result<Client, String>>,
+    pub(super) client: OnceCell<Result<Client, TargetError>>,
     /// Per operation probed (DescribeMaintenanceWindowExecutions, and each of the family):
     /// probed on first use.
     pub(super) support: Mutex<HashMap<Operation, Arc<OnceCell<Support>>>>,
@@ -138,20 +159,15 @@ impl Session {
     }
 
     /// The endpoint's URL (starting the embedded emulator if that is the target).
-    pub(crate) async fn endpoint_url(&self) -> Result<String, String> {
+    pub(crate) async fn endpoint_url(&self) -> Result<String, TargetError> {
         match self.config.url() {
             Some(u) => Ok(u),
             None => {
                 if let Some(r) = self.embedded.get() {
                     return Ok(r.url.clone());
                 }
-                let start = self
-                    .start_embedded
-                    .as_ref()
-                    .ok_or("this build has no embedded target: give --endpoint URL")?;
-                let running = start()
-                    .await
-                    .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
+                let start = self.start_embedded.as_ref().ok_or(TargetError::NoEmbedded)?;
+                let running = start().await.map_err(TargetError::EmbeddedStart)?;
                 // A concurrent starter may have won; the loser's server stops on drop.
                 let _ = self.embedded.set(running);
                 Ok(self.embedded.get().expect("just set").url.clone())
@@ -160,7 +176,7 @@ impl Session {
     }
 
     /// The client (built on first use).
-    pub async fn client(&self) -> Result<&Client, String> {
+    pub async fn client(&self) -> Result<&Client, TargetError> {
         self.client
             .get_or_init(|| async {
                 let endpoint = self.endpoint_url().await?;
@@ -170,7 +186,7 @@ impl Session {
                     credentials: self.config.credentials.clone(),
                     timeout: self.config.timeout,
                 })
-                .map_err(|e| e.to_string())
+                .map_err(|e| TargetError::Client(e.to_string()))
             })
             .await
             .as_ref()

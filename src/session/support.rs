@@ -49,7 +49,7 @@ impl Session {
         cell.get_or_init(|| async {
             let client = match self.client().await {
                 Ok(c) => c,
-                Err(e) => return Support::Unreachable(e),
+                Err(e) => return Support::Unreachable(e.to_string()),
             };
             let probe = probe(operation, &self.unknown_window);
             match client.call(operation.name(), &Payload::Json(probe)).await {
