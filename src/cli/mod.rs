@@ -30,11 +30,14 @@ struct Cli {
 enum Command {
     /// Run the suite and print a summary.
     ///
-    /// Exit codes: 0 every applicable case passed (or the results match --expectations); 1 a
-    /// case failed, the target does not implement the operation, or (CI=true) snapshots are
-    /// missing; 2 a set-up error: bad flags or environment, bad specs, a filter that matches no
-    /// case, an endpoint that cannot be reached or refuses the credentials, a --window-id that
-    /// does not exist; 130 interrupted (Ctrl-C), after deleting what the run created.
+    /// Exit codes: 0 every applicable case passed (or the results match --expectations; skips
+    /// of data-dependent cases are said in the last line, and fail with --require-data); 1 a
+    /// case failed (throttled throughout and refused seeding included), the target does not
+    /// implement the operation, or (CI=true) snapshots are missing; 2 a set-up error: bad flags
+    /// or environment, bad specs, a filter that matches no case, an endpoint that cannot be
+    /// reached, refuses the credentials or throttles every request, a fixture protocol that
+    /// answers a server error, a --window-id that does not exist, or a run most of whose cases
+    /// were throttled throughout; 130 interrupted (Ctrl-C), after deleting what the run created.
     Run {
         #[command(flatten)]
         target: Box<TargetOptions>,
