@@ -160,28 +160,57 @@ pub const BASE_V2: &str = "/_conformance/v2";
 /// `{"protocol":1}`. Any other client answer (404, say) is "not offered"; a server error or no
 /// answer at all is `Err`: a target that cannot say whether it offers the protocol cannot be
 /// judged on data, and that is a set-up problem, not a skip.
-pub async fn supported(client: &Client) -> Result<bool, String> {
+pub async fn supported(client: &Client) -> Result<bool, ProbeError> {
     answers_version(client, BASE, 1).await
 }
 
 /// Whether the target speaks v2: `GET /_conformance/v2` → 200 `{"protocol":2}` (as
 /// [`supported`]).
-pub async fn supported_v2(client: &Client) -> Result<bool, String> {
+pub async fn supported_v2(client: &Client) -> Result<bool, ProbeError> {
     answers_version(client, BASE_V2, 2).await
 }
 
-async fn answers_version(client: &Client, path: &str, version: i64) -> Result<bool, String> {
+/// The fixture protocol's version could not be asked: whether data can be seeded is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProbeError {
+    /// No answer at all.
+    #[error("GET {path}: no answer: {why}")]
+    NoAnswer {
+        /// The protocol's path.
+        path: &'static str,
+        /// What the client said.
+        why: String,
+    },
+    /// A server error.
+    #[error(
+        "GET {path} answered HTTP {status} {body:?}: a target answers the fixture protocol's version, or a \
+         client error where it does not offer it (docs/fixture-protocol.md)"
+    )]
+    ServerError {
+        /// The protocol's path.
+        path: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body.
+        body: String,
+    },
+}
+
+async fn answers_version(client: &Client, path: &'static str, version: i64) -> Result<bool, ProbeError> {
     let r = client
         .plain(http::Method::GET, path, Vec::new())
         .await
-        .map_err(|e| format!("GET {path}: no answer: {e}"))?;
+        .map_err(|e| ProbeError::NoAnswer {
+            path,
+            why: e.to_string(),
+        })?;
     if r.status >= 500 {
-        return Err(format!(
-            "GET {path} answered HTTP {} {:?}: a target answers the fixture protocol's version, or a client \
-             error where it does not offer it (docs/fixture-protocol.md)",
-            r.status,
-            r.body_excerpt(120)
-        ));
+        return Err(ProbeError::ServerError {
+            path,
+            status: r.status,
+            body: r.body_excerpt(120),
+        });
     }
     Ok(r.status == 200 && r.json.as_ref().and_then(|j| j.get("protocol")).and_then(|p| p.as_i64()) == Some(version))
 }

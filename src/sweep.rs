@@ -9,6 +9,7 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use crate::client::{Client, Payload};
+use crate::model::Operation;
 
 /// The name prefix of every window a run creates; the run id follows.
 pub const RUN_PREFIX: &str = "ssm-conformance-";
@@ -36,8 +37,31 @@ pub fn is_run_name(name: &str) -> bool {
     RUN_NAME.is_match(name)
 }
 
+/// Why finding or deleting what earlier runs left did not work.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepError {
+    /// No answer at all.
+    #[error(transparent)]
+    Client(#[from] crate::client::ClientError),
+    /// The fixture protocol refused the deletion.
+    #[error(transparent)]
+    Fixture(#[from] crate::fixtures::FixtureError),
+    /// An answer that is not a success: the operation and the answer in one line.
+    #[error("{operation}: {answer}")]
+    Refused {
+        /// The operation.
+        operation: &'static str,
+        /// What came back (`HTTP 400 ValidationException: …`).
+        answer: String,
+    },
+    /// DescribeMaintenanceWindows never ended.
+    #[error("DescribeMaintenanceWindows: no end after {0} pages")]
+    Endless(usize),
+}
+
 /// Windows a run created (named as [`is_run_name`] says): (WindowId, Name).
-pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, String> {
+pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, SweepError> {
     let mut found = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..10_000 {
@@ -46,12 +70,16 @@ pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, String>
             params["NextToken"] = json!(t);
         }
         let r = client
-            .call("DescribeMaintenanceWindows", &Payload::Json(params))
-            .await
-            .map_err(|e| e.to_string())?;
+            .call(Operation::DescribeMaintenanceWindows.name(), &Payload::Json(params))
+            .await?;
         let body = match (&r.json, r.status) {
             (Some(b), 200) => b,
-            _ => return Err(format!("DescribeMaintenanceWindows: {}", r.summary())),
+            _ => {
+                return Err(SweepError::Refused {
+                    operation: Operation::DescribeMaintenanceWindows.name(),
+                    answer: r.summary(),
+                });
+            }
         };
         for w in body["WindowIdentities"].as_array().into_iter().flatten() {
             if let (Some(id), Some(name)) = (w["WindowId"].as_str(), w["Name"].as_str())
@@ -65,31 +93,35 @@ pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, String>
             _ => return Ok(found),
         }
     }
-    Err("DescribeMaintenanceWindows: no end after 10,000 pages".into())
+    Err(SweepError::Endless(10_000))
 }
 
 /// Delete one window a run left: a seeded one (`…-fixture`) through the fixture protocol, which
 /// made it, the others with `DeleteMaintenanceWindow`.
-pub async fn delete_left(client: &Client, window_id: &str, name: &str) -> Result<(), String> {
+pub async fn delete_left(client: &Client, window_id: &str, name: &str) -> Result<(), SweepError> {
     if name.ends_with("-fixture") {
-        crate::fixtures::delete_window(client, window_id)
-            .await
-            .map_err(|e| e.to_string())
+        Ok(crate::fixtures::delete_window(client, window_id).await?)
     } else {
         delete(client, window_id).await
     }
 }
 
 /// Delete one window.
-pub async fn delete(client: &Client, window_id: &str) -> Result<(), String> {
+pub async fn delete(client: &Client, window_id: &str) -> Result<(), SweepError> {
     let r = client
         .call(
-            "DeleteMaintenanceWindow",
+            Operation::DeleteMaintenanceWindow.name(),
             &Payload::Json(json!({ "WindowId": window_id })),
         )
-        .await
-        .map_err(|e| e.to_string())?;
-    if r.status == 200 { Ok(()) } else { Err(r.summary()) }
+        .await?;
+    if r.status == 200 {
+        Ok(())
+    } else {
+        Err(SweepError::Refused {
+            operation: Operation::DeleteMaintenanceWindow.name(),
+            answer: r.summary(),
+        })
+    }
 }
 
 #[cfg(test)]

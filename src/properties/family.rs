@@ -214,13 +214,13 @@ async fn check(
     sensitive: &Option<String>,
     requests: &Cell<usize>,
 ) -> Result<(), String> {
-    let window = session.seed_fresh(data).await.map_err(|e| e.to_string())?;
+    let window = session.seed_fresh(data).await?;
     requests.set(requests.get() + 1);
     let outcome = read_back(session, &window, data, filter, sensitive, requests).await;
     let deleted = session.delete_seeded(&window).await;
     requests.set(requests.get() + 1);
     outcome?;
-    deleted
+    Ok(deleted?)
 }
 
 async fn read_back(

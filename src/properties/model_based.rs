@@ -167,7 +167,7 @@ async fn check_async(
         })
     };
     let outcome = async {
-        let window = session.seed_fresh(data).await.map_err(|e| e.to_string())?;
+        let window = session.seed_fresh(data).await?;
         let (params, _) = materialize(req, data, &window, semantics);
         let client = session.client().await?;
         let walked = async {

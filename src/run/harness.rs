@@ -26,8 +26,20 @@ struct Board {
 #[derive(Default)]
 struct State {
     results: HashMap<String, CaseResult>,
-    /// Set when the run is over: how it ended (`Err`: it could not start).
-    ended: Option<Result<bool, String>>,
+    /// Set when the run is over.
+    ended: Option<Ended>,
+}
+
+/// How the one run ended, for the trials still waiting.
+#[derive(Debug, Clone)]
+enum Ended {
+    /// It ran; Ctrl-C stopped it, or not.
+    Ran {
+        /// Ctrl-C stopped it.
+        interrupted: bool,
+    },
+    /// It could not start: why (the plan, or a target that cannot be judged).
+    NotStarted(String),
 }
 
 impl Board {
@@ -37,13 +49,13 @@ impl Board {
         self.changed.notify_all();
     }
 
-    fn end(&self, how: Result<bool, String>) {
+    fn end(&self, how: Ended) {
         self.state.lock().expect("lock").ended = Some(how);
         self.changed.notify_all();
     }
 
     /// The result named `name`, once the run has it; `Err` when the run ended without it.
-    fn wait(&self, name: &str) -> Result<CaseResult, Result<bool, String>> {
+    fn wait(&self, name: &str) -> Result<CaseResult, Ended> {
         let mut s = self.state.lock().expect("lock");
         loop {
             if let Some(r) = s.results.get(name) {
@@ -104,12 +116,14 @@ pub(crate) fn run_trials(
             let outcome = super::run(&suite, &options, &mut |event| report(&board, &event));
             match outcome {
                 Ok(conclusion) => {
-                    board.end(Ok(conclusion.interrupted));
+                    board.end(Ended::Ran {
+                        interrupted: conclusion.interrupted,
+                    });
                     Some(conclusion)
                 }
                 Err(e) => {
                     eprintln!("ssm-conformance: {e}");
-                    board.end(Err(e.to_string()));
+                    board.end(Ended::NotStarted(e.to_string()));
                     None
                 }
             }
@@ -159,9 +173,11 @@ fn trials(suite: &Suite, properties: bool, board: &Arc<Board>, expectations: Opt
             let (board, expectations) = (board.clone(), expectations.clone());
             Trial::ignorable_test(name.clone(), move || match board.wait(&name) {
                 Ok(result) => completion(&result, expectations.as_deref()),
-                Err(Ok(true)) => Err("interrupted before it ran".into()),
-                Err(Ok(false)) => Ok(Completion::ignored_with("the run reported nothing for it")),
-                Err(Err(why)) => Err(why.into()),
+                Err(Ended::Ran { interrupted: true }) => Err("interrupted before it ran".into()),
+                Err(Ended::Ran { interrupted: false }) => {
+                    Ok(Completion::ignored_with("the run reported nothing for it"))
+                }
+                Err(Ended::NotStarted(why)) => Err(why.into()),
             })
             .with_kind(kind)
         })

@@ -117,7 +117,7 @@ impl Ledger {
         for c in created {
             let result = match &c {
                 Created::FixtureWindow(id) => fixtures::delete_window(client, id).await.map_err(|e| e.to_string()),
-                Created::Window(id) => crate::sweep::delete(client, id).await,
+                Created::Window(id) => crate::sweep::delete(client, id).await.map_err(|e| e.to_string()),
             };
             if let Err(e) = result {
                 left.push(format!("{c:?}: {e}"));

@@ -45,6 +45,13 @@ impl std::fmt::Display for Unmet {
     }
 }
 
+/// At the edges that speak in words (a counterexample's message), an unmet need is its words.
+impl From<Unmet> for String {
+    fn from(u: Unmet) -> Self {
+        u.to_string()
+    }
+}
+
 impl Unmet {
     /// A client error: the endpoint could not be asked.
     pub(super) fn no_answer(why: impl std::fmt::Display) -> Self {
@@ -101,7 +108,7 @@ pub struct Session {
     /// Per operation probed (DescribeMaintenanceWindowExecutions, and each of the family):
     /// probed on first use.
     pub(super) support: Mutex<HashMap<Operation, Arc<OnceCell<Support>>>>,
-    pub(super) fixture_protocol: OnceCell<Result<bool, String>>,
+    pub(super) fixture_protocol: OnceCell<Result<bool, crate::fixtures::ProbeError>>,
     pub(super) fixture_protocol_v2: OnceCell<bool>,
     pub(super) empty_window: OnceCell<Result<String, Unmet>>,
     pub(super) fixtures: BTreeMap<String, Fixture>,

@@ -173,9 +173,11 @@ impl Session {
     }
 
     /// Delete a window [`Session::seed_fresh`] made (at once: the generated phase makes many).
-    pub(crate) async fn delete_seeded(&self, id: &str) -> Result<(), String> {
-        let client = self.client().await?;
-        fixtures::delete_window(client, id).await.map_err(|e| e.to_string())?;
+    pub(crate) async fn delete_seeded(&self, id: &str) -> Result<(), Unmet> {
+        let client = self.client().await.map_err(Unmet::no_answer)?;
+        fixtures::delete_window(client, id)
+            .await
+            .map_err(|e| Unmet::Fail(FailureKind::Seeding, format!("deleting {id}: {e}")))?;
         self.ledger.forget(id);
         Ok(())
     }

@@ -64,13 +64,17 @@ impl Session {
     /// Whether the target speaks the fixture protocol v1 (never asked of AWS); `Err` when it
     /// answers the question with a server error or not at all (a set-up problem the preflight
     /// reports).
-    pub(crate) async fn fixture_protocol_probe(&self) -> Result<bool, String> {
+    pub(crate) async fn fixture_protocol_probe(&self) -> Result<bool, fixtures::ProbeError> {
         self.fixture_protocol
             .get_or_init(|| async {
                 if matches!(self.config.endpoint, Endpoint::Aws { .. }) {
                     return Ok(false);
                 }
-                fixtures::supported(self.client().await?).await
+                let client = self.client().await.map_err(|e| fixtures::ProbeError::NoAnswer {
+                    path: fixtures::BASE,
+                    why: e.to_string(),
+                })?;
+                fixtures::supported(client).await
             })
             .await
             .clone()
