@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::emulator::Emulator;
 use crate::expectations::Expectations;
 use crate::outcome::CaseResult;
-use crate::properties::{self, Part};
+use crate::properties;
 use crate::report::{self, RunReport};
 use crate::run::{Conclusion, Event, RunOptions, Suite};
 use crate::settings;
@@ -298,24 +298,22 @@ fn list_cases(
     };
     let selection = RunOptions {
         filters: filters.to_vec(),
+        operations: operations.to_vec(),
         ..RunOptions::default()
     };
-    let of_operation = |op: &str| operations.is_empty() || operations.iter().any(|o| o == op);
     // A closed pipe (`| head`) ends the listing quietly.
     let mut out = std::io::stdout().lock();
     for c in cases
         .iter()
-        .filter(|c| selection.selects(&c.name()) && of_operation(c.case.request.operation()))
+        .filter(|c| selection.selects(&c.name()) && selection.selects_operation(c.case.request.operation()))
     {
         if writeln!(out, "{}  ({})", c.name(), c.case.request.operation()).is_err() {
             return ExitCode::SUCCESS;
         }
     }
     if !generated.no_properties {
-        for part in Part::ALL {
-            let name = part.result_name();
-            let exercised = operations.is_empty() || part.operations().iter().any(|o| of_operation(o.name()));
-            if selection.selects(&name) && exercised && writeln!(out, "{name}").is_err() {
+        for part in selection.parts().0 {
+            if writeln!(out, "{}", part.result_name()).is_err() {
                 return ExitCode::SUCCESS;
             }
         }

@@ -60,6 +60,34 @@ impl RunOptions {
         };
         (self.filters.is_empty() || self.filters.iter().any(hit)) && !self.skip.iter().any(hit)
     }
+
+    /// Whether `--operation` selects a case sending `operation` (all, where it names none).
+    pub fn selects_operation(&self, operation: &str) -> bool {
+        self.operations.is_empty() || self.operations.iter().any(|o| o == operation)
+    }
+
+    /// The generated parts the names select, apart from the generated phase being on: those
+    /// that exercise a selected operation, and those `--operation` leaves out, with why.
+    pub(crate) fn parts(&self) -> (Vec<Part>, BTreeMap<Part, String>) {
+        let mut parts = Vec::new();
+        let mut left_out = BTreeMap::new();
+        for part in Part::ALL.into_iter().filter(|p| self.selects(&p.result_name())) {
+            let exercised = part.operations();
+            if exercised.iter().any(|o| self.selects_operation(o.name())) {
+                parts.push(part);
+            } else {
+                left_out.insert(
+                    part,
+                    format!(
+                        "not selected: it exercises {}, and --operation selects {}",
+                        exercised.iter().map(|o| o.name()).collect::<Vec<_>>().join(", "),
+                        self.operations.join(", ")
+                    ),
+                );
+            }
+        }
+        (parts, left_out)
+    }
 }
 
 /// The selection names nothing that exists.
@@ -110,7 +138,6 @@ impl Plan {
                 known: known.iter().map(|s| s.to_string()).collect(),
             });
         }
-        let of_operation = |op: &str| options.operations.is_empty() || options.operations.iter().any(|o| o == op);
         let declared = checks::declared_choices(suite.cases.iter());
         // A choice check named by a filter runs the cases that observe it.
         let by_choice: BTreeSet<String> = declared
@@ -122,55 +149,34 @@ impl Plan {
             .filter(|i| {
                 let c = &suite.cases[*i];
                 let name = c.name();
-                (options.selects(&name) || by_choice.contains(&name)) && of_operation(c.case.request.operation())
+                (options.selects(&name) || by_choice.contains(&name))
+                    && options.selects_operation(c.case.request.operation())
             })
             .collect();
-        let mut parts = Vec::new();
-        let mut parts_left_out = BTreeMap::new();
-        if options.properties.is_some() {
-            for part in Part::ALL {
-                if !options.selects(&part.result_name()) {
-                    continue;
-                }
-                let exercised = part.operations();
-                if options.operations.is_empty()
-                    || exercised
-                        .iter()
-                        .any(|o| options.operations.iter().any(|n| n == o.name()))
-                {
-                    parts.push(part);
-                } else {
-                    parts_left_out.insert(
-                        part,
-                        format!(
-                            "not selected: it exercises {}, and --operation selects {}",
-                            exercised.iter().map(|o| o.name()).collect::<Vec<_>>().join(", "),
-                            options.operations.join(", ")
-                        ),
-                    );
-                }
-            }
-        }
-        // A filter that matches nothing is a typo, not a green run.
-        let names = || {
-            let mut all: Vec<String> = suite.cases.iter().map(|c| c.name()).collect();
-            if options.properties.is_some() {
-                all.extend(Part::ALL.iter().map(|p| p.result_name()));
-            }
-            all.extend(super::extra_names(suite));
-            all
+        let (parts, parts_left_out) = if options.properties.is_some() {
+            options.parts()
+        } else {
+            Default::default()
         };
-        for f in &options.filters {
-            let one = RunOptions {
-                filters: vec![f.clone()],
-                skip: Vec::new(),
-                ..options.clone()
-            };
-            if !names().iter().any(|n| one.selects(n)) {
-                return Err(PlanError::NoMatch {
-                    filter: f.clone(),
-                    closest: closest(f, &names()),
-                });
+        // A filter that matches nothing is a typo, not a green run.
+        if !options.filters.is_empty() {
+            let mut names: Vec<String> = suite.cases.iter().map(|c| c.name()).collect();
+            if options.properties.is_some() {
+                names.extend(Part::ALL.iter().map(|p| p.result_name()));
+            }
+            names.extend(super::extra_names(suite));
+            for f in &options.filters {
+                let one = RunOptions {
+                    filters: vec![f.clone()],
+                    skip: Vec::new(),
+                    ..options.clone()
+                };
+                if !names.iter().any(|n| one.selects(n)) {
+                    return Err(PlanError::NoMatch {
+                        filter: f.clone(),
+                        closest: closest(f, &names),
+                    });
+                }
             }
         }
         if cases.is_empty() && parts.is_empty() && parts_left_out.is_empty() {
