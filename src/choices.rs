@@ -19,6 +19,9 @@ pub enum ObservedBy {
     /// The cases whose error type is open (`"type": "*"`): one type per kind of error (the
     /// operation and the rule the cases cite).
     ErrorType,
+    /// The oracle and the family judge, recording a fact of the answer that is no choice at
+    /// all: never held to one option across cases (each case may see another).
+    Record,
 }
 
 /// One open choice.
@@ -35,9 +38,40 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// The option that explains any mix of the others, where there is one: a list in no
+    /// particular order happens, case by case, to look newest-first or oldest-first. A run that
+    /// shows several such options has taken this one; one case alone cannot tell.
+    pub fn covering(&self) -> Option<&'static str> {
+        match self.name {
+            ORDER => Some("unordered"),
+            ITEM_ORDER => Some("other"),
+            _ => None,
+        }
+    }
+
+    /// The option a run took, from what its cases observed (`None`: they disagree, which the
+    /// choice cannot explain).
+    pub fn decide<'a>(&self, seen: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+        let mut options: Vec<&str> = seen.into_iter().collect();
+        options.sort_unstable();
+        options.dedup();
+        match options.as_slice() {
+            [] => None,
+            [one] => Some(one),
+            _ => self
+                .covering()
+                .map(|c| options.iter().copied().find(|o| *o == c).unwrap_or(c)),
+        }
+    }
+
+    /// Whether a case that observed `seen` fits a run (or pin) that took `taken`.
+    pub fn admits(&self, taken: &str, seen: &str) -> bool {
+        taken == seen || self.covering() == Some(taken)
+    }
+
     /// Whether `option` is one of this choice's.
     pub fn has_option(&self, option: &str) -> bool {
-        if self.observed_by == ObservedBy::ErrorType {
+        if matches!(self.observed_by, ObservedBy::ErrorType | ObservedBy::Record) {
             return !option.is_empty();
         }
         if self.options.is_empty() {
@@ -50,6 +84,8 @@ impl Choice {
 
 /// The order of a list of executions.
 pub const ORDER: &str = "order";
+/// The order of a list of tasks or invocations (and of TaskIds).
+pub const ITEM_ORDER: &str = "item-order";
 /// Whether ExecutedAfter selects an execution on its instant.
 pub const EXECUTED_AFTER_BOUND: &str = "executed-after-bound";
 /// Whether ExecutedBefore selects an execution on its instant.
@@ -66,6 +102,10 @@ pub const SENSITIVE_MEMBERS: &str = "sensitive-members";
 pub const TOKEN_OTHER_PARENT: &str = "token-other-parent";
 /// A task or invocation list's first NextToken sent with a STATUS filter no item meets.
 pub const TOKEN_OTHER_STATUS: &str = "token-other-status";
+/// How an answer gives a member with nothing to say: left out, or null.
+pub const ABSENT_MEMBERS: &str = "absent-members";
+/// Members of an answer that the model's output shape has not (recorded by name).
+pub const EXTRA_ANSWER_MEMBERS: &str = "extra-answer-members";
 /// A validation error's message form.
 pub const VALIDATION_MESSAGE_FORM: &str = "validation-message-form";
 /// The error type of the cases that leave it open, one per kind of error.
@@ -73,6 +113,13 @@ pub const OPEN_ERROR_TYPE: &str = "open-error-type";
 
 /// Every open choice, by name.
 pub const CATALOGUE: &[Choice] = &[
+    Choice {
+        name: "absent-members",
+        options: &["omitted", "null"],
+        observed_by: ObservedBy::Oracle,
+        summary: "A member an answer has nothing for (no EndTime yet, no StatusDetails, an optional member not seeded): \
+                  left out, or sent as null. botocore reads both as absent; one way for every answer of the run.",
+    },
     Choice {
         name: "bad-next-token",
         options: &["ignored", "rejected"],
@@ -84,6 +131,12 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["no-op", "rejected"],
         observed_by: ObservedBy::Cases,
         summary: "Cancelling an execution that has already ended: a no-op, or refused.",
+    },
+    Choice {
+        name: "cancel-twice",
+        options: &["no-op", "rejected"],
+        observed_by: ObservedBy::Cases,
+        summary: "Cancelling an execution a second time, while it is cancelling: a no-op, or refused as a client's mistake (never a server error).",
     },
     Choice {
         name: "date-only",
@@ -126,6 +179,13 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["case-insensitive", "case-sensitive"],
         observed_by: ObservedBy::Cases,
         summary: "An execution id in upper-case hex (the pattern allows either case): the same execution, or another.",
+    },
+    Choice {
+        name: "extra-answer-members",
+        options: &[],
+        observed_by: ObservedBy::Record,
+        summary: "Members an answer has that the vendored model's output shape has not: AWS adds members over time \
+                  and the model is a snapshot, so each is recorded by name, never failed nor held to one option.",
     },
     Choice {
         name: "filter-values-combine",
@@ -174,6 +234,13 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["accepted", "rejected"],
         observed_by: ObservedBy::Cases,
         summary: "More than nine digits of a fraction of a second: read, or refused.",
+    },
+    Choice {
+        name: "item-order",
+        options: &["as-seeded", "newest-first", "oldest-first", "other"],
+        observed_by: ObservedBy::Family,
+        summary: "The order of a list of tasks or invocations, and of an execution's TaskIds: as seeded (the order they ran \
+                  in), by StartTime either way, or another; a run that shows several has taken another.",
     },
     Choice {
         name: "max-results-fraction",

@@ -86,6 +86,14 @@ pub const TASK_PARAMETER_NAME_LENGTH: (usize, usize) = (1, 255);
 pub const TASK_PARAMETER_VALUE_LENGTH: (usize, usize) = (1, 255);
 /// `OwnerInformation`: least and most characters (sensitive).
 pub const OWNER_INFORMATION_LENGTH: (usize, usize) = (1, 128);
+/// `AlarmName`: least and most characters.
+pub const ALARM_NAME_LENGTH: (usize, usize) = (1, 255);
+/// `AlarmName`: pattern (not blank).
+pub const ALARM_NAME_PATTERN: &str = r"^(?!\s*$).+";
+/// `AlarmList` and `AlarmStateInformationList`: least and most alarms.
+pub const ALARMS_PER_LIST: (usize, usize) = (1, 1);
+/// `ExternalAlarmState`: the enum, in the model's order.
+pub const ALARM_STATES: [&str; 2] = ["UNKNOWN", "ALARM"];
 /// `MaintenanceWindowTaskTargetId`: most characters (no least).
 pub const WINDOW_TARGET_ID_MAX: usize = 36;
 

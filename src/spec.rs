@@ -64,6 +64,23 @@ pub struct Case {
     pub request: Request,
     /// What must come back.
     pub expect: Expectation,
+    /// Requests sent after the case's own, in order, each judged on its own: how the target's
+    /// state reads after it (a cancelled execution read back, a cancel sent twice). Sent only
+    /// when the case's own answer passed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<Step>,
+}
+
+/// A request a case sends after its own, with what must come back.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// What it reads or does, in a few words.
+    pub description: String,
+    /// What is sent (`params` only: placeholders as in the case's own request).
+    pub request: Request,
+    /// What must come back (a success's checks, an error, or an open choice of those).
+    pub expect: Expectation,
 }
 
 /// What a case sends.
@@ -349,6 +366,13 @@ pub enum Check {
         /// Which type.
         value: String,
     },
+    /// The value at `pointer` is one of `values` (a status a state may be in, of several).
+    OneOf {
+        /// Where.
+        pointer: String,
+        /// What it may be.
+        values: Vec<Value>,
+    },
 }
 
 /// A need a case has of its target.
@@ -528,7 +552,7 @@ impl LoadedCase {
         }
     }
 
-    /// The open choice the case itself names, if any.
+    /// The open choice the case's own expectation names, if any.
     pub fn open_choice(&self) -> Option<&str> {
         match &self.case.expect {
             Expectation::Open(o) => Some(&o.choice),
@@ -536,16 +560,27 @@ impl LoadedCase {
         }
     }
 
+    /// Every open expectation of the case: its own, then its steps'.
+    pub fn open_expectations(&self) -> impl Iterator<Item = &OpenExpectation> {
+        std::iter::once(&self.case.expect)
+            .chain(self.case.then.iter().map(|s| &s.expect))
+            .filter_map(|e| match e {
+                Expectation::Open(o) => Some(o),
+                _ => None,
+            })
+    }
+
     /// Every open choice this case may observe: its own, and the oracle's where it judges
     /// executions.
     pub fn choices(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        out.extend(self.open_choice());
+        let mut out: Vec<&str> = self.open_expectations().map(|o| o.choice.as_str()).collect();
         if !executions_fixtures(&self.case.expect).is_empty() {
             out.extend(crate::choices::observed_by(crate::choices::ObservedBy::Oracle).map(|c| c.name));
         }
         if !seeded_expectations(&self.case.expect).is_empty() {
             out.push(crate::choices::SENSITIVE_MEMBERS);
+            out.push(crate::choices::ABSENT_MEMBERS);
+            out.push(crate::choices::ITEM_ORDER);
             if self.operation().is_some_and(|o| {
                 matches!(
                     o,
@@ -560,6 +595,8 @@ impl LoadedCase {
         if names_violations(&self.case.expect) {
             out.push(crate::choices::VALIDATION_MESSAGE_FORM);
         }
+        out.sort_unstable();
+        out.dedup();
         out
     }
 }
@@ -690,6 +727,43 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             crate::oracle::Query::from_params(req.params.as_ref(), &semantics)
                 .map_err(|m| cerr(".request.params", format!("the oracle cannot judge this request: {m}")))?;
         }
+        for (k, step) in case.then.iter().enumerate() {
+            let at = |p: &str| format!(".then[{k}]{p}");
+            if step.description.trim().is_empty() {
+                return Err(cerr(&at(".description"), "a step says what it reads or does".into()));
+            }
+            let Some(p @ Value::Object(_)) = &step.request.params else {
+                return Err(cerr(&at(".request"), "a step sends `params`, a JSON object".into()));
+            };
+            if step.request.raw.is_some() {
+                return Err(cerr(&at(".request"), "a step sends `params` only".into()));
+            }
+            if crate::model::Operation::from_name(step.request.operation()).is_none() {
+                return Err(cerr(
+                    &at(".request.operation"),
+                    format!("{:?} is not an operation of the family", step.request.operation()),
+                ));
+            }
+            let mut strings = Vec::new();
+            strings_in(p, &mut strings);
+            for s in &strings {
+                for ph in placeholders_in(s).map_err(|m| cerr(&at(".request"), m))? {
+                    if ph.need().is_some_and(|n| !needs.contains(&n)) {
+                        return Err(cerr(
+                            &at(".request"),
+                            "a step's placeholders are the case's own request's or needs'".into(),
+                        ));
+                    }
+                }
+            }
+            check_expectation(&step.expect, true).map_err(|(p, m)| cerr(&at(&format!(".expect{p}")), m))?;
+            if !executions_expectations(&step.expect).is_empty() || !seeded_expectations(&step.expect).is_empty() {
+                return Err(cerr(
+                    &at(".expect"),
+                    "a step's answer is judged by its checks, not walked (no `executions` or `seeded`)".into(),
+                ));
+            }
+        }
         out.push(LoadedCase {
             file: file.to_path_buf(),
             area: parsed.area.clone(),
@@ -777,9 +851,10 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
         Expectation::Success(s) => {
             for (i, c) in s.checks.iter().enumerate() {
                 let pointer = match c {
-                    Check::Equals { pointer, .. } | Check::Length { pointer, .. } | Check::Type { pointer, .. } => {
-                        pointer
-                    }
+                    Check::Equals { pointer, .. }
+                    | Check::Length { pointer, .. }
+                    | Check::Type { pointer, .. }
+                    | Check::OneOf { pointer, .. } => pointer,
                     Check::AbsentOrEmpty(p) => p,
                 };
                 if !(pointer.is_empty() || pointer.starts_with('/')) {
@@ -792,6 +867,14 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
                     && !["null", "boolean", "number", "string", "array", "object"].contains(&value.as_str())
                 {
                     return Err((format!(".success.checks[{i}]"), format!("unknown JSON type {value:?}")));
+                }
+                if let Check::OneOf { values, .. } = c
+                    && values.len() < 2
+                {
+                    return Err((
+                        format!(".success.checks[{i}]"),
+                        "one_of names two values or more (one is `equals`)".into(),
+                    ));
                 }
             }
             Ok(())
@@ -921,9 +1004,9 @@ impl Pins {
         let profile: Pins = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
         for (choice, option) in &profile.choices {
             let known = crate::choices::find(choice).is_some_and(|c| c.has_option(option))
-                || cases.iter().any(|c| match &c.case.expect {
-                    Expectation::Open(o) => &o.choice == choice && o.options.contains_key(option),
-                    _ => false,
+                || cases.iter().any(|c| {
+                    c.open_expectations()
+                        .any(|o| &o.choice == choice && o.options.contains_key(option))
                 });
             if !known {
                 return Err(err(

@@ -565,6 +565,35 @@ fn data_faults() -> Vec<Variant> {
             }),
             ..NONE
         },
+        Variant {
+            // Executions on both bounds (ExecutedAfter = ExecutedBefore) deduplicated by their
+            // instant: one of two kept.
+            name: "one-of-two-on-both-bounds",
+            fails: &["filter_semantics::same-instant-two-on-it"],
+            result: Some(|_, req, answer| {
+                let keys: Vec<(String, Value)> = req
+                    .get("Filters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|f| (f["Key"].as_str().unwrap_or_default().to_string(), f["Values"].clone()))
+                    .collect();
+                let both = keys.len() == 2
+                    && keys[0].0 == "ExecutedAfter"
+                    && keys[1].0 == "ExecutedBefore"
+                    && keys[0].1 == keys[1].1;
+                answer.map(|mut a| {
+                    if both
+                        && let Some(list) = a.get_mut("WindowExecutions").and_then(Value::as_array_mut)
+                        && list.len() == 2
+                    {
+                        list.pop();
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
     ]
 }
 
@@ -985,6 +1014,289 @@ fn family_faults() -> Vec<Variant> {
                     _ => answer,
                 },
             ),
+            ..NONE
+        },
+        Variant {
+            // A serializer that writes a member only when it is "truthy": Priority 0 and
+            // MaxErrors "0" go missing.
+            name: "falsy-members-dropped",
+            fails: &["execution_task::same-id-other-execution"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if let Some(o) = a.as_object_mut() {
+                        o.retain(|_, v| *v != json!(0) && *v != json!("0"));
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // Tasks kept by task id alone: a task id two executions share answers the first's.
+            name: "tasks-keyed-by-task-id-alone",
+            fails: &[
+                "execution_task::same-id-other-execution",
+                "task_invocations::same-ids-other-execution",
+                "task_invocation::same-ids-other-execution",
+            ],
+            result: Some(|e, req, answer| {
+                const REUSED: &str = "7a5c0000-0000-4000-8000-00000000000e";
+                const FIRST: &str = "7a5c0000-0000-4000-8000-00000000000a";
+                if req.get("WindowExecutionId") != Some(&json!(REUSED)) || req.get("TaskId").is_none() {
+                    return answer;
+                }
+                let op = if req.contains_key("InvocationId") {
+                    "GetMaintenanceWindowExecutionTaskInvocation"
+                } else if answer
+                    .as_ref()
+                    .is_ok_and(|a| a.get("WindowExecutionTaskInvocationIdentities").is_some())
+                {
+                    "DescribeMaintenanceWindowExecutionTaskInvocations"
+                } else {
+                    "GetMaintenanceWindowExecutionTask"
+                };
+                let mut other = req.clone();
+                other.insert("WindowExecutionId".into(), json!(FIRST));
+                call(e, op, Value::Object(other))
+                    .map(|a| serde_json::from_str(&a.to_string().replace(FIRST, REUSED)).unwrap())
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "alarms-as-text",
+            fails: &[
+                "execution_task::same-id-other-execution",
+                "execution_tasks::same-ids-other-execution",
+            ],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    fn bend(o: &mut Value) {
+                        if let Some(c) = o.get_mut("AlarmConfiguration") {
+                            *c = json!(c["Alarms"][0]["Name"].clone());
+                        }
+                    }
+                    bend(&mut a);
+                    for i in a["WindowExecutionTaskIdentities"].as_array_mut().into_iter().flatten() {
+                        bend(i);
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "alarms-left-out",
+            fails: &[
+                "execution_task::same-id-other-execution",
+                "execution_tasks::same-ids-other-execution",
+            ],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    fn drop_alarms(o: &mut Value) {
+                        if let Some(m) = o.as_object_mut() {
+                            m.remove("AlarmConfiguration");
+                            m.remove("TriggeredAlarms");
+                        }
+                    }
+                    drop_alarms(&mut a);
+                    for i in a["WindowExecutionTaskIdentities"].as_array_mut().into_iter().flatten() {
+                        drop_alarms(i);
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // A task's details kept in a column of 100 characters.
+            name: "task-details-cut-at-100",
+            fails: &[
+                "execution_task::same-id-other-execution",
+                "execution_tasks::same-ids-other-execution",
+            ],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    fn cut(o: &mut Value) {
+                        if o.get("TaskExecutionId").is_some()
+                            && o.get("InvocationId").is_none()
+                            && let Some(d) = o.get("StatusDetails").and_then(Value::as_str)
+                        {
+                            o["StatusDetails"] = json!(d.chars().take(100).collect::<String>());
+                        }
+                    }
+                    cut(&mut a);
+                    for i in a["WindowExecutionTaskIdentities"].as_array_mut().into_iter().flatten() {
+                        cut(i);
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // An invocation's details held to 250 UTF-16 units: astral characters count twice.
+            name: "invocation-details-cut-at-250-utf16-units",
+            fails: &[
+                "task_invocation::same-ids-other-execution",
+                "task_invocations::same-ids-other-execution",
+            ],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    fn cut(o: &mut Value) {
+                        if o.get("InvocationId").is_some()
+                            && let Some(d) = o.get("StatusDetails").and_then(Value::as_str)
+                        {
+                            let mut units = 0;
+                            let kept: String = d
+                                .chars()
+                                .take_while(|c| {
+                                    units += c.len_utf16();
+                                    units <= 250
+                                })
+                                .collect();
+                            o["StatusDetails"] = json!(kept);
+                        }
+                    }
+                    cut(&mut a);
+                    for i in a["WindowExecutionTaskInvocationIdentities"]
+                        .as_array_mut()
+                        .into_iter()
+                        .flatten()
+                    {
+                        cut(i);
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // GetMaintenanceWindowExecution's details read as Latin-1, held to 250 of those
+            // characters, and trimmed.
+            name: "get-execution-details-latin-1-and-trimmed",
+            fails: &["get_execution::existing-fraction", "get_execution::task-ids-reused"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    // GetMaintenanceWindowExecution's answer: TaskIds, or a Status without a task.
+                    let get_execution =
+                        a.get("TaskIds").is_some() || (a.get("Status").is_some() && a.get("TaskExecutionId").is_none());
+                    if get_execution && let Some(d) = a.get("StatusDetails").and_then(Value::as_str) {
+                        let latin: String = d.bytes().map(char::from).take(250).collect();
+                        a["StatusDetails"] = json!(latin.trim());
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // One operation's serializer writes null for what it has not; the others leave it
+            // out: one open choice answered two ways.
+            name: "get-task-writes-nulls",
+            fails: &["choices::absent-members"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if a.get("Type").is_some()
+                        && let Some(o) = a.as_object_mut()
+                    {
+                        for m in ssm_conformance::_internals::oracle::family::shapes::GET_TASK {
+                            o.entry(m).or_insert(Value::Null);
+                        }
+                    }
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // A token replayed gives the page again with the same ids, but not the same items.
+            name: "replayed-page-with-other-members",
+            fails: &["pagination::11-max-10", "execution_tasks::paged-by-10"],
+            result: Some(|_, req, answer| {
+                let replayed = req
+                    .get("NextToken")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| !first_use(t));
+                answer.map(|mut a| {
+                    if replayed {
+                        for list in ["WindowExecutions", "WindowExecutionTaskIdentities"] {
+                            for i in a[list].as_array_mut().into_iter().flatten() {
+                                i["StatusDetails"] = json!("stale");
+                            }
+                        }
+                    }
+                    a
+                })
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            // A second cancel of an execution already cancelling trips the target over.
+            name: "second-cancel-is-a-server-error",
+            fails: &["cancel_execution::twice"],
+            replace: Some(|e, op, request| {
+                if op != "CancelMaintenanceWindowExecution" {
+                    return None;
+                }
+                let now = call(e, "GetMaintenanceWindowExecution", Value::Object(request.clone())).ok()?;
+                (now["Status"] == "CANCELLING").then(|| {
+                    Err(ssm_conformance::_internals::emulator::ApiError::modeled(
+                        500,
+                        "InternalFailure",
+                        "status transition CANCELLING -> CANCELLING".into(),
+                    ))
+                })
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            // Cancel answers the id and changes nothing.
+            name: "cancel-is-a-no-op",
+            fails: &[
+                "cancel_execution::running",
+                "cancel_execution::pending",
+                "cancel_execution::twice",
+            ],
+            replace: Some(|e, op, request| {
+                if op != "CancelMaintenanceWindowExecution" {
+                    return None;
+                }
+                call(e, "GetMaintenanceWindowExecution", Value::Object(request.clone()))
+                    .ok()
+                    .map(|_| Ok(json!({"WindowExecutionId": request["WindowExecutionId"]})))
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            // Cancel moves any execution to CANCELLING, one that has ended too.
+            name: "cancel-moves-ended-executions",
+            fails: &[
+                "cancel_execution::ended",
+                "cancel_execution::ended-failed",
+                "cancel_execution::ended-timed-out",
+                "cancel_execution::ended-cancelled",
+            ],
+            result: Some(|_, request, answer| {
+                static CANCELLED: std::sync::Mutex<Vec<Value>> = std::sync::Mutex::new(Vec::new());
+                let id = request.get("WindowExecutionId").cloned().unwrap_or(Value::Null);
+                answer.map(|mut a| {
+                    let keys: Vec<&String> = request.keys().collect();
+                    if keys == ["WindowExecutionId"] && a.as_object().is_some_and(|o| o.len() == 1) {
+                        // Cancel's answer: remember what it moved.
+                        CANCELLED.lock().unwrap().push(id);
+                    } else if (a.get("TaskIds").is_some()
+                        || (keys == ["WindowExecutionId"] && a.get("Status").is_some()))
+                        && CANCELLED.lock().unwrap().contains(&id)
+                    {
+                        // GetMaintenanceWindowExecution's answer about one it moved.
+                        a["Status"] = json!("CANCELLING");
+                    }
+                    a
+                })
+            }),
             ..NONE
         },
     ]

@@ -1,7 +1,7 @@
 //! Every fact in `src/model.rs` is checked against the vendored AWS model, and the vendored files
 //! against the checksums recorded in reference/README.md.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use ssm_conformance::_internals::model;
 
@@ -181,6 +181,14 @@ fn task_and_invocation_facts_match_the_model() {
         model::TASK_PARAMETER_VALUE_LENGTH
     );
     assert_eq!(upair("OwnerInformation"), model::OWNER_INFORMATION_LENGTH);
+    assert_eq!(upair("AlarmName"), model::ALARM_NAME_LENGTH);
+    assert_eq!(shape("AlarmName")["pattern"], model::ALARM_NAME_PATTERN);
+    assert_eq!(upair("AlarmList"), model::ALARMS_PER_LIST);
+    assert_eq!(upair("AlarmStateInformationList"), model::ALARMS_PER_LIST);
+    let states: Vec<String> = serde_json::from_value(shape("ExternalAlarmState")["enum"].clone()).unwrap();
+    assert_eq!(states, model::ALARM_STATES);
+    assert_eq!(shape("AlarmConfiguration")["required"], json!(["Alarms"]));
+    assert_eq!(shape("AlarmStateInformation")["required"], json!(["Name", "State"]));
     assert_eq!(
         num("MaintenanceWindowTaskTargetId", "max") as usize,
         model::WINDOW_TARGET_ID_MAX
@@ -265,4 +273,41 @@ fn every_operation_and_its_declared_errors_are_the_models() {
     }
     // The protocol's errors are the service's own shapes (ValidationException) or the protocol's.
     assert!(model::PROTOCOL_ERRORS.contains(&"ValidationException"));
+}
+
+/// The output shapes the oracle holds answers to are the model's, member for member.
+#[test]
+fn the_oracles_output_shapes_are_the_models() {
+    use ssm_conformance::_internals::oracle::family::shapes;
+    let members = |name: &str| -> Vec<String> {
+        let mut m: Vec<String> = shape(name)["members"].as_object().unwrap().keys().cloned().collect();
+        m.sort();
+        m
+    };
+    let sorted = |list: &[&str]| -> Vec<String> {
+        let mut m: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        m.sort();
+        m
+    };
+    assert_eq!(members("MaintenanceWindowExecution"), sorted(&shapes::EXECUTION));
+    assert_eq!(
+        members("GetMaintenanceWindowExecutionResult"),
+        sorted(&shapes::GET_EXECUTION)
+    );
+    assert_eq!(
+        members("MaintenanceWindowExecutionTaskIdentity"),
+        sorted(&shapes::TASK_IDENTITY)
+    );
+    assert_eq!(
+        members("GetMaintenanceWindowExecutionTaskResult"),
+        sorted(&shapes::GET_TASK)
+    );
+    assert_eq!(
+        members("MaintenanceWindowExecutionTaskInvocationIdentity"),
+        sorted(&shapes::INVOCATION)
+    );
+    assert_eq!(
+        members("GetMaintenanceWindowExecutionTaskInvocationResult"),
+        sorted(&shapes::INVOCATION)
+    );
 }

@@ -41,13 +41,13 @@ fn describing(op: &str) -> bool {
     op == "DescribeMaintenanceWindowExecutions"
 }
 
-/// Re-page every Describe answer with offset tokens `o<N>`, oldest first or in the emulator's
-/// order, `size(request)` executions a page.
+/// Re-page every Describe answer with offset tokens `o<N>`, in the emulator's order as
+/// `arrange` leaves it, `size(request)` executions a page.
 fn repaged(
     emulator: &ssm_conformance::_internals::emulator::Emulator,
     op: &str,
     request: &Request,
-    oldest: bool,
+    arrange: fn(&mut Vec<Value>),
     size: fn(&Request) -> usize,
 ) -> Option<Answer> {
     if !describing(op) {
@@ -74,9 +74,7 @@ fn repaged(
         Ok(a) => a,
         Err(e) => return Some(Err(e)),
     };
-    if oldest {
-        all.reverse();
-    }
+    arrange(&mut all);
     let size = size(request);
     let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
     let mut answer = json!({ "WindowExecutions": page });
@@ -96,7 +94,28 @@ fn oldest_first(
     op: &str,
     request: &Request,
 ) -> Option<Answer> {
-    repaged(emulator, op, request, true, |r| max_results(r).unwrap_or(50))
+    repaged(
+        emulator,
+        op,
+        request,
+        |all| all.reverse(),
+        |r| max_results(r).unwrap_or(50),
+    )
+}
+
+/// Re-page an answer by WindowExecutionId: a consistent order, not by time.
+fn by_execution_id(
+    emulator: &ssm_conformance::_internals::emulator::Emulator,
+    op: &str,
+    request: &Request,
+) -> Option<Answer> {
+    repaged(
+        emulator,
+        op,
+        request,
+        |all| all.sort_by(|a, b| a["WindowExecutionId"].as_str().cmp(&b["WindowExecutionId"].as_str())),
+        |r| max_results(r).unwrap_or(50),
+    )
 }
 
 /// Pages of 2 by default when the request has filters (of 50 without): every Describe request is
@@ -106,13 +125,19 @@ fn short_filtered_pages(
     op: &str,
     request: &Request,
 ) -> Option<Answer> {
-    repaged(emulator, op, request, false, |r| {
-        let filtered = r
-            .get("Filters")
-            .and_then(Value::as_array)
-            .is_some_and(|f| !f.is_empty());
-        max_results(r).unwrap_or(if filtered { 2 } else { 50 })
-    })
+    repaged(
+        emulator,
+        op,
+        request,
+        |_| {},
+        |r| {
+            let filtered = r
+                .get("Filters")
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty());
+            max_results(r).unwrap_or(if filtered { 2 } else { 50 })
+        },
+    )
 }
 
 /// A value whose seconds are 60: the text before and after them.
@@ -296,6 +321,54 @@ const MALFORMED_DATES: [&str; 9] = [
     "2024-11-04T04:59:61Z",
 ];
 
+type Object = serde_json::Map<String, Value>;
+
+/// Each object of an answer that is an item or a Get answer, with the shape it has.
+fn shaped(answer: &mut Value, each: &dyn Fn(&mut Object, &[&str])) {
+    use ssm_conformance::_internals::oracle::family::shapes;
+    for (list, shape) in [
+        ("WindowExecutions", &shapes::EXECUTION[..]),
+        ("WindowExecutionTaskIdentities", &shapes::TASK_IDENTITY[..]),
+        ("WindowExecutionTaskInvocationIdentities", &shapes::INVOCATION[..]),
+    ] {
+        for item in answer[list].as_array_mut().into_iter().flatten() {
+            if let Some(o) = item.as_object_mut() {
+                each(o, shape);
+            }
+        }
+    }
+    let Some(o) = answer.as_object_mut() else { return };
+    let shape: &[&str] = if o.contains_key("InvocationId") {
+        &shapes::INVOCATION
+    } else if o.contains_key("TaskExecutionId") {
+        &shapes::GET_TASK
+    } else if o.contains_key("TaskIds") || o.contains_key("StartTime") {
+        &shapes::GET_EXECUTION
+    } else {
+        return;
+    };
+    each(o, shape);
+}
+
+/// Null for every member of its shape an answer has not.
+fn with_nulls(answer: &mut Value) {
+    shaped(answer, &|o, shape| {
+        for m in shape {
+            o.entry(*m).or_insert(Value::Null);
+        }
+    });
+}
+
+/// A member AWS may add one day.
+fn with_member_of_the_future(answer: &mut Value) {
+    shaped(answer, &|o, _| {
+        o.insert("AddedLater".into(), json!({"Nested": ["a", 1]}));
+    });
+    if let Some(o) = answer.as_object_mut() {
+        o.insert("ResponseMetadataOfTheFuture".into(), json!(true));
+    }
+}
+
 fn flips() -> Vec<Variant> {
     vec![
         Variant {
@@ -351,6 +424,32 @@ fn flips() -> Vec<Variant> {
             name: "oldest-first",
             fails: &["filter_semantics::no-filters", "pagination::250-max-37"],
             replace: Some(oldest_first),
+            ..NONE
+        },
+        Variant {
+            name: "ordered-by-execution-id",
+            fails: &["filter_semantics::no-filters", "pagination::250-max-37"],
+            replace: Some(by_execution_id),
+            ..NONE
+        },
+        Variant {
+            // Tasks and invocations newest first; TaskIds too.
+            name: "items-newest-first",
+            fails: &["task_invocations::same-ids-other-execution"],
+            result: Some(|_, _, r| {
+                r.map(|mut a| {
+                    for list in [
+                        "WindowExecutionTaskIdentities",
+                        "WindowExecutionTaskInvocationIdentities",
+                    ] {
+                        if let Some(items) = a.get_mut(list).and_then(Value::as_array_mut) {
+                            items
+                                .sort_by(|x, y| y["StartTime"].as_f64().partial_cmp(&x["StartTime"].as_f64()).unwrap());
+                        }
+                    }
+                    a
+                })
+            }),
             ..NONE
         },
         Variant {
@@ -799,6 +898,60 @@ fn flips() -> Vec<Variant> {
                 {
                     *id = id.to_ascii_lowercase();
                 }
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            // Every answer writes null for each member it has nothing for.
+            name: "absent-members-as-null",
+            fails: &["get_execution::existing-running", "execution_task::lambda-minimal"],
+            result: Some(|_, _, r| {
+                r.map(|mut a| {
+                    with_nulls(&mut a);
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // Every answer, and every item of a list, has a member the vendored model has not.
+            name: "members-the-model-has-not-yet",
+            fails: &[],
+            result: Some(|_, _, r| {
+                r.map(|mut a| {
+                    with_member_of_the_future(&mut a);
+                    a
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // Cancel refuses an execution that is not pending or running (ended, or cancelling
+            // already), and changes nothing.
+            name: "cancel-refused-unless-running",
+            fails: &[
+                "cancel_execution::ended",
+                "cancel_execution::ended-failed",
+                "cancel_execution::twice",
+            ],
+            replace: Some(|e, op, request| {
+                if op != "CancelMaintenanceWindowExecution" {
+                    return None;
+                }
+                let now = e
+                    .handle(
+                        Some("AmazonSSM.GetMaintenanceWindowExecution"),
+                        &serde_json::to_vec(request).unwrap(),
+                    )
+                    .ok()?;
+                (!matches!(now["Status"].as_str(), Some("PENDING" | "IN_PROGRESS"))).then(|| {
+                    Err(ApiError::modeled(
+                        400,
+                        "ValidationException",
+                        "The execution is not pending or in progress.".into(),
+                    ))
+                })
             }),
             family: true,
             ..NONE

@@ -178,6 +178,16 @@ fn broken_cases_are_refused_by_schema_and_loader_with_their_place() {
         "2xx is not 4xx",
     );
     bad(
+        "step-without-description",
+        &|c| c["then"] = json!([{"request": {"params": {}}, "expect": {"success": {}}}]),
+        "missing field `description`",
+    );
+    bad(
+        "one-of-one-value",
+        &|c| c["expect"] = json!({"success": {"checks": [{"one_of": {"pointer": "/Status", "values": ["SUCCESS"]}}]}}),
+        "one_of names two values or more",
+    );
+    bad(
         "unknown-check",
         &|c| c["expect"] = json!({"success": {"checks": [{"sorted": "/X"}]}}),
         "cases[1].expect",
@@ -203,6 +213,35 @@ fn loader_only_errors_name_the_case() {
         err.contains("case \"placeholder\"") && err.contains("unknown placeholder ${no_such_thing}"),
         "{err}"
     );
+
+    // A step sends parameters of an operation of the family, and is judged by its checks.
+    for (name, step, why) in [
+        (
+            "step-raw",
+            json!({"description": "d", "request": {"raw": "{}"}, "expect": {"success": {}}}),
+            "a step sends `params`",
+        ),
+        (
+            "step-operation",
+            json!({"description": "d", "request": {"operation": "DeleteEverything", "params": {}}, "expect": {"success": {}}}),
+            "is not an operation of the family",
+        ),
+        (
+            "step-walks",
+            json!({"description": "d", "request": {"params": {}}, "expect": {"seeded": {"fixture": "task_history", "execution": "x"}}}),
+            "not walked",
+        ),
+    ] {
+        let mut case = good_case();
+        case["id"] = json!(name);
+        case["then"] = json!([step]);
+        let (_tmp, f) = temp_file(name, &file_with(case));
+        let err = spec::load_file(&f).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("case \"{name}\"")) && err.contains(why),
+            "{name}: {err}"
+        );
+    }
 
     // Removed on drop, at the end of the test.
     let not_json = tempfile::Builder::new()
@@ -467,7 +506,7 @@ fn every_open_choice_is_in_the_catalogue_with_its_options() {
     let cases = spec::load_dir(&specs()).unwrap();
     let mut declared: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for c in &cases {
-        if let spec::Expectation::Open(o) = &c.case.expect {
+        for o in c.open_expectations() {
             declared
                 .entry(o.choice.clone())
                 .or_default()

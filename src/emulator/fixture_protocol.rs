@@ -244,6 +244,7 @@ fn check_task(at: &str, t: &Task) -> Result<(), String> {
             }
         }
     }
+    check_alarms(at, t)?;
     let mut seen = HashSet::new();
     for (k, inv) in t.invocations.iter().enumerate() {
         let here = format!("{at}.Invocations[{k}]");
@@ -254,6 +255,44 @@ fn check_task(at: &str, t: &Task) -> Result<(), String> {
             return Err(format!("{here}.InvocationId {:?} appears twice", inv.invocation_id));
         }
         check_invocation(&here, inv)?;
+    }
+    Ok(())
+}
+
+/// A task's alarms: the model's one alarm per list, names 1–255 characters and not blank, states
+/// of its enum.
+fn check_alarms(at: &str, t: &Task) -> Result<(), String> {
+    let (lo, hi) = model::ALARMS_PER_LIST;
+    let name_ok = |n: &str| length_in(n, model::ALARM_NAME_LENGTH) && !n.trim().is_empty();
+    let (nlo, nhi) = model::ALARM_NAME_LENGTH;
+    if let Some(c) = &t.alarm_configuration {
+        if !(lo..=hi).contains(&c.alarms.len()) {
+            return Err(format!("{at}.AlarmConfiguration.Alarms must hold {lo} to {hi} alarms"));
+        }
+        if c.alarms.iter().any(|a| !name_ok(&a.name)) {
+            return Err(format!(
+                "{at}.AlarmConfiguration.Alarms: a Name must have {nlo} to {nhi} characters, not all blank"
+            ));
+        }
+    }
+    if let Some(list) = &t.triggered_alarms {
+        if !(lo..=hi).contains(&list.len()) {
+            return Err(format!("{at}.TriggeredAlarms must hold {lo} to {hi} alarms"));
+        }
+        for a in list {
+            if !name_ok(&a.name) {
+                return Err(format!(
+                    "{at}.TriggeredAlarms: a Name must have {nlo} to {nhi} characters, not all blank"
+                ));
+            }
+            if !model::ALARM_STATES.contains(&a.state.as_str()) {
+                return Err(format!(
+                    "{at}.TriggeredAlarms: State {:?} is not one of {:?}",
+                    a.state,
+                    model::ALARM_STATES
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -750,6 +750,8 @@ fn describe_tasks(store: &Shared, limits: &Limits, request: &Map<String, Value>,
             put_status_and_times(&mut out, &t.status, t.status_details.as_ref(), t.start_time, t.end_time);
             out.insert("TaskArn".into(), json!(t.task_arn));
             out.insert("TaskType".into(), json!(t.task_type));
+            put_some(&mut out, "AlarmConfiguration", t.alarm_configuration.as_ref());
+            put_some(&mut out, "TriggeredAlarms", t.triggered_alarms.as_ref());
             Value::Object(out)
         },
     )
@@ -777,6 +779,8 @@ fn get_task(store: &Shared, _limits: &Limits, request: &Map<String, Value>, _now
     put_some(&mut out, "MaxConcurrency", t.max_concurrency.as_ref());
     put_some(&mut out, "MaxErrors", t.max_errors.as_ref());
     put_status_and_times(&mut out, &t.status, t.status_details.as_ref(), t.start_time, t.end_time);
+    put_some(&mut out, "AlarmConfiguration", t.alarm_configuration.as_ref());
+    put_some(&mut out, "TriggeredAlarms", t.triggered_alarms.as_ref());
     Ok(Value::Object(out))
 }
 

@@ -115,6 +115,12 @@ pub struct Task {
     /// A list of maps, parameter name → its values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_parameters: Option<Vec<BTreeMap<String, TaskParameterValue>>>,
+    /// The CloudWatch alarm the task was configured with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarm_configuration: Option<AlarmConfiguration>,
+    /// The alarms that went off while it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triggered_alarms: Option<Vec<AlarmState>>,
     /// The task's invocations, in seeded order.
     #[serde(default)]
     pub invocations: Vec<Invocation>,
@@ -126,6 +132,35 @@ pub struct Task {
 pub struct TaskParameterValue {
     /// Each 1–255 characters.
     pub values: Vec<String>,
+}
+
+/// `AlarmConfiguration`: the alarm a task runs under (exactly one, in the model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AlarmConfiguration {
+    /// Whether the task goes on when CloudWatch cannot be asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_poll_alarm_failure: Option<bool>,
+    /// One alarm.
+    pub alarms: Vec<Alarm>,
+}
+
+/// `Alarm`: a CloudWatch alarm by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Alarm {
+    /// 1–255 characters, not blank.
+    pub name: String,
+}
+
+/// `AlarmStateInformation`: an alarm and the state it was in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AlarmState {
+    /// 1–255 characters, not blank.
+    pub name: String,
+    /// `UNKNOWN` or `ALARM`.
+    pub state: String,
 }
 
 /// One invocation of a task (its type is the task's).

@@ -50,7 +50,10 @@ pub(crate) fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), 
             }
         }
     }
-    if by_option.len() <= 1 {
+    // One option, or a mix the choice's covering option explains (a list in no order).
+    if by_option.len() <= 1
+        || crate::choices::find(choice).is_some_and(|c| c.decide(by_option.keys().copied()).is_some())
+    {
         return Ok(());
     }
     let parts: Vec<String> = by_option
@@ -81,9 +84,13 @@ mod tests {
     use crate::outcome::Outcome;
 
     fn seen(name: &str, option: &str) -> CaseResult {
+        seen_as(name, "order", option)
+    }
+
+    fn seen_as(name: &str, choice: &str, option: &str) -> CaseResult {
         let mut r = CaseResult::new(name, Outcome::Passed);
         r.observations.push(Observation {
-            choice: Some("order".into()),
+            choice: Some(choice.into()),
             option: option.into(),
         });
         r
@@ -97,11 +104,19 @@ mod tests {
             seen("x::c", "oldest-first"),
         );
         assert!(check_choice("order", &[&a, &b]).is_ok());
-        let why = check_choice("order", &[&a, &b, &c]).unwrap_err();
+        // A list in no order looks newest-first in one case and oldest-first in another.
+        assert!(check_choice("order", &[&a, &b, &c]).is_ok());
+        let (a, b, c) = (
+            seen_as("x::a", "default-page-size", "50"),
+            seen_as("x::b", "default-page-size", "50"),
+            seen_as("x::c", "default-page-size", "25"),
+        );
+        assert!(check_choice("default-page-size", &[&a, &b]).is_ok());
+        let why = check_choice("default-page-size", &[&a, &b, &c]).unwrap_err();
         assert!(
             why.kind == crate::failure::FailureKind::Choice
-                && why.message.contains("newest-first in x::a, x::b")
-                && why.message.contains("oldest-first in x::c"),
+                && why.message.contains("50 in x::a, x::b")
+                && why.message.contains("25 in x::c"),
             "{why}"
         );
     }

@@ -336,6 +336,34 @@ fn check_seeded(
             &format!("sensitive members are {option}"),
         )?);
     }
+    if let Some(option) = seen.order {
+        out.push(observed(
+            crate::choices::ITEM_ORDER,
+            option,
+            profile,
+            &format!("the items are listed {option}"),
+        )?);
+    }
+    out.extend(answer_records(&seen, profile)?);
+    Ok(out)
+}
+
+/// What an answer's members showed beyond their values: how a member with nothing to say was
+/// given (`absent-members`, held to a pin) and the members the model has not (recorded by name).
+pub(crate) fn answer_records(seen: &oracle::family::Seen, profile: Option<&Pins>) -> Result<Vec<Observation>, Failure> {
+    let mut out = Vec::new();
+    if let Some(option) = seen.absent {
+        out.push(observed(
+            crate::choices::ABSENT_MEMBERS,
+            option,
+            profile,
+            &format!("members with nothing to say are {option}"),
+        )?);
+    }
+    out.extend(seen.extra.iter().map(|m| Observation {
+        choice: Some(crate::choices::EXTRA_ANSWER_MEMBERS.to_string()),
+        option: m.clone(),
+    }));
     Ok(out)
 }
 
@@ -343,7 +371,7 @@ fn check_seeded(
 /// (The oracle's own choices are held to the profile by the oracle.)
 fn observed(choice: &str, option: &str, profile: Option<&Pins>, what: &str) -> Result<Observation, Failure> {
     if let Some(pinned) = profile.and_then(|p| p.choices.get(choice))
-        && pinned != option
+        && !crate::choices::find(choice).map_or(pinned == option, |c| c.admits(pinned, option))
     {
         return Err(Failure::new(
             FailureKind::Choice,
@@ -506,6 +534,14 @@ fn run_check(c: &Check, body: &Value) -> Result<(), Failure> {
             None | Some(Value::Null) => Ok(()),
             Some(Value::String(s)) if s.is_empty() => Ok(()),
             got => Err(member(format!("expected {pointer} absent or empty, got {}", show(got)))),
+        },
+        Check::OneOf { pointer, values } => match body.pointer(pointer) {
+            Some(v) if values.contains(v) => Ok(()),
+            got => Err(member(format!(
+                "expected {pointer} to be one of {}, got {}",
+                values.iter().map(Value::to_string).collect::<Vec<_>>().join(", "),
+                show(got)
+            ))),
         },
         Check::Type { pointer, value } => match body.pointer(pointer) {
             Some(v) if json_type(v) == value => Ok(()),

@@ -161,6 +161,12 @@ pub struct Task {
     /// A list of maps, name → `{"Values": [..]}` (sensitive in the model).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_parameters: Option<Value>,
+    /// `AlarmConfiguration`: the alarm the task ran under (checked by the model's shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarm_configuration: Option<Value>,
+    /// `TriggeredAlarms`: the alarms that went off (checked by the model's shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triggered_alarms: Option<Value>,
     /// The task's invocations, one per target.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invocations: Vec<Invocation>,
@@ -219,6 +225,12 @@ fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), String> {
             ));
         }
         check_common(&at, &t.status, &t.status_details, t.start_time, t.end_time)?;
+        if let Some(a) = &t.alarm_configuration {
+            alarm_configuration(a).map_err(|why| format!("{at}.AlarmConfiguration: {why}"))?;
+        }
+        if let Some(a) = &t.triggered_alarms {
+            triggered_alarms(a).map_err(|why| format!("{at}.TriggeredAlarms: {why}"))?;
+        }
         let mut invocation_ids = HashSet::new();
         for (j, inv) in t.invocations.iter().enumerate() {
             let at = format!("{at}.Invocations[{j}]");
@@ -232,6 +244,62 @@ fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// An `AlarmName`: 1–255 characters, not blank.
+fn alarm_name(v: Option<&Value>) -> Result<(), String> {
+    let (lo, hi) = model::ALARM_NAME_LENGTH;
+    match v {
+        Some(Value::String(n)) if (lo..=hi).contains(&n.chars().count()) && !n.trim().is_empty() => Ok(()),
+        other => Err(format!(
+            "Name {} is not a string of {lo} to {hi} characters, not blank",
+            other.map_or("absent".into(), Value::to_string)
+        )),
+    }
+}
+
+/// A list of the model's `AlarmList` length, each item checked by `item`.
+fn alarm_list(
+    v: Option<&Value>,
+    item: impl Fn(&serde_json::Map<String, Value>) -> Result<(), String>,
+) -> Result<(), String> {
+    let (lo, hi) = model::ALARMS_PER_LIST;
+    let Some(Value::Array(list)) = v else {
+        return Err(format!("not a list of {lo} to {hi} alarms"));
+    };
+    if !(lo..=hi).contains(&list.len()) {
+        return Err(format!("{} alarms, not {lo} to {hi}", list.len()));
+    }
+    for a in list {
+        item(
+            a.as_object()
+                .ok_or_else(|| format!("an alarm {a} is not a structure"))?,
+        )?;
+    }
+    Ok(())
+}
+
+/// `AlarmConfiguration`: `Alarms` (required) and `IgnorePollAlarmFailure`, a boolean.
+pub(super) fn alarm_configuration(v: &Value) -> Result<(), String> {
+    let obj = v.as_object().ok_or("not a structure")?;
+    if obj
+        .get("IgnorePollAlarmFailure")
+        .is_some_and(|b| !b.is_boolean() && !b.is_null())
+    {
+        return Err("IgnorePollAlarmFailure is not a boolean".into());
+    }
+    alarm_list(obj.get("Alarms"), |a| alarm_name(a.get("Name")))
+}
+
+/// `AlarmStateInformationList`: alarms with a `Name` and a `State` of the model's enum.
+pub(super) fn triggered_alarms(v: &Value) -> Result<(), String> {
+    alarm_list(Some(v), |a| {
+        alarm_name(a.get("Name"))?;
+        match a.get("State").and_then(Value::as_str) {
+            Some(s) if model::ALARM_STATES.contains(&s) => Ok(()),
+            other => Err(format!("State {other:?} is not one of {:?}", model::ALARM_STATES)),
+        }
+    })
 }
 
 fn check_common(at: &str, status: &str, details: &Option<String>, start: f64, end: Option<f64>) -> Result<(), String> {

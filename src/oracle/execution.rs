@@ -25,13 +25,17 @@ pub struct Returned {
     pub start: i128,
     /// EndTime, nanoseconds.
     pub end: Option<i128>,
+    /// How its members with nothing to say were given (`omitted` or `null`), if it had any.
+    pub absent: Option<&'static str>,
+    /// Members the model's `MaintenanceWindowExecution` has not, by name.
+    pub extra: Vec<String>,
 }
 
 /// One returned execution's members, each absent (`None`), null (`Some(None)`) or of the model's
 /// type. Read straight from the item's text when every member has its type (no JSON tree), and
 /// from a tree otherwise, which is where the messages about types come from.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 struct Members<'a> {
     #[serde(default, borrow, deserialize_with = "text")]
     window_execution_id: Option<Option<Cow<'a, str>>>,
@@ -45,6 +49,9 @@ struct Members<'a> {
     start_time: Option<Option<f64>>,
     #[serde(default, deserialize_with = "number")]
     end_time: Option<Option<f64>>,
+    /// Members the model has not (read from the tree only: the direct reading refuses them).
+    #[serde(skip)]
+    extra: Vec<String>,
 }
 
 /// A present member: null or a string without escapes (borrowed; one with escapes is read from
@@ -101,6 +108,11 @@ impl<'a> Members<'a> {
             })?,
             start_time: number("StartTime")?,
             end_time: number("EndTime")?,
+            extra: obj
+                .keys()
+                .filter(|k| !super::family::shapes::EXECUTION.contains(&k.as_str()))
+                .cloned()
+                .collect(),
         })
     }
 
@@ -155,6 +167,15 @@ impl<'a> Members<'a> {
         {
             return Err(format!("execution {id} ends before it starts"));
         }
+        // The members that may have nothing to say: left out, or null; one way in one item.
+        let absent = match (how_absent(&self.status_details), how_absent(&self.end_time)) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(format!(
+                    "execution {id}: one member with nothing to say is {a}, another {b}: a target answers them one way"
+                ));
+            }
+            (a, b) => a.or(b),
+        };
         let status_details = match self.status_details.flatten() {
             None => None,
             Some(s) if s.chars().count() <= model::STATUS_DETAILS_MAX => Some(s.into_owned()),
@@ -172,7 +193,18 @@ impl<'a> Members<'a> {
             status_details,
             start,
             end,
+            absent,
+            extra: self.extra,
         })
+    }
+}
+
+/// How a member with nothing to say was given: left out, or null (`None`: it has a value).
+fn how_absent<T>(member: &Option<Option<T>>) -> Option<&'static str> {
+    match member {
+        None => Some("omitted"),
+        Some(None) => Some("null"),
+        Some(Some(_)) => None,
     }
 }
 

@@ -7,13 +7,22 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
-use super::data::{Execution, Invocation, Task, is_execution_id};
+use super::data::{Execution, Invocation, Task, alarm_configuration, is_execution_id, triggered_alarms};
 use super::instant::{from_epoch_seconds, same_time, show_seconds};
 use crate::failure::{Failure, FailureKind, OrFail};
 use crate::model;
 
 /// The members of each output shape, from the model (`tests/model.rs` checks them against it).
 pub mod shapes {
+    /// `MaintenanceWindowExecution` (an item of DescribeMaintenanceWindowExecutions).
+    pub const EXECUTION: [&str; 6] = [
+        "WindowId",
+        "WindowExecutionId",
+        "Status",
+        "StatusDetails",
+        "StartTime",
+        "EndTime",
+    ];
     /// `GetMaintenanceWindowExecutionResult`.
     pub const GET_EXECUTION: [&str; 6] = [
         "WindowExecutionId",
@@ -84,17 +93,55 @@ enum Want<'a> {
     Sensitive(Option<Value>),
     /// These ids, in any order (TaskIds).
     Ids(Vec<&'a str>),
+    /// A structure or list as seeded (absent when `None`), which `shape` holds to the model's
+    /// shape first, so that a wrong type is named as one.
+    Shaped(Option<&'a Value>, fn(&Value) -> Result<(), String>),
 }
 
-/// What the judgement of one item observed: whether sensitive members were left out.
+/// What the judgement of one item (or a list of them) observed where AWS leaves the answer open.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Seen {
     /// `Some("returned")` or `Some("omitted")` when a seeded sensitive member was asked about.
     pub sensitive: Option<&'static str>,
+    /// `Some("omitted")` or `Some("null")` when a member had nothing to say (`absent-members`).
+    pub absent: Option<&'static str>,
+    /// Members the model's output shape has not, by name (tolerated: AWS adds members).
+    pub extra: std::collections::BTreeSet<String>,
+    /// The order of a list of two or more items (`item-order`): `as-seeded`, `newest-first`,
+    /// `oldest-first` or `other`.
+    pub order: Option<&'static str>,
+}
+
+impl Seen {
+    /// Take in what `other` (another item, or another part of one) saw: each choice one way for
+    /// all of them. `what` names them for the message.
+    pub fn merge(&mut self, other: Seen, what: &str) -> Result<(), Failure> {
+        self.sensitive = one_way("the sensitive members", self.sensitive, other.sensitive, what)?;
+        self.absent = one_way("members with nothing to say", self.absent, other.absent, what)?;
+        self.extra.extend(other.extra);
+        Ok(())
+    }
+}
+
+/// One option of a choice from two observations of it, or the failure of two.
+fn one_way(
+    members: &str,
+    a: Option<&'static str>,
+    b: Option<&'static str>,
+    what: &str,
+) -> Result<Option<&'static str>, Failure> {
+    match (a, b) {
+        (Some(a), Some(b)) if a != b => Err(Failure::new(
+            FailureKind::Choice,
+            format!("{what}: {members} are {a} in one place and {b} in another: a target answers them one way"),
+        )),
+        (a, b) => Ok(a.or(b)),
+    }
 }
 
 /// Compare `got` (an object) with `want`, member by member; `allowed` is the output shape's
-/// members (anything else is a member the model does not have).
+/// members. A member outside it is recorded, not failed: the vendored model is a snapshot, and
+/// AWS adds members over time.
 fn compare(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)]) -> Result<Seen, Failure> {
     compare_words(what, got, allowed, want).or_fail(FailureKind::Member)
 }
@@ -103,12 +150,42 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
     let obj = got
         .as_object()
         .ok_or_else(|| format!("{what} is not an object: {got}"))?;
-    if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(format!("{what} has {k}, which its output shape has not ({allowed:?})"));
-    }
-    let mut seen = Seen::default();
+    let mut seen = Seen {
+        extra: obj.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect(),
+        ..Seen::default()
+    };
+    let mut absent = |how: &'static str| -> Result<(), String> {
+        match seen.absent {
+            Some(other) if other != how => Err(format!(
+                "{what}: one member with nothing to say is {other}, another {how}: a target answers them one way"
+            )),
+            _ => {
+                seen.absent = Some(how);
+                Ok(())
+            }
+        }
+    };
+    let mut sensitive = None;
     for (member, w) in want {
-        let v = obj.get(*member).filter(|v| !v.is_null());
+        let raw = obj.get(*member);
+        // Seeded absent: left out, or null (one of the two for the whole answer).
+        let seeded_absent = match w {
+            Want::Text(e) => e.is_none(),
+            Want::Time(e) => e.is_none(),
+            Want::Integer(e) => e.is_none(),
+            Want::Sensitive(e) => e.is_none(),
+            Want::Ids(e) => e.is_empty(),
+            Want::Shaped(e, _) => e.is_none(),
+        };
+        match raw {
+            None if seeded_absent => absent("omitted")?,
+            Some(Value::Null) if seeded_absent => absent("null")?,
+            Some(Value::Null) if !matches!(w, Want::Sensitive(_)) => {
+                return Err(format!("{what}: {member} is null, but it was seeded"));
+            }
+            _ => {}
+        }
+        let v = raw.filter(|v| !v.is_null());
         match w {
             Want::Text(expected) => {
                 let got = match v {
@@ -159,12 +236,15 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                     return Err(format!("{what}: {member} {got:?}, seeded {expected:?}"));
                 }
             }
-            Want::Sensitive(expected) => match (v, expected) {
-                (None, None) => {}
-                (None, Some(_)) => seen.sensitive = Some("omitted"),
-                (Some(a), Some(b)) if a == b => seen.sensitive = Some("returned"),
-                (a, b) => return Err(format!("{what}: {member} {a:?}, seeded {b:?}")),
-            },
+            Want::Sensitive(expected) => {
+                let how = match (v, expected) {
+                    (None, None) => None,
+                    (None, Some(_)) => Some("omitted"),
+                    (Some(a), Some(b)) if a == b => Some("returned"),
+                    (a, b) => return Err(format!("{what}: {member} {a:?}, seeded {b:?}")),
+                };
+                sensitive = one_way("the sensitive members", sensitive, how, what).map_err(|f| f.message)?;
+            }
             Want::Ids(expected) => {
                 let list = match v {
                     None => Vec::new(),
@@ -185,8 +265,21 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                     return Err(format!("{what}: {member} {list:?}, seeded {expected:?}"));
                 }
             }
+            Want::Shaped(expected, shape) => {
+                if let Some(v) = v {
+                    shape(v).map_err(|why| format!("{what}: {member} {v} is not of the model's shape: {why}"))?;
+                }
+                if v != *expected {
+                    return Err(format!(
+                        "{what}: {member} {}, seeded {}",
+                        v.map_or("absent".into(), Value::to_string),
+                        expected.map_or("absent".into(), |e| e.to_string())
+                    ));
+                }
+            }
         }
     }
+    seen.sensitive = sensitive;
     Ok(seen)
 }
 
@@ -197,6 +290,22 @@ fn text(s: &Option<String>) -> Want<'_> {
 /// Judge a `GetMaintenanceWindowExecution` answer against the seeded execution: its members,
 /// and TaskIds exactly the seeded tasks (in any order).
 pub fn judge_get_execution(got: &Value, e: &Execution) -> Result<Seen, Failure> {
+    let mut seen = compare_get_execution(got, e)?;
+    let ids: Vec<&str> = got
+        .get("TaskIds")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let seeded: Vec<(&str, f64)> = e
+        .tasks
+        .iter()
+        .map(|t| (t.task_execution_id.as_str(), t.start_time))
+        .collect();
+    seen.order = item_order(&ids, &seeded);
+    Ok(seen)
+}
+
+fn compare_get_execution(got: &Value, e: &Execution) -> Result<Seen, Failure> {
     compare(
         &format!("execution {}", e.window_execution_id),
         got,
@@ -230,6 +339,14 @@ pub fn judge_task_identity(got: &Value, execution: &str, t: &Task) -> Result<See
             ("EndTime", Want::Time(t.end_time)),
             ("TaskArn", Want::Text(Some(&t.task_arn))),
             ("TaskType", Want::Text(Some(&t.task_type))),
+            (
+                "AlarmConfiguration",
+                Want::Shaped(t.alarm_configuration.as_ref(), alarm_configuration),
+            ),
+            (
+                "TriggeredAlarms",
+                Want::Shaped(t.triggered_alarms.as_ref(), triggered_alarms),
+            ),
         ],
     )
 }
@@ -254,14 +371,23 @@ pub fn judge_get_task(got: &Value, execution: &str, t: &Task) -> Result<Seen, Fa
             ("StatusDetails", text(&t.status_details)),
             ("StartTime", Want::Time(Some(t.start_time))),
             ("EndTime", Want::Time(t.end_time)),
+            (
+                "AlarmConfiguration",
+                Want::Shaped(t.alarm_configuration.as_ref(), alarm_configuration),
+            ),
+            (
+                "TriggeredAlarms",
+                Want::Shaped(t.triggered_alarms.as_ref(), triggered_alarms),
+            ),
         ],
     )
 }
 
 /// Judge an invocation (an identity in a list, or a `GetMaintenanceWindowExecutionTaskInvocation`
-/// answer: the same members) against the seeded one.
+/// answer: the same members) against the seeded one. Its two sensitive members are one choice:
+/// both returned, or both left out.
 pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) -> Result<Seen, Failure> {
-    let mut seen = compare(
+    compare(
         &format!("invocation {}", i.invocation_id),
         got,
         &shapes::INVOCATION,
@@ -276,32 +402,13 @@ pub fn judge_invocation(got: &Value, execution: &str, t: &Task, i: &Invocation) 
             ("StatusDetails", text(&i.status_details)),
             ("StartTime", Want::Time(Some(i.start_time))),
             ("EndTime", Want::Time(i.end_time)),
+            (
+                "OwnerInformation",
+                Want::Sensitive(i.owner_information.clone().map(Value::String)),
+            ),
             ("WindowTargetId", text(&i.window_target_id)),
         ],
-    )?;
-    let owner = compare(
-        &format!("invocation {}", i.invocation_id),
-        got,
-        &shapes::INVOCATION,
-        &[(
-            "OwnerInformation",
-            Want::Sensitive(i.owner_information.clone().map(Value::String)),
-        )],
-    )?;
-    // Two sensitive members: both left out, or both returned, is one choice taken.
-    seen.sensitive = match (seen.sensitive, owner.sensitive) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(Failure::new(
-                FailureKind::Choice,
-                format!(
-                    "invocation {}: one sensitive member {a}, the other {b}: a target returns them or leaves them out",
-                    i.invocation_id
-                ),
-            ));
-        }
-        (a, b) => a.or(b),
-    };
-    Ok(seen)
+    )
 }
 
 /// STATUS filters as the oracle reads them: each filter's values (`None`: no filters).
@@ -356,6 +463,7 @@ trait Listed {
     const ID_MEMBER: &'static str;
     fn id(&self) -> &str;
     fn status(&self) -> &str;
+    fn start(&self) -> f64;
 }
 
 impl Listed for Task {
@@ -365,6 +473,9 @@ impl Listed for Task {
     }
     fn status(&self) -> &str {
         &self.status
+    }
+    fn start(&self) -> f64 {
+        self.start_time
     }
 }
 
@@ -376,6 +487,29 @@ impl Listed for Invocation {
     fn status(&self) -> &str {
         &self.status
     }
+    fn start(&self) -> f64 {
+        self.start_time
+    }
+}
+
+/// The order of `returned` (ids, two or more) against the same items `seeded` in seeded order
+/// with their StartTimes: as seeded where it is that, else by StartTime either way, else other.
+fn item_order(returned: &[&str], seeded: &[(&str, f64)]) -> Option<&'static str> {
+    if returned.len() < 2 {
+        return None;
+    }
+    if returned.iter().copied().eq(seeded.iter().map(|(id, _)| *id)) {
+        return Some("as-seeded");
+    }
+    let start: BTreeMap<&str, f64> = seeded.iter().copied().collect();
+    let times: Vec<f64> = returned.iter().filter_map(|id| start.get(id).copied()).collect();
+    Some(if times.windows(2).all(|w| w[0] >= w[1]) {
+        "newest-first"
+    } else if times.windows(2).all(|w| w[0] <= w[1]) {
+        "oldest-first"
+    } else {
+        "other"
+    })
 }
 
 /// Judge a whole DescribeMaintenanceWindowExecutionTasks list (every page's items, in order)
@@ -451,26 +585,24 @@ fn judge_list<T: Listed>(
         if !seen_ids.insert(id.to_string()) {
             return Err(Failure::new(Paging, format!("{what}: {id} is returned twice")));
         }
-        let s = judge_item(v, item)?;
-        // The sensitive members are returned, or left out, for every item alike: one choice.
-        seen.sensitive = match (seen.sensitive, s.sensitive) {
-            (Some(a), Some(b)) if a != b => {
-                return Err(Failure::new(
-                    FailureKind::Choice,
-                    format!(
-                        "{what}: the sensitive members are {a} for an earlier item and {b} for {id}: a target returns \
-                         them, or leaves them out, for every item"
-                    ),
-                ));
-            }
-            (a, b) => a.or(b),
-        };
+        // Each open way of answering is one for every item alike.
+        seen.merge(judge_item(v, item)?, &format!("{what} (at {id})"))?;
     }
     let missing: Vec<&str> = items
         .iter()
         .filter(|t| status_selects(filters, t.status()) && !seen_ids.contains(t.id()))
         .map(Listed::id)
         .collect();
+    let returned_ids: Vec<&str> = returned
+        .iter()
+        .filter_map(|v| v.get(id_member).and_then(Value::as_str))
+        .collect();
+    let selected: Vec<(&str, f64)> = items
+        .iter()
+        .filter(|t| status_selects(filters, t.status()))
+        .map(|t| (t.id(), t.start()))
+        .collect();
+    seen.order = item_order(&returned_ids, &selected);
     if !missing.is_empty() {
         return Err(Failure::new(
             Selection,

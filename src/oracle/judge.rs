@@ -74,7 +74,7 @@ fn observe(
     out: &mut Vec<Observation>,
 ) -> Result<(), Failure> {
     if let Some(p) = pinned.get(choice)
-        && *p != option
+        && !choices::find(choice).map_or(*p == option, |c| c.admits(p, &option))
     {
         return Err(Failure::new(
             FailureKind::Choice,
@@ -141,9 +141,27 @@ pub fn judge(
     // Each returned execution with where it was seeded.
     let mut returned = Vec::new();
     let mut seen = HashSet::new();
+    let mut absent: Option<(&'static str, String)> = None;
+    let mut extra = std::collections::BTreeSet::new();
     for page in &walk.pages {
         for v in &page.executions {
             let r = check_shape(v, window_id)?;
+            // Members with nothing to say: one way for every execution of the answer.
+            match (&absent, r.absent) {
+                (Some((a, first)), Some(b)) if *a != b => {
+                    return Err(Failure::new(
+                        FailureKind::Choice,
+                        format!(
+                            "members with nothing to say are {a} in execution {first} and {b} in {}: a target \
+                             answers them one way",
+                            r.id
+                        ),
+                    ));
+                }
+                (None, Some(b)) => absent = Some((b, r.id.clone())),
+                _ => {}
+            }
+            extra.extend(r.extra.iter().cloned());
             let at = seeded
                 .position(&r.id)
                 .ok_or_else(|| {
@@ -192,6 +210,38 @@ pub fn judge(
             Selection,
             format!("returned executions the filters exclude: {}", first_ids(&outside)),
         ));
+    }
+    // ExecutedAfter = ExecutedBefore: an execution on that instant is on both bounds, selected
+    // only where both are inclusive; all of them, or none.
+    if !q.either
+        && let (Some(a), Some(b)) = (q.after, q.before)
+        && a == b
+    {
+        let on: Vec<usize> = (0..data.len()).filter(|i| starts[*i] == a).collect();
+        let included = on.iter().filter(|i| seen.contains(*i)).count();
+        if included == on.len() && !on.is_empty() {
+            observe(
+                choices::EXECUTED_AFTER_BOUND,
+                "inclusive".into(),
+                pinned,
+                &mut observations,
+            )?;
+            observe(
+                choices::EXECUTED_BEFORE_BOUND,
+                "inclusive".into(),
+                pinned,
+                &mut observations,
+            )?;
+        } else if included > 0 {
+            return Err(Failure::new(
+                Selection,
+                format!(
+                    "of the {} executions exactly on both bounds (ExecutedAfter = ExecutedBefore), only {included} \
+                     are returned: all of them (both bounds inclusive) or none",
+                    on.len()
+                ),
+            ));
+        }
     }
     for (choice, bound, other) in [
         (choices::EXECUTED_AFTER_BOUND, q.after, q.before),
@@ -257,6 +307,13 @@ pub fn judge(
         let option = foreign_option(replay, accepted, other, &format!("executions of {window_id}"))?;
         observe(choice, option.into(), pinned, &mut observations)?;
     }
+    if let Some((option, _)) = absent {
+        observe(choices::ABSENT_MEMBERS, option.into(), pinned, &mut observations)?;
+    }
+    observations.extend(extra.into_iter().map(|m| Observation {
+        choice: Some(choices::EXTRA_ANSWER_MEMBERS.to_string()),
+        option: m,
+    }));
     check_replay(walk, "WindowExecutionId")?;
     Ok(observations)
 }
@@ -294,14 +351,33 @@ pub fn check_replay(walk: &Walk, id: &str) -> Result<(), Failure> {
         return Ok(());
     };
     let ids = |page: &[crate::walk::Item]| item_ids(page, id);
+    // Member by member: a replayed page with the same ids and other values is another page.
+    let items = |page: &[crate::walk::Item]| -> Vec<Option<serde_json::Value>> {
+        page.iter().map(|i| serde_json::from_str(i.get()).ok()).collect()
+    };
     match &replay.replayed {
-        Ok(again) if ids(again) == ids(&second.executions) => Ok(()),
-        Ok(again) => Err(paging(format!(
+        Ok(again) if ids(again) != ids(&second.executions) => Err(paging(format!(
             "NextToken {:?} sent again gave another page: first {:?}, then {:?}",
             replay.token,
             ids(&second.executions),
             ids(again)
         ))),
+        Ok(again) if items(again) != items(&second.executions) => {
+            let (first, then) = second
+                .executions
+                .iter()
+                .zip(again)
+                .find(|(a, b)| {
+                    serde_json::from_str::<serde_json::Value>(a.get()).ok() != serde_json::from_str(b.get()).ok()
+                })
+                .map(|(a, b)| (a.get().to_string(), b.get().to_string()))
+                .unwrap_or_default();
+            Err(paging(format!(
+                "NextToken {:?} sent again gave the same items with other members: first {first}, then {then}",
+                replay.token
+            )))
+        }
+        Ok(_) => Ok(()),
         Err(e) => Err(paging(format!("NextToken {:?} sent again failed: {e}", replay.token))),
     }
 }
@@ -379,7 +455,8 @@ mod tests {
             [
                 "executed-after-bound=inclusive",
                 "executed-before-bound=inclusive",
-                "order=newest-first"
+                "order=newest-first",
+                "absent-members=omitted"
             ]
         );
         let obs = judge(
@@ -391,7 +468,10 @@ mod tests {
             &none,
         )
         .unwrap();
-        assert_eq!(obs.len(), 2, "one execution tells no order: {obs:?}");
+        assert!(
+            !obs.iter().any(|o| o.choice.as_deref() == Some("order")),
+            "one execution tells no order: {obs:?}"
+        );
         // Mixed: one bound inclusive and... the missing strict one fails.
         assert!(
             judge(
@@ -471,5 +551,87 @@ mod tests {
             judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &w, &none).is_ok(),
             "exponent notation is a number"
         );
+    }
+
+    /// ExecutedAfter = ExecutedBefore: the executions on that instant are all returned (both
+    /// bounds inclusive) or none; a part of them is wrong.
+    #[test]
+    fn executions_on_both_bounds_are_all_or_nothing() {
+        let data = [ex(1, 2.0), ex(2, 2.0), ex(3, 3.0)];
+        let q = Query {
+            after: Some(2_000_000_000),
+            before: Some(2_000_000_000),
+            max_results: None,
+            either: false,
+        };
+        let none = BTreeMap::new();
+        let seeded = crate::oracle::Seeded::new(&data);
+        let run = |pages: &[&[&Execution]]| judge(&data, &seeded, W, &q, &walk(pages), &none);
+        let all = run(&[&[&data[0], &data[1]]]).unwrap();
+        assert!(
+            all.iter()
+                .any(|o| o.choice.as_deref() == Some("executed-after-bound") && o.option == "inclusive")
+        );
+        assert!(run(&[&[]]).is_ok());
+        let part = run(&[&[&data[0]]]).unwrap_err();
+        assert!(
+            part.kind == FailureKind::Selection && part.message.contains("on both bounds"),
+            "{part}"
+        );
+    }
+
+    /// A member with nothing to say is left out or null, one way for the whole answer; a member
+    /// the model has not is recorded by name, not failed.
+    #[test]
+    fn absent_members_are_one_way_and_extra_members_are_recorded() {
+        let data = [ex(1, 1.0), ex(2, 2.0)];
+        let q = Query {
+            after: None,
+            before: None,
+            max_results: None,
+            either: false,
+        };
+        let none = BTreeMap::new();
+        let seeded = crate::oracle::Seeded::new(&data);
+        let item = |e: &Execution, extra: serde_json::Value| {
+            let mut v = json!({"WindowId": W, "WindowExecutionId": e.window_execution_id, "Status": e.status, "StartTime": e.start_time});
+            v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            serde_json::value::to_raw_value(&v).unwrap()
+        };
+        let page = |a: Item, b: Item| Walk {
+            pages: vec![WalkPage {
+                executions: vec![a, b],
+                next_token: None,
+            }],
+            ..Walk::default()
+        };
+        let nulls = page(
+            item(&data[1], json!({"EndTime": null, "StatusDetails": null})),
+            item(&data[0], json!({"EndTime": null, "StatusDetails": null, "Future": 1})),
+        );
+        let obs = judge(&data, &seeded, W, &q, &nulls, &none).unwrap();
+        let got: Vec<String> = obs
+            .iter()
+            .map(|o| format!("{}={}", o.choice.as_deref().unwrap(), o.option))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "order=newest-first",
+                "absent-members=null",
+                "extra-answer-members=Future"
+            ]
+        );
+        let mixed = page(
+            item(&data[1], json!({"EndTime": null, "StatusDetails": null})),
+            item(&data[0], json!({})),
+        );
+        let why = judge(&data, &seeded, W, &q, &mixed, &none).unwrap_err();
+        assert!(
+            why.kind == FailureKind::Choice && why.message.contains("one way"),
+            "{why}"
+        );
+        let pinned = [("absent-members".to_string(), "omitted".to_string())].into();
+        assert!(judge(&data, &seeded, W, &q, &nulls, &pinned).is_err());
     }
 }

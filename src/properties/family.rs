@@ -80,6 +80,8 @@ fn tasks(tag: u32, e: usize) -> impl Strategy<Value = Vec<Task>> {
                     max_concurrency: None,
                     max_errors: None,
                     task_parameters: None,
+                    alarm_configuration: None,
+                    triggered_alarms: None,
                     invocations,
                 }
             })

@@ -121,10 +121,19 @@ impl Settings {
 /// The choices the target made in the spec phase (one option each), with the profile's pins.
 pub fn observed_choices(results: &[CaseResult], profile: Option<&Pins>) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = profile.map(|p| p.choices.clone()).unwrap_or_default();
+    let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for o in results.iter().flat_map(|r| &r.observations) {
         if let Some(c) = &o.choice {
-            out.entry(c.clone()).or_insert_with(|| o.option.clone());
+            seen.entry(c.as_str()).or_default().push(o.option.as_str());
         }
+    }
+    // Decided from the whole run (a list that looked newest-first in one case and oldest-first
+    // in another is in no order); where cases disagree, the first (`choices::<choice>` fails).
+    for (choice, options) in seen {
+        let decided = crate::choices::find(choice)
+            .and_then(|c| c.decide(options.iter().copied()))
+            .unwrap_or(options[0]);
+        out.entry(choice.to_string()).or_insert_with(|| decided.to_string());
     }
     out
 }

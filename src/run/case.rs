@@ -103,6 +103,18 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     {
         return Err(outcome);
     }
+    // A case whose steps cannot be judged is not judged at all: its own request is not sent.
+    for step in &case.case.then {
+        let op = Operation::from_name(step.request.operation()).expect("checked at load");
+        if let Some(outcome) = unusable(session, op.probed()).await {
+            return Err(match outcome {
+                Outcome::Unsupported(why) => {
+                    Outcome::Unsupported(format!("its step {:?} cannot be sent: {why}", step.description))
+                }
+                other => other,
+            });
+        }
+    }
     let mut bindings = Bindings {
         unknown_window: session.unknown_window.clone(),
         run_prefix: session.run_prefix.clone(),
@@ -287,7 +299,82 @@ async fn judge_case(
         Err(why) => Outcome::Failed(why.map(|m| failure_message(case, &m, Some(&exchange)))),
     };
     result.exchange = Some(std::sync::Arc::new(exchange));
-    outcome
+    if outcome != Outcome::Passed {
+        return outcome;
+    }
+    match run_steps(session, case, profile, bindings, result).await {
+        Ok(()) => outcome,
+        Err(failed) => failed,
+    }
+}
+
+/// Send the case's steps in order and judge each answer; their observations join the case's.
+/// `Err` with the first step's failure (its exchange in the message).
+async fn run_steps(
+    session: &Session,
+    case: &LoadedCase,
+    profile: Option<&Pins>,
+    bindings: &Bindings,
+    result: &mut CaseResult,
+) -> Result<(), Outcome> {
+    for (k, step) in case.case.then.iter().enumerate() {
+        let operation = step.request.operation().to_string();
+        let payload = bindings.payload(&step.request);
+        let body = payload.to_bytes();
+        let client = session
+            .client()
+            .await
+            .map_err(|e| Outcome::failed(FailureKind::NoAnswer, e))?;
+        result.requests += 1;
+        let what = format!("then, step {} ({})", k + 1, step.description);
+        let response = client
+            .call(&operation, &Payload::Raw(body.clone()))
+            .await
+            .map_err(|e| {
+                Outcome::failed(
+                    FailureKind::NoAnswer,
+                    failure_message(
+                        case,
+                        &format!(
+                            "{what}: no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
+                            excerpt(&body, 400)
+                        ),
+                        None,
+                    ),
+                )
+            })?;
+        let exchange = Exchange {
+            operation,
+            request: body,
+            response,
+        };
+        if crate::client::is_throttled(&exchange.response) {
+            return Err(Outcome::failed(
+                FailureKind::Throttled,
+                failure_message(case, &format!("{what}: throttled throughout"), Some(&exchange)),
+            ));
+        }
+        let params = match &payload {
+            Payload::Json(p) => Some(p),
+            Payload::Raw(_) => None,
+        };
+        let context = judge::Context {
+            fixtures: session.fixtures(),
+            windows: &bindings.fixtures,
+            params,
+            walk: None,
+            operation: &exchange.operation,
+        };
+        match judge::check(&step.expect, &exchange.response, &context, profile) {
+            Ok(seen) => result.observations.extend(seen),
+            Err(why) => {
+                return Err(Outcome::Failed(
+                    why.map(|m| failure_message(case, &format!("{what}: {m}"), Some(&exchange))),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The execution a case's seeded expectation names, as its fixture seeds it, with the expectation.

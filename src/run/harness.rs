@@ -44,19 +44,22 @@ enum Ended {
 
 impl Board {
     fn put(&self, result: &CaseResult) {
-        let mut s = self.state.lock().expect("lock");
+        let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         s.results.insert(result.name.clone(), result.clone());
         self.changed.notify_all();
     }
 
     fn end(&self, how: Ended) {
-        self.state.lock().expect("lock").ended = Some(how);
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .ended = Some(how);
         self.changed.notify_all();
     }
 
     /// The result named `name`, once the run has it; `Err` when the run ended without it.
     fn wait(&self, name: &str) -> Result<CaseResult, Ended> {
-        let mut s = self.state.lock().expect("lock");
+        let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         loop {
             if let Some(r) = s.results.get(name) {
                 return Ok(r.clone());
@@ -64,7 +67,7 @@ impl Board {
             if let Some(how) = &s.ended {
                 return Err(how.clone());
             }
-            s = self.changed.wait(s).expect("lock");
+            s = self.changed.wait(s).unwrap_or_else(std::sync::PoisonError::into_inner);
         }
     }
 }
@@ -113,6 +116,8 @@ pub(crate) fn run_trials(
     let runner = runs.then(|| {
         let (suite, board) = (suite.clone(), board.clone());
         std::thread::spawn(move || {
+            // A panic in the run must not leave the trials waiting for ever.
+            let _ends = EndsOnPanic(board.clone());
             let outcome = super::run(&suite, &options, &mut |event| report(&board, &event));
             match outcome {
                 Ok(conclusion) => {
@@ -136,6 +141,20 @@ pub(crate) fn run_trials(
         return ExitCode::from(130);
     }
     verdict.exit_code()
+}
+
+/// Ends the board when the run's thread unwinds, so that every trial still waiting fails with
+/// the reason instead of waiting for ever.
+struct EndsOnPanic(Arc<Board>);
+
+impl Drop for EndsOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.end(Ended::NotStarted(
+                "the run stopped with a panic (its message is above)".into(),
+            ));
+        }
+    }
 }
 
 /// The harness's reporter: results to the board, the life cycle to stderr.
@@ -206,5 +225,27 @@ fn completion(result: &CaseResult, expectations: Option<&Expectations>) -> Resul
         Outcome::Skipped(s) => Ok(Completion::ignored_with(s.message.clone())),
         Outcome::Failed(f) => Err(f.message.clone().into()),
         Outcome::Unsupported(why) => Err(format!("unsupported: {why}").into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run that panics ends the board: the trials waiting on it fail with the reason.
+    #[test]
+    fn a_panicking_run_releases_the_waiting_trials() {
+        let board = Arc::new(Board::default());
+        let b = board.clone();
+        let runner = std::thread::spawn(move || {
+            let _ends = EndsOnPanic(b.clone());
+            let _poisoned = b.state.lock().unwrap();
+            panic!("a bug in the run");
+        });
+        assert!(runner.join().is_err());
+        match board.wait("area::case") {
+            Err(Ended::NotStarted(why)) => assert!(why.contains("panic"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
