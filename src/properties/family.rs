@@ -1,7 +1,8 @@
 //! The family part: random histories with tasks and invocations (fixture protocol v2), read back
 //! through every operation around an execution and held to the cross-operation invariants:
 //!
-//! - every execution DescribeMaintenanceWindowExecutions lists is gettable, with the same members;
+//! - DescribeMaintenanceWindowExecutions lists the history's executions, member by member (the
+//!   oracle's judgement, under the run's choices), and each is gettable with the same members;
 //! - an execution's TaskIds are exactly the tasks DescribeMaintenanceWindowExecutionTasks lists,
 //!   each as seeded, and each gettable with GetMaintenanceWindowExecutionTask;
 //! - a task's invocations are exactly its own, each gettable;
@@ -30,49 +31,83 @@ fn status() -> impl Strategy<Value = &'static str> {
     proptest::sample::select(&model::STATUSES[..])
 }
 
-/// A task's invocations as drawn: status, OwnerInformation, start offset (quarter seconds).
-type DrawnInvocation = (&'static str, Option<String>, u32);
-
-fn invocations() -> impl Strategy<Value = Vec<DrawnInvocation>> {
-    proptest::collection::vec((status(), proptest::option::of("[a-z0-9-]{1,20}"), 0u32..600), 0..4)
+/// An execution's status, pending or running often enough that a history has two to cancel
+/// one of (a cancel must move that one and no other).
+fn execution_status() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        2 => proptest::sample::select(&["PENDING", "IN_PROGRESS"][..]),
+        3 => status(),
+    ]
 }
 
-fn tasks(tag: u32, e: usize) -> impl Strategy<Value = Vec<Task>> {
+/// StatusDetails as a target must give them back exactly: none, a few words, or 250 characters
+/// beyond ASCII (astral, accented, edged with whitespace), where a column, a byte count or a
+/// trim would cut them.
+fn details() -> impl Strategy<Value = Option<String>> {
+    let max = model::STATUS_DETAILS_MAX;
+    prop_oneof![
+        3 => Just(None),
+        1 => Just(Some("failed".to_string())),
+        1 => Just(Some("😀".repeat(max))),
+        1 => Just(Some(format!(" {} ", "é".repeat(max - 2)))),
+        1 => Just(Some(format!("\t{}ß", "à😀 ".repeat((max - 2) / 3)))),
+    ]
+}
+
+/// A task's invocations as drawn: status, OwnerInformation, start offset (quarter seconds),
+/// StatusDetails.
+type DrawnInvocation = (&'static str, Option<String>, u32, Option<String>);
+
+fn invocations() -> impl Strategy<Value = Vec<DrawnInvocation>> {
+    proptest::collection::vec(
+        (status(), proptest::option::of("[a-z0-9-]{1,20}"), 0u32..600, details()),
+        0..4,
+    )
+}
+
+/// The tasks of execution `e`; with `shared` ids, task (and invocation) ids are the same in every
+/// execution of the history (the protocol allows it: AWS ids are per execution), so a target
+/// that keeps tasks by task id alone answers another execution's.
+fn tasks(tag: u32, e: usize, shared: bool) -> impl Strategy<Value = Vec<Task>> {
     proptest::collection::vec(
         (
             status(),
             proptest::sample::select(&model::TASK_TYPES[..]),
             proptest::option::of(0i64..10),
             invocations(),
+            details(),
         ),
         0..4,
     )
     .prop_map(move |list| {
+        let owner = if shared { 0 } else { e };
         list.into_iter()
             .enumerate()
-            .map(|(k, (status, task_type, priority, invocations))| {
-                // Ids unique across the history: the execution and task are in the id.
+            .map(|(k, (status, task_type, priority, invocations, status_details))| {
+                // Ids unique across the history unless shared: the execution is in the id.
                 let invocations = invocations
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (status, owner, offset))| Invocation {
-                        invocation_id: format!("{tag:08x}-{e:04x}-4{k:03x}-8000-{i:012x}"),
+                    .map(|(i, (status, owner_information, offset, status_details))| Invocation {
+                        invocation_id: format!("{tag:08x}-{owner:04x}-4{k:03x}-8000-{i:012x}"),
                         execution_id: Some(format!("cmd-{tag:08x}-{e}-{k}-{i}")),
                         parameters: None,
                         status: status.to_string(),
-                        status_details: None,
+                        status_details,
                         start_time: 1_730_000_000.0 + f64::from(offset) / 4.0,
                         end_time: None,
-                        owner_information: owner,
+                        owner_information,
                         window_target_id: None,
                     })
                     .collect();
                 Task {
-                    task_execution_id: format!("{tag:08x}-{e:04x}-4000-9{k:03x}-000000000000"),
-                    task_arn: format!("AWS-Task-{k}"),
+                    task_execution_id: format!("{tag:08x}-{owner:04x}-4000-9{k:03x}-000000000000"),
+                    // Members differ from execution to execution, so a task answered from
+                    // another execution shows.
+                    task_arn: format!("AWS-Task-{e}-{k}"),
                     task_type: task_type.to_string(),
                     status: status.to_string(),
-                    status_details: (status == "FAILED").then(|| "failed".to_string()),
+                    status_details,
                     start_time: 1_730_000_000.0 + k as f64,
                     end_time: None,
                     service_role: None,
@@ -93,17 +128,19 @@ fn tasks(tag: u32, e: usize) -> impl Strategy<Value = Vec<Task>> {
 /// a random STATUS to filter the tasks by.
 fn case() -> impl Strategy<Value = (Vec<Execution>, &'static str)> {
     let tag = any::<u32>();
-    (tag, 1usize..5, status()).prop_flat_map(|(tag, n, filter)| {
+    (tag, 1usize..5, status(), any::<bool>()).prop_flat_map(|(tag, n, filter, shared)| {
         let executions: Vec<_> = (0..n)
             .map(|e| {
-                (status(), tasks(tag, e)).prop_map(move |(status, tasks)| Execution {
-                    window_execution_id: format!("{tag:08x}-{e:04x}-4000-a000-000000000000"),
-                    status: status.to_string(),
-                    status_details: None,
-                    start_time: 1_730_000_000.0 + e as f64 * 60.0,
-                    end_time: None,
-                    tasks,
-                })
+                (execution_status(), tasks(tag, e, shared), details()).prop_map(
+                    move |(status, tasks, status_details)| Execution {
+                        window_execution_id: format!("{tag:08x}-{e:04x}-4000-a000-000000000000"),
+                        status: status.to_string(),
+                        status_details,
+                        start_time: 1_730_000_000.0 + e as f64 * 60.0,
+                        end_time: None,
+                        tasks,
+                    },
+                )
             })
             .collect();
         (executions, Just(filter))
@@ -134,13 +171,15 @@ pub(crate) fn run(
     config.cases = (settings.cases / 4).max(4);
     let sensitive = choices.get(SENSITIVE_MEMBERS).cloned();
     let sensitive = &sensitive;
+    // Only what the executions' judge holds to (a pin, or what the spec phase saw).
+    let choices = &choices.clone();
     let outcome = super::search::first_failure(
         session,
         &case(),
         &config,
         settings.rng("family"),
         |(data, filter): (Vec<Execution>, &'static str)| async move {
-            check(session, &data, filter, sensitive, requests)
+            check(session, &data, filter, sensitive, choices, requests)
                 .await
                 .map_err(|why| format!("{why}\n  history: {}", serde_json::to_string(&data).unwrap_or_default()))
         },
@@ -198,6 +237,34 @@ async fn list(
         .collect()
 }
 
+/// The window's executions, listed by DescribeMaintenanceWindowExecutions (MaxResults 10, pages
+/// followed, a token replayed), judged by the oracle member by member against the history, under
+/// the choices the run took.
+async fn judge_executions(
+    client: &Client,
+    requests: &Cell<usize>,
+    window: &str,
+    data: &[Execution],
+    choices: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    let params = json!({ "WindowId": window, "MaxResults": 10 });
+    let first = client
+        .call(DESCRIBE_EXECUTIONS, &Payload::Json(params.clone()))
+        .await
+        .map_err(|e| format!("{DESCRIBE_EXECUTIONS} {params}: {e}"))?;
+    let mut sent = 1;
+    let limits = paging::Limits::for_window(data.len(), Some(10));
+    let walk = paging::walk(client, DESCRIBE_EXECUTIONS, &params, &first, limits, &mut sent).await;
+    requests.set(requests.get() + sent);
+    let query = crate::oracle::Query {
+        max_results: Some(10),
+        ..crate::oracle::Query::default()
+    };
+    crate::oracle::judge(data, &crate::oracle::Seeded::new(data), window, &query, &walk, choices)
+        .map(|_| ())
+        .map_err(|f| format!("{DESCRIBE_EXECUTIONS} {params}: {}", f.message))
+}
+
 /// One sensitive observation, held to the target's one choice.
 fn agree(seen: Seen, sensitive: &Option<String>) -> Result<(), String> {
     match (seen.sensitive, sensitive) {
@@ -214,11 +281,12 @@ async fn check(
     data: &[Execution],
     filter: &str,
     sensitive: &Option<String>,
+    choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
 ) -> Result<(), String> {
     let window = session.seed_fresh(data).await?;
     requests.set(requests.get() + 1);
-    let outcome = read_back(session, &window, data, filter, sensitive, requests).await;
+    let outcome = read_back(session, &window, data, filter, sensitive, choices, requests).await;
     let deleted = session.delete_seeded(&window).await;
     requests.set(requests.get() + 1);
     outcome?;
@@ -231,24 +299,11 @@ async fn read_back(
     data: &[Execution],
     filter: &str,
     sensitive: &Option<String>,
+    choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
 ) -> Result<(), String> {
     let client = session.client().await?;
-    let listed = list(
-        client,
-        requests,
-        DESCRIBE_EXECUTIONS,
-        json!({ "WindowId": window }),
-        data.len(),
-    )
-    .await?;
-    if listed.len() != data.len() {
-        return Err(format!(
-            "{DESCRIBE_EXECUTIONS} lists {} executions, {} seeded",
-            listed.len(),
-            data.len()
-        ));
-    }
+    judge_executions(client, requests, window, data, choices).await?;
     for e in data {
         let id = e.window_execution_id.as_str();
         let got = call(
