@@ -683,6 +683,30 @@ fn bound_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // A filter value's violation named on its element, the element's constraints with
+            // one of the two left out: the bracketed list is the element shape's, exactly.
+            name: "element-named-with-a-constraint-left-out",
+            fails: &[
+                "filters::value-257",
+                "filters::value-257-multibyte",
+                "filters::value-empty",
+            ],
+            result: Some(|_, _, answer| match answer {
+                Err(mut e) if e.message.contains("at 'filters.1.member.values' ") => {
+                    e.message = e
+                        .message
+                        .replace(
+                            "at 'filters.1.member.values' ",
+                            "at 'filters.1.member.values.1.member' ",
+                        )
+                        .replace(", Member must have length greater than or equal to 1]", "]");
+                    Err(e)
+                }
+                other => other,
+            }),
+            ..NONE
+        },
+        Variant {
             name: "only-the-first-violation-reported",
             fails: &["request::several-violations"],
             result: Some(|_, _, answer| match answer {

@@ -27,6 +27,9 @@ pub(crate) struct Reported {
     pub member: String,
     /// The constraints named.
     pub constraints: Vec<String>,
+    /// Named as a list's element constraints (`Member must satisfy constraint: [A, B]`), which
+    /// are all of the element shape's, exactly, whether the path is the list's or an element's.
+    pub bracketed: bool,
 }
 
 /// Read a message. `None`: not AWS's form. `Some(Err)`: it starts as AWS's form but does not
@@ -50,16 +53,17 @@ pub(crate) fn parse(message: &str) -> Option<Result<Vec<Reported>, Failure>> {
             None => message.len(),
         };
         let text = message[whole.end()..end].trim_end_matches(['.', ' ']);
-        let constraints = match text
+        let bracketed = text
             .strip_prefix("Member must satisfy constraint: [")
-            .and_then(|r| r.strip_suffix(']'))
-        {
+            .and_then(|r| r.strip_suffix(']'));
+        let constraints = match bracketed {
             Some(list) => list.split(", ").map(str::to_string).collect(),
             None => vec![text.to_string()],
         };
         out.push(Reported {
             member: a[1].to_string(),
             constraints,
+            bracketed: bracketed.is_some(),
         });
     }
     if out.len() != count {
@@ -125,11 +129,22 @@ fn element_breaks_bounds(request: &Value, list: &str, n: &str) -> bool {
         .is_some_and(|len| !(crate::model::FILTER_VALUE_MIN..=crate::model::FILTER_VALUE_MAX).contains(&len))
 }
 
-/// The constraints of a list's element shape, which AWS names all together on the list: for a
-/// filter's `Values`, the model's value length bounds.
+/// The constraints of a list's element shape, which AWS names all together on the list (or a
+/// target on one element, `filters.1.member.values.2.member`): for a filter's `Values`, the
+/// model's value length bounds.
 fn element_constraints(member: &str) -> Option<Vec<String>> {
-    let rest = member.strip_prefix("filters.")?.strip_suffix(".member.values")?;
-    rest.bytes().all(|b| b.is_ascii_digit()).then(|| {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let rest = member.strip_prefix("filters.")?;
+    let list = match rest.strip_suffix(".member") {
+        // An element: `F.member.values.N.member`.
+        Some(element) => {
+            let (list, n) = element.rsplit_once('.')?;
+            digits(n).then_some(list)?
+        }
+        None => rest,
+    };
+    let f = list.strip_suffix(".member.values")?;
+    digits(f).then(|| {
         vec![
             format!(
                 "Member must have length less than or equal to {}",
@@ -153,7 +168,7 @@ pub(crate) fn judge(
     request: Option<&Value>,
 ) -> Result<(), Failure> {
     let wrong = |why: String| Failure::new(FailureKind::ValidationMessage, why);
-    for r in reported.iter().filter(|r| r.constraints.len() > 1) {
+    for r in reported.iter().filter(|r| r.bracketed) {
         if let Some(mut want) = element_constraints(&r.member) {
             let mut got = r.constraints.clone();
             want.sort();
@@ -225,7 +240,8 @@ mod tests {
             parse(one).unwrap().unwrap(),
             [Reported {
                 member: "maxResults".into(),
-                constraints: vec!["Member must have value greater than or equal to 10".into()]
+                constraints: vec!["Member must have value greater than or equal to 10".into()],
+                bracketed: false,
             }]
         );
         let two = "2 validation errors detected: Value null at 'windowId' failed to satisfy constraint: \
@@ -250,6 +266,7 @@ mod tests {
         let key = |c: &str| Reported {
             member: "filters.1.member.key".into(),
             constraints: vec![c.into()],
+            bracketed: false,
         };
         let want = [v("filters.1.member.key", KEY_MAX)];
         assert!(judge(&want, &[key(KEY_MAX)], None).is_ok());
@@ -272,6 +289,7 @@ mod tests {
         let window = Reported {
             member: "windowId".into(),
             constraints: vec!["Member must have length greater than or equal to 20".into()],
+            bracketed: false,
         };
         assert!(judge(&want, &[key(KEY_MAX), window], None).is_err());
         // A list's element, named either way, with all its constraints.
@@ -287,17 +305,29 @@ mod tests {
             let r = Reported {
                 member: member.into(),
                 constraints: both.clone(),
+                bracketed: true,
             };
             assert!(judge(std::slice::from_ref(&values), &[r], None).is_ok(), "{member}");
+            // Exact on the list and on an element alike: a bound off, or one left out.
+            for constraints in [
+                vec![
+                    both[0].clone(),
+                    "Member must have length greater than or equal to 2".to_string(),
+                ],
+                vec![both[1].clone()],
+                vec![both[0].clone(), both[1].clone(), "Member must not be null".to_string()],
+            ] {
+                let r = Reported {
+                    member: member.into(),
+                    constraints: constraints.clone(),
+                    bracketed: true,
+                };
+                assert!(
+                    judge(std::slice::from_ref(&values), &[r], None).is_err(),
+                    "{member}: {constraints:?}"
+                );
+            }
         }
-        let wrong_bound = Reported {
-            member: "filters.1.member.values".into(),
-            constraints: vec![
-                "Member must have length less than or equal to 255".into(),
-                "Member must have length greater than or equal to 2".into(),
-            ],
-        };
-        assert!(judge(&[values], &[wrong_bound], None).is_err());
     }
 
     #[test]
@@ -313,6 +343,7 @@ mod tests {
                 "Member must have length less than or equal to 256".into(),
                 "Member must have length greater than or equal to 1".into(),
             ],
+            bracketed: true,
         };
         let judged = |n| judge(std::slice::from_ref(&values), &[element(n)], Some(&request));
         assert!(judged("2").is_ok());
