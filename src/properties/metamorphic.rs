@@ -15,7 +15,26 @@ use crate::session::{Session, Unmet};
 
 /// `Ok`, or `Err` with the part's outcome: skipped (no window, or one with nothing to relate),
 /// or failed with the relation that does not hold.
-pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>) -> Result<(), Outcome> {
+pub(crate) fn run(
+    session: &Session,
+    settings: &Settings,
+    choices: &std::collections::BTreeMap<String, String>,
+    requests: &Cell<usize>,
+) -> Result<(), Outcome> {
+    // Instants spelled only as the target was seen to take them: fractions of a second where
+    // `fraction-spelling` was accepted (more than three digits where `long-fraction` was too),
+    // else whole seconds — also where the spec phase did not ask (read-only against AWS).
+    let (_, spellings) = super::model_based::semantics_of(choices);
+    let spellable = move |t: i128| -> i128 {
+        let unit: i128 = if spellings.long_fractions {
+            1
+        } else if spellings.fractions {
+            1_000_000
+        } else {
+            1_000_000_000
+        };
+        t.div_euclid(unit) * unit
+    };
     let fail = |why: String| Outcome::failed(FailureKind::Property, why);
     let seeded = session.block_on(session.fixture_protocol()) && session.may_mutate();
     let mut rng_runner = TestRunner::new_with_rng(settings.proptest_config(), settings.rng("metamorphic-data"));
@@ -71,7 +90,8 @@ pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>
     let fallback = starts.first().copied().unwrap_or(1_730_000_000_000_000_000);
     let instant = (any::<Index>(), any::<bool>(), -3_600i64..3_600).prop_map(move |(i, exact, seconds)| {
         if exact && !starts.is_empty() {
-            starts[i.index(starts.len())]
+            // On an execution's StartTime, as near as the target's spellings reach.
+            spellable(starts[i.index(starts.len())])
         } else {
             // Whole seconds: the one spelling every target takes.
             (fallback / 1_000_000_000 + i128::from(seconds)) * 1_000_000_000

@@ -129,10 +129,17 @@ pub fn observed_choices(results: &[CaseResult], profile: Option<&Pins>) -> BTree
     }
     // Decided from the whole run (a list that looked newest-first in one case and oldest-first
     // in another is in no order); where cases disagree, the first (`choices::<choice>` fails).
+    // An order is decided from the whole run, the generated cases too: the spec phase's data
+    // cannot tell an order by id (or by EndTime) from one by StartTime, so unless pinned the
+    // phase takes the covering option (any order, paging still whole and consistent).
     for (choice, options) in seen {
-        let decided = crate::choices::find(choice)
-            .and_then(|c| c.decide(options.iter().copied()))
-            .unwrap_or(options[0]);
+        let catalogued = crate::choices::find(choice);
+        let decided = match catalogued.and_then(crate::choices::Choice::covering) {
+            Some(any) => any,
+            None => catalogued
+                .and_then(|c| c.decide(options.iter().copied()))
+                .unwrap_or(options[0]),
+        };
         out.entry(choice.to_string()).or_insert_with(|| decided.to_string());
     }
     out
@@ -210,7 +217,7 @@ pub(crate) fn run_part(
         None => {
             let ended = match part {
                 Part::ModelBased => model_based(session, settings, choices, &requests),
-                Part::Metamorphic => metamorphic::run(session, settings, &requests),
+                Part::Metamorphic => metamorphic::run(session, settings, choices, &requests),
                 Part::Stateful => stateful::run(session, settings, &requests),
                 Part::Family => family::run(session, settings, choices, &requests),
             };
