@@ -224,6 +224,13 @@ pub const CATALOGUE: &[Choice] = &[
         summary: "Hour 24 in a filter value: the next day, or refused.",
     },
     Choice {
+        name: "item-order",
+        options: &["as-seeded", "newest-first", "oldest-first", "other"],
+        observed_by: ObservedBy::Family,
+        summary: "The order of a list of tasks or invocations, and of an execution's TaskIds: as seeded (the order they ran \
+                  in), by StartTime either way, or another; a run that shows several has taken another.",
+    },
+    Choice {
         name: "length-unit",
         options: &["code-points", "utf-16-units"],
         observed_by: ObservedBy::Cases,
@@ -234,13 +241,6 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["accepted", "rejected"],
         observed_by: ObservedBy::Cases,
         summary: "More than nine digits of a fraction of a second: read, or refused.",
-    },
-    Choice {
-        name: "item-order",
-        options: &["as-seeded", "newest-first", "oldest-first", "other"],
-        observed_by: ObservedBy::Family,
-        summary: "The order of a list of tasks or invocations, and of an execution's TaskIds: as seeded (the order they ran \
-                  in), by StartTime either way, or another; a run that shows several has taken another.",
     },
     Choice {
         name: "max-results-fraction",

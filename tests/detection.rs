@@ -566,6 +566,27 @@ fn data_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Later pages keep one filter per key (the last), as a token that stores the
+            // filters in a map by key would; the first page had them all.
+            name: "token-keeps-the-last-filter-of-each-key",
+            fails: &["choices::duplicate-filter-keys"],
+            request: Some(|_, m| {
+                if m.get("NextToken").is_none() {
+                    return;
+                }
+                if let Some(list) = filters(m) {
+                    let mut kept: Vec<Value> = Vec::new();
+                    for f in list.iter().rev() {
+                        if !kept.iter().any(|k| k["Key"] == f["Key"]) {
+                            kept.insert(0, f.clone());
+                        }
+                    }
+                    *list = kept;
+                }
+            }),
+            ..NONE
+        },
+        Variant {
             // Executions on both bounds (ExecutedAfter = ExecutedBefore) deduplicated by their
             // instant: one of two kept.
             name: "one-of-two-on-both-bounds",

@@ -450,3 +450,47 @@ fn a_seed_reproduces_the_run_and_a_saved_counterexample_fails_as_a_spec_case() {
     let good = spec_run(&serve_variant(NONE));
     assert_eq!(good[0].outcome, Outcome::Passed);
 }
+
+/// A fault one execution shows (its details trimmed) shrinks by halves and chunks to at most
+/// three executions within the default budget, through a proxy that makes every request slow;
+/// the message says how many steps and how long shrinking took.
+#[test]
+fn a_one_execution_fault_shrinks_to_a_few_executions_against_a_slow_target() {
+    let v = faults()
+        .into_iter()
+        .find(|v| v.name == "status-details-trimmed")
+        .unwrap();
+    let served = serve_variant(v);
+    let far = common::latency::proxy(
+        &served.runtime,
+        served.url.trim_start_matches("http://").to_string(),
+        std::time::Duration::from_millis(5),
+    );
+    let suite = Suite::load(
+        &TargetOptions {
+            endpoint: Some(far),
+            jobs: Some(8),
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let conclusion = common::run_suite(&suite, Some(Settings::new(Some(SEED), None)));
+    let model_based = conclusion
+        .results
+        .iter()
+        .find(|r| r.name == "properties::model-based")
+        .unwrap();
+    let Outcome::Failed(f) = &model_based.outcome else {
+        panic!("{:?}", model_based.outcome)
+    };
+    let m = &f.message;
+    let shrunk_to: usize = m
+        .split(" execution(s)")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{m}"));
+    assert!(shrunk_to <= 3, "shrunk to {shrunk_to}: {m}");
+    assert!(m.contains("shrunk in ") && m.contains(" s) to "), "{m}");
+}

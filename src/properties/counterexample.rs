@@ -22,6 +22,8 @@ pub struct Counterexample {
     pub expected: Vec<String>,
     /// What the target returned.
     pub actual: Vec<String>,
+    /// What shrinking cost (`shrunk in 14 steps (2.3 s)`), once shrunk.
+    pub shrinking: String,
 }
 
 fn combine_name(c: Combine) -> Option<&'static str> {
@@ -44,7 +46,12 @@ impl Counterexample {
             }
         };
         format!(
-            "properties::model-based (seed {seed}; reproduce with --seed {seed}), shrunk to {} execution(s): {}\n  request:  {}\n  expected: {}\n  actual:   {}\n  history:  {}",
+            "properties::model-based (seed {seed}; reproduce with --seed {seed}), {} to {} execution(s): {}\n  request:  {}\n  expected: {}\n  actual:   {}\n  history:  {}",
+            if self.shrinking.is_empty() {
+                "shrunk"
+            } else {
+                &self.shrinking
+            },
             self.data.len(),
             self.why,
             self.params,
@@ -65,8 +72,15 @@ impl Counterexample {
         let mut params = self.params.clone();
         params["WindowId"] = json!(format!("${{fixture:{name}}}"));
         let mut executions = json!({ "fixture": name });
-        if let Some(v) = combine_name(self.semantics.values) {
-            executions["values"] = json!(v);
+        // Every reading the target took that is not the oracle's default.
+        for (member, combine) in [
+            ("values", self.semantics.values),
+            ("duplicate_keys", self.semantics.duplicate_keys),
+            ("keys", self.semantics.keys),
+        ] {
+            if let Some(v) = combine_name(combine) {
+                executions[member] = json!(v);
+            }
         }
         let spec = json!({
             "area": format!("counterexample_{seed:016x}"),

@@ -173,7 +173,7 @@ pub(crate) fn run(
     let sensitive = &sensitive;
     // Only what the executions' judge holds to (a pin, or what the spec phase saw).
     let choices = &choices.clone();
-    let outcome = super::search::first_failure(
+    let outcome = super::search::first_failure_cut(
         session,
         &case(),
         &config,
@@ -185,8 +185,54 @@ pub(crate) fn run(
         },
     );
     match outcome {
-        Err(why) | Ok(Err(why)) => Err(Outcome::failed(FailureKind::Property, why)),
+        Err(why) => Err(Outcome::failed(FailureKind::Property, why)),
+        Ok(Err(shrunk)) => Err(Outcome::failed(
+            FailureKind::Property,
+            format!("{} ({})", shrunk.failure, shrunk.note()),
+        )),
         Ok(Ok(_)) => Ok(()),
+    }
+}
+
+/// A history with tasks, cut by its executions; simpler by a task, an invocation or
+/// StatusDetails left out.
+impl super::search::Reducible for (Vec<Execution>, &'static str) {
+    fn items(&self) -> usize {
+        self.0.len()
+    }
+
+    fn without(&self, range: std::ops::Range<usize>) -> Self {
+        let mut data = self.0.clone();
+        data.drain(range);
+        (data, self.1)
+    }
+
+    fn simpler(&self) -> Vec<Self> {
+        let mut out = Vec::new();
+        for (e, x) in self.0.iter().enumerate() {
+            let with = |f: &dyn Fn(&mut Execution)| {
+                let mut data = self.0.clone();
+                f(&mut data[e]);
+                (data, self.1)
+            };
+            if x.status_details.is_some() {
+                out.push(with(&|x| x.status_details = None));
+            }
+            for (t, task) in x.tasks.iter().enumerate() {
+                out.push(with(&|x| {
+                    x.tasks.remove(t);
+                }));
+                for i in 0..task.invocations.len() {
+                    out.push(with(&|x| {
+                        x.tasks[t].invocations.remove(i);
+                    }));
+                }
+                if task.status_details.is_some() {
+                    out.push(with(&|x| x.tasks[t].status_details = None));
+                }
+            }
+        }
+        out
     }
 }
 

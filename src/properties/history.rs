@@ -97,6 +97,8 @@ pub struct Spellings {
     pub long_fractions: bool,
     /// Several values in one filter: `filter-values-combine` was not `rejected`.
     pub several_values: bool,
+    /// Several filters with one key: `duplicate-filter-keys` was taken (not `rejected`).
+    pub repeated_keys: bool,
 }
 
 /// One filter value before it meets the data: exactly on an execution's StartTime (or a
@@ -160,25 +162,50 @@ fn instant(spellings: Spellings) -> impl Strategy<Value = Instant> {
         })
 }
 
-/// Requests with 0 to 2 filters (one per key, since what duplicate keys mean is open), 1 value
-/// each (up to 3 where the target takes several), and MaxResults over its range or absent.
+/// Requests with 0 to 2 filters per key (several of one key only where the target took a
+/// meaning for them), 1 value each (up to 3 where the target takes several), at most the
+/// model's 5 filters, in any order, and MaxResults over its range or absent — often its least,
+/// so that filters meet page edges and the token replays.
 pub(super) fn request(spellings: Spellings) -> impl Strategy<Value = Request> {
     let most_values = if spellings.several_values { 3 } else { 1 };
-    let filter = move |after: bool| {
-        proptest::option::weighted(0.6, proptest::collection::vec(instant(spellings), 1..=most_values))
-            .prop_map(move |v| v.map(|values| Filter { after, values }))
+    let per_key = if spellings.repeated_keys { 2 } else { 1 };
+    // As often absent as present (where everything is selected, paging breaks most), and a
+    // repeated key now and then.
+    let filters = move |after: bool| {
+        prop_oneof![4 => Just(0usize), 6 => Just(1usize), 1 => Just(per_key)].prop_flat_map(move |n| {
+            proptest::collection::vec(proptest::collection::vec(instant(spellings), 1..=most_values), n).prop_map(
+                move |list| {
+                    list.into_iter()
+                        .map(|values| Filter { after, values })
+                        .collect::<Vec<_>>()
+                },
+            )
+        })
     };
     (
-        filter(true),
-        filter(false),
+        filters(true),
+        filters(false),
         any::<bool>(),
-        proptest::option::weighted(0.7, 10usize..=100),
+        proptest::option::weighted(0.7, prop_oneof![1 => Just(10usize), 2 => 10usize..=100]),
     )
-        .prop_map(|(a, b, before_first, max_results)| {
-            let mut filters: Vec<Filter> = [a, b].into_iter().flatten().collect();
-            if before_first {
-                filters.reverse();
+        .prop_map(|(a, b, interleave, max_results)| {
+            // Keys interleaved (ExecutedBefore first) or one after the other: what a repeated
+            // key means may depend on the order the filters come in.
+            let mut filters: Vec<Filter> = Vec::new();
+            if interleave {
+                let (mut a, mut b) = (a.into_iter(), b.into_iter());
+                while let Some(pair) = match (b.next(), a.next()) {
+                    (None, None) => None,
+                    pair => Some(pair),
+                } {
+                    filters.extend(pair.0);
+                    filters.extend(pair.1);
+                }
+            } else {
+                filters.extend(a);
+                filters.extend(b);
             }
+            filters.truncate(crate::model::FILTERS_MAX);
             Request { filters, max_results }
         })
 }

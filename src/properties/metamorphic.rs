@@ -124,7 +124,7 @@ pub(crate) fn run(
     let result = match super::search::first_failure(session, &strategy, &config, settings.rng("metamorphic"), check) {
         Err(why) => Some(why),
         Ok(Ok(_)) => None,
-        Ok(Err(why)) => Some(why),
+        Ok(Err(shrunk)) => Some(shrunk.failure),
     };
     if seeded {
         let _ = session.block_on(session.delete_seeded(&window_id));

@@ -16,18 +16,23 @@ use crate::oracle::{self, Bounds, Combine, Execution, Order, Query, Semantics};
 use crate::paging;
 use crate::session::Session;
 
+use super::search::{Reducible, Shrunk};
+
 /// What the phase learned from the spec phase: choices the target made (and the profile's).
 pub fn semantics_of(choices: &BTreeMap<String, String>) -> (Semantics, Spellings) {
     let accepted = |c: &str| choices.get(c).is_some_and(|o| o == "accepted");
     let values = choices.get("filter-values-combine").and_then(|o| Combine::parse(o));
+    let duplicate_keys = choices.get("duplicate-filter-keys").and_then(|o| Combine::parse(o));
     let spellings = Spellings {
         offsets: accepted("offset-spelling"),
         fractions: accepted("fraction-spelling"),
         long_fractions: accepted("long-fraction"),
         several_values: values.is_some(),
+        repeated_keys: duplicate_keys.is_some(),
     };
     let semantics = Semantics {
         values: values.unwrap_or_default(),
+        duplicate_keys: duplicate_keys.unwrap_or_default(),
         // ExecutedAfter with ExecutedBefore, as the target answered `filters-combine`.
         keys: if choices.get("filters-combine").is_some_and(|o| o == "any") {
             Combine::Any
@@ -113,7 +118,7 @@ pub(super) fn run(
     let (semantics, spellings) = semantics_of(choices);
     let strategy = (history::history(settings.max_executions), history::request(spellings));
     let semantics = &semantics;
-    super::search::first_failure(
+    super::search::first_failure_cut(
         session,
         &strategy,
         &settings.proptest_config(),
@@ -128,6 +133,58 @@ pub(super) fn run(
             ..Counterexample::default()
         })
     })?
+    .map_err(|shrunk| {
+        let mut cx = shrunk.failure;
+        cx.shrinking = Shrunk {
+            failure: (),
+            steps: shrunk.steps,
+            took: shrunk.took,
+        }
+        .note();
+        cx
+    })
+}
+
+/// A history and request, cut by its executions; simpler by an execution's optional member,
+/// a filter or MaxResults left out.
+impl Reducible for (Vec<Execution>, Request) {
+    fn items(&self) -> usize {
+        self.0.len()
+    }
+
+    fn without(&self, range: std::ops::Range<usize>) -> Self {
+        let mut data = self.0.clone();
+        data.drain(range);
+        (data, self.1.clone())
+    }
+
+    fn simpler(&self) -> Vec<Self> {
+        let mut out = Vec::new();
+        for (i, e) in self.0.iter().enumerate() {
+            let with = |f: &dyn Fn(&mut Execution)| {
+                let mut data = self.0.clone();
+                f(&mut data[i]);
+                (data, self.1.clone())
+            };
+            if e.status_details.is_some() {
+                out.push(with(&|e| e.status_details = None));
+            }
+            if e.end_time.is_some() {
+                out.push(with(&|e| e.end_time = None));
+            }
+        }
+        for k in 0..self.1.filters.len() {
+            let mut req = self.1.clone();
+            req.filters.remove(k);
+            out.push((self.0.clone(), req));
+        }
+        if self.1.max_results.is_some() {
+            let mut req = self.1.clone();
+            req.max_results = None;
+            out.push((self.0.clone(), req));
+        }
+        out
+    }
 }
 
 /// One case: seed, ask, walk, delete, judge.
@@ -164,6 +221,7 @@ async fn check_async(
                 .map(|e| e.window_execution_id.clone())
                 .collect(),
             actual,
+            shrinking: String::new(),
         })
     };
     let outcome = async {

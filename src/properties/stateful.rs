@@ -264,7 +264,11 @@ pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>
         settings.rng("stateful"),
         |steps: Vec<Step>| async move { sequence(session, &steps, requests).await },
     ) {
-        Err(why) | Ok(Err(why)) => Err(Outcome::failed(FailureKind::Property, why)),
+        Err(why) => Err(Outcome::failed(FailureKind::Property, why)),
+        Ok(Err(shrunk)) => Err(Outcome::failed(
+            FailureKind::Property,
+            format!("{} ({})", shrunk.failure, shrunk.note()),
+        )),
         Ok(Ok(_)) => Ok(()),
     }
 }
