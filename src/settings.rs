@@ -132,6 +132,13 @@ pub const REQUIRE_DATA: Setting = Setting {
     kind: Kind::YesNo,
     default: "off",
 };
+/// `--report-html FILE`: the run as one HTML page.
+pub const REPORT_HTML: Setting = Setting {
+    flag: "--report-html",
+    variable: "SSM_CONFORMANCE_REPORT_HTML",
+    kind: Kind::Path,
+    default: "none",
+};
 /// `CI`: insta writes no snapshot, and a missing one fails.
 pub const CI: Setting = Setting {
     flag: "—",
@@ -141,7 +148,7 @@ pub const CI: Setting = Setting {
 };
 
 /// Every setting of the suite's own.
-pub const ALL: [Setting; 15] = [
+pub const ALL: [Setting; 16] = [
     TARGET,
     TARGET_NAME,
     TIMEOUT,
@@ -156,6 +163,7 @@ pub const ALL: [Setting; 15] = [
     CASES,
     NO_PROPERTIES,
     REQUIRE_DATA,
+    REPORT_HTML,
     CI,
 ];
 

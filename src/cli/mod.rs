@@ -151,6 +151,9 @@ struct Outputs {
     /// Write the run as JSON.
     #[arg(long, value_name = "FILE")]
     report_json: Option<PathBuf>,
+    /// Write the run as one HTML page (self-contained; also when the run fails or is interrupted).
+    #[arg(long, value_name = "FILE", env = settings::REPORT_HTML.variable)]
+    report_html: Option<PathBuf>,
     /// Write the run as JUnit XML.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
@@ -278,9 +281,53 @@ fn run(
         Err(e) => return fail(e),
     };
     if conclusion.interrupted {
+        // What ran is still worth a page; the other reports wait for a whole run.
+        if let Some(f) = &outputs.report_html {
+            let report = run_report(&suite, &conclusion, outputs);
+            if let Err(e) = write_file(f, &report::run_html(&report, 130)) {
+                eprintln!("ssm-conformance: {e}");
+            }
+        }
         return ExitCode::from(130);
     }
     conclude(&suite, &conclusion, filters, outputs, expectations.as_ref())
+}
+
+/// The run as the reports give it: every result with what the suite knows of its case, and the
+/// run's own facts.
+fn run_report(suite: &Suite, conclusion: &Conclusion, outputs: &Outputs) -> RunReport {
+    let endpoint = conclusion.endpoint.clone();
+    let name = suite.target_name().map_or_else(|| endpoint.clone(), str::to_string);
+    let facts = |case: &str| {
+        suite
+            .cases()
+            .iter()
+            .find(|c| c.name() == case)
+            .map(|c| report::CaseFacts {
+                choice: c.open_choice().map(str::to_string),
+                operation: Some(c.case.request.operation().to_string()),
+                description: Some(c.case.description.clone()),
+                source: Some(c.case.source.clone()),
+                cite: c.case.cite.clone(),
+                expects: Some(c.case.expect.summary()),
+            })
+            .unwrap_or_default()
+    };
+    let mut report = RunReport::new(
+        &name,
+        &outputs.target_version,
+        &endpoint,
+        &conclusion.results,
+        &conclusion.failed_checks(),
+        &facts,
+    );
+    report.run = report::RunFacts {
+        seed: conclusion.seed,
+        pins: suite.pins().map(|p| p.name.clone()),
+        date: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        interrupted: conclusion.interrupted,
+    };
+    report
 }
 
 /// The cases (with the operation each sends) and parts a run would run; sends nothing, so it
@@ -352,31 +399,16 @@ fn conclude(
         );
     }
     let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
-    let facts = |case: &str| {
-        suite
-            .cases()
-            .iter()
-            .find(|c| c.name() == case)
-            .map(|c| report::CaseFacts {
-                choice: c.open_choice().map(str::to_string),
-                operation: Some(c.case.request.operation().to_string()),
-            })
-            .unwrap_or_default()
-    };
-    let run_report = RunReport::new(
-        &name,
-        &outputs.target_version,
-        &endpoint,
-        results,
-        &choice_failures,
-        &facts,
-    );
+    let run_report = run_report(suite, conclusion, outputs);
     let mut written: Vec<Result<(), String>> = Vec::new();
     if let Some(f) = &outputs.report_json {
         written.push(write_file(
             f,
             &(serde_json::to_string_pretty(&run_report).expect("serializes") + "\n"),
         ));
+    }
+    if let Some(f) = &outputs.report_html {
+        written.push(write_file(f, &report::run_html(&run_report, totals.exit_code())));
     }
     if let Some(f) = &outputs.junit {
         written.push(

@@ -1,5 +1,6 @@
 //! The machine-readable report of a run (`--report-json FILE`), also the input of the parity
-//! report.
+//! report and the HTML report. Its form is `docs/report-schema.json` (versioned by
+//! `schema_version`; `tests/report_schema.rs` holds real reports to it).
 
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +36,59 @@ pub struct CaseReport {
     pub requests: usize,
     /// Wall time, milliseconds.
     pub duration_ms: f64,
+    /// What the case tests, in a sentence (spec cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where its expectation comes from: `model`, `docs` or `observed:<profile>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What the expectation rests on: a shape path, or a sentence of the docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cite: Option<String>,
+    /// What the case expects, in a line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expects: Option<String>,
+    /// The case's own request and the target's first answer to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<ExchangeReport>,
 }
+
+/// A request and its answer, as reported: bodies as JSON where they are JSON, else as text.
+/// Only the body is recorded, never a header: credentials and signatures are not in a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeReport {
+    /// The operation (`X-Amz-Target: AmazonSSM.<operation>`).
+    pub operation: String,
+    /// The body sent.
+    pub request: serde_json::Value,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The error type answered, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    /// The body answered.
+    pub response: serde_json::Value,
+}
+
+impl From<&crate::outcome::Exchange> for ExchangeReport {
+    fn from(x: &crate::outcome::Exchange) -> Self {
+        let body = |bytes: &[u8]| {
+            serde_json::from_slice(bytes)
+                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
+        };
+        Self {
+            operation: x.operation.clone(),
+            request: body(&x.request),
+            status: x.response.status,
+            error_type: x.response.error.as_ref().map(|e| e.error_type.clone()),
+            response: body(&x.response.body),
+        }
+    }
+}
+
+/// The version of the report's form (`docs/report-schema.json`): 1 had no `schema_version`, no
+/// run facts and no exchanges.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// An observation, as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,11 +125,39 @@ pub struct CaseFacts {
     pub choice: Option<String>,
     /// The operation it sends, for a spec case.
     pub operation: Option<String>,
+    /// What it tests.
+    pub description: Option<String>,
+    /// Where its expectation comes from.
+    pub source: Option<String>,
+    /// What its expectation rests on.
+    pub cite: Option<String>,
+    /// What it expects, in a line.
+    pub expects: Option<String>,
+}
+
+/// What is known of the run beyond its results.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunFacts {
+    /// The generated phase's seed, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// The pins the run was held to (`reference`, a file), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pins: Option<String>,
+    /// When the run ended, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Ctrl-C stopped it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 /// A whole run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
+    /// The version of this form ([`SCHEMA_VERSION`]; absent in version 1).
+    #[serde(default = "version_one")]
+    pub schema_version: u32,
     /// The target's name (or its URL when unnamed).
     pub target: String,
     /// What the target is (name and version), as given with `--target-version`.
@@ -91,6 +172,13 @@ pub struct RunReport {
     /// Failed choice checks.
     #[serde(default)]
     pub choices: Vec<ChoiceFailure>,
+    /// The run's seed, pins, date.
+    #[serde(default, flatten)]
+    pub run: RunFacts,
+}
+
+fn version_one() -> u32 {
+    1
 }
 
 impl RunReport {
@@ -115,7 +203,14 @@ impl RunReport {
                     _ => None,
                 };
                 let (outcome, reason) = (r.outcome.label(), r.outcome.message().map(str::to_string));
-                let CaseFacts { choice, operation } = facts(&r.name);
+                let CaseFacts {
+                    choice,
+                    operation,
+                    description,
+                    source,
+                    cite,
+                    expects,
+                } = facts(&r.name);
                 CaseReport {
                     name: r.name.clone(),
                     outcome: outcome.into(),
@@ -126,10 +221,16 @@ impl RunReport {
                     observations: r.observations.iter().map(ObservationReport::from).collect(),
                     requests: r.requests,
                     duration_ms: r.duration.as_secs_f64() * 1e3,
+                    description,
+                    source,
+                    cite,
+                    expects,
+                    exchange: r.exchange.as_deref().map(ExchangeReport::from),
                 }
             })
             .collect();
         Self {
+            schema_version: SCHEMA_VERSION,
             target: target.into(),
             version: version.into(),
             endpoint: endpoint.into(),
@@ -142,6 +243,7 @@ impl RunReport {
                     reason: reason.clone(),
                 })
                 .collect(),
+            run: RunFacts::default(),
         }
     }
 }

@@ -152,10 +152,12 @@ pub fn write_summary(
     Ok(totals)
 }
 
+mod html;
 mod json;
 mod junit;
 mod parity;
 
-pub use json::{CaseFacts, CaseReport, ChoiceFailure, RunReport};
+pub use html::run_html;
+pub use json::{CaseFacts, CaseReport, ChoiceFailure, ExchangeReport, RunFacts, RunReport, SCHEMA_VERSION};
 pub use junit::junit_xml;
 pub use parity::parity_markdown;

@@ -1,0 +1,239 @@
+//! The run as one HTML page a person opens from disk (`--report-html FILE`): the header (target,
+//! seed, pins, date, totals, what the exit code means), the areas with their counts, every case
+//! expandable to its description, source, request and answer and why it failed, the open
+//! choices the target took, and the generated parts with their counterexamples. Self-contained:
+//! styles and the one script inline, nothing fetched. It reads without JavaScript
+//! (`<details>`); the script only filters. Every text from a case or a target is escaped by
+//! maud, so a target answering `<script>` shows it and runs nothing.
+
+use std::collections::BTreeMap;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::json::{CaseReport, ExchangeReport, RunReport};
+
+const STYLE: &str = r#"
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
+header,main{padding:12px 24px}header{background:#fff;border-bottom:1px solid #d0d7de}
+h1{font-size:20px;margin:0 0 6px}h2{font-size:16px;margin:22px 0 8px}
+table{border-collapse:collapse;background:#fff}td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:left}
+.passed{color:#1a7f37}.failed{color:#cf222e}.unsupported{color:#9a6700}.skipped{color:#57606a}
+details.case{background:#fff;border:1px solid #d0d7de;border-radius:4px;margin:3px 0;padding:2px 8px}
+details.case>summary{cursor:pointer}details.case[data-outcome=failed]{border-left:4px solid #cf222e}
+pre{background:#f6f8fa;padding:6px;overflow:auto;max-height:28em;white-space:pre-wrap;word-break:break-all}
+.facts td:first-child{font-weight:600;white-space:nowrap;vertical-align:top}
+#filters{position:sticky;top:0;background:#fafbfc;padding:6px 0;border-bottom:1px solid #eee}
+.hidden{display:none}
+"#;
+
+const SCRIPT: &str = r#"
+(function(){
+  var q=document.getElementById('search'),a=document.getElementById('area'),boxes=document.querySelectorAll('#filters input[type=checkbox]');
+  function apply(){
+    var text=q.value.toLowerCase(),area=a.value,shown={};
+    boxes.forEach(function(b){shown[b.value]=b.checked;});
+    document.querySelectorAll('details.case').forEach(function(d){
+      var ok=shown[d.dataset.outcome]&&(!area||d.dataset.area===area)&&(!text||d.textContent.toLowerCase().indexOf(text)>=0);
+      d.classList.toggle('hidden',!ok);
+    });
+  }
+  q.addEventListener('input',apply);a.addEventListener('change',apply);boxes.forEach(function(b){b.addEventListener('change',apply);});
+})();
+"#;
+
+/// Outcomes, in the order the page lists them.
+const OUTCOMES: [&str; 4] = ["failed", "unsupported", "skipped", "passed"];
+
+/// An endpoint as shown: without credentials a URL may carry (`user:secret@`).
+fn shown_endpoint(endpoint: &str) -> String {
+    match endpoint.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{scheme}://{host}{path}")
+        }
+        None => endpoint.to_string(),
+    }
+}
+
+fn area(name: &str) -> &str {
+    name.split("::").next().unwrap_or(name)
+}
+
+/// A body pretty-printed; a long one folded behind its first lines.
+fn body(v: &serde_json::Value) -> Markup {
+    let text = match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= 40 {
+        return html! { pre { (text) } };
+    }
+    html! {
+        pre { (lines[..12].join("\n")) }
+        details { summary { "… " (lines.len() - 12) " more lines" } pre { (lines[12..].join("\n")) } }
+    }
+}
+
+fn exchange(x: &ExchangeReport) -> Markup {
+    html! {
+        tr { td { "request" } td { "POST / " code { "AmazonSSM." (x.operation) } (body(&x.request)) } }
+        tr {
+            td { "answer" }
+            td {
+                "HTTP " (x.status)
+                @if let Some(t) = &x.error_type { " " code { (t) } }
+                (body(&x.response))
+            }
+        }
+    }
+}
+
+fn case(c: &CaseReport) -> Markup {
+    html! {
+        details.case data-outcome=(c.outcome) data-area=(area(&c.name)) data-name=(c.name) open[c.outcome == "failed"] {
+            summary {
+                span class=(c.outcome) { (c.outcome.to_uppercase()) } " " code { (c.name) }
+                @if let Some(k) = &c.kind { " [" (k) "]" }
+                @if let Some(op) = &c.operation { " · " (op) }
+            }
+            table.facts {
+                @if let Some(d) = &c.description { tr { td { "case" } td { (d) } } }
+                @if let Some(s) = &c.source {
+                    tr { td { "source" } td { (s) @if let Some(cite) = &c.cite { " — " code { (cite) } } } }
+                }
+                @if let Some(e) = &c.expects { tr { td { "expects" } td { (e) } } }
+                @if let Some(x) = &c.exchange { (exchange(x)) }
+                @if !c.observations.is_empty() {
+                    tr { td { "took" } td {
+                        @for o in &c.observations {
+                            code { (o.choice.as_deref().unwrap_or("error type")) " = " (o.option) } " "
+                        }
+                    } }
+                }
+                @if let Some(r) = &c.reason { tr { td { "why" } td { pre { (r) } } } }
+                tr { td { "cost" } td { (c.requests) " requests, " (format!("{:.0}", c.duration_ms)) " ms" } }
+            }
+        }
+    }
+}
+
+/// The page for `report`; `exit_code` is the run's (without expectations).
+pub fn run_html(report: &RunReport, exit_code: u8) -> String {
+    let mut areas: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for c in &report.cases {
+        let counts = areas.entry(area(&c.name)).or_default();
+        if let Some(i) = OUTCOMES.iter().position(|o| *o == c.outcome) {
+            counts[i] += 1;
+        }
+    }
+    // Open choices: choice → option → cases.
+    let mut choices: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    for c in &report.cases {
+        for o in &c.observations {
+            if let Some(choice) = &o.choice {
+                choices
+                    .entry(choice)
+                    .or_default()
+                    .entry(&o.option)
+                    .or_default()
+                    .push(&c.name);
+            }
+        }
+    }
+    let t = &report.totals;
+    let meaning = match (exit_code, report.run.interrupted) {
+        (_, true) => "interrupted: what ran is below, the rest did not run",
+        (0, _) => "every case judged passed (skips say why nothing was judged)",
+        _ => "some case failed, or the target does not implement an operation",
+    };
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "ssm-conformance: " (report.target) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { "ssm-conformance — " (report.target) }
+                    table.facts {
+                        tr { td { "endpoint" } td { code { (shown_endpoint(&report.endpoint)) } } }
+                        @if !report.version.is_empty() && report.version != "unknown" { tr { td { "target" } td { (report.version) } } }
+                        @if let Some(seed) = report.run.seed {
+                            tr { td { "seed" } td { code { (seed) } " (reproduce with " code { "--seed " (seed) } ")" } }
+                        }
+                        tr { td { "pins" } td { (report.run.pins.as_deref().unwrap_or("none")) } }
+                        @if let Some(d) = &report.run.date { tr { td { "date" } td { (d) } } }
+                        tr { td { "totals" } td {
+                            span.passed { (t.passed) " passed" } ", " span.failed { (t.failed) " failed" } ", "
+                            span.unsupported { (t.unsupported) " unsupported" } ", " span.skipped { (t.skipped) " skipped" }
+                        } }
+                        tr { td { "exit code" } td { (exit_code) " — " (meaning) } }
+                    }
+                }
+                main {
+                    div #filters {
+                        @for o in OUTCOMES {
+                            label class=(o) { input type="checkbox" value=(o) checked; " " (o) } " "
+                        }
+                        select #area { option value="" { "every area" } @for a in areas.keys() { option value=(a) { (a) } } }
+                        " " input #search type="search" placeholder="search cases, requests, answers";
+                    }
+                    h2 { "Areas" }
+                    table {
+                        tr { th { "area" } @for o in OUTCOMES { th class=(o) { (o) } } }
+                        @for (a, counts) in &areas {
+                            tr { td { a href={ "#area-" (a) } { (a) } } @for n in counts { td { (n) } } }
+                        }
+                    }
+                    @if !report.choices.is_empty() {
+                        h2 { "Choices answered two ways" }
+                        @for f in &report.choices { p.failed { code { (f.name) } } pre { (f.reason) } }
+                    }
+                    h2 { "Open choices the target took" }
+                    table {
+                        tr { th { "choice" } th { "option" } th { "cases" } }
+                        @for (choice, options) in &choices {
+                            @for (option, names) in options {
+                                tr {
+                                    td { code { (choice) } }
+                                    td { (option) }
+                                    td { (names.len()) ": " (names.iter().take(6).copied().collect::<Vec<_>>().join(", ")) @if names.len() > 6 { " …" } }
+                                }
+                            }
+                        }
+                    }
+                    h2 { "Cases" }
+                    @for a in areas.keys() {
+                        section id={ "area-" (a) } {
+                            h2 { (a) }
+                            @for c in report.cases.iter().filter(|c| area(&c.name) == *a) { (case(c)) }
+                        }
+                    }
+                }
+                script { (PreEscaped(SCRIPT)) }
+            }
+        }
+    };
+    page.into_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_an_endpoint_are_not_shown() {
+        assert_eq!(
+            shown_endpoint("http://user:s3cret@127.0.0.1:4566/x"),
+            "http://127.0.0.1:4566/x"
+        );
+        assert_eq!(
+            shown_endpoint("https://ssm.us-east-1.amazonaws.com"),
+            "https://ssm.us-east-1.amazonaws.com"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! The reports a run writes, read as other tools and people read them: the JSON report holds to
+//! its documented schema (`docs/report-schema.json`), and the HTML page, parsed by a real HTML
+//! parser, shows every case of the JSON report, never a credential, and escapes what a target
+//! says (`<script>` in an error message or in StatusDetails runs nothing).
+
+mod common;
+
+use std::process::Command;
+
+use common::{NONE, Variant, serve_variant};
+use scraper::{Html, Selector};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
+const SECRET: &str = "wJalrXUtnFEMI-secret-that-must-not-leak";
+const INJECTED: &str = "<script>alert('pwned')</script><img src=x onerror=alert(1)>";
+
+/// A target that answers markup where a person will read it: in every validation message, and
+/// in the StatusDetails of every listed execution.
+fn hostile() -> Variant {
+    Variant {
+        name: "markup-in-answers",
+        result: Some(|_, _, answer| match answer {
+            Err(mut e) => {
+                e.message = format!("{INJECTED} {}", e.message);
+                Err(e)
+            }
+            Ok(mut v) => {
+                for x in v
+                    .get_mut("WindowExecutions")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    x["StatusDetails"] = json!(INJECTED);
+                }
+                Ok(v)
+            }
+        }),
+        ..NONE
+    }
+}
+
+/// Run the binary against `url` with both reports; returns the JSON report, the page and the
+/// exit code.
+fn reports(url: &str, extra: &[&str]) -> (Value, String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let (json_file, html_file) = (dir.path().join("run.json"), dir.path().join("run.html"));
+    let out = Command::new(BIN)
+        .args(["run", "--endpoint", url, "--no-properties"])
+        .args(extra)
+        .arg("--report-json")
+        .arg(&json_file)
+        .env("SSM_CONFORMANCE_REPORT_HTML", &html_file)
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    let page = std::fs::read_to_string(&html_file)
+        .unwrap_or_else(|e| panic!("no page ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (report, page, code)
+}
+
+fn schema() -> jsonschema::Validator {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("docs/report-schema.json")).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn holds_to_schema(report: &Value) {
+    let validator = schema();
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+#[test]
+fn a_passing_run_reports_to_the_schema_and_a_page_of_every_case() {
+    let served = serve_variant(NONE);
+    let (report, page, code) = reports(&served.url, &["--target-name", "reference"]);
+    assert_eq!(code, 0);
+    holds_to_schema(&report);
+    assert_eq!(report["schema_version"], 2);
+    let doc = Html::parse_document(&page);
+    let cases = report["cases"].as_array().unwrap();
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let found = doc
+            .select(&sel("details.case"))
+            .filter(|d| d.value().attr("data-name") == Some(name))
+            .count();
+        assert_eq!(found, 1, "{name}");
+    }
+    assert!(page.contains("exit code"), "the header says what the exit code means");
+}
+
+#[test]
+fn a_failing_hostile_run_is_readable_and_runs_nothing_it_was_sent() {
+    let served = serve_variant(hostile());
+    let (report, page, code) = reports(&served.url, &[]);
+    assert_eq!(code, 1, "the target fails cases");
+    holds_to_schema(&report);
+    let doc = Html::parse_document(&page);
+    // One script, the page's own; no element came from what the target said.
+    let scripts: Vec<_> = doc.select(&sel("script")).collect();
+    assert_eq!(scripts.len(), 1);
+    assert!(!scripts[0].inner_html().contains("pwned"));
+    assert_eq!(doc.select(&sel("img")).count(), 0);
+    let text: String = doc.root_element().text().collect();
+    assert!(text.contains(INJECTED), "what the target said is shown as text");
+    // No credential, no signature.
+    for secret in [SECRET, "AWS4-HMAC-SHA256", "Signature=", "X-Amz-Security-Token"] {
+        assert!(!page.contains(secret), "{secret} in the page");
+    }
+    // A failing case is open, with its request, its answer and why.
+    let failed = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["outcome"] == "failed" && c["exchange"].is_object())
+        .expect("a failed case with its exchange");
+    let name = failed["name"].as_str().unwrap();
+    let details = doc
+        .select(&sel("details.case"))
+        .find(|d| d.value().attr("data-name") == Some(name))
+        .unwrap();
+    assert!(details.value().attr("open").is_some(), "{name} is open");
+    let rows: Vec<String> = details
+        .select(&sel("td:first-child"))
+        .map(|td| td.text().collect())
+        .collect();
+    for row in ["request", "answer", "why"] {
+        assert!(rows.iter().any(|r| r == row), "{name} has no {row} row: {rows:?}");
+    }
+    let areas: Vec<String> = doc
+        .select(&sel("#area option"))
+        .filter_map(|o| o.value().attr("value").map(str::to_string))
+        .collect();
+    assert!(areas.contains(&"filters".to_string()), "{areas:?}");
+}
