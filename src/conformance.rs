@@ -32,6 +32,7 @@ pub struct Conformance {
     seed: Option<u64>,
     cases: Option<u32>,
     properties: bool,
+    report_html: Option<PathBuf>,
 }
 
 impl Conformance {
@@ -46,6 +47,7 @@ impl Conformance {
             seed: None,
             cases: None,
             properties: true,
+            report_html: None,
         }
     }
 
@@ -94,6 +96,13 @@ impl Conformance {
         self
     }
 
+    /// Write the run as one HTML page to `file` at the end (else where
+    /// `SSM_CONFORMANCE_REPORT_HTML` says), also when it fails or is interrupted.
+    pub fn report_html(mut self, file: impl Into<PathBuf>) -> Self {
+        self.report_html = Some(file.into());
+        self
+    }
+
     /// No generated phase.
     pub fn without_properties(mut self) -> Self {
         self.properties = false;
@@ -133,7 +142,11 @@ impl Conformance {
         let args = Arguments::from_args();
         match self.load() {
             Ok((suite, expectations)) => {
-                crate::run::harness::run_trials(&args, &suite, self.properties(), expectations)
+                let html = self
+                    .report_html
+                    .clone()
+                    .or_else(|| crate::settings::REPORT_HTML.raw().map(PathBuf::from));
+                crate::run::harness::run_trials(&args, &suite, self.properties(), expectations, html)
             }
             Err(e) => {
                 eprintln!("ssm-conformance: {e}");

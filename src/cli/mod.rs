@@ -293,41 +293,9 @@ fn run(
     conclude(&suite, &conclusion, filters, outputs, expectations.as_ref())
 }
 
-/// The run as the reports give it: every result with what the suite knows of its case, and the
-/// run's own facts.
+/// The run as the reports give it.
 fn run_report(suite: &Suite, conclusion: &Conclusion, outputs: &Outputs) -> RunReport {
-    let endpoint = conclusion.endpoint.clone();
-    let name = suite.target_name().map_or_else(|| endpoint.clone(), str::to_string);
-    let facts = |case: &str| {
-        suite
-            .cases()
-            .iter()
-            .find(|c| c.name() == case)
-            .map(|c| report::CaseFacts {
-                choice: c.open_choice().map(str::to_string),
-                operation: Some(c.case.request.operation().to_string()),
-                description: Some(c.case.description.clone()),
-                source: Some(c.case.source.clone()),
-                cite: c.case.cite.clone(),
-                expects: Some(c.case.expect.summary()),
-            })
-            .unwrap_or_default()
-    };
-    let mut report = RunReport::new(
-        &name,
-        &outputs.target_version,
-        &endpoint,
-        &conclusion.results,
-        &conclusion.failed_checks(),
-        &facts,
-    );
-    report.run = report::RunFacts {
-        seed: conclusion.seed,
-        pins: suite.pins().map(|p| p.name.clone()),
-        date: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        interrupted: conclusion.interrupted,
-    };
-    report
+    conclusion.report(suite, &outputs.target_version)
 }
 
 /// The cases (with the operation each sends) and parts a run would run; sends nothing, so it

@@ -90,16 +90,19 @@ pub(crate) fn main(embedded: Option<StartEmbedded>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    run_trials(&args, &suite, properties, None)
+    let html = crate::settings::REPORT_HTML.raw().map(std::path::PathBuf::from);
+    run_trials(&args, &suite, properties, None, html)
 }
 
 /// Run `suite` as libtest-mimic trials with `args` (and the generated phase, where given), held
-/// to `expectations` where given. Exit 130 when interrupted (after cleanup).
+/// to `expectations` where given, the run written as a page to `html` where given. Exit 130
+/// when interrupted (after cleanup).
 pub(crate) fn run_trials(
     args: &Arguments,
     suite: &Suite,
     properties: Option<properties::Settings>,
     expectations: Option<Arc<Expectations>>,
+    html: Option<std::path::PathBuf>,
 ) -> ExitCode {
     let options = RunOptions {
         filters: args.filter.iter().cloned().collect(),
@@ -137,6 +140,17 @@ pub(crate) fn run_trials(
     let verdict = libtest_mimic::run(args, trials);
     // Every selected trial has its result, so the run is over (or ends its cleanup now).
     let conclusion: Option<Conclusion> = runner.and_then(|r| r.join().ok().flatten());
+    if let (Some(c), Some(file)) = (&conclusion, &html) {
+        let code = if c.interrupted {
+            130
+        } else {
+            u8::from(verdict.has_failed())
+        };
+        let page = crate::report::run_html(&c.report(suite, "unknown"), code);
+        if let Err(e) = std::fs::write(file, page) {
+            eprintln!("ssm-conformance: cannot write {}: {e}", file.display());
+        }
+    }
     if conclusion.as_ref().is_some_and(|c| c.interrupted) {
         return ExitCode::from(130);
     }

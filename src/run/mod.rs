@@ -236,6 +236,45 @@ impl Conclusion {
             .count()
     }
 
+    /// The run as the reports give it (`--report-json`, `--report-html`): every result with
+    /// what the suite knows of its case, and the run's seed, pins and date. `version` is what
+    /// the target is (`--target-version`).
+    pub fn report(&self, suite: &Suite, version: &str) -> crate::report::RunReport {
+        let name = suite
+            .target_name()
+            .map_or_else(|| self.endpoint.clone(), str::to_string);
+        let facts = |case: &str| {
+            suite
+                .cases()
+                .iter()
+                .find(|c| c.name() == case)
+                .map(|c| crate::report::CaseFacts {
+                    choice: c.open_choice().map(str::to_string),
+                    operation: Some(c.case.request.operation().to_string()),
+                    description: Some(c.case.description.clone()),
+                    source: Some(c.case.source.clone()),
+                    cite: c.case.cite.clone(),
+                    expects: Some(c.case.expect.summary()),
+                })
+                .unwrap_or_default()
+        };
+        let mut report = crate::report::RunReport::new(
+            &name,
+            version,
+            &self.endpoint,
+            &self.results,
+            &self.failed_checks(),
+            &facts,
+        );
+        report.run = crate::report::RunFacts {
+            seed: self.seed,
+            pins: suite.pins().map(|p| p.name.clone()),
+            date: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            interrupted: self.interrupted,
+        };
+        report
+    }
+
     /// Every result: the cases and parts, then the checks.
     pub fn all(&self) -> impl Iterator<Item = &CaseResult> {
         self.results.iter().chain(&self.checks)
