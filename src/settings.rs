@@ -132,6 +132,13 @@ pub const REQUIRE_DATA: Setting = Setting {
     kind: Kind::YesNo,
     default: "off",
 };
+/// `--quiet`, `-q`: no progress line.
+pub const QUIET: Setting = Setting {
+    flag: "--quiet",
+    variable: "SSM_CONFORMANCE_QUIET",
+    kind: Kind::YesNo,
+    default: "off (drawn only where stderr is a terminal)",
+};
 /// `--report-html FILE`: the run as one HTML page.
 pub const REPORT_HTML: Setting = Setting {
     flag: "--report-html",
@@ -148,7 +155,7 @@ pub const CI: Setting = Setting {
 };
 
 /// Every setting of the suite's own.
-pub const ALL: [Setting; 16] = [
+pub const ALL: [Setting; 17] = [
     TARGET,
     TARGET_NAME,
     TIMEOUT,
@@ -164,6 +171,7 @@ pub const ALL: [Setting; 16] = [
     NO_PROPERTIES,
     REQUIRE_DATA,
     REPORT_HTML,
+    QUIET,
     CI,
 ];
 

@@ -397,3 +397,26 @@ fn a_run_most_of_which_was_throttled_throughout_is_no_verdict() {
         "{err}"
     );
 }
+
+/// On a terminal a run draws one progress line on stderr (cases done of all, the phase or part
+/// running); `--quiet` draws none; piped, as in CI, nothing is added. `script` (util-linux, in
+/// every Debian) gives the run a terminal.
+#[test]
+fn progress_shows_on_a_terminal_only_and_quiet_silences_it() {
+    let on_terminal = |extra: &str| -> String {
+        let out = Command::new("script")
+            .args(["-qec", &format!("{BIN} run --no-properties {extra}"), "/dev/null"])
+            .env_remove("CI")
+            .output()
+            .expect("script(1) from util-linux");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_terminal("");
+    assert!(shown.contains(" cases · spec cases"), "{shown}");
+    let quiet = on_terminal("--quiet");
+    assert!(!quiet.contains(" cases · "), "{quiet}");
+    let (code, out, err) = run(&["run", "--no-properties"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(!err.contains(" cases · ") && !out.contains(" cases · "), "{err}");
+}

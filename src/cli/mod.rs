@@ -2,6 +2,8 @@
 //! run, [`crate::run::run`]), sweep what earlier runs left, write the parity report, or serve
 //! the reference emulator as a standalone mock. It sits on top of the crate, beside `embedded`.
 
+mod progress;
+
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -122,6 +124,9 @@ struct GeneratedOptions {
     /// Skip the generated phase.
     #[arg(long)]
     no_properties: bool,
+    /// No progress line on stderr (drawn only where stderr is a terminal).
+    #[arg(long, short, env = settings::QUIET.variable, value_parser = settings::flag_parser(), action = clap::ArgAction::SetTrue)]
+    quiet: bool,
     /// Write each shrunk counterexample as a spec case and fixture under DIR/specs, DIR/fixtures.
     #[arg(long, value_name = "DIR")]
     save_counterexamples: Option<PathBuf>,
@@ -264,19 +269,27 @@ fn run(
         require_data: generated.require_data,
         ..RunOptions::default()
     };
-    let mut reporter = |event: Event<'_>| match event {
-        Event::PhaseStarted { seed, cases } => {
-            println!("generated phase: seed {seed} ({cases} cases per property; reproduce with --seed {seed})");
-        }
-        other => {
-            if let Some(notice) = other.notice() {
-                for line in notice.lines() {
-                    eprintln!("ssm-conformance: {line}");
+    let mut progress = progress::Progress::new(generated.quiet);
+    let mut reporter = |event: Event<'_>| {
+        progress.event(&event);
+        match event {
+            Event::PhaseStarted { seed, cases } => progress.print(|| {
+                println!("generated phase: seed {seed} ({cases} cases per property; reproduce with --seed {seed})");
+            }),
+            other => {
+                if let Some(notice) = other.notice() {
+                    progress.print(|| {
+                        for line in notice.lines() {
+                            eprintln!("ssm-conformance: {line}");
+                        }
+                    });
                 }
             }
         }
     };
-    let conclusion = match crate::run::run(&suite, &run_options, &mut reporter) {
+    let run = crate::run::run(&suite, &run_options, &mut reporter);
+    progress.finish();
+    let conclusion = match run {
         Ok(c) => c,
         Err(e) => return fail(e),
     };

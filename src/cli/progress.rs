@@ -1,0 +1,82 @@
+//! Progress on long runs: one line on stderr, redrawn in place — cases done of all, the phase or
+//! part running, elapsed time and rate — when stderr is a terminal and `--quiet` is not given.
+//! Anywhere else (a CI log, a pipe) it draws nothing, so logs hold only what they held before.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::run::Event;
+
+/// The bar, when there is a terminal to draw it on.
+pub(super) struct Progress {
+    bar: Option<ProgressBar>,
+    parts_done: usize,
+    parts: usize,
+}
+
+impl Progress {
+    /// A bar on stderr, unless `quiet` or stderr is not a terminal.
+    pub(super) fn new(quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {pos}/{len} cases · {msg} · {elapsed} · {per_sec}")
+                    .expect("a valid template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            parts_done: 0,
+            parts: 0,
+        }
+    }
+
+    /// Take in one event of the run.
+    pub(super) fn event(&mut self, event: &Event<'_>) {
+        let Some(bar) = &self.bar else { return };
+        match event {
+            Event::Started { cases, parts } => {
+                self.parts = parts.len();
+                bar.set_length((*cases + parts.len()) as u64);
+                bar.set_message("spec cases");
+            }
+            Event::CaseFinished(_) => bar.inc(1),
+            Event::PhaseStarted { seed, cases } => {
+                bar.set_message(format!(
+                    "generated phase (seed {seed}, {cases} cases per part): 0 of {} parts done",
+                    self.parts
+                ));
+            }
+            Event::PartFinished(r) => {
+                self.parts_done += 1;
+                bar.inc(1);
+                bar.set_message(format!(
+                    "generated phase: {} of {} parts done ({} last)",
+                    self.parts_done, self.parts, r.name
+                ));
+            }
+            Event::Interrupted => bar.set_message("interrupted: cleaning up"),
+            Event::CleanedUp { .. } => bar.finish_and_clear(),
+            _ => {}
+        }
+    }
+
+    /// Write lines (to stdout or stderr) without tearing the bar.
+    pub(super) fn print(&self, write: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    /// Clear the bar before the summary.
+    pub(super) fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
