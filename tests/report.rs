@@ -149,3 +149,61 @@ fn a_failing_hostile_run_is_readable_and_runs_nothing_it_was_sent() {
         .collect();
     assert!(areas.contains(&"filters".to_string()), "{areas:?}");
 }
+
+/// `parity --html`: the matrix of every case of every report × the targets, each column linked
+/// to its run's page where given, each cell the case's outcome there.
+#[test]
+fn the_parity_page_is_the_matrix_of_cases_and_targets() {
+    let good = serve_variant(NONE);
+    let bad = serve_variant(hostile());
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (name, url) in [("reference", &good.url), ("<b>hostile</b>", &bad.url)] {
+        let file = dir.path().join(format!("{}.json", files.len()));
+        let out = Command::new(BIN)
+            .args(["run", "--endpoint", url, "--no-properties", "--target-version", name])
+            .arg("--report-json")
+            .arg(&file)
+            .env_remove("CI")
+            .output()
+            .unwrap();
+        assert!(file.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+        files.push(file);
+    }
+    let reports: Vec<Value> = files
+        .iter()
+        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())
+        .collect();
+    let target = reports[0]["target"].as_str().unwrap().to_string();
+    let page = dir.path().join("parity.html");
+    let out = Command::new(BIN)
+        .args(["parity", "--out"])
+        .arg(dir.path().join("PARITY.md"))
+        .arg("--html")
+        .arg(&page)
+        .arg("--link")
+        .arg(format!("{target}=reference.html"))
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+    assert_eq!(doc.select(&sel("b")).count(), 0, "a version is text");
+    assert!(doc.select(&sel("a[href='reference.html']")).count() >= 1);
+    for c in reports[1]["cases"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let row = doc
+            .select(&sel("#matrix tr[data-name]"))
+            .find(|r| r.value().attr("data-name") == Some(name))
+            .unwrap_or_else(|| panic!("{name} has no row"));
+        let cells: Vec<String> = row
+            .select(&sel("td.cell"))
+            .map(|td| td.text().collect::<String>())
+            .collect();
+        assert_eq!(cells.len(), 2, "{name}");
+        assert!(
+            cells[1].starts_with(c["outcome"].as_str().unwrap()),
+            "{name}: {cells:?}"
+        );
+    }
+}

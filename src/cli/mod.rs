@@ -71,6 +71,13 @@ enum Command {
         /// Where to write it.
         #[arg(long, default_value = "PARITY.md")]
         out: PathBuf,
+        /// Also write the parity page (HTML: the matrix of cases × targets) to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Link a target's column in the page to that run's page (`run --report-html`), as
+        /// TARGET=URL; repeat for each.
+        #[arg(long, value_name = "TARGET=URL")]
+        link: Vec<String>,
         /// The reports, one per target, in column order.
         #[arg(required = true)]
         reports: Vec<PathBuf>,
@@ -190,7 +197,12 @@ pub fn main() -> ExitCode {
             outputs,
             generated,
         } => run(&target, &filters, &operations, list, &outputs, &generated),
-        Command::Parity { out, reports } => parity(&out, &reports),
+        Command::Parity {
+            out,
+            html,
+            link,
+            reports,
+        } => parity(&out, html.as_deref(), &link, &reports),
         Command::Sweep { target, dry_run } => sweep(&target, dry_run),
         Command::Serve {
             port,
@@ -557,7 +569,7 @@ fn sweep(target: &SweepTarget, dry_run: bool) -> ExitCode {
     ExitCode::from(u8::from(failed))
 }
 
-fn parity(out: &Path, files: &[PathBuf]) -> ExitCode {
+fn parity(out: &Path, html: Option<&Path>, links: &[String], files: &[PathBuf]) -> ExitCode {
     let mut reports = Vec::new();
     for f in files {
         let text = match std::fs::read_to_string(f) {
@@ -569,14 +581,31 @@ fn parity(out: &Path, files: &[PathBuf]) -> ExitCode {
             Err(e) => return fail(format!("{}: not a report of `run --report-json`: {e}", f.display())),
         }
     }
-    let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    match write_file(out, &report::parity_markdown(&reports, &date)) {
-        Ok(()) => {
-            println!("wrote {}", out.display());
-            ExitCode::SUCCESS
+    let mut by_target: BTreeMap<&str, String> = BTreeMap::new();
+    for l in links {
+        match l.split_once('=') {
+            Some((t, url)) if reports.iter().any(|r| r.target == t) => {
+                by_target.insert(t, url.to_string());
+            }
+            _ => return fail(format!("--link {l:?}: TARGET=URL, TARGET one of the reports' targets")),
         }
-        Err(e) => fail(e),
     }
+    let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    if let Err(e) = write_file(out, &report::parity_markdown(&reports, &date)) {
+        return fail(e);
+    }
+    println!("wrote {}", out.display());
+    if let Some(page) = html {
+        let links: Vec<Option<String>> = reports
+            .iter()
+            .map(|r| by_target.get(r.target.as_str()).cloned())
+            .collect();
+        if let Err(e) = write_file(page, &report::parity_html(&reports, &date, &links)) {
+            return fail(e);
+        }
+        println!("wrote {}", page.display());
+    }
+    ExitCode::SUCCESS
 }
 
 fn serve(addr: SocketAddr, check_signatures: bool) -> ExitCode {

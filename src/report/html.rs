@@ -221,6 +221,147 @@ pub fn run_html(report: &RunReport, exit_code: u8) -> String {
     page.into_string()
 }
 
+/// The parity page (`parity --html FILE`): wpt.fyi's matrix for this suite — one row per case,
+/// one column per target, each cell its outcome (and the option taken, where the case's choice
+/// is open); the totals, the spec cases per operation, and the choices each target took side by
+/// side. `links` gives, per report, the page of that run (`run --report-html`), linked from its
+/// column's head.
+pub fn parity_html(reports: &[RunReport], date: &str, links: &[Option<String>]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for r in reports {
+        for c in &r.cases {
+            if !names.contains(&c.name.as_str()) {
+                names.push(&c.name);
+            }
+        }
+    }
+    let cell = |r: &RunReport, name: &str| -> (String, String) {
+        let Some(c) = r.cases.iter().find(|c| c.name == name) else {
+            return ("missing".into(), "—".into());
+        };
+        let option = c
+            .choice
+            .as_ref()
+            .and_then(|ch| c.observations.iter().find(|o| o.choice.as_ref() == Some(ch)))
+            .map(|o| format!(" ({})", o.option))
+            .unwrap_or_default();
+        (c.outcome.clone(), format!("{}{option}", c.outcome))
+    };
+    let operations: std::collections::BTreeSet<&str> = reports
+        .iter()
+        .flat_map(|r| r.cases.iter().filter_map(|c| c.operation.as_deref()))
+        .collect();
+    let choices: Vec<BTreeMap<&str, std::collections::BTreeSet<&str>>> = reports
+        .iter()
+        .map(|r| {
+            let mut m: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+            for c in r.cases.iter().filter(|c| c.outcome == "passed") {
+                for o in &c.observations {
+                    if let Some(choice) = &o.choice {
+                        m.entry(choice).or_default().insert(&o.option);
+                    }
+                }
+            }
+            m
+        })
+        .collect();
+    let all_choices: std::collections::BTreeSet<&str> = choices.iter().flat_map(|m| m.keys().copied()).collect();
+    let head = |i: usize, r: &RunReport| -> Markup {
+        html! {
+            th {
+                @match links.get(i).and_then(Option::as_ref) {
+                    Some(href) => a href=(href) { (r.target) },
+                    None => (r.target),
+                }
+                @if !r.version.is_empty() && r.version != "unknown" { br; small { (r.version) } }
+            }
+        }
+    };
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "ssm-conformance parity" }
+                style { (PreEscaped(STYLE)) (PreEscaped("td.cell{white-space:nowrap}")) }
+            }
+            body {
+                header {
+                    h1 { "Parity: DescribeMaintenanceWindowExecutions and the execution history around it" }
+                    p { "Written on " (date) ". One column per run; a cell is the case's outcome, and where AWS leaves the answer open, the option the target took." }
+                }
+                main {
+                    h2 { "Totals" }
+                    table {
+                        tr { th { "target" } @for o in OUTCOMES { th class=(o) { (o) } } }
+                        @for (i, r) in reports.iter().enumerate() {
+                            tr {
+                                (head(i, r))
+                                td { (r.totals.failed) } td { (r.totals.unsupported) } td { (r.totals.skipped) } td { (r.totals.passed) }
+                            }
+                        }
+                    }
+                    @if !operations.is_empty() {
+                        h2 { "By operation (passed / failed / unsupported / skipped)" }
+                        table {
+                            tr { th { "operation" } @for (i, r) in reports.iter().enumerate() { (head(i, r)) } }
+                            @for op in &operations {
+                                tr {
+                                    td { code { (op) } }
+                                    @for r in reports {
+                                        @let n = |o: &str| r.cases.iter().filter(|c| c.operation.as_deref() == Some(*op) && c.outcome == o).count();
+                                        td { (n("passed")) " / " (n("failed")) " / " (n("unsupported")) " / " (n("skipped")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    h2 { "Choices left open by AWS, as each target answered them" }
+                    table {
+                        tr { th { "choice" } @for (i, r) in reports.iter().enumerate() { (head(i, r)) } }
+                        @for choice in &all_choices {
+                            tr {
+                                td { code { (choice) } }
+                                @for m in &choices {
+                                    td { (m.get(choice).map(|o| o.iter().copied().collect::<Vec<_>>().join(", ")).unwrap_or_else(|| "—".into())) }
+                                }
+                            }
+                        }
+                    }
+                    h2 { "Cases" }
+                    div #filters { input #search type="search" placeholder="filter cases"; }
+                    table #matrix {
+                        tr { th { "case" } @for (i, r) in reports.iter().enumerate() { (head(i, r)) } }
+                        @for name in &names {
+                            tr data-name=(name) {
+                                td { code { (name) } }
+                                @for r in reports {
+                                    @let (outcome, text) = cell(r, name);
+                                    td.cell class=(outcome) { (text) }
+                                }
+                            }
+                        }
+                    }
+                }
+                script { (PreEscaped(PARITY_SCRIPT)) }
+            }
+        }
+    };
+    page.into_string()
+}
+
+const PARITY_SCRIPT: &str = r#"
+(function(){
+  var q=document.getElementById('search');
+  q.addEventListener('input',function(){
+    var t=q.value.toLowerCase();
+    document.querySelectorAll('#matrix tr[data-name]').forEach(function(r){
+      r.classList.toggle('hidden',t&&r.dataset.name.toLowerCase().indexOf(t)<0);
+    });
+  });
+})();
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,7 +157,7 @@ mod json;
 mod junit;
 mod parity;
 
-pub use html::run_html;
+pub use html::{parity_html, run_html};
 pub use json::{CaseFacts, CaseReport, ChoiceFailure, ExchangeReport, RunFacts, RunReport, SCHEMA_VERSION};
 pub use junit::junit_xml;
 pub use parity::parity_markdown;
