@@ -86,6 +86,10 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// The HTML report of a failing run in a real browser: headless Chromium (Debian's
+    /// `chromium`, or $CHROMIUM) driven by playwright-core (npm, into xtask/html-check); a
+    /// screenshot is kept in target/html-check/.
+    HtmlCheck,
     /// Run the benchmarks (starting moto and fakecloud) and write BENCHMARKS.md.
     Bench {
         /// Runs per median.
@@ -107,6 +111,7 @@ fn main() -> ExitCode {
         Task::Parity => parity(),
         Task::Record { name, args, .. } => record(&name, &args),
         Task::Bench { runs, seconds } => bench(runs, seconds),
+        Task::HtmlCheck => html_check(),
         Task::Specs { check } => specs(check),
     };
     match result {
@@ -408,6 +413,58 @@ fn parity() -> Result<ExitCode> {
         .status()
         .context("writing PARITY.md")?;
     Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
+}
+
+/// `cargo xtask html-check`.
+fn html_check() -> Result<ExitCode> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        bail!("no Chromium at {chromium}: install Debian's (apt-get install chromium) or set CHROMIUM");
+    }
+    let scripts = root().join("xtask").join("html-check");
+    if !scripts.join("node_modules").join("playwright-core").exists() {
+        eprintln!("xtask: installing playwright-core into {} (npm)", scripts.display());
+        step(
+            Command::new("npm")
+                .current_dir(&scripts)
+                .args(["ci", "--no-audit", "--no-fund", "--silent"]),
+            "npm ci (playwright-core)",
+        )?;
+    }
+    let dir = root().join("target").join("html-check");
+    std::fs::create_dir_all(&dir)?;
+    // A failing run of the reference emulator: pins that contradict its own choices.
+    let pins = dir.join("contrary.json");
+    std::fs::write(
+        &pins,
+        r#"{"name": "contrary", "recorded": "cargo xtask html-check: the opposite of the reference emulator's choices, so that cases fail", "choices": {"order": "oldest-first", "unknown-window": "not-found", "bad-next-token": "ignored"}}"#,
+    )?;
+    let report = dir.join("report.html");
+    let _ = std::fs::remove_file(&report);
+    let status = ssm_conformance()
+        .args(["run", "--no-properties", "--quiet", "--pins"])
+        .arg(&pins)
+        .arg("--report-html")
+        .arg(&report)
+        .stdout(Stdio::null())
+        .status()
+        .context("running ssm-conformance")?;
+    if status.code() != Some(1) || !report.exists() {
+        bail!("the contrary run should fail (exit 1) and write its page; it exited {status}");
+    }
+    let shot = dir.join("report.png");
+    let status = Command::new("node")
+        .arg(scripts.join("check.mjs"))
+        .arg(&report)
+        .arg(&shot)
+        .env("CHROMIUM", &chromium)
+        .status()
+        .context("running node")?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn machine() -> String {
