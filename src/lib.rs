@@ -101,7 +101,7 @@ pub use client::Throttling;
 pub use conformance::{Conformance, ConformanceError};
 pub use emulator::{Emulator, Running, spawn};
 pub use failure::{Failure, FailureKind};
-pub use outcome::{CaseResult, Outcome, Skip, SkipReason};
+pub use outcome::{CaseResult, Outcome, ShrunkCase, Skip, SkipReason};
 pub use report::{CaseReport, RunReport, Totals};
 pub use run::{Conclusion, Event, PlanError, RunError, RunOptions, Suite, SuiteError, run};
 pub use session::TargetError;

@@ -123,6 +123,22 @@ pub struct Exchange {
     pub response: Response,
 }
 
+/// A generated part's shrunk counterexample, for the reports: the history seeded, the request,
+/// what a correct target returns against what came back, and the command that runs it again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ShrunkCase {
+    /// The executions seeded, in the fixture protocol's members.
+    pub history: serde_json::Value,
+    /// The request, its window written `${window}`.
+    pub request: serde_json::Value,
+    /// The executions a correct target returns, by id, in order.
+    pub expected: Vec<String>,
+    /// What the target returned, by id, in order.
+    pub actual: Vec<String>,
+    /// The command that draws and shrinks the same case again.
+    pub reproduce: String,
+}
+
 /// A case's result (a spec case, a generated part, or a check across cases).
 #[derive(Debug, Clone)]
 pub struct CaseResult {
@@ -142,6 +158,8 @@ pub struct CaseResult {
     /// The snapshot file this case has no snapshot in yet (the target is new to the suite):
     /// the case is judged on its own, and the run says once how to record them.
     pub missing_snapshot: Option<std::path::PathBuf>,
+    /// A generated part's shrunk counterexample, where it has one.
+    pub counterexample: Option<Arc<ShrunkCase>>,
 }
 
 impl CaseResult {
@@ -155,6 +173,7 @@ impl CaseResult {
             requests: 0,
             duration: Duration::ZERO,
             missing_snapshot: None,
+            counterexample: None,
         }
     }
 }

@@ -207,3 +207,63 @@ fn the_parity_page_is_the_matrix_of_cases_and_targets() {
         );
     }
 }
+
+/// A generated part's shrunk counterexample is in both reports: its history (a table and a
+/// timeline), the request, the expected and actual executions side by side, and the command
+/// that runs it again.
+#[test]
+fn a_counterexample_is_shown_with_its_history_and_how_to_run_it_again() {
+    let trimmed = Variant {
+        name: "status-details-trimmed",
+        result: Some(|_, _, answer| {
+            let mut v = answer?;
+            for e in v
+                .get_mut("WindowExecutions")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(d) = e.get("StatusDetails").and_then(Value::as_str) {
+                    e["StatusDetails"] = json!(d.trim());
+                }
+            }
+            Ok(v)
+        }),
+        ..NONE
+    };
+    let served = serve_variant(trimmed);
+    let dir = tempfile::tempdir().unwrap();
+    let (json_file, html_file) = (dir.path().join("run.json"), dir.path().join("run.html"));
+    Command::new(BIN)
+        .args(["run", "--endpoint", &served.url, "--seed", "20261125", "--quiet"])
+        .arg("--report-json")
+        .arg(&json_file)
+        .arg("--report-html")
+        .arg(&html_file)
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    holds_to_schema(&report);
+    let part = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "properties::model-based")
+        .unwrap();
+    assert_eq!(part["outcome"], "failed");
+    let cx = &part["counterexample"];
+    assert!(cx["history"].as_array().is_some_and(|h| !h.is_empty()), "{cx}");
+    assert!(cx["reproduce"].as_str().unwrap().contains("--seed 20261125"), "{cx}");
+    let doc = Html::parse_document(&std::fs::read_to_string(&html_file).unwrap());
+    let details = doc
+        .select(&sel("details.case"))
+        .find(|d| d.value().attr("data-name") == Some("properties::model-based"))
+        .unwrap();
+    assert!(details.select(&sel("div.timeline")).count() >= 1);
+    let text: String = details.text().collect();
+    assert!(
+        text.contains("expected (a correct target)") && text.contains("--seed 20261125"),
+        "{text}"
+    );
+}

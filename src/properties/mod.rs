@@ -209,6 +209,7 @@ pub(crate) fn run_part(
     started: Instant,
 ) -> CaseResult {
     let requests = Cell::new(0);
+    let mut counterexample = None;
     let outcome = match session.block_on(crate::session::unusable(
         session,
         Operation::DescribeMaintenanceWindowExecutions,
@@ -216,7 +217,7 @@ pub(crate) fn run_part(
         Some(outcome) => outcome,
         None => {
             let ended = match part {
-                Part::ModelBased => model_based(session, settings, choices, &requests),
+                Part::ModelBased => model_based(session, settings, choices, &requests, &mut counterexample),
                 Part::Metamorphic => metamorphic::run(session, settings, choices, &requests),
                 Part::Stateful => stateful::run(session, settings, &requests),
                 Part::Family => family::run(session, settings, choices, &requests),
@@ -240,6 +241,7 @@ pub(crate) fn run_part(
     let mut result = CaseResult::new(part.result_name(), outcome);
     result.requests = requests.get();
     result.duration = started.elapsed();
+    result.counterexample = counterexample.map(std::sync::Arc::new);
     result
 }
 
@@ -249,6 +251,7 @@ fn model_based(
     settings: &Settings,
     choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
+    shrunk: &mut Option<crate::outcome::ShrunkCase>,
 ) -> Result<(), Outcome> {
     if !session.block_on(session.fixture_protocol()) {
         return Err(Outcome::skipped(
@@ -265,6 +268,16 @@ fn model_based(
     model_based::run(session, settings, choices, requests)
         .map(drop)
         .map_err(|cx| {
+            *shrunk = Some(crate::outcome::ShrunkCase {
+                history: serde_json::to_value(&cx.data).unwrap_or_default(),
+                request: cx.params.clone(),
+                expected: cx.expected.clone(),
+                actual: cx.actual.clone(),
+                reproduce: format!(
+                    "ssm-conformance run --seed {} --cases {} (against the same target)",
+                    settings.seed, settings.cases
+                ),
+            });
             let mut message = cx.describe(settings.seed);
             if let Some(dir) = &settings.save_counterexamples {
                 match cx.save(dir, settings.seed) {

@@ -24,6 +24,7 @@ pre{background:#f6f8fa;padding:6px;overflow:auto;max-height:28em;white-space:pre
 .facts td:first-child{font-weight:600;white-space:nowrap;vertical-align:top}
 #filters{position:sticky;top:0;background:#fafbfc;padding:6px 0;border-bottom:1px solid #eee}
 .hidden{display:none}
+.timeline{height:10px;background:#0969da;border-radius:2px;min-width:2px}
 "#;
 
 const SCRIPT: &str = r#"
@@ -90,9 +91,63 @@ fn exchange(x: &ExchangeReport) -> Markup {
     }
 }
 
+/// An instant of the wire (epoch seconds) as a person reads it.
+fn instant(v: &serde_json::Value) -> String {
+    v.as_f64()
+        .and_then(|t| chrono::DateTime::from_timestamp_millis((t * 1000.0).round() as i64))
+        .map_or_else(|| "—".into(), |t| t.format("%Y-%m-%d %H:%M:%S%.3f").to_string())
+}
+
+/// A shrunk counterexample: its history as a table and a timeline of StartTime to EndTime, the
+/// request, what a correct target returns beside what came back, and the command to run it
+/// again.
+fn counterexample(x: &crate::outcome::ShrunkCase) -> Markup {
+    let history: Vec<&serde_json::Value> = x.history.as_array().map(|h| h.iter().collect()).unwrap_or_default();
+    let start = |e: &serde_json::Value| e["StartTime"].as_f64().unwrap_or(0.0);
+    let end = |e: &serde_json::Value| e["EndTime"].as_f64().unwrap_or_else(|| start(e));
+    let lo = history.iter().map(|e| start(e)).fold(f64::INFINITY, f64::min);
+    let hi = history.iter().map(|e| end(e)).fold(f64::NEG_INFINITY, f64::max);
+    let span = (hi - lo).max(1.0);
+    html! {
+        tr { td { "history" } td {
+            table {
+                tr { th { "WindowExecutionId" } th { "Status" } th { "StartTime" } th { "EndTime" } th { "StatusDetails" } th { "timeline" } }
+                @for e in &history {
+                    @let left = (start(e) - lo) / span * 100.0;
+                    @let width = ((end(e) - start(e)) / span * 100.0).max(0.5);
+                    tr {
+                        td { code { (e["WindowExecutionId"].as_str().unwrap_or("?")) } }
+                        td { (e["Status"].as_str().unwrap_or("?")) }
+                        td { (instant(&e["StartTime"])) }
+                        td { (instant(&e["EndTime"])) }
+                        td { code { (e["StatusDetails"].to_string()) } }
+                        td style="width:240px" {
+                            div.timeline style=(format!("margin-left:{left:.1}%;width:{width:.1}%")) title=(format!("{} to {}", instant(&e["StartTime"]), instant(&e["EndTime"]))) {}
+                        }
+                    }
+                }
+            }
+        } }
+        tr { td { "request" } td { (body(&x.request)) } }
+        tr { td { "answers" } td {
+            table {
+                tr { th { "expected (a correct target)" } th { "actual" } }
+                @for i in 0..x.expected.len().max(x.actual.len()) {
+                    @let (e, a) = (x.expected.get(i), x.actual.get(i));
+                    tr class=[(e != a).then_some("failed")] {
+                        td { code { (e.map_or("—", String::as_str)) } }
+                        td { code { (a.map_or("—", String::as_str)) } }
+                    }
+                }
+            }
+        } }
+        tr { td { "again" } td { code { (x.reproduce) } } }
+    }
+}
+
 fn case(c: &CaseReport) -> Markup {
     html! {
-        details.case data-outcome=(c.outcome) data-area=(area(&c.name)) data-name=(c.name) open[c.outcome == "failed"] {
+        details.case id={ "case-" (c.name) } data-outcome=(c.outcome) data-area=(area(&c.name)) data-name=(c.name) open[c.outcome == "failed"] {
             summary {
                 span class=(c.outcome) { (c.outcome.to_uppercase()) } " " code { (c.name) }
                 @if let Some(k) = &c.kind { " [" (k) "]" }
@@ -105,6 +160,7 @@ fn case(c: &CaseReport) -> Markup {
                 }
                 @if let Some(e) = &c.expects { tr { td { "expects" } td { (e) } } }
                 @if let Some(x) = &c.exchange { (exchange(x)) }
+                @if let Some(x) = &c.counterexample { (counterexample(x)) }
                 @if !c.observations.is_empty() {
                     tr { td { "took" } td {
                         @for o in &c.observations {
@@ -192,6 +248,11 @@ pub fn run_html(report: &RunReport, exit_code: u8) -> String {
                     @if !report.choices.is_empty() {
                         h2 { "Choices answered two ways" }
                         @for f in &report.choices { p.failed { code { (f.name) } } pre { (f.reason) } }
+                    }
+                    @let broken: Vec<&CaseReport> = report.cases.iter().filter(|c| c.kind.as_deref() == Some("choice")).collect();
+                    @if !broken.is_empty() {
+                        h2 { "Pins broken, and choices answered two ways in one answer" }
+                        ul { @for c in &broken { li { a href={ "#case-" (c.name) } { code { (c.name) } } } } }
                     }
                     h2 { "Open choices the target took" }
                     table {

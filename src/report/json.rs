@@ -51,6 +51,9 @@ pub struct CaseReport {
     /// The case's own request and the target's first answer to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange: Option<ExchangeReport>,
+    /// A generated part's shrunk counterexample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<crate::outcome::ShrunkCase>,
 }
 
 /// A request and its answer, as reported: bodies as JSON where they are JSON, else as text.
@@ -226,6 +229,7 @@ impl RunReport {
                     cite,
                     expects,
                     exchange: r.exchange.as_deref().map(ExchangeReport::from),
+                    counterexample: r.counterexample.as_deref().cloned(),
                 }
             })
             .collect();
