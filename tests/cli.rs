@@ -414,6 +414,21 @@ fn progress_shows_on_a_terminal_only_and_quiet_silences_it() {
     };
     let shown = on_terminal("");
     assert!(shown.contains(" cases · spec cases"), "{shown}");
+    // A long generated phase says how far the part under way is.
+    let long = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{BIN} run --operation DescribeMaintenanceWindowExecutions --cases 400 --seed 7"),
+            "/dev/null",
+        ])
+        .env_remove("CI")
+        .output()
+        .expect("script(1) from util-linux");
+    let long = String::from_utf8_lossy(&long.stdout);
+    assert!(
+        long.contains("model-based: ") && long.contains(" of 400 cases ("),
+        "{long}"
+    );
     let quiet = on_terminal("--quiet");
     assert!(!quiet.contains(" cases · "), "{quiet}");
     let (code, out, err) = run(&["run", "--no-properties"]);

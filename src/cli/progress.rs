@@ -14,6 +14,8 @@ pub(super) struct Progress {
     bar: Option<ProgressBar>,
     parts_done: usize,
     parts: usize,
+    /// The part under way and when it began, for its rate.
+    part: Option<(crate::properties::Part, std::time::Instant)>,
 }
 
 impl Progress {
@@ -32,6 +34,7 @@ impl Progress {
             bar,
             parts_done: 0,
             parts: 0,
+            part: None,
         }
     }
 
@@ -46,9 +49,46 @@ impl Progress {
             }
             Event::CaseFinished(_) => bar.inc(1),
             Event::PhaseStarted { seed, cases } => {
+                // From here the rate is the generated cases', in the message.
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {pos}/{len} cases · {msg} · {elapsed}")
+                        .expect("a valid template"),
+                );
                 bar.set_message(format!(
                     "generated phase (seed {seed}, {cases} cases per part): 0 of {} parts done",
                     self.parts
+                ));
+            }
+            Event::PartProgress {
+                part,
+                checked,
+                of,
+                shrinking,
+            } => {
+                let began = match self.part {
+                    Some((p, began)) if p == *part => began,
+                    _ => {
+                        let now = std::time::Instant::now();
+                        self.part = Some((*part, now));
+                        now
+                    }
+                };
+                let rate = *checked as f64 / began.elapsed().as_secs_f64().max(0.001);
+                let shrinking = if *shrinking > 0 {
+                    format!(", shrinking: {shrinking} steps")
+                } else {
+                    String::new()
+                };
+                let doing = if *of == 0 {
+                    "drawing its cases".to_string()
+                } else {
+                    format!("{checked} of {of} cases ({rate:.0}/s){shrinking}")
+                };
+                bar.set_message(format!(
+                    "generated phase: {} of {} parts done; {}: {doing}",
+                    self.parts_done,
+                    self.parts,
+                    part.name()
                 ));
             }
             Event::PartFinished(r) => {

@@ -121,7 +121,14 @@ pub(crate) fn run(
             )
         })
     };
-    let result = match super::search::first_failure(session, &strategy, &config, settings.rng("metamorphic"), check) {
+    let result = match super::search::first_failure(
+        session,
+        &strategy,
+        &config,
+        settings.rng("metamorphic"),
+        &settings.progress,
+        check,
+    ) {
         Err(why) => Some(why),
         Ok(Ok(_)) => None,
         Ok(Err(shrunk)) => Some(shrunk.failure),

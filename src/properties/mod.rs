@@ -61,6 +61,40 @@ pub struct Settings {
     pub max_executions: usize,
     /// Where shrunk counterexamples are written (`specs/` and `fixtures/` inside).
     pub save_counterexamples: Option<PathBuf>,
+    /// How far the part under way is, for a progress line (shared: the run reads it while the
+    /// part's thread counts).
+    pub progress: std::sync::Arc<Progress>,
+}
+
+/// How far a part is: cases checked of those drawn, then shrinking steps taken.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Cases drawn for the part under way.
+    pub of: std::sync::atomic::AtomicUsize,
+    /// Of those, checked.
+    pub checked: std::sync::atomic::AtomicUsize,
+    /// Shrinking steps taken (0 while no case has failed).
+    pub shrinking: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    /// A new part begins with `of` cases.
+    pub(crate) fn begin(&self, of: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.of.store(of, Relaxed);
+        self.checked.store(0, Relaxed);
+        self.shrinking.store(0, Relaxed);
+    }
+
+    /// (checked, of, shrinking steps).
+    pub fn read(&self) -> (usize, usize, usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.checked.load(Relaxed),
+            self.of.load(Relaxed),
+            self.shrinking.load(Relaxed),
+        )
+    }
 }
 
 impl Settings {
@@ -71,6 +105,7 @@ impl Settings {
             cases: cases.unwrap_or(DEFAULT_CASES),
             max_executions: DEFAULT_MAX_EXECUTIONS,
             save_counterexamples: None,
+            progress: std::sync::Arc::default(),
         }
     }
 

@@ -123,6 +123,7 @@ pub(super) fn run(
         &strategy,
         &settings.proptest_config(),
         settings.rng("model-based"),
+        &settings.progress,
         |(data, req): (Vec<Execution>, Request)| async move {
             check_async(session, &data, &req, semantics, choices, requests).await
         },

@@ -17,6 +17,7 @@ use futures_util::stream::{self, StreamExt};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, TestRng, TestRunner};
 
+use super::Progress;
 use crate::session::Session;
 
 /// The last failure shrinking reached, and what shrinking cost.
@@ -60,13 +61,15 @@ enum Found<T, F> {
     Failed { tree: T, failure: F },
 }
 
-/// Draw `config.cases` cases from `rng` and check them `--jobs` at a time.
+/// Draw `config.cases` cases from `rng` and check them `--jobs` at a time, counting them on
+/// `progress`.
 fn find<S, F, Fut, C>(
     session: &Session,
     strategy: &S,
     config: &Config,
     rng: TestRng,
     check: &C,
+    progress: &Progress,
 ) -> Result<Found<S::Tree, F>, String>
 where
     S: Strategy,
@@ -79,10 +82,14 @@ where
         trees.push(strategy.new_tree(&mut runner).map_err(|e| e.to_string())?);
     }
     let jobs = session.config.jobs.max(1);
+    progress.begin(trees.len());
     let outcomes: Vec<Result<(), F>> = session.block_on(
         stream::iter(trees.iter().map(ValueTree::current))
             .map(check)
             .buffered(jobs)
+            .inspect(|_| {
+                progress.checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
             .collect(),
     );
     let Some(first) = outcomes.iter().position(Result::is_err) else {
@@ -98,21 +105,23 @@ where
 }
 
 /// The budget shrinking has: steps and time, since each step asks the target again.
-struct Budget {
+struct Budget<'p> {
     steps: u32,
     most: u32,
     started: Instant,
     deadline: Instant,
+    progress: &'p Progress,
 }
 
-impl Budget {
-    fn new(config: &Config) -> Self {
+impl<'p> Budget<'p> {
+    fn new(config: &Config, progress: &'p Progress) -> Self {
         let started = Instant::now();
         Budget {
             steps: 0,
             most: config.max_shrink_iters,
             started,
             deadline: started + Duration::from_millis(u64::from(config.max_shrink_time)),
+            progress,
         }
     }
 
@@ -122,6 +131,9 @@ impl Budget {
             return false;
         }
         self.steps += 1;
+        self.progress
+            .shrinking
+            .store(self.steps as usize, std::sync::atomic::Ordering::Relaxed);
         true
     }
 
@@ -141,6 +153,7 @@ pub(super) fn first_failure<S, F, Fut, C>(
     strategy: &S,
     config: &Config,
     rng: TestRng,
+    progress: &Progress,
     check: C,
 ) -> Result<Result<u32, Shrunk<F>>, String>
 where
@@ -148,12 +161,12 @@ where
     C: Fn(S::Value) -> Fut,
     Fut: Future<Output = Result<(), F>>,
 {
-    let (mut tree, mut best) = match find(session, strategy, config, rng, &check)? {
+    let (mut tree, mut best) = match find(session, strategy, config, rng, &check, progress)? {
         Found::Passed(n) => return Ok(Ok(n)),
         Found::Failed { tree, failure } => (tree, failure),
     };
     // proptest's shrinking: simplify while it still fails, complicate when it passes.
-    let mut budget = Budget::new(config);
+    let mut budget = Budget::new(config, progress);
     if tree.simplify() {
         while budget.step() {
             match session.block_on(check(tree.current())) {
@@ -181,6 +194,7 @@ pub(super) fn first_failure_cut<S, F, Fut, C>(
     strategy: &S,
     config: &Config,
     rng: TestRng,
+    progress: &Progress,
     check: C,
 ) -> Result<Result<u32, Shrunk<F>>, String>
 where
@@ -189,11 +203,11 @@ where
     C: Fn(S::Value) -> Fut,
     Fut: Future<Output = Result<(), F>>,
 {
-    let (tree, failure) = match find(session, strategy, config, rng, &check)? {
+    let (tree, failure) = match find(session, strategy, config, rng, &check, progress)? {
         Found::Passed(n) => return Ok(Ok(n)),
         Found::Failed { tree, failure } => (tree, failure),
     };
-    let mut budget = Budget::new(config);
+    let mut budget = Budget::new(config, progress);
     let fails = |v: &S::Value| session.block_on(check(v.clone())).err();
     let (value, failure) = cut(tree.current(), failure, &mut budget, &fails);
     let (_, failure) = simplify(value, failure, &mut budget, &fails);
@@ -234,7 +248,7 @@ fn cut<V: Reducible, F>(mut value: V, mut failure: F, budget: &mut Budget, fails
 fn simplify<V: Reducible, F>(
     mut value: V,
     mut failure: F,
-    budget: &mut Budget,
+    budget: &mut Budget<'_>,
     fails: &dyn Fn(&V) -> Option<F>,
 ) -> (V, F) {
     'again: loop {
@@ -282,12 +296,17 @@ mod tests {
         }
     }
 
-    fn budget(most: u32) -> Budget {
-        Budget::new(&Config {
-            max_shrink_iters: most,
-            max_shrink_time: 60_000,
-            ..Config::default()
-        })
+    static PROGRESS: std::sync::LazyLock<Progress> = std::sync::LazyLock::new(Progress::default);
+
+    fn budget(most: u32) -> Budget<'static> {
+        Budget::new(
+            &Config {
+                max_shrink_iters: most,
+                max_shrink_time: 60_000,
+                ..Config::default()
+            },
+            &PROGRESS,
+        )
     }
 
     #[test]

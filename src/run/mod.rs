@@ -161,6 +161,17 @@ pub enum Event<'a> {
         /// Generated cases per part.
         cases: u32,
     },
+    /// How far the generated part under way is (told every quarter second while it runs).
+    PartProgress {
+        /// The part.
+        part: Part,
+        /// Cases checked.
+        checked: usize,
+        /// Cases drawn.
+        of: usize,
+        /// Shrinking steps taken (0 while no case has failed).
+        shrinking: usize,
+    },
     /// A generated part ended (`properties::<part>`).
     PartFinished(&'a CaseResult),
     /// Ctrl-C: the run stops here; what it created is deleted next.
@@ -370,7 +381,7 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
         let settings = Arc::new(settings.clone());
         for part in properties::Part::ALL {
             let result = if plan.parts.contains(&part) {
-                match run_part(suite, part, &settings, &choices, interrupt) {
+                match run_part(suite, part, &settings, &choices, interrupt, reporter) {
                     Some(r) => required(r, options.require_data),
                     None => return Ok(interrupted(session, conclusion, reporter)),
                 }
@@ -477,12 +488,16 @@ fn run_part(
     settings: &Arc<properties::Settings>,
     choices: &Arc<std::collections::BTreeMap<String, String>>,
     interruptible: bool,
+    reporter: &mut dyn FnMut(Event<'_>),
 ) -> Option<CaseResult> {
     let started = Instant::now();
     if !interruptible {
         return Some(properties::run_part(part, &suite.session, settings, choices, started));
     }
     let (tx, mut rx) = tokio::sync::oneshot::channel();
+    let progress = settings.progress.clone();
+    // Nothing drawn yet for this part: the last part's counts are not this one's.
+    progress.begin(0);
     let (session, settings, choices) = (suite.session.clone(), settings.clone(), choices.clone());
     std::thread::Builder::new()
         .name(format!("ssm-conformance {}", part.name()))
@@ -491,9 +506,18 @@ fn run_part(
         })
         .expect("a thread for the part");
     suite.session.block_on(async {
-        tokio::select! {
-            r = &mut rx => Some(r.expect("the part's thread ends with its result")),
-            _ = tokio::signal::ctrl_c() => None,
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+        loop {
+            tokio::select! {
+                r = &mut rx => return Some(r.expect("the part's thread ends with its result")),
+                _ = &mut ctrl_c => return None,
+                _ = tick.tick() => {
+                    let (checked, of, shrinking) = progress.read();
+                    reporter(Event::PartProgress { part, checked, of, shrinking });
+                }
+            }
         }
     })
 }
