@@ -86,25 +86,7 @@ fn faults() -> Vec<Variant> {
             }),
             ..NONE
         },
-        Variant {
-            name: "status-details-trimmed",
-            fails: &["properties::model-based"],
-            result: Some(|_, _, answer| {
-                let mut v = answer?;
-                for e in v
-                    .get_mut("WindowExecutions")
-                    .and_then(Value::as_array_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(d) = e.get("StatusDetails").and_then(Value::as_str) {
-                        e["StatusDetails"] = json!(d.trim());
-                    }
-                }
-                Ok(v)
-            }),
-            ..NONE
-        },
+        common::status_details_trimmed(),
         Variant {
             name: "filter-values-rounded-to-the-second",
             fails: &["properties::model-based"],

@@ -213,24 +213,7 @@ fn the_parity_page_is_the_matrix_of_cases_and_targets() {
 /// that runs it again.
 #[test]
 fn a_counterexample_is_shown_with_its_history_and_how_to_run_it_again() {
-    let trimmed = Variant {
-        name: "status-details-trimmed",
-        result: Some(|_, _, answer| {
-            let mut v = answer?;
-            for e in v
-                .get_mut("WindowExecutions")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(d) = e.get("StatusDetails").and_then(Value::as_str) {
-                    e["StatusDetails"] = json!(d.trim());
-                }
-            }
-            Ok(v)
-        }),
-        ..NONE
-    };
+    let trimmed = common::status_details_trimmed();
     let served = serve_variant(trimmed);
     let dir = tempfile::tempdir().unwrap();
     let (json_file, html_file) = (dir.path().join("run.json"), dir.path().join("run.html"));

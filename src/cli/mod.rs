@@ -308,7 +308,7 @@ fn run(
     if conclusion.interrupted {
         // What ran is still worth a page; the other reports wait for a whole run.
         if let Some(f) = &outputs.report_html {
-            let report = run_report(&suite, &conclusion, outputs);
+            let report = conclusion.report(&suite, &outputs.target_version);
             if let Err(e) = write_file(f, &report::run_html(&report, 130)) {
                 eprintln!("ssm-conformance: {e}");
             }
@@ -316,11 +316,6 @@ fn run(
         return ExitCode::from(130);
     }
     conclude(&suite, &conclusion, filters, outputs, expectations.as_ref())
-}
-
-/// The run as the reports give it.
-fn run_report(suite: &Suite, conclusion: &Conclusion, outputs: &Outputs) -> RunReport {
-    conclusion.report(suite, &outputs.target_version)
 }
 
 /// The cases (with the operation each sends) and parts a run would run; sends nothing, so it
@@ -392,7 +387,7 @@ fn conclude(
         );
     }
     let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
-    let run_report = run_report(suite, conclusion, outputs);
+    let run_report = conclusion.report(suite, &outputs.target_version);
     let mut written: Vec<Result<(), String>> = Vec::new();
     if let Some(f) = &outputs.report_json {
         written.push(write_file(

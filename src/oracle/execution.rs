@@ -168,14 +168,13 @@ impl<'a> Members<'a> {
             return Err(format!("execution {id} ends before it starts"));
         }
         // The members that may have nothing to say: left out, or null; one way in one item.
-        let absent = match (how_absent(&self.status_details), how_absent(&self.end_time)) {
-            (Some(a), Some(b)) if a != b => {
-                return Err(format!(
-                    "execution {id}: one member with nothing to say is {a}, another {b}: a target answers them one way"
-                ));
-            }
-            (a, b) => a.or(b),
-        };
+        let absent = super::family::one_way(
+            "members with nothing to say",
+            how_absent(&self.status_details),
+            how_absent(&self.end_time),
+            &format!("execution {id}"),
+        )
+        .map_err(|f| f.message)?;
         let status_details = match self.status_details.flatten() {
             None => None,
             Some(s) if s.chars().count() <= model::STATUS_DETAILS_MAX => Some(s.into_owned()),

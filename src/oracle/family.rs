@@ -123,8 +123,9 @@ impl Seen {
     }
 }
 
-/// One option of a choice from two observations of it, or the failure of two.
-fn one_way(
+/// One option of a choice from two observations of it, or the failure of two: the one rule for
+/// members answered one way, within an item, across a list's items and across an answer's.
+pub(super) fn one_way(
     members: &str,
     a: Option<&'static str>,
     b: Option<&'static str>,
@@ -154,18 +155,7 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
         extra: obj.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect(),
         ..Seen::default()
     };
-    let mut absent = |how: &'static str| -> Result<(), String> {
-        match seen.absent {
-            Some(other) if other != how => Err(format!(
-                "{what}: one member with nothing to say is {other}, another {how}: a target answers them one way"
-            )),
-            _ => {
-                seen.absent = Some(how);
-                Ok(())
-            }
-        }
-    };
-    let mut sensitive = None;
+    let absent = |so_far, how| one_way("members with nothing to say", so_far, Some(how), what).map_err(|f| f.message);
     for (member, w) in want {
         let raw = obj.get(*member);
         // Seeded absent: left out, or null (one of the two for the whole answer).
@@ -178,8 +168,8 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
             Want::Shaped(e, _) => e.is_none(),
         };
         match raw {
-            None if seeded_absent => absent("omitted")?,
-            Some(Value::Null) if seeded_absent => absent("null")?,
+            None if seeded_absent => seen.absent = absent(seen.absent, "omitted")?,
+            Some(Value::Null) if seeded_absent => seen.absent = absent(seen.absent, "null")?,
             Some(Value::Null) if !matches!(w, Want::Sensitive(_)) => {
                 return Err(format!("{what}: {member} is null, but it was seeded"));
             }
@@ -243,7 +233,7 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                     (Some(a), Some(b)) if a == b => Some("returned"),
                     (a, b) => return Err(format!("{what}: {member} {a:?}, seeded {b:?}")),
                 };
-                sensitive = one_way("the sensitive members", sensitive, how, what).map_err(|f| f.message)?;
+                seen.sensitive = one_way("the sensitive members", seen.sensitive, how, what).map_err(|f| f.message)?;
             }
             Want::Ids(expected) => {
                 let list = match v {
@@ -279,7 +269,6 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
             }
         }
     }
-    seen.sensitive = sensitive;
     Ok(seen)
 }
 
@@ -556,6 +545,8 @@ fn judge_list<T: Listed>(
     let id_member = T::ID_MEMBER;
     let by_id: BTreeMap<&str, &T> = items.iter().map(|t| (t.id(), t)).collect();
     let mut seen_ids = HashSet::new();
+    // The ids as returned, in order, for the list's order.
+    let mut in_order = Vec::with_capacity(returned.len());
     let mut seen = Seen::default();
     for v in returned {
         let id = v
@@ -585,6 +576,7 @@ fn judge_list<T: Listed>(
         if !seen_ids.insert(id.to_string()) {
             return Err(Failure::new(Paging, format!("{what}: {id} is returned twice")));
         }
+        in_order.push(id);
         // Each open way of answering is one for every item alike.
         seen.merge(judge_item(v, item)?, &format!("{what} (at {id})"))?;
     }
@@ -593,16 +585,12 @@ fn judge_list<T: Listed>(
         .filter(|t| status_selects(filters, t.status()) && !seen_ids.contains(t.id()))
         .map(Listed::id)
         .collect();
-    let returned_ids: Vec<&str> = returned
-        .iter()
-        .filter_map(|v| v.get(id_member).and_then(Value::as_str))
-        .collect();
     let selected: Vec<(&str, f64)> = items
         .iter()
         .filter(|t| status_selects(filters, t.status()))
         .map(|t| (t.id(), t.start()))
         .collect();
-    seen.order = item_order(&returned_ids, &selected);
+    seen.order = item_order(&in_order, &selected);
     if !missing.is_empty() {
         return Err(Failure::new(
             Selection,

@@ -141,26 +141,18 @@ pub fn judge(
     // Each returned execution with where it was seeded.
     let mut returned = Vec::new();
     let mut seen = HashSet::new();
-    let mut absent: Option<(&'static str, String)> = None;
+    let mut absent: Option<&'static str> = None;
     let mut extra = std::collections::BTreeSet::new();
     for page in &walk.pages {
         for v in &page.executions {
             let r = check_shape(v, window_id)?;
             // Members with nothing to say: one way for every execution of the answer.
-            match (&absent, r.absent) {
-                (Some((a, first)), Some(b)) if *a != b => {
-                    return Err(Failure::new(
-                        FailureKind::Choice,
-                        format!(
-                            "members with nothing to say are {a} in execution {first} and {b} in {}: a target \
-                             answers them one way",
-                            r.id
-                        ),
-                    ));
-                }
-                (None, Some(b)) => absent = Some((b, r.id.clone())),
-                _ => {}
-            }
+            absent = super::family::one_way(
+                "members with nothing to say",
+                absent,
+                r.absent,
+                &format!("the executions of {window_id} (at {})", r.id),
+            )?;
             extra.extend(r.extra.iter().cloned());
             let at = seeded
                 .position(&r.id)
@@ -307,7 +299,7 @@ pub fn judge(
         let option = foreign_option(replay, accepted, other, &format!("executions of {window_id}"))?;
         observe(choice, option.into(), pinned, &mut observations)?;
     }
-    if let Some((option, _)) = absent {
+    if let Some(option) = absent {
         observe(choices::ABSENT_MEMBERS, option.into(), pinned, &mut observations)?;
     }
     observations.extend(extra.into_iter().map(|m| Observation {

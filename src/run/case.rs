@@ -166,45 +166,13 @@ async fn judge_case(
         );
     }
     let payload = bindings.payload(&case.case.request);
-    // Serialized once: what is sent and what the report shows.
-    let body = payload.to_bytes();
-    let client = match session.client().await {
-        Ok(c) => c,
-        Err(e) => return Outcome::failed(FailureKind::NoAnswer, e),
-    };
-    result.requests += 1;
-    let response = match client.call(&operation, &Payload::Raw(body.clone())).await {
-        Ok(r) => r,
-        Err(e) => {
-            return Outcome::failed(
-                FailureKind::NoAnswer,
-                failure_message(
-                    case,
-                    &format!(
-                        "no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
-                        excerpt(&body, 400)
-                    ),
-                    None,
-                ),
-            );
+    let exchange = match send(session, case, &operation, &payload, "", &mut result.requests).await {
+        Ok(x) => x,
+        Err((outcome, exchange)) => {
+            result.exchange = exchange.map(std::sync::Arc::new);
+            return outcome;
         }
     };
-    if crate::client::is_throttled(&response) {
-        // Slowing down is the target's right, and the client waited; never answering is not.
-        let why = format!(
-            "throttled throughout: {} on every try (up to {}, fewer once the run's waiting budget is spent)",
-            response.summary(),
-            crate::client::THROTTLE_RETRIES + 1
-        );
-        let exchange = Exchange {
-            operation,
-            request: body,
-            response,
-        };
-        let outcome = Outcome::failed(FailureKind::Throttled, failure_message(case, &why, Some(&exchange)));
-        result.exchange = Some(std::sync::Arc::new(exchange));
-        return outcome;
-    }
     let params = match &payload {
         Payload::Json(p) => Some(p),
         Payload::Raw(_) => None,
@@ -216,7 +184,7 @@ async fn judge_case(
         None => seeded_list_size(session, case).map(|n| (n, false)),
     };
     let walked = match (params, to_walk) {
-        (Some(p), Some((n, replays))) if (200..300).contains(&response.status) => {
+        (Some(p), Some((n, replays))) if (200..300).contains(&exchange.response.status) => {
             let max_results = p
                 .get(crate::model::members::MAX_RESULTS)
                 .and_then(serde_json::Value::as_u64)
@@ -224,7 +192,8 @@ async fn judge_case(
             let limits = paging::Limits::for_window(n, max_results);
             match session.client().await {
                 Ok(client) => {
-                    let mut walk = paging::walk(client, &operation, p, &response, limits, &mut result.requests).await;
+                    let mut walk =
+                        paging::walk(client, &operation, p, &exchange.response, limits, &mut result.requests).await;
                     if replays {
                         // Another window that exists and holds nothing: a target that checks the
                         // window before the token would never read it for an unknown one.
@@ -252,20 +221,10 @@ async fn judge_case(
     };
     if walked.as_ref().is_some_and(|w| w.throttled) {
         let why = "throttled throughout: a later page was throttled on every try";
-        let exchange = Exchange {
-            operation,
-            request: body,
-            response,
-        };
         let outcome = Outcome::failed(FailureKind::Throttled, failure_message(case, why, Some(&exchange)));
         result.exchange = Some(std::sync::Arc::new(exchange));
         return outcome;
     }
-    let exchange = Exchange {
-        operation,
-        request: body,
-        response,
-    };
     let context = judge::Context {
         fixtures: session.fixtures(),
         windows: &bindings.fixtures,
@@ -308,6 +267,56 @@ async fn judge_case(
     }
 }
 
+/// Send `payload` as `operation` for `case`: the exchange, or the outcome of a request the
+/// target never answered — no answer at all, or throttled on every try — with the exchange
+/// where there was one. `what` opens the message (empty for the case's own request); `requests`
+/// counts what is sent.
+async fn send(
+    session: &Session,
+    case: &LoadedCase,
+    operation: &str,
+    payload: &Payload,
+    what: &str,
+    requests: &mut usize,
+) -> Result<Exchange, (Outcome, Option<Exchange>)> {
+    // Serialized once: what is sent and what the report shows.
+    let body = payload.to_bytes();
+    let client = session
+        .client()
+        .await
+        .map_err(|e| (Outcome::failed(FailureKind::NoAnswer, e), None))?;
+    *requests += 1;
+    let response = match client.call(operation, &Payload::Raw(body.clone())).await {
+        Ok(r) => r,
+        Err(e) => {
+            let why = format!(
+                "{what}no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
+                excerpt(&body, 400)
+            );
+            return Err((
+                Outcome::failed(FailureKind::NoAnswer, failure_message(case, &why, None)),
+                None,
+            ));
+        }
+    };
+    let exchange = Exchange {
+        operation: operation.to_string(),
+        request: body,
+        response,
+    };
+    if crate::client::is_throttled(&exchange.response) {
+        // Slowing down is the target's right, and the client waited; never answering is not.
+        let why = format!(
+            "{what}throttled throughout: {} on every try (up to {}, fewer once the run's waiting budget is spent)",
+            exchange.response.summary(),
+            crate::client::THROTTLE_RETRIES + 1
+        );
+        let outcome = Outcome::failed(FailureKind::Throttled, failure_message(case, &why, Some(&exchange)));
+        return Err((outcome, Some(exchange)));
+    }
+    Ok(exchange)
+}
+
 /// Send the case's steps in order and judge each answer; their observations join the case's.
 /// `Err` with the first step's failure (its exchange in the message).
 async fn run_steps(
@@ -318,42 +327,19 @@ async fn run_steps(
     result: &mut CaseResult,
 ) -> Result<(), Outcome> {
     for (k, step) in case.case.then.iter().enumerate() {
-        let operation = step.request.operation().to_string();
+        let operation = step.request.operation();
         let payload = bindings.payload(&step.request);
-        let body = payload.to_bytes();
-        let client = session
-            .client()
-            .await
-            .map_err(|e| Outcome::failed(FailureKind::NoAnswer, e))?;
-        result.requests += 1;
         let what = format!("then, step {} ({})", k + 1, step.description);
-        let response = client
-            .call(&operation, &Payload::Raw(body.clone()))
-            .await
-            .map_err(|e| {
-                Outcome::failed(
-                    FailureKind::NoAnswer,
-                    failure_message(
-                        case,
-                        &format!(
-                            "{what}: no answer: {e}\n  request:  POST / AmazonSSM.{operation} {}",
-                            excerpt(&body, 400)
-                        ),
-                        None,
-                    ),
-                )
-            })?;
-        let exchange = Exchange {
+        let exchange = send(
+            session,
+            case,
             operation,
-            request: body,
-            response,
-        };
-        if crate::client::is_throttled(&exchange.response) {
-            return Err(Outcome::failed(
-                FailureKind::Throttled,
-                failure_message(case, &format!("{what}: throttled throughout"), Some(&exchange)),
-            ));
-        }
+            &payload,
+            &format!("{what}: "),
+            &mut result.requests,
+        )
+        .await
+        .map_err(|(outcome, _)| outcome)?;
         let params = match &payload {
             Payload::Json(p) => Some(p),
             Payload::Raw(_) => None,
