@@ -139,6 +139,17 @@ pub struct ShrunkCase {
     pub reproduce: String,
 }
 
+/// How many cases a generated part checked, and where in the seed's draw order the first
+/// failing one was: what merging shards needs to find the first failure across machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Drawn {
+    /// Generated cases checked (this machine's, under `--shard`).
+    pub checked: u64,
+    /// The first failing case's place in draw order, from 0, where one failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_at: Option<u64>,
+}
+
 /// A case's result (a spec case, a generated part, or a check across cases).
 #[derive(Debug, Clone)]
 pub struct CaseResult {
@@ -160,6 +171,8 @@ pub struct CaseResult {
     pub missing_snapshot: Option<std::path::PathBuf>,
     /// A generated part's shrunk counterexample, where it has one.
     pub counterexample: Option<Arc<ShrunkCase>>,
+    /// What a generated part drew and checked, where it checked any.
+    pub drawn: Option<Drawn>,
 }
 
 impl CaseResult {
@@ -174,6 +187,7 @@ impl CaseResult {
             duration: Duration::ZERO,
             missing_snapshot: None,
             counterexample: None,
+            drawn: None,
         }
     }
 }

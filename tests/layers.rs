@@ -28,6 +28,7 @@ fn floors() -> BTreeMap<&'static str, u8> {
                 "snapshot_reader",
                 "settings",
                 "choices",
+                "shard",
             ],
         ),
         (1, &["client", "emulator"]),
@@ -36,7 +37,7 @@ fn floors() -> BTreeMap<&'static str, u8> {
         (4, &["sweep", "judge"]),
         (5, &["session"]),
         (6, &["properties"]),
-        (7, &["run"]),
+        (7, &["run", "merge"]),
         (8, &["conformance", "embedded"]),
         (9, &["cli"]),
     ];

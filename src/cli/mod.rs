@@ -2,6 +2,7 @@
 //! run, [`crate::run::run`]), sweep what earlier runs left, write the parity report, or serve
 //! the reference emulator as a standalone mock. It sits on top of the crate, beside `embedded`.
 
+mod merge;
 mod progress;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,10 @@ enum Command {
         /// Only cases of this operation (repeatable), e.g. GetMaintenanceWindowExecution.
         #[arg(long = "operation", value_name = "NAME")]
         operations: Vec<String>,
+        /// Only this machine's K-th of N slices of the spec cases and of the generated cases
+        /// (a campaign over N machines; combine their --report-json with `merge`).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::shard::Shard>,
         #[command(flatten)]
         outputs: Outputs,
         #[command(flatten)]
@@ -65,6 +70,22 @@ enum Command {
         /// Only list them.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Combine the JSON reports of a campaign's shards (`run --shard K/N --report-json`) into the
+    /// report of one machine running it all, print its summary, and exit as that run would.
+    Merge {
+        /// Write the merged report as JSON.
+        #[arg(long, value_name = "FILE")]
+        report_json: Option<PathBuf>,
+        /// Write the merged report as one HTML page.
+        #[arg(long, value_name = "FILE")]
+        report_html: Option<PathBuf>,
+        /// Write the merged report as JUnit XML.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// The shards' reports, one each, in any order.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
     },
     /// Write the parity report (Markdown) from JSON reports of runs (`run --report-json`).
     Parity {
@@ -128,6 +149,10 @@ struct GeneratedOptions {
     /// Generated cases per property.
     #[arg(long, value_name = "N", env = settings::CASES.variable)]
     cases: Option<u32>,
+    /// A campaign: draw and check generated cases until this time is up (`90s`, `10m`, `2h`;
+    /// each part its share), at most --cases per property where given; then shrink what failed.
+    #[arg(long, value_name = "TIME", value_parser = humantime::parse_duration)]
+    duration: Option<std::time::Duration>,
     /// Skip the generated phase.
     #[arg(long)]
     no_properties: bool,
@@ -194,9 +219,32 @@ pub fn main() -> ExitCode {
             filters,
             list,
             operations,
+            shard,
             outputs,
             generated,
-        } => run(&target, &filters, &operations, list, &outputs, &generated),
+        } => {
+            let selection = Selection {
+                filters,
+                operations,
+                shard,
+            };
+            if list {
+                list_cases(&target, &selection, &generated)
+            } else {
+                run(&target, &selection, &outputs, &generated)
+            }
+        }
+        Command::Merge {
+            report_json,
+            report_html,
+            junit,
+            reports,
+        } => merge::merge(
+            &reports,
+            report_json.as_deref(),
+            report_html.as_deref(),
+            junit.as_deref(),
+        ),
         Command::Parity {
             out,
             html,
@@ -245,17 +293,35 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn run(
-    options: &TargetOptions,
-    filters: &[String],
-    operations: &[String],
-    list: bool,
-    outputs: &Outputs,
-    generated: &GeneratedOptions,
-) -> ExitCode {
-    if list {
-        return list_cases(options, filters, operations, generated);
+/// What of the suite a run runs (or lists).
+struct Selection {
+    filters: Vec<String>,
+    operations: Vec<String>,
+    shard: Option<crate::shard::Shard>,
+}
+
+impl Selection {
+    fn options(&self, generated: &GeneratedOptions) -> RunOptions {
+        RunOptions {
+            filters: self.filters.clone(),
+            operations: self.operations.clone(),
+            shard: self.shard,
+            properties: (!generated.no_properties).then(|| {
+                let mut settings = properties::Settings::new(generated.seed, generated.cases);
+                settings.save_counterexamples = generated.save_counterexamples.clone();
+                match generated.duration {
+                    Some(d) => settings.for_duration(d, generated.cases.is_some()),
+                    None => settings,
+                }
+            }),
+            require_data: generated.require_data,
+            ..RunOptions::default()
+        }
     }
+}
+
+fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, generated: &GeneratedOptions) -> ExitCode {
+    let filters = &selection.filters;
     let suite = match Suite::load_sequential(options, Some(crate::embedded::start())) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -270,23 +336,19 @@ fn run(
             Err(e) => return fail(e),
         },
     };
-    let run_options = RunOptions {
-        filters: filters.to_vec(),
-        operations: operations.to_vec(),
-        properties: (!generated.no_properties).then(|| {
-            let mut settings = properties::Settings::new(generated.seed, generated.cases);
-            settings.save_counterexamples = generated.save_counterexamples.clone();
-            settings
-        }),
-        require_data: generated.require_data,
-        ..RunOptions::default()
-    };
+    let run_options = selection.options(generated);
     let mut progress = progress::Progress::new(generated.quiet);
     let mut reporter = |event: Event<'_>| {
         progress.event(&event);
         match event {
             Event::PhaseStarted { seed, cases } => progress.print(|| {
-                println!("generated phase: seed {seed} ({cases} cases per property; reproduce with --seed {seed})");
+                let per = match (generated.duration, cases) {
+                    (Some(d), u32::MAX) => format!("for {}", humantime::format_duration(d)),
+                    (Some(d), n) => format!("for {}, at most {n} cases per property", humantime::format_duration(d)),
+                    (None, n) => format!("{n} cases per property"),
+                };
+                let shard = selection.shard.map(|s| format!(", shard {s}")).unwrap_or_default();
+                println!("generated phase: seed {seed} ({per}{shard}; reproduce with --seed {seed})");
             }),
             other => {
                 if let Some(notice) = other.notice() {
@@ -320,27 +382,22 @@ fn run(
 
 /// The cases (with the operation each sends) and parts a run would run; sends nothing, so it
 /// needs no target (nor credentials for one).
-fn list_cases(
-    options: &TargetOptions,
-    filters: &[String],
-    operations: &[String],
-    generated: &GeneratedOptions,
-) -> ExitCode {
+fn list_cases(options: &TargetOptions, selection: &Selection, generated: &GeneratedOptions) -> ExitCode {
     use std::io::Write;
     let cases = match crate::spec::load_dir(&options.specs_dir()) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let selection = RunOptions {
-        filters: filters.to_vec(),
-        operations: operations.to_vec(),
-        ..RunOptions::default()
-    };
+    let selection = selection.options(generated);
+    let dealt = selection
+        .shard
+        .map(|shard| crate::run::dealt(&cases, &selection, shard));
     // A closed pipe (`| head`) ends the listing quietly.
     let mut out = std::io::stdout().lock();
     for c in cases
         .iter()
         .filter(|c| selection.selects(&c.name()) && selection.selects_operation(c.case.request.operation()))
+        .filter(|c| dealt.as_ref().is_none_or(|d| d.contains(&c.name())))
     {
         if writeln!(out, "{}  ({})", c.name(), c.case.request.operation()).is_err() {
             return ExitCode::SUCCESS;
@@ -564,18 +621,23 @@ fn sweep(target: &SweepTarget, dry_run: bool) -> ExitCode {
     ExitCode::from(u8::from(failed))
 }
 
+/// The reports of `run --report-json` in `files`, or what is wrong with one (named).
+fn read_reports(files: &[PathBuf]) -> Result<Vec<RunReport>, String> {
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            serde_json::from_str::<RunReport>(&text)
+                .map_err(|e| format!("{}: not a report of `run --report-json`: {e}", f.display()))
+        })
+        .collect()
+}
+
 fn parity(out: &Path, html: Option<&Path>, links: &[String], files: &[PathBuf]) -> ExitCode {
-    let mut reports = Vec::new();
-    for f in files {
-        let text = match std::fs::read_to_string(f) {
-            Ok(t) => t,
-            Err(e) => return fail(format!("{}: {e}", f.display())),
-        };
-        match serde_json::from_str::<RunReport>(&text) {
-            Ok(r) => reports.push(r),
-            Err(e) => return fail(format!("{}: not a report of `run --report-json`: {e}", f.display())),
-        }
-    }
+    let reports = match read_reports(files) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
     let mut by_target: BTreeMap<&str, String> = BTreeMap::new();
     for l in links {
         match l.split_once('=') {

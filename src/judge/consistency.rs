@@ -19,6 +19,8 @@ pub(crate) fn check_error_types(groups: &BTreeMap<String, Vec<&CaseResult>>) -> 
             }
         }
         if by_type.len() > 1 {
+            // By name, so that the words do not depend on the order cases ran in (or on shards).
+            by_type.values_mut().for_each(|names| names.sort_unstable());
             let parts: Vec<String> = by_type
                 .iter()
                 .map(|(t, names)| format!("{t} in {}", names.join(", ")))
@@ -56,6 +58,8 @@ pub(crate) fn check_choice(choice: &str, results: &[&CaseResult]) -> Result<(), 
     {
         return Ok(());
     }
+    // By name, so that the words do not depend on the order cases ran in (or on shards).
+    by_option.values_mut().for_each(|names| names.sort_unstable());
     let parts: Vec<String> = by_option
         .iter()
         .map(|(o, names)| {

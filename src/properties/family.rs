@@ -178,7 +178,7 @@ pub(crate) fn run(
         &case(),
         &config,
         settings.rng("family"),
-        &settings.progress,
+        settings,
         |(data, filter): (Vec<Execution>, &'static str)| async move {
             check(session, &data, filter, sensitive, choices, requests)
                 .await

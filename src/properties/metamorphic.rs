@@ -126,7 +126,7 @@ pub(crate) fn run(
         &strategy,
         &config,
         settings.rng("metamorphic"),
-        &settings.progress,
+        settings,
         check,
     ) {
         Err(why) => Some(why),

@@ -64,6 +64,13 @@ pub struct Settings {
     /// How far the part under way is, for a progress line (shared: the run reads it while the
     /// part's thread counts).
     pub progress: std::sync::Arc<Progress>,
+    /// A campaign's time (`--duration`): the parts draw and check cases until it is up (each
+    /// its share of what is left), at most `cases` each where `--cases` is given too.
+    pub duration: Option<std::time::Duration>,
+    /// This machine's slice of the generated cases (`--shard K/N`), by place in draw order.
+    pub shard: Option<crate::shard::Shard>,
+    /// When the part under way must stop drawing (set by the run from `duration`).
+    pub(crate) deadline: Option<Instant>,
 }
 
 /// How far a part is: cases checked of those drawn, then shrinking steps taken.
@@ -75,6 +82,8 @@ pub struct Progress {
     pub checked: std::sync::atomic::AtomicUsize,
     /// Shrinking steps taken (0 while no case has failed).
     pub shrinking: std::sync::atomic::AtomicUsize,
+    /// The place in draw order (from 1; 0: none) of the first case that failed.
+    pub failed_at: std::sync::atomic::AtomicU64,
 }
 
 impl Progress {
@@ -84,6 +93,7 @@ impl Progress {
         self.of.store(of, Relaxed);
         self.checked.store(0, Relaxed);
         self.shrinking.store(0, Relaxed);
+        self.failed_at.store(0, Relaxed);
     }
 
     /// (checked, of, shrinking steps).
@@ -106,7 +116,19 @@ impl Settings {
             max_executions: DEFAULT_MAX_EXECUTIONS,
             save_counterexamples: None,
             progress: std::sync::Arc::default(),
+            duration: None,
+            shard: None,
+            deadline: None,
         }
+    }
+
+    /// A campaign of `duration`: unless `cases` was given, as many cases as the time allows.
+    pub fn for_duration(mut self, duration: std::time::Duration, cases_given: bool) -> Self {
+        self.duration = Some(duration);
+        if !cases_given {
+            self.cases = u32::MAX;
+        }
+        self
     }
 
     /// Settings from the environment (the `cargo test` way in): `SSM_CONFORMANCE_SEED`,
@@ -129,6 +151,17 @@ impl Settings {
             })
             .transpose()?;
         Ok(Some(Self::new(seed, cases)))
+    }
+
+    /// `--cases` that draws the model-based part's failing case again: the run's, or for a
+    /// campaign without `--cases`, up to the failing draw.
+    fn cases_to_reproduce(&self) -> u64 {
+        let failed_at = self.progress.failed_at.load(std::sync::atomic::Ordering::Relaxed);
+        if self.cases == u32::MAX && failed_at > 0 {
+            failed_at
+        } else {
+            u64::from(self.cases)
+        }
     }
 
     fn proptest_config(&self) -> Config {
@@ -245,6 +278,8 @@ pub(crate) fn run_part(
 ) -> CaseResult {
     let requests = Cell::new(0);
     let mut counterexample = None;
+    // Nothing drawn yet for this part: the last part's counts are not this one's.
+    settings.progress.begin(0);
     let outcome = match session.block_on(crate::session::unusable(
         session,
         Operation::DescribeMaintenanceWindowExecutions,
@@ -277,6 +312,14 @@ pub(crate) fn run_part(
     result.requests = requests.get();
     result.duration = started.elapsed();
     result.counterexample = counterexample.map(std::sync::Arc::new);
+    if !matches!(result.outcome, Outcome::Skipped(_)) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let failed_at = settings.progress.failed_at.load(Relaxed);
+        result.drawn = Some(crate::outcome::Drawn {
+            checked: settings.progress.checked.load(Relaxed) as u64,
+            failed_at: failed_at.checked_sub(1),
+        });
+    }
     result
 }
 
@@ -310,7 +353,8 @@ fn model_based(
                 actual: cx.actual.clone(),
                 reproduce: format!(
                     "ssm-conformance run --seed {} --cases {} (against the same target)",
-                    settings.seed, settings.cases
+                    settings.seed,
+                    settings.cases_to_reproduce()
                 ),
             });
             let mut message = cx.describe(settings.seed);

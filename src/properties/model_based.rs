@@ -114,7 +114,7 @@ pub(super) fn run(
     settings: &Settings,
     choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
-) -> Result<u32, Box<Counterexample>> {
+) -> Result<u64, Box<Counterexample>> {
     let (semantics, spellings) = semantics_of(choices);
     let strategy = (history::history(settings.max_executions), history::request(spellings));
     let semantics = &semantics;
@@ -123,7 +123,7 @@ pub(super) fn run(
         &strategy,
         &settings.proptest_config(),
         settings.rng("model-based"),
-        &settings.progress,
+        settings,
         |(data, req): (Vec<Execution>, Request)| async move {
             check_async(session, &data, &req, semantics, choices, requests).await
         },

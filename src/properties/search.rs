@@ -17,7 +17,7 @@ use futures_util::stream::{self, StreamExt};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, TestRng, TestRunner};
 
-use super::Progress;
+use super::{Progress, Settings};
 use crate::session::Session;
 
 /// The last failure shrinking reached, and what shrinking cost.
@@ -55,53 +55,84 @@ pub(super) trait Reducible: Clone {
     fn simpler(&self) -> Vec<Self>;
 }
 
-/// What searching found: every case passed (how many), or the first failing one in draw order.
+/// What searching found: every case passed (how many were checked), or the first failing one
+/// in draw order (its place in the draw order, from 0).
 enum Found<T, F> {
-    Passed(u32),
-    Failed { tree: T, failure: F },
+    Passed(u64),
+    Failed { draw: u64, tree: T, failure: F },
 }
 
-/// Draw `config.cases` cases from `rng` and check them `--jobs` at a time, counting them on
-/// `progress`.
+/// Draw cases from `rng` as they are checked, `--jobs` at a time, counting them on the
+/// settings' progress: at most `config.cases`, none drawn after the part's deadline (a
+/// `--duration` campaign), and of those only the shard's (every case is still drawn, so that
+/// each has its place in the seed's draw order on every machine). Only the cases under way are
+/// held, so memory does not grow with the number of cases; checking stops at the first failure
+/// in draw order, which is the same whatever the number of jobs.
 fn find<S, F, Fut, C>(
     session: &Session,
     strategy: &S,
     config: &Config,
     rng: TestRng,
     check: &C,
-    progress: &Progress,
+    settings: &Settings,
 ) -> Result<Found<S::Tree, F>, String>
 where
     S: Strategy,
     C: Fn(S::Value) -> Fut,
     Fut: Future<Output = Result<(), F>>,
 {
+    use std::sync::atomic::Ordering::Relaxed;
+    let progress = &settings.progress;
     let mut runner = TestRunner::new_with_rng(config.clone(), rng);
-    let mut trees = Vec::with_capacity(config.cases as usize);
-    for _ in 0..config.cases {
-        trees.push(strategy.new_tree(&mut runner).map_err(|e| e.to_string())?);
-    }
+    let shard = settings.shard;
+    let owned = |draw: u64| shard.is_none_or(|s| s.owns(draw));
+    // Known only without a deadline: how many of the draws are this machine's.
+    let of = if settings.deadline.is_some() {
+        0
+    } else {
+        (0..u64::from(config.cases)).filter(|d| owned(*d)).count()
+    };
+    progress.begin(of);
+    let drawing_failed = std::cell::RefCell::new(None);
+    let draws = (0..u64::from(config.cases))
+        .map_while(|draw| {
+            if settings.deadline.is_some_and(|d| Instant::now() >= d) {
+                return None;
+            }
+            match strategy.new_tree(&mut runner) {
+                Ok(tree) => Some((draw, tree)),
+                Err(e) => {
+                    *drawing_failed.borrow_mut() = Some(e.to_string());
+                    None
+                }
+            }
+        })
+        .filter(|(draw, _)| owned(*draw));
     let jobs = session.config.jobs.max(1);
-    progress.begin(trees.len());
-    let outcomes: Vec<Result<(), F>> = session.block_on(
-        stream::iter(trees.iter().map(ValueTree::current))
-            .map(check)
-            .buffered(jobs)
-            .inspect(|_| {
-                progress.checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let found = session.block_on(async {
+        let mut checked = stream::iter(draws)
+            .map(|(draw, tree)| {
+                let outcome = check(tree.current());
+                async move { (draw, tree, outcome.await) }
             })
-            .collect(),
-    );
-    let Some(first) = outcomes.iter().position(Result::is_err) else {
-        return Ok(Found::Passed(config.cases));
-    };
-    let Some(Err(failure)) = outcomes.into_iter().nth(first) else {
-        unreachable!("the position of an error")
-    };
-    Ok(Found::Failed {
-        tree: trees.swap_remove(first),
-        failure,
-    })
+            .buffered(jobs);
+        let mut passed = 0;
+        while let Some((draw, tree, outcome)) = checked.next().await {
+            progress.checked.fetch_add(1, Relaxed);
+            match outcome {
+                Ok(()) => passed += 1,
+                Err(failure) => return Found::Failed { draw, tree, failure },
+            }
+        }
+        Found::Passed(passed)
+    });
+    if let Found::Failed { draw, .. } = &found {
+        progress.failed_at.store(draw + 1, Relaxed);
+    }
+    match drawing_failed.into_inner() {
+        Some(why) if matches!(found, Found::Passed(_)) => Err(why),
+        _ => Ok(found),
+    }
 }
 
 /// The budget shrinking has: steps and time, since each step asks the target again.
@@ -153,20 +184,20 @@ pub(super) fn first_failure<S, F, Fut, C>(
     strategy: &S,
     config: &Config,
     rng: TestRng,
-    progress: &Progress,
+    settings: &Settings,
     check: C,
-) -> Result<Result<u32, Shrunk<F>>, String>
+) -> Result<Result<u64, Shrunk<F>>, String>
 where
     S: Strategy,
     C: Fn(S::Value) -> Fut,
     Fut: Future<Output = Result<(), F>>,
 {
-    let (mut tree, mut best) = match find(session, strategy, config, rng, &check, progress)? {
+    let (mut tree, mut best) = match find(session, strategy, config, rng, &check, settings)? {
         Found::Passed(n) => return Ok(Ok(n)),
-        Found::Failed { tree, failure } => (tree, failure),
+        Found::Failed { tree, failure, .. } => (tree, failure),
     };
     // proptest's shrinking: simplify while it still fails, complicate when it passes.
-    let mut budget = Budget::new(config, progress);
+    let mut budget = Budget::new(config, &settings.progress);
     if tree.simplify() {
         while budget.step() {
             match session.block_on(check(tree.current())) {
@@ -194,20 +225,20 @@ pub(super) fn first_failure_cut<S, F, Fut, C>(
     strategy: &S,
     config: &Config,
     rng: TestRng,
-    progress: &Progress,
+    settings: &Settings,
     check: C,
-) -> Result<Result<u32, Shrunk<F>>, String>
+) -> Result<Result<u64, Shrunk<F>>, String>
 where
     S: Strategy,
     S::Value: Reducible,
     C: Fn(S::Value) -> Fut,
     Fut: Future<Output = Result<(), F>>,
 {
-    let (tree, failure) = match find(session, strategy, config, rng, &check, progress)? {
+    let (tree, failure) = match find(session, strategy, config, rng, &check, settings)? {
         Found::Passed(n) => return Ok(Ok(n)),
-        Found::Failed { tree, failure } => (tree, failure),
+        Found::Failed { tree, failure, .. } => (tree, failure),
     };
-    let mut budget = Budget::new(config, progress);
+    let mut budget = Budget::new(config, &settings.progress);
     let fails = |v: &S::Value| session.block_on(check(v.clone())).err();
     let (value, failure) = cut(tree.current(), failure, &mut budget, &fails);
     let (_, failure) = simplify(value, failure, &mut budget, &fails);

@@ -262,7 +262,7 @@ pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>
         &proptest::collection::vec(step(), 1..=12),
         &config,
         settings.rng("stateful"),
-        &settings.progress,
+        settings,
         |steps: Vec<Step>| async move { sequence(session, &steps, requests).await },
     ) {
         Err(why) => Err(Outcome::failed(FailureKind::Property, why)),

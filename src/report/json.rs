@@ -54,6 +54,13 @@ pub struct CaseReport {
     /// A generated part's shrunk counterexample.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterexample: Option<crate::outcome::ShrunkCase>,
+    /// What a generated part drew and checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawn: Option<crate::outcome::Drawn>,
+    /// A spec case whose error type is open: its kind (operation and rule), by which the error
+    /// types of several cases are held to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_error_kind: Option<String>,
 }
 
 /// A request and its answer, as reported: bodies as JSON where they are JSON, else as text.
@@ -90,8 +97,8 @@ impl From<&crate::outcome::Exchange> for ExchangeReport {
 }
 
 /// The version of the report's form (`docs/report-schema.json`): 1 had no `schema_version`, no
-/// run facts and no exchanges.
-pub const SCHEMA_VERSION: u32 = 2;
+/// run facts and no exchanges; 2 had no shard, campaign or draw facts.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// An observation, as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +143,8 @@ pub struct CaseFacts {
     pub cite: Option<String>,
     /// What it expects, in a line.
     pub expects: Option<String>,
+    /// Its open error type's kind, if its error type is open.
+    pub open_error_kind: Option<String>,
 }
 
 /// What is known of the run beyond its results.
@@ -153,6 +162,27 @@ pub struct RunFacts {
     /// Ctrl-C stopped it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    /// Generated cases per part the run was asked for (`--cases`; none for a `--duration`
+    /// campaign without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_cases: Option<u32>,
+    /// A `--duration` campaign's time, as given (`10m`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    /// This machine's share of a campaign (`--shard K/N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardFacts>,
+}
+
+/// A shard's place in its campaign, for `ssm-conformance merge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardFacts {
+    /// K of K/N, from 1.
+    pub index: u32,
+    /// N.
+    pub count: u32,
+    /// The spec cases all N shards run between them (this one reports its slice).
+    pub cases: usize,
 }
 
 /// A whole run.
@@ -213,6 +243,7 @@ impl RunReport {
                     source,
                     cite,
                     expects,
+                    open_error_kind,
                 } = facts(&r.name);
                 CaseReport {
                     name: r.name.clone(),
@@ -230,6 +261,8 @@ impl RunReport {
                     expects,
                     exchange: r.exchange.as_deref().map(ExchangeReport::from),
                     counterexample: r.counterexample.as_deref().cloned(),
+                    drawn: r.drawn,
+                    open_error_kind,
                 }
             })
             .collect();

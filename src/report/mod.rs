@@ -158,6 +158,9 @@ mod junit;
 mod parity;
 
 pub use html::{parity_html, run_html};
-pub use json::{CaseFacts, CaseReport, ChoiceFailure, ExchangeReport, RunFacts, RunReport, SCHEMA_VERSION};
+pub use json::{
+    CaseFacts, CaseReport, ChoiceFailure, ExchangeReport, ObservationReport, RunFacts, RunReport, SCHEMA_VERSION,
+    ShardFacts,
+};
 pub use junit::junit_xml;
 pub use parity::parity_markdown;

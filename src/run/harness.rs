@@ -13,7 +13,7 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use super::{Conclusion, Event, RunOptions, StartEmbedded, Suite};
 use crate::expectations::{Expectations, Held};
 use crate::outcome::{CaseResult, Outcome};
-use crate::properties::{self, Part};
+use crate::properties;
 use crate::target::TargetOptions;
 
 /// Results as the run reports them, for the trials that wait on them.
@@ -188,18 +188,7 @@ fn report(board: &Board, event: &Event<'_>) {
 
 /// One trial per name the run may report, each waiting for its result.
 fn trials(suite: &Suite, properties: bool, board: &Arc<Board>, expectations: Option<Arc<Expectations>>) -> Vec<Trial> {
-    let mut named: Vec<(String, String)> = suite.cases.iter().map(|c| (c.name(), c.area.clone())).collect();
-    if properties {
-        named.extend(
-            Part::ALL
-                .iter()
-                .map(|p| (p.result_name(), properties::AREA.to_string())),
-        );
-    }
-    named.extend(super::extra_names(suite).into_iter().map(|n| {
-        let kind = n.split("::").next().unwrap_or_default().to_string();
-        (n, kind)
-    }));
+    let named = super::listed_names(&suite.cases, properties);
     named
         .into_iter()
         .map(|(name, kind)| {

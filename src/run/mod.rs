@@ -26,6 +26,7 @@ use std::time::Instant;
 
 pub use crate::session::{EmbeddedServer, Session, StartEmbedded};
 pub(crate) use case::runs_alone;
+pub(crate) use plan::dealt;
 pub use plan::{PlanError, RunOptions};
 
 use crate::fixtures::Fixture;
@@ -225,6 +226,10 @@ pub struct Conclusion {
     pub seed: Option<u64>,
     /// How much the target throttled the run.
     pub throttling: crate::client::Throttling,
+    /// The generated phase's settings, when it ran.
+    pub generated: Option<properties::Settings>,
+    /// This machine's share of a campaign, under `--shard`.
+    pub shard: Option<crate::report::ShardFacts>,
 }
 
 impl Conclusion {
@@ -266,6 +271,7 @@ impl Conclusion {
                     source: Some(c.case.source.clone()),
                     cite: c.case.cite.clone(),
                     expects: Some(c.case.expect.summary()),
+                    open_error_kind: c.open_error_kind(),
                 })
                 .unwrap_or_default()
         };
@@ -282,6 +288,16 @@ impl Conclusion {
             pins: suite.pins().map(|p| p.name.clone()),
             date: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             interrupted: self.interrupted,
+            generated_cases: self
+                .generated
+                .as_ref()
+                .and_then(|g| (g.cases != u32::MAX).then_some(g.cases)),
+            duration: self
+                .generated
+                .as_ref()
+                .and_then(|g| g.duration)
+                .map(|d| humantime::format_duration(d).to_string()),
+            shard: self.shard,
         };
         report
     }
@@ -326,20 +342,36 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
         c.set_throttle_budget(throttle_budget(plan.cases.len(), plan.parts.len()));
     }
     reporter(Event::Started {
-        cases: plan.cases.len(),
+        cases: plan.owned.len(),
         parts: &plan.parts,
     });
     let mut conclusion = Conclusion {
         endpoint,
+        generated: options.properties.clone(),
+        shard: options.shard.map(|s| crate::report::ShardFacts {
+            index: s.index,
+            count: s.count,
+            cases: plan.cases.len(),
+        }),
         ..Conclusion::default()
     };
-    let cases: Vec<&LoadedCase> = plan.cases.iter().map(|i| &suite.cases[*i]).collect();
+    // A shard whose generated phase runs asks every case, to learn the target's choices as one
+    // machine would (the phase is judged under them); it reports only its own.
+    let learns_from_all = options.shard.is_some() && !plan.parts.is_empty();
+    let ran: Vec<usize> = if learns_from_all {
+        plan.cases.clone()
+    } else {
+        plan.owned.iter().copied().collect()
+    };
+    let cases: Vec<&LoadedCase> = ran.iter().map(|i| &suite.cases[*i]).collect();
+    let owned: Vec<bool> = ran.iter().map(|i| plan.owned.contains(i)).collect();
     let interrupt = options.interruptible;
     // The spec cases: Ctrl-C drops what is under way (cleanup waits for creations in flight).
     let finished = session.block_on(async {
         let phase = spec_phase(
             session,
             &cases,
+            &owned,
             suite.profile.as_deref(),
             options.require_data,
             reporter,
@@ -353,9 +385,17 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
             Some(phase.await)
         }
     });
-    let Some(results) = finished else {
+    let Some(all_results) = finished else {
         return Ok(interrupted(session, conclusion, reporter));
     };
+    let choices = Arc::new(properties::observed_choices(&all_results, suite.profile.as_deref()));
+    let (results, cases): (Vec<CaseResult>, Vec<&LoadedCase>) = all_results
+        .into_iter()
+        .zip(cases)
+        .zip(&owned)
+        .filter(|(_, owned)| **owned)
+        .map(|(pair, _)| pair)
+        .unzip();
     conclusion.results = results;
     let created_windows = session.created_any_window();
     conclusion.checks = checks::run_checks(
@@ -374,13 +414,20 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
             seed: settings.seed,
             cases: settings.cases,
         });
-        let choices = Arc::new(properties::observed_choices(
-            &conclusion.results,
-            suite.profile.as_deref(),
-        ));
-        let settings = Arc::new(settings.clone());
+        let phase_started = Instant::now();
+        let mut parts_left = plan.parts.len();
         for part in properties::Part::ALL {
             let result = if plan.parts.contains(&part) {
+                // A campaign's time: each part its share of what is left (a part that skips
+                // leaves its share to the next).
+                let mut settings = settings.clone();
+                settings.shard = options.shard;
+                settings.deadline = settings.duration.map(|d| {
+                    let left = d.saturating_sub(phase_started.elapsed());
+                    Instant::now() + left / u32::try_from(parts_left).unwrap_or(1).max(1)
+                });
+                parts_left -= 1;
+                let settings = Arc::new(settings);
                 match run_part(suite, part, &settings, &choices, interrupt, reporter) {
                     Some(r) => required(r, options.require_data),
                     None => return Ok(interrupted(session, conclusion, reporter)),
@@ -444,10 +491,12 @@ fn interrupted(session: &Session, mut conclusion: Conclusion, reporter: &mut dyn
 }
 
 /// The spec cases, `jobs` at a time (those that must run alone after, one by one); each result
-/// told as it ends, all returned in case order whatever the concurrency.
+/// told as it ends (where `told` says: a shard tells only its own), all returned in case order
+/// whatever the concurrency.
 async fn spec_phase(
     session: &Session,
     cases: &[&LoadedCase],
+    told: &[bool],
     profile: Option<&Pins>,
     require_data: bool,
     reporter: &mut dyn FnMut(Event<'_>),
@@ -468,12 +517,16 @@ async fn spec_phase(
         })
         .buffer_unordered(jobs);
     while let Some((i, r)) = concurrent.next().await {
-        reporter(Event::CaseFinished(&r));
+        if told[i] {
+            reporter(Event::CaseFinished(&r));
+        }
         slots[i] = Some(r);
     }
     for i in alone {
         let r = required(case::run_case(session, cases[i], profile).await, require_data);
-        reporter(Event::CaseFinished(&r));
+        if told[i] {
+            reporter(Event::CaseFinished(&r));
+        }
         slots[i] = Some(r);
     }
     slots.into_iter().map(|r| r.expect("every case ran")).collect()
@@ -528,13 +581,32 @@ pub fn session_of(suite: &Suite) -> &Session {
     &suite.session
 }
 
+/// Every name a run of `suite` may report, with its kind (its area): the cases in file order,
+/// the generated parts (where the phase is on), the checks. The harness's trials, and what
+/// `--shard` deals out, as nextest would deal those trials.
+pub(crate) fn listed_names(cases: &[LoadedCase], properties: bool) -> Vec<(String, String)> {
+    let mut named: Vec<(String, String)> = cases.iter().map(|c| (c.name(), c.area.clone())).collect();
+    if properties {
+        named.extend(
+            Part::ALL
+                .iter()
+                .map(|p| (p.result_name(), properties::AREA.to_string())),
+        );
+    }
+    named.extend(extra_names(cases).into_iter().map(|n| {
+        let kind = n.split("::").next().unwrap_or_default().to_string();
+        (n, kind)
+    }));
+    named
+}
+
 /// The names of the checks and parts a run may report besides its cases, for listings.
-pub(crate) fn extra_names(suite: &Suite) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = checks::declared_choices(suite.cases.iter())
+pub(crate) fn extra_names(cases: &[LoadedCase]) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = checks::declared_choices(cases.iter())
         .into_keys()
         .map(|c| format!("{}::{c}", checks::CHOICES_AREA))
         .collect();
-    if !checks::open_error_kinds(suite.cases.iter()).is_empty() {
+    if !checks::open_error_kinds(cases.iter()).is_empty() {
         names.insert(format!("{}::{}", checks::CHOICES_AREA, crate::choices::OPEN_ERROR_TYPE));
     }
     names.insert(checks::CREATED_WINDOW_ID.to_string());

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Suite;
 use super::checks::{self, CHOICES_AREA};
 use crate::properties::{self, Part};
+use crate::shard::Shard;
+use crate::spec::LoadedCase;
 
 /// What to run of a loaded suite.
 #[derive(Debug, Clone)]
@@ -31,6 +33,9 @@ pub struct RunOptions {
     /// A case or part that leaves data-dependent behaviour unjudged (no fixture protocol,
     /// nothing to relate) fails instead of being skipped: for gates that must judge data.
     pub require_data: bool,
+    /// Only this machine's slice of the cases and of the generated cases (`--shard K/N`); the
+    /// reports of all N are combined by `ssm-conformance merge`.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Default for RunOptions {
@@ -44,6 +49,7 @@ impl Default for RunOptions {
             preflight: true,
             interruptible: true,
             require_data: false,
+            shard: None,
         }
     }
 }
@@ -120,6 +126,8 @@ pub enum PlanError {
 pub(crate) struct Plan {
     /// The cases, in file order.
     pub(crate) cases: Vec<usize>,
+    /// Of those, this machine's under `--shard` (all of them otherwise).
+    pub(crate) owned: BTreeSet<usize>,
     /// The generated parts to run.
     pub(crate) parts: Vec<Part>,
     /// Parts named by the filters but left out by `--operation`, with why.
@@ -164,7 +172,7 @@ impl Plan {
             if options.properties.is_some() {
                 names.extend(Part::ALL.iter().map(|p| p.result_name()));
             }
-            names.extend(super::extra_names(suite));
+            names.extend(super::extra_names(&suite.cases));
             for f in &options.filters {
                 let one = RunOptions {
                     filters: vec![f.clone()],
@@ -182,16 +190,45 @@ impl Plan {
         if cases.is_empty() && parts.is_empty() && parts_left_out.is_empty() {
             return Err(PlanError::Empty);
         }
-        let declared_choices = checks::declared_choices(cases.iter().map(|i| &suite.cases[*i]))
+        let owned: BTreeSet<usize> = match options.shard {
+            None => cases.iter().copied().collect(),
+            Some(shard) => {
+                let dealt = dealt(&suite.cases, options, shard);
+                cases
+                    .iter()
+                    .copied()
+                    .filter(|i| dealt.contains(&suite.cases[*i].name()))
+                    .collect()
+            }
+        };
+        let declared_choices = checks::declared_choices(owned.iter().map(|i| &suite.cases[*i]))
             .into_keys()
             .collect();
         Ok(Plan {
             cases,
+            owned,
             parts,
             parts_left_out,
             declared_choices,
         })
     }
+}
+
+/// The spec cases `shard` deals to this machine, by name: dealt as nextest's `--partition
+/// count:K/N` deals the harness's trials, round-robin over the names it lists that the filters
+/// select, sorted. A case run only for a choice's check is not listed: the first shard's.
+pub(crate) fn dealt(cases: &[LoadedCase], options: &RunOptions, shard: Shard) -> BTreeSet<String> {
+    let listed: BTreeSet<String> = super::listed_names(cases, options.properties.is_some())
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|n| options.selects(n))
+        .collect();
+    let place: BTreeMap<&str, u64> = listed.iter().zip(0..).map(|(n, p)| (n.as_str(), p)).collect();
+    cases
+        .iter()
+        .map(LoadedCase::name)
+        .filter(|name| place.get(name.as_str()).map_or(shard.index == 1, |p| shard.owns(*p)))
+        .collect()
 }
 
 /// The names closest to `typed` (edit distance), at most three.
