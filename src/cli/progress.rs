@@ -54,8 +54,13 @@ impl Progress {
                     ProgressStyle::with_template("{spinner} {pos}/{len} cases · {msg} · {elapsed}")
                         .expect("a valid template"),
                 );
+                let per = if *cases == u32::MAX {
+                    "until its time is up".to_string()
+                } else {
+                    format!("{cases} cases per part")
+                };
                 bar.set_message(format!(
-                    "generated phase (seed {seed}, {cases} cases per part): 0 of {} parts done",
+                    "generated phase (seed {seed}, {per}): 0 of {} parts done",
                     self.parts
                 ));
             }
@@ -79,10 +84,11 @@ impl Progress {
                 } else {
                     String::new()
                 };
-                let doing = if *of == 0 {
-                    "drawing its cases".to_string()
-                } else {
-                    format!("{checked} of {of} cases ({rate:.0}/s){shrinking}")
+                // Nothing to count against in a campaign (`--duration`): drawn until time is up.
+                let doing = match (*of, *checked) {
+                    (0, 0) => "drawing its cases".to_string(),
+                    (0, _) => format!("{checked} cases ({rate:.0}/s){shrinking}"),
+                    _ => format!("{checked} of {of} cases ({rate:.0}/s){shrinking}"),
                 };
                 bar.set_message(format!(
                     "generated phase: {} of {} parts done; {}: {doing}",

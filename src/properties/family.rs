@@ -336,7 +336,9 @@ async fn check(
     let outcome = read_back(session, &window, data, filter, sensitive, choices, requests).await;
     let deleted = session.delete_seeded(&window).await;
     requests.set(requests.get() + 1);
-    outcome?;
+    // The window's id is the target's, new each time: written as the model-based part writes
+    // it, so that the same seed gives the same words on every run and every shard.
+    outcome.map_err(|why| why.replace(&window, "${window}"))?;
     Ok(deleted?)
 }
 

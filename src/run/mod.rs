@@ -159,7 +159,7 @@ pub enum Event<'a> {
     PhaseStarted {
         /// Reproduces the phase exactly.
         seed: u64,
-        /// Generated cases per part.
+        /// Generated cases per part (`u32::MAX`: as many as `--duration` allows).
         cases: u32,
     },
     /// How far the generated part under way is (told every quarter second while it runs).
@@ -168,7 +168,8 @@ pub enum Event<'a> {
         part: Part,
         /// Cases checked.
         checked: usize,
-        /// Cases drawn.
+        /// Cases drawn (this machine's, under `--shard`); 0 when unknown: a `--duration`
+        /// campaign draws until its time is up.
         of: usize,
         /// Shrinking steps taken (0 while no case has failed).
         shrinking: usize,

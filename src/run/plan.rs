@@ -216,14 +216,15 @@ impl Plan {
 
 /// The spec cases `shard` deals to this machine, by name: dealt as nextest's `--partition
 /// count:K/N` deals the harness's trials, round-robin over the names it lists that the filters
-/// select, sorted. A case run only for a choice's check is not listed: the first shard's.
+/// select, sorted as listed. A case run only for a choice's check is not listed: the first shard's.
 pub(crate) fn dealt(cases: &[LoadedCase], options: &RunOptions, shard: Shard) -> BTreeSet<String> {
-    let listed: BTreeSet<String> = super::listed_names(cases, options.properties.is_some())
+    // Sorted as listed (`[kind] name`, libtest-mimic's form), as nextest sorts them.
+    let listed: BTreeSet<(String, String)> = super::listed_names(cases, options.properties.is_some())
         .into_iter()
-        .map(|(name, _)| name)
-        .filter(|n| options.selects(n))
+        .filter(|(name, _)| options.selects(name))
+        .map(|(name, kind)| (format!("[{kind}] {name}"), name))
         .collect();
-    let place: BTreeMap<&str, u64> = listed.iter().zip(0..).map(|(n, p)| (n.as_str(), p)).collect();
+    let place: BTreeMap<&str, u64> = listed.iter().zip(0..).map(|((_, n), p)| (n.as_str(), p)).collect();
     cases
         .iter()
         .map(LoadedCase::name)

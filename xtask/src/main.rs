@@ -90,6 +90,14 @@ enum Task {
     /// `chromium`, or $CHROMIUM) driven by playwright-core (npm, into xtask/html-check); a
     /// screenshot is kept in target/html-check/.
     HtmlCheck,
+    /// Check that `ssm-conformance run --shard K/N` deals the spec cases exactly as
+    /// `cargo nextest run --test conformance --partition count:K/N` deals the harness's trials
+    /// (cargo-nextest installed with `cargo install --locked` when missing).
+    NextestShards {
+        /// N.
+        #[arg(long, default_value_t = 3)]
+        shards: u32,
+    },
     /// Run the benchmarks (starting moto and fakecloud) and write BENCHMARKS.md.
     Bench {
         /// Runs per median.
@@ -112,6 +120,7 @@ fn main() -> ExitCode {
         Task::Record { name, args, .. } => record(&name, &args),
         Task::Bench { runs, seconds } => bench(runs, seconds),
         Task::HtmlCheck => html_check(),
+        Task::NextestShards { shards } => nextest_shards(shards),
         Task::Specs { check } => specs(check),
     };
     match result {
@@ -416,6 +425,70 @@ fn parity() -> Result<ExitCode> {
 }
 
 /// `cargo xtask html-check`.
+/// `run --list --shard K/N` against nextest's count partition of the harness, for each K.
+fn nextest_shards(n: u32) -> Result<ExitCode> {
+    let has_nextest = Command::new(env!("CARGO"))
+        .args(["nextest", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_nextest {
+        eprintln!("xtask: installing cargo-nextest (cargo install --locked)");
+        step(
+            Command::new(env!("CARGO")).args(["install", "--locked", "cargo-nextest"]),
+            "cargo install cargo-nextest",
+        )?;
+    }
+    let lines = |cmd: &mut Command, what: &str| -> Result<Vec<String>> {
+        let out = cmd.current_dir(root()).stderr(Stdio::inherit()).output()?;
+        if !out.status.success() {
+            bail!("{what} failed ({})", out.status);
+        }
+        Ok(String::from_utf8(out.stdout)?.lines().map(str::to_string).collect())
+    };
+    let mut dealt_total = 0;
+    for k in 1..=n {
+        let partition = format!("count:{k}/{n}");
+        // `<binary> [kind] name`: spec cases only (the checks and parts are trials too).
+        let mut nextest: Vec<String> = lines(
+            Command::new(env!("CARGO")).args(["nextest", "list", "--test", "conformance", "--partition", &partition]),
+            "cargo nextest list",
+        )?
+        .iter()
+        .filter_map(|l| l.split_once("] ").map(|(_, name)| name.to_string()))
+        .filter(|name| {
+            !["properties::", "choices::", "target::"]
+                .iter()
+                .any(|p| name.starts_with(p))
+        })
+        .collect();
+        let shard = format!("{k}/{n}");
+        let mut ours: Vec<String> = lines(
+            ssm_conformance().args(["run", "--list", "--shard", &shard]),
+            "run --list",
+        )?
+        .iter()
+        .filter_map(|l| l.split_once("  (").map(|(name, _)| name.to_string()))
+        .collect();
+        nextest.sort();
+        ours.sort();
+        if nextest != ours {
+            let only_nextest: Vec<&String> = nextest.iter().filter(|c| !ours.contains(c)).take(5).collect();
+            let only_ours: Vec<&String> = ours.iter().filter(|c| !nextest.contains(c)).take(5).collect();
+            bail!(
+                "shard {shard}: nextest deals {} spec cases, --shard {}; only nextest's: {only_nextest:?}; only ours: {only_ours:?}",
+                nextest.len(),
+                ours.len()
+            );
+        }
+        println!("shard {shard}: the same {} spec cases", ours.len());
+        dealt_total += ours.len();
+    }
+    println!("{dealt_total} spec cases dealt over {n} shards, as nextest deals them");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn html_check() -> Result<ExitCode> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
