@@ -989,8 +989,112 @@ fn startup(runs: usize) -> String {
     )
 }
 
+/// One campaign of the four parts alone (no spec cases: the reference pins stand for the
+/// choices) for `seconds`: generated cases checked, per second of the parts' time.
+fn campaign_rate(suite: &Suite, seconds: f64) -> (u64, f64) {
+    let settings =
+        generated::Settings::new(Some(20_261_125), None).for_duration(Duration::from_secs_f64(seconds), false);
+    let conclusion = ssm_conformance::run(suite, &bench_options(Some(settings), &["properties::"]), &mut |_| {})
+        .expect("the campaign runs");
+    let failed: Vec<&str> = conclusion
+        .results
+        .iter()
+        .filter(|r| !matches!(r.outcome, Outcome::Passed))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert!(failed.is_empty(), "the campaign did not pass: {failed:?}");
+    let checked: u64 = conclusion
+        .results
+        .iter()
+        .filter_map(|r| r.drawn.map(|d| d.checked))
+        .sum();
+    let took: f64 = conclusion.results.iter().map(|r| r.duration.as_secs_f64()).sum();
+    (checked, checked as f64 / took)
+}
+
+/// The peak resident memory of `ssm-conformance run properties::model-based --cases N` (the
+/// release binary, its embedded emulator), read from /proc while it runs: KiB, and seconds.
+fn campaign_memory(cases: u32) -> (u64, f64) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+        .args([
+            "run",
+            "properties::model-based",
+            "--quiet",
+            "--seed",
+            "20261125",
+            "--cases",
+        ])
+        .arg(cases.to_string())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        // VmHWM is the peak so far: the last reading before exit is the run's.
+        if let Some(kib) = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak = peak.max(kib);
+        }
+        if let Some(exit) = child.try_wait().unwrap() {
+            assert!(exit.success(), "the campaign of {cases} cases did not pass");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (peak, start.elapsed().as_secs_f64())
+}
+
+/// Section 8: a long campaign's rate (near and far, one job and eight) and its memory as the
+/// number of cases grows.
+fn campaign(rt: &tokio::runtime::Runtime, seconds: f64) -> String {
+    let mut out = String::new();
+    let mut rates = Vec::new();
+    for jobs in [1, FAR_JOBS] {
+        let (near_running, near) = served_suite(None, Some(jobs));
+        let near_rate = campaign_rate(&near, seconds);
+        drop(near_running);
+        let (far_running, far) = far_suite(rt, jobs);
+        let far_rate = campaign_rate(&far, seconds);
+        drop(far_running);
+        rates.push((jobs, near_rate, far_rate));
+    }
+    for (jobs, (near_n, near), (far_n, far)) in &rates {
+        out.push_str(&format!(
+            "| generated cases per second at `--jobs {jobs}` | {near:.0} /s ({near_n} cases) | {far:.1} /s ({far_n} cases) |\n"
+        ));
+    }
+    let (_, (_, near1), (_, far1)) = rates[0];
+    let (_, (_, near8), (_, far8)) = rates[1];
+    out.push_str(&format!(
+        "| jobs {FAR_JOBS} / jobs 1 | {:.2}× | **{:.2}×** |\n",
+        near8 / near1,
+        far8 / far1
+    ));
+    out.push_str("\n| `run properties::model-based --cases N` (release, embedded emulator) | peak resident memory | time | cases/s |\n|---|---|---|---|\n");
+    let mut peaks = Vec::new();
+    for cases in [1_000, 10_000, 100_000] {
+        let (kib, secs) = campaign_memory(cases);
+        peaks.push(kib);
+        out.push_str(&format!(
+            "| {cases} cases | {:.1} MiB | {secs:.1} s | {:.0} |\n",
+            kib as f64 / 1024.0,
+            f64::from(cases) / secs
+        ));
+    }
+    out.push_str(&format!(
+        "| **10⁵ / 10⁴ cases, peak memory** | **{:.2}×** (flat is 1.00×) | | |\n",
+        peaks[2] as f64 / peaks[1] as f64
+    ));
+    out
+}
+
 fn main() {
-    let only = arg("--only").unwrap_or_else(|| "suite,throughput,client,scale,startup,generated,far".into());
+    let only = arg("--only").unwrap_or_else(|| "suite,throughput,client,scale,startup,generated,far,campaign".into());
     let on = |section: &str| only.split(',').any(|s| s == section);
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(5);
     // A far run at --jobs 1 takes seconds: the far-target section has its own, smaller count.
@@ -1051,6 +1155,15 @@ fn main() {
              | what | `--jobs 1` | `--jobs {FAR_JOBS}` | jobs 1 / jobs {FAR_JOBS} |\n|---|---|---|---|\n{}",
             FAR_DELAY.as_millis(),
             far_target(&rt, far_runs)
+        );
+    }
+    if on("campaign") {
+        let seconds: f64 = arg("--campaign-seconds").and_then(|r| r.parse().ok()).unwrap_or(8.0);
+        println!(
+            "### 8. Campaigns: `--duration {seconds}s` of the four parts, seed 20261125 (near: the reference \
+             emulator; far: through the {} ms proxy)\n\n| what | near | far |\n|---|---|---|\n{}",
+            FAR_DELAY.as_millis(),
+            campaign(&rt, seconds)
         );
     }
 }

@@ -196,12 +196,15 @@ pub struct Invocation {
 /// Ordering key: newest first, then by execution id.
 type Key = (Reverse<i128>, String);
 
-/// Epoch seconds (with fraction) as integer nanoseconds, for exact ordering and comparison.
-/// Rounded to whole microseconds first: an f64 of seconds × 1e9 near 1.7e18 only lands on
-/// multiples of 256 ns, while seconds × 1e6 is exact, so `1730696199.75` and the instant
-/// `…T04:56:39.75Z` compare equal.
+/// Epoch seconds (with fraction) as integer nanoseconds, for exact ordering and comparison,
+/// rounded to whole microseconds. The whole seconds and the fraction are taken apart first
+/// (`x - trunc(x)` is exact in binary): scaling the whole value rounds twice where the product
+/// passes 2^52 (from about the year 2100, `4470669118.081 × 1e6` is `…081000.5`, which rounds
+/// to the next microsecond), while the fraction alone scales with an error far below one.
 pub fn nanos(seconds: f64) -> i128 {
-    ((seconds * 1e6).round() as i128) * 1_000
+    let whole = seconds.trunc();
+    let micros = ((seconds - whole) * 1e6).round() as i128;
+    whole as i128 * 1_000_000_000 + micros * 1_000
 }
 
 /// A maintenance window and its executions.
@@ -491,6 +494,11 @@ mod tests {
         assert_eq!(nanos(1_730_696_199.75), parsed);
         let parsed = crate::emulator::iso8601::parse_instant("2024-11-04T04:56:39.123456Z").unwrap();
         assert_eq!(nanos(1_730_696_199.123456), parsed);
+        // Found by a campaign of 10⁵ generated cases: far from 1970 the product of the whole value
+        // rounds twice, and an execution on the instant fell a microsecond after it.
+        let parsed = crate::emulator::iso8601::parse_instant("2111-09-02T20:31:58.081Z").unwrap();
+        assert_eq!(nanos(4_470_669_118.081), parsed);
+        assert_eq!(nanos(-1.25), -1_250_000_000);
     }
 
     #[test]
