@@ -37,7 +37,8 @@ fn stand_in() -> StandIn {
                 access_key_id: KEY.into(),
                 secret_access_key: SECRET.into(),
                 session_token: Some(TOKEN.into()),
-            }]),
+            }])
+            .recording_operations(),
             SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         ))
         .unwrap();

@@ -226,6 +226,17 @@ fn the_cli_merges_a_campaign_and_refuses_what_is_not_one() {
         stdout.contains(&format!("(2 shards merged): {all} passed, 0 failed")),
         "{stdout}"
     );
+    // A shard's report and the merged one hold to the documented form.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/report-schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for file in [dir.join("1.json"), merged.clone()] {
+        let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&value).take(3).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
     let report: RunReport = serde_json::from_str(&std::fs::read_to_string(&merged).unwrap()).unwrap();
     assert_eq!(report.run.seed, Some(7));
     assert!(report.run.shard.is_none());

@@ -46,8 +46,9 @@ pub struct Emulator {
     signers: Option<Arc<Vec<Signer>>>,
     /// The bounds it enforces: the model's, unless a test bends one.
     limits: Arc<Limits>,
-    /// Every API operation received, in order (what a run sent, for tests).
-    operations: Arc<std::sync::Mutex<Vec<String>>>,
+    /// Every API operation received, in order (what a run sent, for tests); only where asked
+    /// ([`Emulator::recording_operations`]): a served mock takes requests for days.
+    operations: Option<Arc<std::sync::Mutex<Vec<String>>>>,
 }
 
 impl Emulator {
@@ -105,13 +106,32 @@ impl Emulator {
     }
 
     fn record(&self, what: &str) {
-        self.operations.lock().expect("lock").push(what.to_string());
+        if let Some(ops) = &self.operations {
+            ops.lock().expect("lock").push(what.to_string());
+        }
+    }
+
+    /// The same emulator, recording every request it receives from now on (for tests: what a
+    /// run sent). Off by default, so that a long campaign against `serve` holds nothing per
+    /// request.
+    pub fn recording_operations(mut self) -> Self {
+        self.operations = Some(Arc::default());
+        self
     }
 
     /// What was received so far, in order: API operations (`X-Amz-Target` without the prefix)
     /// and fixture protocol calls (`fixture:GET`, `fixture:PUT`, `fixture:DELETE`).
+    ///
+    /// # Panics
+    /// Unless made with [`Emulator::recording_operations`] (an empty list would say nothing was
+    /// sent).
     pub fn operations(&self) -> Vec<String> {
-        self.operations.lock().expect("lock").clone()
+        self.operations
+            .as_ref()
+            .expect("operations are recorded only by an emulator made with recording_operations()")
+            .lock()
+            .expect("lock")
+            .clone()
     }
 
     /// The ids of all windows, in no particular order (for inspection and tests).
