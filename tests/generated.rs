@@ -341,12 +341,19 @@ fn legal_choices_pass_the_generated_phase_and_pins_hold_them() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The cases a long campaign found (`filter_semantics::*-on-a-far-millisecond`, instants of 2111
+/// with milliseconds): they catch two of the faults below as well (values rounded to the second,
+/// times kept in 32 bits), so they are set aside where the generated phase's own catch is the
+/// point.
+const FOUND_BY_A_CAMPAIGN: &str = "-on-a-far-millisecond";
+
 #[test]
 fn faults_the_spec_cases_miss_are_caught_by_the_generated_phase() {
     let mut wrong = Vec::new();
     for v in faults() {
         let (results, choice_failures, phase) = run(&serve_variant(v), &Settings::new(Some(SEED), None));
-        let spec_failed = failed(&results);
+        let mut spec_failed = failed(&results);
+        spec_failed.retain(|name| !name.ends_with(FOUND_BY_A_CAMPAIGN));
         if !spec_failed.is_empty() || !choice_failures.is_empty() {
             wrong.push(format!(
                 "{}: the spec cases catch it already ({spec_failed:?} {choice_failures:?}): pick a subtler fault",
