@@ -31,6 +31,7 @@ pub struct Conformance {
     expectations: Option<PathBuf>,
     seed: Option<u64>,
     cases: Option<u32>,
+    duration: Option<std::time::Duration>,
     properties: bool,
     report_html: Option<PathBuf>,
 }
@@ -46,6 +47,7 @@ impl Conformance {
             expectations: None,
             seed: None,
             cases: None,
+            duration: None,
             properties: true,
             report_html: None,
         }
@@ -96,6 +98,14 @@ impl Conformance {
         self
     }
 
+    /// A campaign: the generated phase draws and checks cases until `time` is up (each part its
+    /// share), at most [`Conformance::cases`] per part where given. To spread one over machines
+    /// as trials, `cargo nextest run --partition count:K/N` deals them as `run --shard K/N` does.
+    pub fn duration(mut self, time: std::time::Duration) -> Self {
+        self.duration = Some(time);
+        self
+    }
+
     /// Write the run as one HTML page to `file` at the end (else where
     /// `SSM_CONFORMANCE_REPORT_HTML` says), also when it fails or is interrupted.
     pub fn report_html(mut self, file: impl Into<PathBuf>) -> Self {
@@ -122,7 +132,13 @@ impl Conformance {
     }
 
     fn properties(&self) -> Option<Settings> {
-        self.properties.then(|| Settings::new(self.seed, self.cases))
+        self.properties.then(|| {
+            let settings = Settings::new(self.seed, self.cases);
+            match self.duration {
+                Some(d) => settings.for_duration(d, self.cases.is_some()),
+                None => settings,
+            }
+        })
     }
 
     /// Run the suite once, every event told to `reporter` (the CLI's and the harness's own

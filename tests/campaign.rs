@@ -240,10 +240,46 @@ fn the_cli_merges_a_campaign_and_refuses_what_is_not_one() {
     let report: RunReport = serde_json::from_str(&std::fs::read_to_string(&merged).unwrap()).unwrap();
     assert_eq!(report.run.seed, Some(7));
     assert!(report.run.shard.is_none());
+    // A shard without a seed would draw cases of its own.
+    let out = Command::new(bin).args(["run", "--shard", "1/2"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--shard 1/2 needs --seed"), "{stderr}");
     // One shard's report alone is not the campaign.
     let out = Command::new(bin).arg("merge").arg(dir.join("1.json")).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("shard 2/2 is missing"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The library's builder runs a campaign too: every part draws until its share of the time is
+/// up, with no count to stop at.
+#[test]
+fn the_library_runs_a_campaign() {
+    let served = serve_variant(Variant {
+        name: "reference",
+        ..NONE
+    });
+    let conclusion = ssm_conformance::Conformance::endpoint(&served.url)
+        .seed(SEED)
+        .duration(std::time::Duration::from_secs(2))
+        .run(&mut |_| {})
+        .unwrap();
+    let parts: Vec<_> = conclusion
+        .results
+        .iter()
+        .filter(|r| r.name.starts_with("properties::"))
+        .collect();
+    assert_eq!(parts.len(), 4);
+    for p in parts {
+        assert!(
+            matches!(p.outcome, ssm_conformance::Outcome::Passed),
+            "{}: {:?}",
+            p.name,
+            p.outcome
+        );
+        assert!(p.drawn.is_some_and(|d| d.checked >= 4), "{}: {:?}", p.name, p.drawn);
+    }
+    assert_eq!(conclusion.generated.map(|g| g.cases), Some(u32::MAX));
 }

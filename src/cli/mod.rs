@@ -321,6 +321,15 @@ impl Selection {
 }
 
 fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, generated: &GeneratedOptions) -> ExitCode {
+    if let Some(shard) = selection.shard
+        && !generated.no_properties
+        && generated.seed.is_none()
+    {
+        // Else each machine draws its own cases, and `merge` refuses them after the work.
+        return fail(format!(
+            "--shard {shard} needs --seed S, the same on every shard: each draws the campaign's cases from it"
+        ));
+    }
     let suite = match Suite::load_sequential(options, Some(crate::embedded::start())) {
         Ok(s) => s,
         Err(e) => return fail(e),
