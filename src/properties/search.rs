@@ -87,10 +87,11 @@ where
     let shard = settings.shard;
     let owned = |draw: u64| shard.is_none_or(|s| s.owns(draw));
     // Known only without a deadline: how many of the draws are this machine's.
-    let of = if settings.deadline.is_some() {
-        0
-    } else {
-        (0..u64::from(config.cases)).filter(|d| owned(*d)).count()
+    let of = match (settings.deadline, shard) {
+        (Some(_), _) => 0,
+        (None, None) => config.cases as usize,
+        // Places k-1, k-1+n, … below the count.
+        (None, Some(s)) => (config.cases as usize + (s.count - s.index) as usize) / s.count as usize,
     };
     progress.begin(of);
     let drawing_failed = std::cell::RefCell::new(None);

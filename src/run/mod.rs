@@ -340,7 +340,8 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
     // answering is not (a case still throttled when it is spent fails, "throttled throughout").
     let client = session.block_on(session.client()).ok().cloned();
     if let Some(c) = &client {
-        c.set_throttle_budget(throttle_budget(plan.cases.len(), plan.parts.len()));
+        let campaign = options.properties.as_ref().and_then(|p| p.duration);
+        c.set_throttle_budget(throttle_budget(plan.cases.len(), plan.parts.len(), campaign));
     }
     reporter(Event::Started {
         cases: plan.owned.len(),
@@ -455,13 +456,15 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
 }
 
 /// How long a run may wait for a throttling target in all: 30 s, and a quarter second per case
-/// and 25 s per generated part (which send hundreds of requests each).
-fn throttle_budget(cases: usize, parts: usize) -> std::time::Duration {
+/// and 25 s per generated part (which send hundreds of requests each), and a quarter of a
+/// campaign's time (which sends as many as its time allows).
+fn throttle_budget(cases: usize, parts: usize, campaign: Option<std::time::Duration>) -> std::time::Duration {
     let cases = u32::try_from(cases).unwrap_or(u32::MAX);
     let parts = u32::try_from(parts).unwrap_or(u32::MAX);
     std::time::Duration::from_secs(30)
         + std::time::Duration::from_millis(250) * cases
         + std::time::Duration::from_secs(25) * parts
+        + campaign.map_or(std::time::Duration::ZERO, |d| d / 4)
 }
 
 /// Where the run requires data, a skip that left data-dependent behaviour unjudged is a
@@ -550,7 +553,8 @@ fn run_part(
     }
     let (tx, mut rx) = tokio::sync::oneshot::channel();
     let progress = settings.progress.clone();
-    // Nothing drawn yet for this part: the last part's counts are not this one's.
+    // The first tick comes at once, maybe before the part's thread resets the counts: not the
+    // last part's.
     progress.begin(0);
     let (session, settings, choices) = (suite.session.clone(), settings.clone(), choices.clone());
     std::thread::Builder::new()
