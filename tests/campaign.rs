@@ -210,10 +210,17 @@ fn the_cli_merges_a_campaign_and_refuses_what_is_not_one() {
         .arg(dir.join("1.json"))
         .arg("--report-json")
         .arg(&merged)
+        .arg("--report-html")
+        .arg(dir.join("merged.html"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let page = std::fs::read_to_string(dir.join("merged.html")).unwrap();
+    assert!(
+        page.contains("properties::model-based") && page.contains("window_id::"),
+        "the page lists the merged run"
+    );
     // Every spec case and the four parts, as one machine's run.
     let all = ssm_conformance::_internals::spec::load_dir(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
