@@ -177,7 +177,7 @@ pub(crate) fn run(
         session,
         &case(),
         &config,
-        settings.rng("family"),
+        settings.draws("family"),
         settings,
         |(data, filter): (Vec<Execution>, &'static str)| async move {
             check(session, &data, filter, sensitive, choices, requests)

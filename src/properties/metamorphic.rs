@@ -125,7 +125,7 @@ pub(crate) fn run(
         session,
         &strategy,
         &config,
-        settings.rng("metamorphic"),
+        settings.draws("metamorphic"),
         settings,
         check,
     ) {

@@ -177,10 +177,34 @@ impl Settings {
 
     /// The random source of one part: the seed and the part's name, so parts stay independent.
     fn rng(&self, part: &str) -> TestRng {
+        self.draws(part).rng(None)
+    }
+
+    /// The random sources of one part's cases, one per place in draw order.
+    fn draws(&self, part: &str) -> Draws {
         let mut bytes = [0u8; 32];
         bytes[..8].copy_from_slice(&self.seed.to_le_bytes());
         for (i, b) in part.bytes().enumerate() {
             bytes[8 + i % 24] ^= b;
+        }
+        Draws(bytes)
+    }
+}
+
+/// A part's seed, from which each case is drawn on its own: case `k` from a random source of its
+/// own, so that a machine of a campaign draws only its own cases, not every case before them.
+#[derive(Debug, Clone, Copy)]
+struct Draws([u8; 32]);
+
+impl Draws {
+    /// The source of the case at `place` in draw order (`None`: the part's own, for what it
+    /// draws once).
+    fn rng(self, place: Option<u64>) -> TestRng {
+        let mut bytes = self.0;
+        // One more distinct seed per place (the part's own is place "none").
+        let mixed = place.map_or(u64::MAX, |p| p);
+        for (i, b) in mixed.to_le_bytes().iter().enumerate() {
+            bytes[24 + i] ^= b;
         }
         TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
     }

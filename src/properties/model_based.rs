@@ -122,7 +122,7 @@ pub(super) fn run(
         session,
         &strategy,
         &settings.proptest_config(),
-        settings.rng("model-based"),
+        settings.draws("model-based"),
         settings,
         |(data, req): (Vec<Execution>, Request)| async move {
             check_async(session, &data, &req, semantics, choices, requests).await

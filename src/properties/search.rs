@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt};
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, TestRng, TestRunner};
+use proptest::test_runner::{Config, TestRunner};
 
-use super::{Progress, Settings};
+use super::{Draws, Progress, Settings};
 use crate::session::Session;
 
 /// The last failure shrinking reached, and what shrinking cost.
@@ -62,17 +62,17 @@ enum Found<T, F> {
     Failed { draw: u64, tree: T, failure: F },
 }
 
-/// Draw cases from `rng` as they are checked, `--jobs` at a time, counting them on the
-/// settings' progress: at most `config.cases`, none drawn after the part's deadline (a
-/// `--duration` campaign), and of those only the shard's (every case is still drawn, so that
-/// each has its place in the seed's draw order on every machine). Only the cases under way are
-/// held, so memory does not grow with the number of cases; checking stops at the first failure
-/// in draw order, which is the same whatever the number of jobs.
+/// Draw cases as they are checked, `--jobs` at a time, counting them on the settings' progress:
+/// at most `config.cases`, none drawn after the part's deadline (a `--duration` campaign), and
+/// under `--shard` only the shard's places in draw order (each place has its own random source,
+/// so a machine draws none of the other machines' cases). Only the cases under way are held, so
+/// memory does not grow with the number of cases; checking stops at the first failure in draw
+/// order, which is the same whatever the number of jobs or shards.
 fn find<S, F, Fut, C>(
     session: &Session,
     strategy: &S,
     config: &Config,
-    rng: TestRng,
+    draws: Draws,
     check: &C,
     settings: &Settings,
 ) -> Result<Found<S::Tree, F>, String>
@@ -83,7 +83,6 @@ where
 {
     use std::sync::atomic::Ordering::Relaxed;
     let progress = &settings.progress;
-    let mut runner = TestRunner::new_with_rng(config.clone(), rng);
     let shard = settings.shard;
     let owned = |draw: u64| shard.is_none_or(|s| s.owns(draw));
     // Known only without a deadline: how many of the draws are this machine's.
@@ -95,11 +94,13 @@ where
     };
     progress.begin(of);
     let drawing_failed = std::cell::RefCell::new(None);
-    let draws = (0..u64::from(config.cases))
+    let cases = (0..u64::from(config.cases))
+        .filter(|draw| owned(*draw))
         .map_while(|draw| {
             if settings.deadline.is_some_and(|d| Instant::now() >= d) {
                 return None;
             }
+            let mut runner = TestRunner::new_with_rng(config.clone(), draws.rng(Some(draw)));
             match strategy.new_tree(&mut runner) {
                 Ok(tree) => Some((draw, tree)),
                 Err(e) => {
@@ -107,11 +108,10 @@ where
                     None
                 }
             }
-        })
-        .filter(|(draw, _)| owned(*draw));
+        });
     let jobs = session.config.jobs.max(1);
     let found = session.block_on(async {
-        let mut checked = stream::iter(draws)
+        let mut checked = stream::iter(cases)
             .map(|(draw, tree)| {
                 let outcome = check(tree.current());
                 async move { (draw, tree, outcome.await) }
@@ -184,7 +184,7 @@ pub(super) fn first_failure<S, F, Fut, C>(
     session: &Session,
     strategy: &S,
     config: &Config,
-    rng: TestRng,
+    draws: Draws,
     settings: &Settings,
     check: C,
 ) -> Result<Result<u64, Shrunk<F>>, String>
@@ -193,7 +193,7 @@ where
     C: Fn(S::Value) -> Fut,
     Fut: Future<Output = Result<(), F>>,
 {
-    let (mut tree, mut best) = match find(session, strategy, config, rng, &check, settings)? {
+    let (mut tree, mut best) = match find(session, strategy, config, draws, &check, settings)? {
         Found::Passed(n) => return Ok(Ok(n)),
         Found::Failed { tree, failure, .. } => (tree, failure),
     };
@@ -225,7 +225,7 @@ pub(super) fn first_failure_cut<S, F, Fut, C>(
     session: &Session,
     strategy: &S,
     config: &Config,
-    rng: TestRng,
+    draws: Draws,
     settings: &Settings,
     check: C,
 ) -> Result<Result<u64, Shrunk<F>>, String>
@@ -235,7 +235,7 @@ where
     C: Fn(S::Value) -> Fut,
     Fut: Future<Output = Result<(), F>>,
 {
-    let (tree, failure) = match find(session, strategy, config, rng, &check, settings)? {
+    let (tree, failure) = match find(session, strategy, config, draws, &check, settings)? {
         Found::Passed(n) => return Ok(Ok(n)),
         Found::Failed { tree, failure, .. } => (tree, failure),
     };

@@ -261,7 +261,7 @@ pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>
         session,
         &proptest::collection::vec(step(), 1..=12),
         &config,
-        settings.rng("stateful"),
+        settings.draws("stateful"),
         settings,
         |steps: Vec<Step>| async move { sequence(session, &steps, requests).await },
     ) {
