@@ -131,9 +131,10 @@ pub fn merge(shards: &[ShardReport]) -> Result<RunReport, MergeError> {
     let mut merged: Vec<CaseReport> = cases.into_values().map(|(c, _)| c.clone()).collect();
     let choices = choice_failures(&merged, &shards);
     // The parts in the order a run runs them.
+    let count = first.report.run.shard.map_or(0, |f| f.count);
     for part in properties::Part::ALL {
         if let Some(reports) = parts.get(part.result_name().as_str()) {
-            merged.push(merge_part(reports));
+            merged.push(merge_part(reports, count));
         }
     }
     let mut totals = Totals {
@@ -242,28 +243,37 @@ fn is_part(name: &str) -> bool {
         .is_some_and(|rest| rest.starts_with("::"))
 }
 
-/// One part from its shards' results (in shard order).
-fn merge_part(reports: &[(u32, &CaseReport)]) -> CaseReport {
+/// One part from its shards' results (in shard order), of `count` shards.
+fn merge_part(reports: &[(u32, &CaseReport)], count: u32) -> CaseReport {
     let checked: u64 = reports.iter().filter_map(|(_, c)| c.drawn.map(|d| d.checked)).sum();
     let mut out = pick(reports).clone();
     out.requests = reports.iter().map(|(_, c)| c.requests).sum();
     out.duration_ms = reports.iter().map(|(_, c)| c.duration_ms).fold(0.0, f64::max);
     out.drawn = out.drawn.map(|d| Drawn { checked, ..d });
-    let skipped: Vec<u32> = reports
+    let skipped: Vec<(u32, &str)> = reports
         .iter()
         .filter(|(_, c)| c.outcome == "skipped")
-        .map(|(k, _)| *k)
+        .map(|(k, c)| (*k, c.reason.as_deref().unwrap_or("skipped")))
         .collect();
-    if out.outcome == "passed" && !skipped.is_empty() {
+    // A shard that reports no result for the part (stopped before it) judged nothing of it.
+    let absent: Vec<(u32, &str)> = (1..=count)
+        .filter(|k| !reports.iter().any(|(i, _)| i == k))
+        .map(|k| (k, "the shard's report has no result for it"))
+        .collect();
+    let unjudged: Vec<(u32, &str)> = skipped.into_iter().chain(absent).collect();
+    if out.outcome == "passed" && !unjudged.is_empty() {
         // A slice nobody judged leaves the campaign unjudged there: no pass.
-        let (_, skip) = reports.iter().find(|(_, c)| c.outcome == "skipped").expect("a skip");
         out.outcome = "failed".into();
         out.kind = Some(crate::failure::FailureKind::Unjudged.name().to_string());
         out.reason = Some(format!(
             "not judged on shard{} {}: {}",
-            if skipped.len() == 1 { "" } else { "s" },
-            skipped.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
-            skip.reason.as_deref().unwrap_or("skipped")
+            if unjudged.len() == 1 { "" } else { "s" },
+            unjudged
+                .iter()
+                .map(|(k, _)| k.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            unjudged[0].1
         ));
     }
     out
@@ -473,6 +483,34 @@ mod tests {
         assert_eq!(p.outcome, "failed");
         assert!(
             p.reason.as_deref().unwrap().starts_with("not judged on shard 2"),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_part_one_shard_never_reported_is_no_pass() {
+        let one = shard(
+            1,
+            2,
+            vec![
+                case("a::x", "passed", None),
+                case("a::y", "passed", None),
+                part("passed", 4, None, ""),
+            ],
+        );
+        let two = shard(2, 2, vec![case("a::z", "passed", None), case("a::w", "passed", None)]);
+        let merged = merge(&[one, two]).unwrap();
+        let p = merged.cases.last().unwrap();
+        assert_eq!(
+            (p.outcome.as_str(), p.kind.as_deref()),
+            ("failed", Some("unjudged")),
+            "{p:?}"
+        );
+        assert!(
+            p.reason
+                .as_deref()
+                .unwrap()
+                .contains("shard 2: the shard's report has no result"),
             "{p:?}"
         );
     }
