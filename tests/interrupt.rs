@@ -1,4 +1,5 @@
-//! A run interrupted with Ctrl-C (SIGINT) still deletes what it created, says so, and exits 130.
+//! A run interrupted with Ctrl-C (SIGINT) still deletes what it created, says so, and exits 130;
+//! a campaign stopped so keeps its JSON report, marked interrupted.
 
 mod common;
 
@@ -101,4 +102,58 @@ fn a_window_seeded_at_the_moment_of_ctrl_c_is_deleted_after_it_lands() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert_eq!(emulator.window_ids(), Vec::<String>::new());
+}
+
+/// A campaign stopped in its generated phase writes what it judged, marked interrupted: its spec
+/// cases, and no result for the part under way (which `merge` counts as unjudged).
+#[test]
+fn a_campaign_stopped_with_ctrl_c_keeps_its_json_report() {
+    use std::io::{BufRead, BufReader};
+    let served = serve_variant(NONE);
+    let dir = std::env::temp_dir().join(format!("ssm-conformance-interrupted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("shard.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+        .args([
+            "run",
+            "--endpoint",
+            &served.url,
+            "--seed",
+            "3",
+            "--duration",
+            "1h",
+            "--shard",
+            "1/2",
+            "--quiet",
+        ])
+        .arg("--report-json")
+        .arg(&json)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The phase has begun once it says its seed; then the first part is under way.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.starts_with("generated phase: seed 3"));
+    assert!(started, "the generated phase never began");
+    std::thread::sleep(Duration::from_millis(500));
+    interrupt(child);
+    let report: ssm_conformance::RunReport = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(report.run.interrupted);
+    assert_eq!(report.run.shard.map(|s| (s.index, s.count)), Some((1, 2)));
+    assert_eq!(report.run.duration.as_deref(), Some("1h"));
+    let spec = report
+        .cases
+        .iter()
+        .filter(|c| !c.name.starts_with("properties::"))
+        .count();
+    assert!(spec > 100, "{spec} spec cases");
+    assert!(
+        !report.cases.iter().any(|c| c.name == "properties::model-based"),
+        "the part under way has no result"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -376,12 +376,19 @@ fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, genera
         Err(e) => return fail(e),
     };
     if conclusion.interrupted {
-        // What ran is still worth a page; the other reports wait for a whole run.
-        if let Some(f) = &outputs.report_html {
-            let report = conclusion.report(&suite, &outputs.target_version);
-            if let Err(e) = write_file(f, &report::run_html(&report, 130)) {
-                eprintln!("ssm-conformance: {e}");
-            }
+        // What ran is still worth a page, and its JSON (marked interrupted: a stopped campaign
+        // keeps what it found, and `merge` counts what it did not reach as unjudged); the other
+        // reports wait for a whole run.
+        let report = conclusion.report(&suite, &outputs.target_version);
+        if let Some(f) = &outputs.report_html
+            && let Err(e) = write_file(f, &report::run_html(&report, 130))
+        {
+            eprintln!("ssm-conformance: {e}");
+        }
+        if let Some(f) = &outputs.report_json
+            && let Err(e) = write_file(f, &(serde_json::to_string_pretty(&report).expect("serializes") + "\n"))
+        {
+            eprintln!("ssm-conformance: {e}");
         }
         return ExitCode::from(130);
     }
