@@ -290,3 +290,22 @@ fn the_library_runs_a_campaign() {
     }
     assert_eq!(conclusion.generated.map(|g| g.cases), Some(u32::MAX));
 }
+
+/// A part whose share of a campaign's time is gone before it begins (a part before it shrank a
+/// failure for long) still checks a case: a part that checked none would pass having judged
+/// nothing.
+#[test]
+fn a_part_whose_time_is_gone_still_judges_a_case() {
+    let served = serve_variant(Variant {
+        name: "reference",
+        ..NONE
+    });
+    let settings = Settings::new(Some(SEED), None).for_duration(std::time::Duration::ZERO, false);
+    let r = report(&served.url, None, settings);
+    let parts: Vec<_> = r.cases.iter().filter(|c| c.name.starts_with("properties::")).collect();
+    assert_eq!(parts.len(), 4);
+    for p in parts {
+        assert_eq!(p.outcome, "passed", "{p:?}");
+        assert!(p.drawn.is_some_and(|d| d.checked >= 1), "{}: {:?}", p.name, p.drawn);
+    }
+}
