@@ -106,9 +106,9 @@ pub(super) fn materialize(req: &Request, data: &[Execution], window: &str, seman
 }
 
 /// Run the property: `Ok(cases run)`, or the shrunk counterexample. The cases are drawn from
-/// the seed first, then sent `jobs` at a time (a far target's latency overlaps); the first
-/// failing one in draw order is shrunk one step at a time, as proptest shrinks. So the same seed
-/// gives the same counterexample whatever the number of jobs.
+/// the seed as they are sent, `jobs` at a time (a far target's latency overlaps); the first
+/// failing one in draw order is cut by delta debugging, then made simpler (`search.rs`). So the
+/// same seed gives the same counterexample whatever the number of jobs.
 pub(super) fn run(
     session: &Session,
     settings: &Settings,

@@ -1,6 +1,7 @@
-//! How every part looks for a failure: cases drawn from the seed first, checked `--jobs` at a
-//! time (a far target's latency overlaps), and the first failing one in draw order shrunk. The
-//! same seed gives the same counterexample whatever the number of jobs.
+//! How every part looks for a failure: cases drawn from the seed as they are checked, `--jobs`
+//! at a time (a far target's latency overlaps), each from a random source of its own (so a shard
+//! draws only its own), and the first failing one in draw order shrunk. The same seed gives the
+//! same counterexample whatever the number of jobs or shards.
 //!
 //! Two ways to shrink. A sequence of steps shrinks as proptest's runner shrinks it, one
 //! simplification at a time ([`first_failure`]). A history does not: proptest removes one
