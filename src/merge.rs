@@ -12,8 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::choices::{self, ObservedBy};
-use crate::judge::consistency::{check_choice, check_error_types};
+use crate::choices;
+use crate::judge::consistency::{check_choice, check_error_types, held_choices};
 use crate::observation::Observation;
 use crate::outcome::{CaseResult, Drawn, Outcome};
 use crate::properties;
@@ -314,12 +314,7 @@ fn choice_failures(cases: &[CaseReport], shards: &[&ShardReport]) -> Vec<ChoiceF
         .collect();
     let all: Vec<&CaseResult> = results.iter().collect();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
-    let observed: BTreeSet<&str> = results
-        .iter()
-        .flat_map(|r| r.observations.iter().filter_map(|o| o.choice.as_deref()))
-        .filter(|c| !choices::find(c).is_some_and(|c| c.observed_by == ObservedBy::Record))
-        .collect();
-    for choice in observed {
+    for choice in held_choices(&results) {
         if let Err(f) = check_choice(choice, &all) {
             out.insert(format!("choices::{choice}"), f.message);
         }

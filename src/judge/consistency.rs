@@ -1,10 +1,22 @@
 //! A judge across cases: every case that observes one open choice must observe the same option
 //! (a target answers one open question one way).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::failure::{Failure, FailureKind};
 use crate::outcome::CaseResult;
+
+/// The open choices `results` observed that are held to one option across cases: all but
+/// records, which are facts of each answer, not choices.
+pub(crate) fn held_choices<'a>(results: impl IntoIterator<Item = &'a CaseResult>) -> BTreeSet<&'a str> {
+    let recorded =
+        |c: &str| crate::choices::find(c).is_some_and(|c| c.observed_by == crate::choices::ObservedBy::Record);
+    results
+        .into_iter()
+        .flat_map(|r| r.observations.iter().filter_map(|o| o.choice.as_deref()))
+        .filter(|c| !recorded(c))
+        .collect()
+}
 
 /// Every group of cases of one kind whose error type is open must have been answered with one
 /// error type (recorded as an observation without a choice). `Err` names the kind and the cases

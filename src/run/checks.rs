@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::judge::consistency::{check_choice, check_error_types};
+use crate::judge::consistency::{check_choice, check_error_types, held_choices};
 use crate::outcome::{CaseResult, FailureKind, Outcome, SkipReason};
 use crate::session::Session;
 use crate::spec::LoadedCase;
@@ -25,14 +25,7 @@ pub(crate) fn run_checks(
     created_windows: bool,
 ) -> Vec<CaseResult> {
     let all: Vec<&CaseResult> = results.iter().collect();
-    // A record is a fact of each answer, not a choice: nothing to hold across cases.
-    let recorded =
-        |c: &str| crate::choices::find(c).is_some_and(|c| c.observed_by == crate::choices::ObservedBy::Record);
-    let observed: BTreeSet<&str> = results
-        .iter()
-        .flat_map(|r| r.observations.iter().filter_map(|o| o.choice.as_deref()))
-        .filter(|c| !recorded(c))
-        .collect();
+    let observed = held_choices(results);
     let mut names: BTreeSet<&str> = declared.iter().map(String::as_str).collect();
     names.extend(observed.iter().copied());
     let mut out: Vec<CaseResult> = names
