@@ -67,8 +67,9 @@ pub struct Settings {
     /// A campaign's time (`--duration`): the parts draw and check cases until it is up (each
     /// its share of what is left), at most `cases` each where `--cases` is given too.
     pub duration: Option<std::time::Duration>,
-    /// This machine's slice of the generated cases (`--shard K/N`), by place in draw order.
-    pub shard: Option<crate::shard::Shard>,
+    /// This machine's slice of the generated cases, by place in draw order: the run sets it
+    /// from [`crate::RunOptions::shard`], the one public home of the shard.
+    pub(crate) shard: Option<crate::shard::Shard>,
     /// When the part under way must stop drawing (set by the run from `duration`).
     pub(crate) deadline: Option<Instant>,
 }
