@@ -29,10 +29,7 @@ pub(super) fn merge(files: &[PathBuf], json: Option<&Path>, html: Option<&Path>,
     let code = merged.totals.exit_code();
     let mut written = Vec::new();
     if let Some(f) = json {
-        written.push(super::write_file(
-            f,
-            &(serde_json::to_string_pretty(&merged).expect("serializes") + "\n"),
-        ));
+        written.push(super::write_file(f, &super::json_text(&merged)));
     }
     if let Some(f) = html {
         written.push(super::write_file(f, &report::run_html(&merged, code)));

@@ -386,7 +386,7 @@ fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, genera
             eprintln!("ssm-conformance: {e}");
         }
         if let Some(f) = &outputs.report_json
-            && let Err(e) = write_file(f, &(serde_json::to_string_pretty(&report).expect("serializes") + "\n"))
+            && let Err(e) = write_file(f, &json_text(&report))
         {
             eprintln!("ssm-conformance: {e}");
         }
@@ -462,10 +462,7 @@ fn conclude(
     let run_report = conclusion.report(suite, &outputs.target_version);
     let mut written: Vec<Result<(), String>> = Vec::new();
     if let Some(f) = &outputs.report_json {
-        written.push(write_file(
-            f,
-            &(serde_json::to_string_pretty(&run_report).expect("serializes") + "\n"),
-        ));
+        written.push(write_file(f, &json_text(&run_report)));
     }
     if let Some(f) = &outputs.report_html {
         written.push(write_file(f, &report::run_html(&run_report, totals.exit_code())));
@@ -496,10 +493,7 @@ fn conclude(
             &conclusion.checks,
             previous.as_ref(),
         );
-        written.push(write_file(
-            &file,
-            &(serde_json::to_string_pretty(&fresh).expect("serializes") + "\n"),
-        ));
+        written.push(write_file(&file, &json_text(&fresh)));
     }
     if let Some(e) = written.into_iter().find_map(Result::err) {
         return fail(e);
@@ -573,7 +567,7 @@ fn record_profile(
         ),
         choices,
     };
-    serde_json::to_string_pretty(&profile).expect("serializes") + "\n"
+    json_text(&profile)
 }
 
 fn sweep(target: &SweepTarget, dry_run: bool) -> ExitCode {
@@ -636,6 +630,11 @@ fn sweep(target: &SweepTarget, dry_run: bool) -> ExitCode {
         }
     }
     ExitCode::from(u8::from(failed))
+}
+
+/// `value` as the files the command writes hold JSON: pretty, with a final newline.
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("serializes") + "\n"
 }
 
 /// The reports of `run --report-json` in `files`, or what is wrong with one (named).
