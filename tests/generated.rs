@@ -151,12 +151,7 @@ fn faults() -> Vec<Variant> {
             result: Some(|e, request, answer| {
                 let mut v = answer?;
                 if request.contains_key("WindowId") {
-                    for x in v
-                        .get_mut("WindowExecutions")
-                        .and_then(Value::as_array_mut)
-                        .into_iter()
-                        .flatten()
-                    {
+                    for x in common::listed_executions(&mut v) {
                         let body = serde_json::to_vec(&json!({ "WindowExecutionId": x["WindowExecutionId"] })).unwrap();
                         let tasks = e
                             .handle(Some("AmazonSSM.GetMaintenanceWindowExecution"), &body)
@@ -179,12 +174,7 @@ fn faults() -> Vec<Variant> {
             fails: &["properties::model-based"],
             result: Some(|_, _, answer| {
                 let mut v = answer?;
-                for e in v
-                    .get_mut("WindowExecutions")
-                    .and_then(Value::as_array_mut)
-                    .into_iter()
-                    .flatten()
-                {
+                for e in common::listed_executions(&mut v) {
                     for k in ["StartTime", "EndTime"] {
                         if let Some(t) = e.get(k).and_then(Value::as_f64) {
                             e[k] = json!(f64::from(t as i64 as i32) + t.fract());

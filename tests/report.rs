@@ -26,12 +26,7 @@ fn hostile() -> Variant {
                 Err(e)
             }
             Ok(mut v) => {
-                for x in v
-                    .get_mut("WindowExecutions")
-                    .and_then(Value::as_array_mut)
-                    .into_iter()
-                    .flatten()
-                {
+                for x in common::listed_executions(&mut v) {
                     x["StatusDetails"] = json!(INJECTED);
                 }
                 Ok(v)

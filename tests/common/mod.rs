@@ -87,6 +87,16 @@ pub const NONE: Variant = Variant {
     family: false,
 };
 
+/// The executions a DescribeMaintenanceWindowExecutions answer lists (none in another answer),
+/// for variants that bend them one by one.
+pub fn listed_executions(answer: &mut Value) -> impl Iterator<Item = &mut Value> {
+    answer
+        .get_mut("WindowExecutions")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+}
+
 /// A fault the spec cases miss and the model-based part finds: listed executions' StatusDetails
 /// trimmed (no spec case lists executions whose details are edged with whitespace; the generated
 /// histories have them).
@@ -96,12 +106,7 @@ pub fn status_details_trimmed() -> Variant {
         fails: &["properties::model-based"],
         result: Some(|_, _, answer| {
             let mut v = answer?;
-            for e in v
-                .get_mut("WindowExecutions")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-            {
+            for e in listed_executions(&mut v) {
                 if let Some(d) = e.get("StatusDetails").and_then(Value::as_str) {
                     e["StatusDetails"] = json!(d.trim());
                 }
