@@ -21,7 +21,7 @@ use ssm_conformance::_internals::fixtures::Execution;
 use ssm_conformance::_internals::properties::{self as generated, Part};
 use ssm_conformance::_internals::run::session_of;
 use ssm_conformance::_internals::{fixtures, ids};
-use ssm_conformance::{Event, Outcome, RunOptions, Suite, TargetOptions};
+use ssm_conformance::{EventKind, Outcome, RunOptions, Suite, TargetOptions};
 
 /// The latency proxy of the tests (one copy of the code): see [`far_target`].
 #[path = "../tests/common/latency.rs"]
@@ -236,7 +236,7 @@ fn timed_suite(
     // before cleanup.
     let mut spec_phase = None;
     let conclusion = ssm_conformance::run(&suite, &bench_options(None, &[]), &mut |event| {
-        if matches!(event, Event::CheckFinished(_)) && spec_phase.is_none() {
+        if matches!(event.kind, EventKind::CheckFinished(_)) && spec_phase.is_none() {
             spec_phase = Some((start.elapsed().as_secs_f64() * 1e3, client.recorded()));
         }
     })
@@ -334,7 +334,7 @@ fn generated_phase(runs: usize) -> String {
                 &suite,
                 &bench_options(Some(settings.clone()), &["properties::model-based"]),
                 &mut |event| {
-                    if let Event::PartFinished(_) = event {
+                    if let EventKind::PartFinished(_) = event.kind {
                         sent = Some(client.recorded());
                     }
                 },
@@ -459,12 +459,12 @@ fn far_run(rt: &tokio::runtime::Runtime, jobs: usize, settings: &generated::Sett
     let mut total = 0.0;
     let mut sent = Vec::new();
     let conclusion = ssm_conformance::run(&suite, &bench_options(Some(settings.clone()), &[]), &mut |event| {
-        match event {
-            Event::CheckFinished(_) if parts.is_empty() => {
+        match event.kind {
+            EventKind::CheckFinished(_) if parts.is_empty() => {
                 before = client.recorded().len();
                 parts.push((start.elapsed().as_secs_f64() * 1e3, before));
             }
-            Event::PartFinished(result) => {
+            EventKind::PartFinished(result) => {
                 let now = client.recorded().len();
                 parts.push((result.duration.as_secs_f64() * 1e3, now - before));
                 before = now;

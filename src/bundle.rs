@@ -14,16 +14,22 @@ static FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
 static REFERENCE_SNAPSHOTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/snapshots/reference");
 static EXPECTATIONS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/expectations");
 
-/// The source tree the binary was built from, when it is still there (a checkout, `cargo run`,
-/// `cargo test`): its files are the ones being edited, so they win over the compiled-in copy.
-/// `SSM_CONFORMANCE_DATA=compiled-in` uses the compiled-in copy even there (what an installed
-/// binary whose checkout is gone does).
+/// The source tree the binary was built from, when this is a build of it run from there
+/// (`cargo run`, `cargo test`, `target/…/ssm-conformance`): its files are the ones being
+/// edited, so they win over the compiled-in copy. An installed binary (`cargo install`, a
+/// wheel, a copy) never reads it, even while it still exists: switching branches in that clone
+/// must not change what an installed tool judges. `SSM_CONFORMANCE_DATA=compiled-in` uses the
+/// compiled-in copy in a build too.
 fn source_tree() -> Option<PathBuf> {
     if std::env::var("SSM_CONFORMANCE_DATA").is_ok_and(|v| v.trim() == "compiled-in") {
         return None;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    (root.join("specs").is_dir() && root.join("fixtures").is_dir()).then_some(root)
+    let under_cargo = std::env::var_os("CARGO_MANIFEST_DIR").is_some_and(|d| Path::new(&d) == root);
+    let in_tree = std::env::current_exe()
+        .and_then(std::fs::canonicalize)
+        .is_ok_and(|exe| root.canonicalize().is_ok_and(|r| exe.starts_with(r)));
+    ((under_cargo || in_tree) && root.join("specs").is_dir() && root.join("fixtures").is_dir()).then_some(root)
 }
 
 fn fingerprint() -> u64 {

@@ -142,14 +142,30 @@ impl Conformance {
     }
 
     /// Run the suite once, every event told to `reporter` (the CLI's and the harness's own
-    /// entry point, [`crate::run::run`]); the conclusion has every result.
+    /// entry point, [`crate::run::run`]); the conclusion has every result and the verdict, held
+    /// to [`Conformance::expectations`] and to `CI=true`'s snapshots, and the page is written
+    /// where [`Conformance::report_html`] (or `SSM_CONFORMANCE_REPORT_HTML`) says.
     pub fn run(&self, reporter: &mut dyn FnMut(Event<'_>)) -> Result<Conclusion, ConformanceError> {
-        let (suite, _) = self.load()?;
+        let (suite, expectations) = self.load()?;
         let options = RunOptions {
             properties: self.properties(),
+            expectations,
+            snapshots_required: crate::settings::ci(),
             ..RunOptions::default()
         };
-        Ok(crate::run::run(&suite, &options, reporter)?)
+        let conclusion = crate::run::run(&suite, &options, reporter)?;
+        if let Some(file) = self.html_file() {
+            let page = crate::report::run_html(&conclusion.report(&suite, "unknown"));
+            std::fs::write(&file, page).map_err(|source| ConformanceError::Write { file, source })?;
+        }
+        Ok(conclusion)
+    }
+
+    /// Where the page goes: the builder's file, else `SSM_CONFORMANCE_REPORT_HTML`'s.
+    fn html_file(&self) -> Option<PathBuf> {
+        self.report_html
+            .clone()
+            .or_else(|| crate::settings::REPORT_HTML.raw().map(PathBuf::from))
     }
 
     /// Run as the whole test binary: libtest-mimic's arguments from the command line, what was
@@ -158,11 +174,7 @@ impl Conformance {
         let args = Arguments::from_args();
         match self.load() {
             Ok((suite, expectations)) => {
-                let html = self
-                    .report_html
-                    .clone()
-                    .or_else(|| crate::settings::REPORT_HTML.raw().map(PathBuf::from));
-                crate::run::harness::run_trials(&args, &suite, self.properties(), expectations, html)
+                crate::run::harness::run_trials(&args, &suite, self.properties(), expectations, self.html_file())
             }
             Err(e) => {
                 eprintln!("ssm-conformance: {e}");
@@ -182,4 +194,12 @@ pub enum ConformanceError {
     /// The run could not start (its selection, or a target that cannot be judged).
     #[error(transparent)]
     Run(#[from] RunError),
+    /// The run's page could not be written.
+    #[error("cannot write {}: {source}", file.display())]
+    Write {
+        /// The page's file.
+        file: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }

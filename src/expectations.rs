@@ -90,6 +90,29 @@ fn first_line(why: &str) -> String {
     }
 }
 
+/// `why` with what differs from run to run written as placeholders (window and execution ids,
+/// the endpoint with its port, the run's own window names), so that two runs against one target
+/// write the same expectations file.
+fn stable(why: &str) -> String {
+    static VOLATILE: std::sync::LazyLock<[(regex::Regex, &str); 4]> = std::sync::LazyLock::new(|| {
+        let re = |p: &str| regex::Regex::new(p).expect("a valid pattern");
+        [
+            (re(r"https?://[^\s,;)\]\x22']+"), "$${endpoint}"),
+            (re(r"ssm-conformance-[0-9a-f]{8}"), "$${run}"),
+            (re(r"mw-[0-9a-f]{17}"), "$${window}"),
+            (
+                re(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+                "$${id}",
+            ),
+        ]
+    });
+    let mut out = why.to_string();
+    for (pattern, placeholder) in VOLATILE.iter() {
+        out = pattern.replace_all(&out, *placeholder).into_owned();
+    }
+    out
+}
+
 /// Whether `name` is a check across cases (`choices::…`, `target::…`) rather than a case.
 fn is_check(name: &str) -> bool {
     name.starts_with("choices::") || name.starts_with("target::")
@@ -182,14 +205,18 @@ impl Expectations {
                 Outcome::Unsupported(m) => m.clone(),
                 _ => unreachable!(),
             };
-            unsupported = Some(previous.and_then(|p| p.unsupported.clone()).unwrap_or(why));
+            unsupported = Some(
+                previous
+                    .and_then(|p| p.unsupported.clone())
+                    .unwrap_or_else(|| stable(&why)),
+            );
         } else {
             let entries = results
                 .iter()
                 .chain(checks.iter().filter(|c| matches!(c.outcome, Outcome::Failed(_))))
                 .filter_map(|r| {
                     let outcome = kind(&r.outcome)?;
-                    let why = first_line(r.outcome.message().unwrap_or_default());
+                    let why = stable(&first_line(r.outcome.message().unwrap_or_default()));
                     Some((r.name.clone(), outcome, r.outcome.failure_kind(), why))
                 });
             for (name, outcome, failure, why) in entries {
@@ -298,6 +325,30 @@ mod tests {
             Outcome::skipped(SkipReason::Unmet, "no case observed it"),
         )];
         assert!(e.mismatches(&results, &checks, true).is_empty());
+    }
+
+    /// Two runs write the same file: ids, ports and run names are placeholders (issue 28).
+    #[test]
+    fn written_reasons_hold_nothing_that_differs_between_runs() {
+        let why = |window: &str, port: u16| {
+            r(
+                "a::x",
+                failed(
+                    FailureKind::Member,
+                    &format!(
+                        "f, case \"x\": http://127.0.0.1:{port}/ answered window {window} (ssm-conformance-0a1b2c3d-empty), \
+                         execution 5a4c1f0e-1234-4d2b-9c1a-0123456789ab"
+                    ),
+                ),
+            )
+        };
+        let one = Expectations::from_results("t", "1", &[why("mw-0123456789abcdef0", 40123)], &[], None);
+        let two = Expectations::from_results("t", "1", &[why("mw-fedcba98765432100", 40777)], &[], None);
+        assert_eq!(one, two);
+        assert_eq!(
+            one.cases["a::x"].reason,
+            "${endpoint} answered window ${window} (${run}-empty), execution ${id}"
+        );
     }
 
     #[test]

@@ -79,6 +79,29 @@ pub struct Failure {
     pub kind: FailureKind,
     /// Why, with the context the case gives (file, case, request sent, answer).
     pub message: String,
+    /// The pin the answer broke, where a pin is why it fails: the target took another option
+    /// than the pins fix (a legal one without them).
+    pub pin: Option<BrokenPin>,
+}
+
+/// A pin an answer broke: the choice, the option the pins fix, and the one the target took
+/// (where one option explains the answer).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BrokenPin {
+    /// The open choice.
+    pub choice: String,
+    /// The option the pins fix.
+    pub pinned: String,
+    /// The option the target took, where one explains its answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken: Option<String>,
+}
+
+impl std::fmt::Display for BrokenPin {
+    /// `choice=pinned`, as the pins write it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.choice, self.pinned)
+    }
 }
 
 impl Failure {
@@ -87,14 +110,20 @@ impl Failure {
         Self {
             kind,
             message: message.into(),
+            pin: None,
         }
+    }
+
+    /// The same failure, caused by breaking `pin`.
+    pub fn with_pin(self, pin: BrokenPin) -> Self {
+        Self { pin: Some(pin), ..self }
     }
 
     /// The same failure with its message rewritten (context added around it).
     pub fn map(self, f: impl FnOnce(String) -> String) -> Self {
         Self {
-            kind: self.kind,
             message: f(self.message),
+            ..self
         }
     }
 }

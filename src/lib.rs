@@ -20,16 +20,16 @@
 //! or runs it once and reads the events and the conclusion itself:
 //!
 //! ```no_run
-//! use ssm_conformance::{Conformance, Event};
+//! use ssm_conformance::{Conformance, EventKind};
 //!
 //! let conclusion = Conformance::endpoint("http://127.0.0.1:4566")
 //!     .run(&mut |event| {
-//!         if let Event::CaseFinished(r) = event {
-//!             println!("{}: {}", r.name, r.outcome.label());
+//!         if let EventKind::CaseFinished(r) = event.kind {
+//!             println!("{:>6.2?} {}: {}", event.elapsed, r.name, r.outcome.label());
 //!         }
 //!     })
 //!     .expect("the suite runs");
-//! assert!(conclusion.results.iter().all(|r| r.outcome.message().is_none()));
+//! std::process::exit(conclusion.verdict.exit_code.into());
 //! ```
 //!
 //! # How a case flows
@@ -37,13 +37,17 @@
 //! spec (`specs/*.json`, loaded and checked by `spec`) → **run** ([`run()`]: the plan, the
 //! preflight, the cases `jobs` at a time, the checks, the generated phase, cleanup) → **client**
 //! (awsJson 1.1, SigV4, timeouts, throttling retried) → **judge** (`judge::check` dispatches to the
-//! oracle, the validation-message reader and the snapshot) → [`Outcome`] → **report** (the
-//! summary, JSON, JUnit, PARITY.md), each step told as an [`Event`].
+//! oracle, the validation-message reader and the snapshot; pins applied in one place) →
+//! [`Outcome`] → **verdict** ([`Verdict`]: the exit code and its reasons, decided once, with the
+//! expectations and `CI=true`) → **report** (the summary, JSON, JUnit, HTML, PARITY.md, each
+//! showing the verdict), each step told as an [`Event`] with its time.
 //!
-//! Layers, enforced by `tests/layers.rs`: the model (facts of the AWS model) and the failure
-//! kinds at the bottom; the client and the emulator above them, apart; the data, the oracle and
-//! the specs; the judges; the run and the generated phase; the API, `embedded` and the CLI on
-//! top.
+//! Layers, enforced by `tests/layers.rs`: the model (facts of the AWS model), the failure
+//! kinds, the choices and the settings at the bottom; the client, the emulator and the pins
+//! above them, the emulator apart from all that judges it; outcomes, the target and the oracle;
+//! the specs, data sets, paging, snapshots and expectations; the verdict; the reports and the
+//! judges; the session; the generated phase; the run and merge; the API and `embedded`; the CLI
+//! on top.
 //!
 //! # Glossary
 //!
@@ -54,7 +58,7 @@
 //! | option | one legal answer to a choice (`inclusive`, `newest-first`, …) |
 //! | pin | a choice fixed to one option by the pins (`--pins NAME`, a file in `specs/profiles/`; not an AWS profile) |
 //! | observation | the option a target was seen to take, recorded by a case |
-//! | verdict | the judgement of one answer: the observations, or a [`Failure`] of a kind |
+//! | verdict | the run's judgement ([`Verdict`]): its exit code and typed reasons, and how each result stands (passed, expected, not judged, failed) |
 //! | outcome | how a case ended: passed, failed (a [`FailureKind`]), unsupported, or skipped (a [`SkipReason`]); only a pass passes |
 //! | oracle | the code that computes the right answer for any data, sharing nothing with the emulator |
 //! | property | a relation checked on generated data (`proptest`) |
@@ -86,6 +90,7 @@ mod observation;
 mod oracle;
 mod outcome;
 mod paging;
+mod pins;
 mod properties;
 mod report;
 mod run;
@@ -97,20 +102,23 @@ mod snapshot_reader;
 mod spec;
 mod sweep;
 mod target;
+mod verdict;
 mod walk;
 
 pub use client::Throttling;
 pub use conformance::{Conformance, ConformanceError};
 pub use emulator::{Emulator, Running, spawn};
-pub use failure::{Failure, FailureKind};
+pub use expectations::{Expectations, ExpectationsError};
+pub use failure::{BrokenPin, Failure, FailureKind};
 pub use merge::{MergeError, ShardReport, merge};
 pub use outcome::{CaseResult, Drawn, Outcome, ShrunkCase, Skip, SkipReason};
 pub use report::{CaseReport, RunReport, Totals};
-pub use run::{Conclusion, Event, PlanError, RunError, RunOptions, Suite, SuiteError, run};
+pub use run::{Conclusion, Event, EventKind, PlanError, RunError, RunOptions, Suite, SuiteError, run};
 pub use session::TargetError;
 pub use shard::{Shard, ShardError};
 pub use spec::{LoadedCase, SpecError};
 pub use target::TargetOptions;
+pub use verdict::{Reason, ReasonKind, Standing, Verdict};
 
 /// Not part of the public API: what the crate's own binary, tests, benchmarks and `xtask` reach
 /// inside it. Nothing here is a promise; it changes without notice.

@@ -165,6 +165,7 @@ pub fn merge(shards: &[ShardReport]) -> Result<RunReport, MergeError> {
             shard: None,
             ..first.report.run.clone()
         },
+        verdict: None,
     })
 }
 
@@ -338,7 +339,11 @@ fn choice_failures(cases: &[CaseReport], shards: &[&ShardReport]) -> Vec<ChoiceF
         }
     }
     out.into_iter()
-        .map(|(name, reason)| ChoiceFailure { name, reason })
+        .map(|(name, reason)| ChoiceFailure {
+            name,
+            reason,
+            verdict: None,
+        })
         .collect()
 }
 
@@ -372,6 +377,9 @@ mod tests {
             counterexample: None,
             drawn: None,
             open_error_kind: None,
+            verdict: None,
+            missing_snapshot: None,
+            broke_pin: None,
         }
     }
 

@@ -2,8 +2,10 @@
 //! shapes the suite and the emulator use, from the vendored botocore model
 //! (`reference/botocore-1.44.8-ssm-maintenance-window-family.json`).
 //!
-//! This module is the bottom of the crate: it holds constants only, no parsing, arithmetic or
-//! validation, so the emulator and the oracle can both read the facts without sharing logic.
+//! This module is the bottom of the crate: it holds constants and the table of operations
+//! (`Operation`: names, the list and id members of each, whether it only reads), no parsing,
+//! arithmetic or validation, so the emulator and the oracle can both read the facts without
+//! sharing logic.
 //! `tests/model.rs` checks every value here against the vendored model itself.
 
 /// Where the vendored model is, from the project root.

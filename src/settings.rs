@@ -5,6 +5,8 @@
 //! names and parsers from here; `tests/settings.rs` holds the README's settings table to it.
 //!
 //! Yes/no values have one parser ([`parse_flag`]), for flags, variables and `CI` alike.
+//! `SSM_CONFORMANCE_DATA` is not here: it says where the shipped data is read from
+//! (`bundle.rs`), not how a run goes.
 
 /// How a setting's value is spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! leaves a behaviour open, a case names the *choice* and its acceptable *options*; the runner
 //! records which one a target took, and only a profile may pin one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -625,6 +625,9 @@ pub struct SpecError {
     pub message: String,
 }
 
+/// The error type a case expects when it sends an operation name the model lacks on purpose.
+const UNKNOWN_OPERATION: &str = "UnknownOperationException";
+
 /// Load and check one spec file.
 pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
     let err = |case: Option<String>, path: String, message: String| SpecError {
@@ -676,6 +679,20 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             needs.push(Need::parse(n).ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?);
         }
         let req = &case.request;
+        // A name the model lacks is a typo, unless the case sends it to see it refused.
+        let refused = matches!(&case.expect, Expectation::Error(e)
+            if e.error_type.as_slice().iter().any(|t| t == UNKNOWN_OPERATION));
+        if crate::model::Operation::from_name(req.operation()).is_none() && !refused {
+            return Err(cerr(
+                ".request.operation",
+                format!(
+                    "the model has no operation {:?} (it has {}); a case that sends an unknown name on purpose \
+                     expects {UNKNOWN_OPERATION}",
+                    req.operation(),
+                    crate::model::Operation::ALL.map(|o| o.name()).join(", ")
+                ),
+            ));
+        }
         let mut strings = Vec::new();
         match (&req.params, &req.raw) {
             (Some(p @ Value::Object(_)), None) => strings_in(p, &mut strings),
@@ -1009,10 +1026,35 @@ impl Pins {
                         .any(|o| &o.choice == choice && o.options.contains_key(option))
                 });
             if !known {
-                return Err(err(
-                    format!("choices.{choice}"),
-                    format!("no case has choice {choice:?} with option {option:?}"),
-                ));
+                // Say what would have been right: the choice's options, or the choices there are.
+                let mut options: BTreeSet<String> = crate::choices::find(choice)
+                    .map(|c| c.options.iter().map(|o| o.to_string()).collect())
+                    .unwrap_or_default();
+                options.extend(cases.iter().flat_map(|c| {
+                    c.open_expectations()
+                        .filter(|o| &o.choice == choice)
+                        .flat_map(|o| o.options.keys().cloned())
+                        .collect::<Vec<_>>()
+                }));
+                let hint = if options.is_empty() {
+                    let mut names: BTreeSet<String> =
+                        crate::choices::CATALOGUE.iter().map(|c| c.name.to_string()).collect();
+                    names.extend(
+                        cases
+                            .iter()
+                            .flat_map(|c| c.open_expectations().map(|o| o.choice.clone()).collect::<Vec<_>>()),
+                    );
+                    format!(
+                        "no choice is named {choice:?}; the choices: {}",
+                        names.into_iter().collect::<Vec<_>>().join(", ")
+                    )
+                } else {
+                    format!(
+                        "{choice:?} has no option {option:?}; its options: {}",
+                        options.into_iter().collect::<Vec<_>>().join(", ")
+                    )
+                };
+                return Err(err(format!("choices.{choice}"), hint));
             }
         }
         Ok(profile)

@@ -37,10 +37,11 @@ pub struct TargetOptions {
     #[arg(long)]
     pub region: Option<String>,
     /// Limit on connecting and on each request, in seconds.
-    #[arg(long, value_name = "SECONDS", env = settings::TIMEOUT.variable)]
+    #[arg(long, value_name = "SECONDS", env = settings::TIMEOUT.variable, allow_negative_numbers = true)]
     pub timeout: Option<f64>,
-    /// The pins: a profile of open choices pinned to one option, a name under specs/profiles/
-    /// or a file (embedded target: `reference` unless set). `--profile` is the same flag.
+    /// The pins: a profile of open choices pinned to one option, a name (looked up in
+    /// ./specs/profiles/, then the suite's specs/profiles/) or a file (embedded target:
+    /// `reference` unless set). `--profile` is the same flag.
     #[arg(long = "pins", visible_alias = "profile", value_name = "NAME|FILE", env = settings::PINS.variable)]
     pub pins: Option<String>,
     /// Spec directory.
@@ -260,7 +261,7 @@ impl TargetOptions {
             Some(t) => {
                 return Err(ConfigError::Invalid {
                     what: "--timeout",
-                    why: format!("{t} is not a number of seconds in (0, 3600]"),
+                    why: format!("{t} is not a number of seconds in (0, 3600] (hint: --timeout 30)"),
                 });
             }
         };
@@ -280,7 +281,16 @@ impl TargetOptions {
         let specs = self.specs_dir();
         let pins = match (&self.pins, &endpoint) {
             (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(absolute(std::path::Path::new(p))),
-            (Some(p), _) => Some(specs.join("profiles").join(format!("{p}.json"))),
+            // A name: the current directory's `specs/profiles/` first (where `--record-profile
+            // specs/profiles/NAME.json` writes), then the suite's own.
+            (Some(p), _) => {
+                let here = std::path::Path::new("specs").join("profiles").join(format!("{p}.json"));
+                Some(if here.is_file() {
+                    absolute(&here)
+                } else {
+                    specs.join("profiles").join(format!("{p}.json"))
+                })
+            }
             (None, Endpoint::Embedded) => Some(specs.join("profiles").join("reference.json")),
             (None, _) => None,
         };

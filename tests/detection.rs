@@ -9,6 +9,7 @@ use common::{
     Answer, NONE, Request, Variant, describe_all, filters, map_filter_values, remember_token_filters, run_against,
     token_filters,
 };
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
 use ssm_conformance::_internals::emulator::store::{Cursor, ListCursor, nanos};
 use ssm_conformance::_internals::emulator::{Emulator, Limits};
@@ -744,57 +745,45 @@ fn bound_faults() -> Vec<Variant> {
     ]
 }
 
-fn assert_detected(variants: &[Variant]) {
-    let mut undetected = Vec::new();
-    for v in variants {
-        let run = run_against(*v, None);
-        let mut failed = run.failed();
-        failed.extend(run.choice_failures.iter().map(|(name, _)| name.as_str()));
-        for must in v.fails {
-            if !failed.contains(must) {
-                undetected.push(format!("{}: {must} passed (failed: {failed:?})", v.name));
-            }
-        }
-        for m in run.results.iter().filter_map(|r| match &r.outcome {
-            ssm_conformance::Outcome::Failed(f) => Some(&f.message),
-            _ => None,
-        }) {
-            assert!(
-                m.contains("specs/") && m.contains("request:") && m.contains("response:"),
-                "{}: {m}",
-                v.name
-            );
+/// `v` fails every case it must, and every failure names its spec, request and answer.
+fn detected(v: Variant) -> Result<(), Failed> {
+    let run = run_against(v, None);
+    let mut failed = run.failed();
+    failed.extend(run.choice_failures.iter().map(|(name, _)| name.as_str()));
+    let undetected: Vec<String> = v
+        .fails
+        .iter()
+        .filter(|must| !failed.contains(must))
+        .map(|must| format!("{must} passed (failed: {failed:?})"))
+        .collect();
+    if !undetected.is_empty() {
+        return Err(format!("undetected: {}", undetected.join("\n")).into());
+    }
+    for m in run.results.iter().filter_map(|r| match &r.outcome {
+        ssm_conformance::Outcome::Failed(f) => Some(&f.message),
+        _ => None,
+    }) {
+        if !(m.contains("specs/") && m.contains("request:") && m.contains("response:")) {
+            return Err(format!("a failure that does not name its spec, request and answer: {m}").into());
         }
     }
-    assert!(undetected.is_empty(), "undetected faults:\n{}", undetected.join("\n"));
+    Ok(())
 }
 
-#[test]
-fn the_correct_emulator_passes_with_and_without_its_profile() {
+fn the_correct_emulator_passes_with_and_without_its_profile() -> Result<(), Failed> {
     for profile in [None, Some("reference")] {
         let run = run_against(NONE, profile);
-        assert!(run.results.len() >= 100, "only {} cases", run.results.len());
-        assert!(run.messages().is_empty(), "{profile:?}: {:#?}", run.messages());
+        if run.results.len() < 100 {
+            return Err(format!("only {} cases", run.results.len()).into());
+        }
+        if !run.messages().is_empty() {
+            return Err(format!("{profile:?}: {:#?}", run.messages()).into());
+        }
     }
+    Ok(())
 }
 
-#[test]
-fn every_validation_fault_is_detected_and_named() {
-    assert_detected(&validation_faults());
-}
-
-#[test]
-fn every_bent_bound_is_detected_by_what_the_errors_name() {
-    assert_detected(&bound_faults());
-}
-
-#[test]
-fn every_data_fault_is_detected_and_named() {
-    assert_detected(&data_faults());
-}
-
-#[test]
-fn a_token_loop_ends_the_walk_with_a_finding() {
+fn a_token_loop_ends_the_walk_with_a_finding() -> Result<(), Failed> {
     let run = run_against(
         data_faults()
             .into_iter()
@@ -802,13 +791,43 @@ fn a_token_loop_ends_the_walk_with_a_finding() {
             .unwrap(),
         None,
     );
-    assert!(
-        run.messages()
-            .iter()
-            .any(|m| m.contains("still a NextToken after 11 pages: paging does not end")),
-        "{:#?}",
-        run.messages()
-    );
+    let said = run
+        .messages()
+        .iter()
+        .any(|m| m.contains("still a NextToken after 11 pages: paging does not end"));
+    if said {
+        Ok(())
+    } else {
+        Err(format!("{:#?}", run.messages()).into())
+    }
+}
+
+/// One trial per seeded fault (`<group>::<variant>`), so `cargo test --test detection --
+/// <variant>` runs one, and `--list` counts them; and the two checks of the walk and the
+/// correct emulator.
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let mut trials = vec![
+        Trial::test(
+            "the_correct_emulator_passes_with_and_without_its_profile",
+            the_correct_emulator_passes_with_and_without_its_profile,
+        ),
+        Trial::test(
+            "a_token_loop_ends_the_walk_with_a_finding",
+            a_token_loop_ends_the_walk_with_a_finding,
+        ),
+    ];
+    for (group, variants) in [
+        ("validation", validation_faults()),
+        ("bound", bound_faults()),
+        ("data", data_faults()),
+        ("family", family_faults()),
+    ] {
+        for v in variants {
+            trials.push(Trial::test(format!("{group}::{}", v.name), move || detected(v)).with_kind(group));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit_code()
 }
 
 /// `operation` on `emulator`, answered directly.
@@ -1345,9 +1364,4 @@ fn family_faults() -> Vec<Variant> {
             ..NONE
         },
     ]
-}
-
-#[test]
-fn every_family_fault_is_detected_and_named() {
-    assert_detected(&family_faults());
 }

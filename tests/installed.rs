@@ -60,3 +60,32 @@ fn the_compiled_in_suite_passes_from_anywhere_as_in_the_checkout() {
         .collect();
     assert_eq!(entries, ["cache"], "only the cache was written");
 }
+
+/// A copy of the binary outside its build (as `cargo install` puts one in `~/.cargo/bin`) reads
+/// the data it was built with, never the build folder, even while that folder exists: switching
+/// branches in the clone must not change what an installed tool judges (issue 28).
+#[test]
+fn an_installed_binary_never_reads_its_build_folder() {
+    let tmp = tempfile::Builder::new()
+        .prefix("ssm-conformance-installed-")
+        .tempdir()
+        .unwrap();
+    let bin = tmp.path().join("ssm-conformance");
+    std::fs::copy(BIN, &bin).unwrap();
+    let cache = tmp.path().join("cache");
+    let mut c = Command::new(&bin);
+    c.args(["run", "--list"]).current_dir(tmp.path());
+    for k in ["SSM_CONFORMANCE_DATA", "CARGO_MANIFEST_DIR", "CARGO"] {
+        c.env_remove(k);
+    }
+    let out = c.env("XDG_CACHE_HOME", &cache).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("filters::"));
+    // It unpacked its own copy: the build folder's specs were not what it listed.
+    let unpacked: Vec<_> = std::fs::read_dir(&cache).map(|d| d.collect()).unwrap_or_default();
+    assert_eq!(
+        unpacked.len(),
+        1,
+        "the installed copy read the build folder instead of its own data"
+    );
+}

@@ -4,7 +4,8 @@
 //!
 //! The floors, bottom up: the facts (model, failure kinds, observations, walks, ids); the
 //! client and the emulator, apart; outcomes, the target, the oracle; data sets, specs, paging,
-//! snapshots, expectations and reports; the judges; the session; the generated phase; the run;
+//! snapshots and expectations; the verdict; reports and the judges; the session; the generated
+//! phase; the run;
 //! the API and `embedded`; the CLI. The emulator is reached only from `embedded` and the CLI:
 //! the harness never touches the implementation it may be judging.
 
@@ -31,15 +32,16 @@ fn floors() -> BTreeMap<&'static str, u8> {
                 "shard",
             ],
         ),
-        (1, &["client", "emulator"]),
+        (1, &["client", "emulator", "pins"]),
         (2, &["outcome", "target", "oracle"]),
-        (3, &["fixtures", "paging", "snapshot", "spec", "expectations", "report"]),
-        (4, &["sweep", "judge"]),
-        (5, &["session"]),
-        (6, &["properties"]),
-        (7, &["run", "merge"]),
-        (8, &["conformance", "embedded"]),
-        (9, &["cli"]),
+        (3, &["fixtures", "paging", "snapshot", "spec", "expectations"]),
+        (4, &["verdict"]),
+        (5, &["report", "sweep", "judge"]),
+        (6, &["session"]),
+        (7, &["properties"]),
+        (8, &["run", "merge"]),
+        (9, &["conformance", "embedded"]),
+        (10, &["cli"]),
     ];
     table
         .iter()

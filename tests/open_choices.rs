@@ -9,6 +9,7 @@ use common::{
     Answer, NONE, Request, Variant, describe_all, filter_values, filters, invalid, map_filter_values, refused,
     remember_token_filters, run_against, token_filters,
 };
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
 use ssm_conformance::_internals::emulator::ApiError;
 use ssm_conformance::_internals::emulator::iso8601::parse_instant;
@@ -970,28 +971,36 @@ fn flips() -> Vec<Variant> {
     ]
 }
 
-#[test]
-fn no_open_choice_fails_a_target_and_the_reference_profile_pins_each() {
+/// A flipped choice fails nothing without pins, and the reference pins fail each case it names.
+fn flip_holds(flip: Variant) -> Result<(), Failed> {
     let mut wrong = Vec::new();
-    for flip in flips() {
-        let free = run_against(flip, None);
-        if !free.messages().is_empty() {
+    let free = run_against(flip, None);
+    if !free.messages().is_empty() {
+        wrong.push(format!("fails without a profile:\n{}", free.messages().join("\n")));
+    }
+    let pinned = run_against(flip, Some("reference"));
+    let failed = pinned.failed();
+    for must in flip.fails {
+        if !failed.contains(must) {
             wrong.push(format!(
-                "{} fails without a profile:\n{}",
-                flip.name,
-                free.messages().join("\n")
+                "{must} passes under the reference profile (failed: {failed:?})"
             ));
         }
-        let pinned = run_against(flip, Some("reference"));
-        let failed = pinned.failed();
-        for must in flip.fails {
-            if !failed.contains(must) {
-                wrong.push(format!(
-                    "{}: {must} passes under the reference profile (failed: {failed:?})",
-                    flip.name
-                ));
-            }
-        }
     }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(wrong.join("\n\n").into())
+    }
+}
+
+/// No open choice fails a target, and the reference profile pins each: one trial per flipped
+/// choice (`flip::<variant>`), so `cargo test --test open_choices -- <variant>` runs one.
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let trials = flips()
+        .into_iter()
+        .map(|flip| Trial::test(format!("flip::{}", flip.name), move || flip_holds(flip)).with_kind("flip"))
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
 }

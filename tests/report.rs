@@ -86,7 +86,7 @@ fn a_passing_run_reports_to_the_schema_and_a_page_of_every_case() {
     let (report, page, code) = reports(&served.url, &["--target-name", "reference"]);
     assert_eq!(code, 0);
     holds_to_schema(&report);
-    assert_eq!(report["schema_version"], 3);
+    assert_eq!(report["schema_version"], 4);
     let doc = Html::parse_document(&page);
     let cases = report["cases"].as_array().unwrap();
     for c in cases {

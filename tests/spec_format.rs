@@ -285,7 +285,7 @@ fn profiles_must_name_existing_choices() {
     );
     let err = Pins::load(&p, &cases).unwrap_err().to_string();
     assert!(
-        err.contains("no case has choice \"unknown-window\" with option \"maybe\""),
+        err.contains("\"unknown-window\" has no option \"maybe\"; its options: empty-list, not-found"),
         "{err}"
     );
 }

@@ -5,10 +5,21 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::merge::ShardReport;
-use crate::report::{self, RunReport};
+use crate::report;
 
-/// Merge `files`; write the merged report where asked.
-pub(super) fn merge(files: &[PathBuf], json: Option<&Path>, html: Option<&Path>, junit: Option<&Path>) -> ExitCode {
+/// Merge `files`; write the merged report where asked; hold it to `expectations` where given.
+pub(super) fn merge(
+    files: &[PathBuf],
+    json: Option<&Path>,
+    html: Option<&Path>,
+    junit: Option<&Path>,
+    expectations: Option<&Path>,
+) -> ExitCode {
+    let expectations = match expectations.map(crate::expectations::Expectations::load) {
+        None => None,
+        Some(Ok(e)) => Some(e),
+        Some(Err(e)) => return super::fail(e),
+    };
     let reports = match super::read_reports(files) {
         Ok(r) => r,
         Err(e) => return super::fail(e),
@@ -25,14 +36,42 @@ pub(super) fn merge(files: &[PathBuf], json: Option<&Path>, html: Option<&Path>,
         Ok(m) => m,
         Err(e) => return super::fail(e),
     };
-    print_summary(&merged, shards.len());
-    let code = merged.totals.exit_code();
+    // The merged run as results: the summary and the verdict a run gives its own.
+    let results: Vec<_> = merged.cases.iter().map(report::CaseReport::result).collect();
+    let checks: Vec<_> = merged
+        .choices
+        .iter()
+        .map(|c| {
+            let kind = if c.name.starts_with("target::") {
+                crate::failure::FailureKind::Target
+            } else {
+                crate::failure::FailureKind::Choice
+            };
+            crate::outcome::CaseResult::new(c.name.clone(), crate::outcome::Outcome::failed(kind, c.reason.clone()))
+        })
+        .collect();
+    let policy = crate::verdict::Policy {
+        expectations: expectations.map(std::sync::Arc::new),
+        snapshots_required: crate::settings::ci(),
+        complete: true,
+    };
+    let verdict = crate::verdict::Verdict::decide(&results, &checks, merged.run.interrupted, &policy);
+    let merged = merged.held_to(&verdict);
+    let failed_checks: Vec<(String, String)> = merged
+        .choices
+        .iter()
+        .map(|c| (c.name.clone(), c.reason.clone()))
+        .collect();
+    let target = format!("{} ({} shards merged)", merged.target, shards.len());
+    if let Err(e) = report::write_summary(&mut std::io::stdout().lock(), &target, &results, &failed_checks) {
+        return super::fail(format!("cannot write the summary: {e}"));
+    }
     let mut written = Vec::new();
     if let Some(f) = json {
         written.push(super::write_file(f, &super::json_text(&merged)));
     }
     if let Some(f) = html {
-        written.push(super::write_file(f, &report::run_html(&merged, code)));
+        written.push(super::write_file(f, &report::run_html(&merged)));
     }
     if let Some(f) = junit {
         written.push(
@@ -44,22 +83,6 @@ pub(super) fn merge(files: &[PathBuf], json: Option<&Path>, html: Option<&Path>,
     if let Some(e) = written.into_iter().find_map(Result::err) {
         return super::fail(e);
     }
-    ExitCode::from(code)
-}
-
-/// Each failure with its reason, the failed checks, and the totals line.
-fn print_summary(merged: &RunReport, shards: usize) {
-    for c in merged.cases.iter().filter(|c| c.outcome == "failed") {
-        let kind = c.kind.as_deref().unwrap_or("failed");
-        let why = c.reason.as_deref().unwrap_or_default();
-        println!("FAIL {} [{kind}]\n  {}\n", c.name, why.replace('\n', "\n  "));
-    }
-    for c in &merged.choices {
-        println!("FAIL {}\n  {}\n", c.name, c.reason.replace('\n', "\n  "));
-    }
-    let t = merged.totals;
-    println!(
-        "{} ({shards} shards merged): {} passed, {} failed, {} unsupported, {} skipped",
-        merged.target, t.passed, t.failed, t.unsupported, t.skipped
-    );
+    super::print_verdict(&merged.target, &verdict);
+    ExitCode::from(verdict.exit_code)
 }

@@ -17,7 +17,7 @@ use crate::expectations::Expectations;
 use crate::outcome::CaseResult;
 use crate::properties;
 use crate::report::{self, RunReport};
-use crate::run::{Conclusion, Event, RunOptions, Suite};
+use crate::run::{Conclusion, Event, EventKind, RunOptions, Suite};
 use crate::settings;
 use crate::spec::Pins;
 use crate::target::TargetOptions;
@@ -83,6 +83,9 @@ enum Command {
         /// Write the merged report as JUnit XML.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Pass when the merged results match these expectations, as `run --expectations` does.
+        #[arg(long, value_name = "FILE")]
+        expectations: Option<PathBuf>,
         /// The shards' reports, one each, in any order.
         #[arg(required = true)]
         reports: Vec<PathBuf>,
@@ -133,7 +136,7 @@ struct SweepTarget {
     #[arg(long)]
     region: Option<String>,
     /// Limit on connecting and on each request, in seconds.
-    #[arg(long, value_name = "SECONDS", env = settings::TIMEOUT.variable)]
+    #[arg(long, value_name = "SECONDS", env = settings::TIMEOUT.variable, allow_negative_numbers = true)]
     timeout: Option<f64>,
     /// Allow deleting on AWS or a non-loopback endpoint (environment: 1/0, true/false, yes/no).
     #[arg(long, env = settings::ALLOW_MUTATIONS.variable, value_parser = settings::flag_parser(), action = clap::ArgAction::SetTrue)]
@@ -146,15 +149,16 @@ struct GeneratedOptions {
     /// Reproduce a generated phase exactly (every run prints its seed).
     #[arg(long, value_name = "SEED", env = settings::SEED.variable)]
     seed: Option<u64>,
-    /// Generated cases per property.
-    #[arg(long, value_name = "N", env = settings::CASES.variable)]
+    /// Generated cases per property, at least 1 (each part draws its share: the header says how
+    /// many).
+    #[arg(long, value_name = "N", env = settings::CASES.variable, value_parser = clap::value_parser!(u32).range(1..))]
     cases: Option<u32>,
     /// A campaign: draw and check generated cases until this time is up (`90s`, `10m`, `2h`;
     /// each part its share), at most --cases per property where given; then shrink what failed.
     #[arg(long, value_name = "TIME", value_parser = humantime::parse_duration)]
     duration: Option<std::time::Duration>,
-    /// Skip the generated phase.
-    #[arg(long)]
+    /// Skip the generated phase (environment: 1/0, true/false, yes/no).
+    #[arg(long, env = settings::NO_PROPERTIES.variable, value_parser = settings::flag_parser(), action = clap::ArgAction::SetTrue)]
     no_properties: bool,
     /// No progress line on stderr (drawn only where stderr is a terminal).
     #[arg(long, short, env = settings::QUIET.variable, value_parser = settings::flag_parser(), action = clap::ArgAction::SetTrue)]
@@ -238,12 +242,14 @@ pub fn main() -> ExitCode {
             report_json,
             report_html,
             junit,
+            expectations,
             reports,
         } => merge::merge(
             &reports,
             report_json.as_deref(),
             report_html.as_deref(),
             junit.as_deref(),
+            expectations.as_deref(),
         ),
         Command::Parity {
             out,
@@ -330,30 +336,50 @@ fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, genera
             "--shard {shard} needs --seed S, the same on every shard: each draws the campaign's cases from it"
         ));
     }
+    // A set-up error is written into the reports asked for, too: a CI step that uploads them
+    // `if: always()` finds why nothing was judged.
+    let fail = |e: &dyn std::fmt::Display| set_up_failed(options, outputs, &e.to_string());
     let suite = match Suite::load_sequential(options, Some(crate::embedded::start())) {
         Ok(s) => s,
-        Err(e) => return fail(e),
+        Err(e) => return fail(&e),
     };
     let target_name = suite.target_name().map(str::to_string);
     // Read the expectations before anything is sent: a bad file is a usage error.
     let expectations = match &outputs.expectations {
         None => None,
         Some(given) => match expectations_file(given, target_name.as_deref(), false).map(|f| Expectations::load(&f)) {
-            Ok(Ok(e)) => Some(e),
-            Ok(Err(e)) => return fail(e),
-            Err(e) => return fail(e),
+            Ok(Ok(e)) => Some(std::sync::Arc::new(e)),
+            Ok(Err(e)) if !e.file.exists() => {
+                return fail(&format!(
+                    "{e} (hint: write it first with --write-expectations, from a run against the target)"
+                ));
+            }
+            Ok(Err(e)) => return fail(&e),
+            Err(e) => return fail(&e),
         },
     };
-    let run_options = selection.options(generated);
+    let run_options = RunOptions {
+        expectations,
+        snapshots_required: settings::ci(),
+        ..selection.options(generated)
+    };
     let mut progress = progress::Progress::new(generated.quiet);
+    let mut parts: Vec<crate::properties::Part> = Vec::new();
     let mut reporter = |event: Event<'_>| {
         progress.event(&event);
-        match event {
-            Event::PhaseStarted { seed, cases } => progress.print(|| {
+        match event.kind {
+            EventKind::Started { parts: p, .. } => parts = p.to_vec(),
+            EventKind::PhaseStarted { seed, cases } if !parts.is_empty() => progress.print(|| {
+                // Each part draws its own share of --cases: say what each draws.
+                let each = parts
+                    .iter()
+                    .map(|p| format!("{} {}", p.name(), p.cases(cases)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let per = match (generated.duration, cases) {
                     (Some(d), u32::MAX) => format!("for {}", humantime::format_duration(d)),
-                    (Some(d), n) => format!("for {}, at most {n} cases per property", humantime::format_duration(d)),
-                    (None, n) => format!("{n} cases per property"),
+                    (Some(d), _) => format!("for {}, at most {each} cases", humantime::format_duration(d)),
+                    (None, _) => format!("{each} cases"),
                 };
                 let shard = selection.shard.map(|s| format!(", shard {s}")).unwrap_or_default();
                 println!("generated phase: seed {seed} ({per}{shard}; reproduce with --seed {seed})");
@@ -373,7 +399,7 @@ fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, genera
     progress.finish();
     let conclusion = match run {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(e) => return fail(&e),
     };
     if conclusion.interrupted {
         // What ran is still worth a page, and its JSON (marked interrupted: a stopped campaign
@@ -381,7 +407,7 @@ fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, genera
         // reports wait for a whole run.
         let report = conclusion.report(&suite, &outputs.target_version);
         if let Some(f) = &outputs.report_html
-            && let Err(e) = write_file(f, &report::run_html(&report, 130))
+            && let Err(e) = write_file(f, &report::run_html(&report))
         {
             eprintln!("ssm-conformance: {e}");
         }
@@ -390,9 +416,44 @@ fn run(options: &TargetOptions, selection: &Selection, outputs: &Outputs, genera
         {
             eprintln!("ssm-conformance: {e}");
         }
-        return ExitCode::from(130);
+        return ExitCode::from(conclusion.verdict.exit_code);
     }
-    conclude(&suite, &conclusion, selection, outputs, expectations.as_ref())
+    conclude(&suite, &conclusion, outputs)
+}
+
+/// A run that could not be set up: the line on stderr, exit 2, and the reports asked for
+/// written with that verdict and no case (the endpoint as it may be shown).
+fn set_up_failed(options: &TargetOptions, outputs: &Outputs, message: &str) -> ExitCode {
+    let endpoint = options
+        .endpoint
+        .as_deref()
+        .map_or_else(|| "the embedded emulator".to_string(), crate::client::shown_endpoint);
+    let target = options.target_name.clone().unwrap_or_else(|| endpoint.clone());
+    let verdict = crate::verdict::Verdict::set_up_error(message);
+    let mut report = RunReport::new(&target, &outputs.target_version, &endpoint, &[], &[], &|_| {
+        report::CaseFacts::default()
+    });
+    report.run.date = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let report = report.held_to(&verdict);
+    let mut written = Vec::new();
+    if let Some(f) = &outputs.report_json {
+        written.push(write_file(f, &json_text(&report)));
+    }
+    if let Some(f) = &outputs.report_html {
+        written.push(write_file(f, &report::run_html(&report)));
+    }
+    if let Some(f) = &outputs.junit {
+        written.push(
+            report::junit_xml(&report)
+                .map_err(|e| e.to_string())
+                .and_then(|x| write_file(f, &x)),
+        );
+    }
+    eprintln!("ssm-conformance: {message}");
+    for e in written.into_iter().filter_map(Result::err) {
+        eprintln!("ssm-conformance: {e}");
+    }
+    ExitCode::from(2)
 }
 
 /// The cases (with the operation each sends) and parts a run would run; sends nothing, so it
@@ -428,15 +489,9 @@ fn list_cases(options: &TargetOptions, selection: &Selection, generated: &Genera
     ExitCode::SUCCESS
 }
 
-/// After the run: the summary, the files asked for, and the exit code (held to the
-/// expectations where given).
-fn conclude(
-    suite: &Suite,
-    conclusion: &Conclusion,
-    selection: &Selection,
-    outputs: &Outputs,
-    expectations: Option<&Expectations>,
-) -> ExitCode {
+/// After the run: the summary, the files asked for, and the verdict's exit code (the verdict is
+/// the run's own, [`Conclusion::verdict`]: this only shows it).
+fn conclude(suite: &Suite, conclusion: &Conclusion, outputs: &Outputs) -> ExitCode {
     let target_name = suite.target_name().map(str::to_string);
     let endpoint = conclusion.endpoint.clone();
     let target = match &target_name {
@@ -446,10 +501,9 @@ fn conclude(
     let results = &conclusion.results;
     let choice_failures = conclusion.failed_checks();
     let mut out = std::io::stdout().lock();
-    let totals = match report::write_summary(&mut out, &target, results, &choice_failures) {
-        Ok(t) => t,
-        Err(e) => return fail(format!("cannot write the summary: {e}")),
-    };
+    if let Err(e) = report::write_summary(&mut out, &target, results, &choice_failures) {
+        return fail(format!("cannot write the summary: {e}"));
+    }
     let throttling = conclusion.throttling;
     if throttling.throttled > 0 {
         println!(
@@ -465,7 +519,7 @@ fn conclude(
         written.push(write_file(f, &json_text(&run_report)));
     }
     if let Some(f) = &outputs.report_html {
-        written.push(write_file(f, &report::run_html(&run_report, totals.exit_code())));
+        written.push(write_file(f, &report::run_html(&run_report)));
     }
     if let Some(f) = &outputs.junit {
         written.push(
@@ -493,47 +547,54 @@ fn conclude(
             &conclusion.checks,
             previous.as_ref(),
         );
-        written.push(write_file(&file, &json_text(&fresh)));
+        written.push(write_file(&file, &json_text(&fresh)).map(|()| {
+            println!(
+                "wrote {} ({} cases listed as not passing{})",
+                file.display(),
+                fresh.cases.len(),
+                if fresh.unsupported.is_some() {
+                    "; the operation is unsupported"
+                } else {
+                    ""
+                }
+            );
+        }));
     }
     if let Some(e) = written.into_iter().find_map(Result::err) {
         return fail(e);
     }
-    // A run most of which the target never let be judged is no verdict on it.
-    let throttled = conclusion.throttled_throughout();
-    if throttled * 2 > results.len() {
-        return fail(format!(
-            "{throttled} of {} cases were throttled throughout: nothing much was judged (hint: --jobs 1, a larger \
-             --timeout, or a target with more capacity)",
-            results.len()
-        ));
+    print_verdict(&name, &conclusion.verdict);
+    ExitCode::from(conclusion.verdict.exit_code)
+}
+
+/// The verdict's closing lines: as expected, or each reason (a set-up error on stderr, as every
+/// exit 2 is), with each result that differs from the expectations.
+pub(crate) fn print_verdict(name: &str, verdict: &crate::verdict::Verdict) {
+    use crate::verdict::{ReasonKind, Standing};
+    if verdict.passed() {
+        if verdict.held_to_expectations {
+            println!("{name}: {}", verdict.meaning());
+        }
+        return;
     }
-    match expectations {
-        Some(e) => {
-            // Only a run of everything must have run every listed case.
-            let complete = selection.filters.is_empty() && selection.operations.is_empty() && selection.shard.is_none();
-            let mismatches = e.mismatches(results, &conclusion.checks, complete);
-            if mismatches.is_empty() {
-                println!(
-                    "{name}: every result as expected ({} cases listed as not passing)",
-                    e.cases.len().max(usize::from(e.unsupported.is_some()) * results.len())
-                );
-                ExitCode::SUCCESS
-            } else {
-                println!("{name}: {} results differ from the expectations:", mismatches.len());
-                for m in &mismatches {
-                    println!("  {m}");
+    for reason in &verdict.reasons {
+        match reason.kind {
+            ReasonKind::Throttled => eprintln!("ssm-conformance: {}", reason.message),
+            ReasonKind::SnapshotsMissing => eprintln!("ssm-conformance: {}", reason.message),
+            ReasonKind::Differs => {
+                println!("{name}: {}:", reason.message);
+                for (case, standing) in &verdict.standings {
+                    if let Standing::Failed { why } = standing
+                        && verdict.held_to_expectations
+                    {
+                        println!("  {case}: {why}");
+                    }
                 }
-                ExitCode::from(1)
             }
+            ReasonKind::NotRun => println!("{name}: {}", reason.message),
+            _ if verdict.held_to_expectations => println!("{name}: {}", reason.message),
+            _ => {}
         }
-        None if totals.exit_code() == 0 && totals.missing_snapshots > 0 && settings::ci() => {
-            eprintln!(
-                "ssm-conformance: CI=true and {} snapshots are missing: the target conforms, but record and commit its snapshots",
-                totals.missing_snapshots
-            );
-            ExitCode::from(1)
-        }
-        None => ExitCode::from(totals.exit_code()),
     }
 }
 

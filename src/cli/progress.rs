@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::run::Event;
+use crate::run::{Event, EventKind};
 
 /// The bar, when there is a terminal to draw it on.
 pub(super) struct Progress {
@@ -41,14 +41,14 @@ impl Progress {
     /// Take in one event of the run.
     pub(super) fn event(&mut self, event: &Event<'_>) {
         let Some(bar) = &self.bar else { return };
-        match event {
-            Event::Started { cases, parts } => {
+        match &event.kind {
+            EventKind::Started { cases, parts } => {
                 self.parts = parts.len();
                 bar.set_length((*cases + parts.len()) as u64);
                 bar.set_message("spec cases");
             }
-            Event::CaseFinished(_) => bar.inc(1),
-            Event::PhaseStarted { seed, cases } => {
+            EventKind::CaseFinished(_) => bar.inc(1),
+            EventKind::PhaseStarted { seed, cases } => {
                 // From here the rate is the generated cases', in the message.
                 bar.set_style(
                     ProgressStyle::with_template("{spinner} {pos}/{len} cases · {msg} · {elapsed}")
@@ -64,7 +64,7 @@ impl Progress {
                     self.parts
                 ));
             }
-            Event::PartProgress {
+            EventKind::PartProgress {
                 part,
                 checked,
                 of,
@@ -97,7 +97,7 @@ impl Progress {
                     part.name()
                 ));
             }
-            Event::PartFinished(r) => {
+            EventKind::PartFinished(r) => {
                 self.parts_done += 1;
                 bar.inc(1);
                 bar.set_message(format!(
@@ -105,8 +105,8 @@ impl Progress {
                     self.parts_done, self.parts, r.name
                 ));
             }
-            Event::Interrupted => bar.set_message("interrupted: cleaning up"),
-            Event::CleanedUp { .. } => bar.finish_and_clear(),
+            EventKind::Interrupted => bar.set_message("interrupted: cleaning up"),
+            EventKind::CleanedUp { .. } => bar.finish_and_clear(),
             _ => {}
         }
     }

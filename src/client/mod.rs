@@ -258,7 +258,7 @@ impl Client {
     /// Build a client; fails on an unusable endpoint URL.
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
         let invalid = |reason: String| ClientError::InvalidEndpoint {
-            endpoint: config.endpoint.clone(),
+            endpoint: shown_endpoint(&config.endpoint),
             reason,
         };
         let mut url = reqwest::Url::parse(&config.endpoint).map_err(|e| invalid(e.to_string()))?;
@@ -399,7 +399,7 @@ impl Client {
             request = request.header("content-type", "application/json");
         }
         let request = request.body(body).map_err(|e| ClientError::InvalidEndpoint {
-            endpoint: self.config.endpoint.clone(),
+            endpoint: shown_endpoint(&self.config.endpoint),
             reason: e.to_string(),
         })?;
         self.send(&what, url, request, Parse::Always).await
@@ -418,14 +418,15 @@ impl Client {
             if e.is_timeout() {
                 ClientError::Timeout {
                     operation: what.to_string(),
-                    endpoint: self.config.endpoint.clone(),
+                    endpoint: shown_endpoint(&self.config.endpoint),
                     timeout: self.config.timeout,
                 }
             } else {
                 ClientError::Transport {
                     operation: what.to_string(),
-                    endpoint: self.config.endpoint.clone(),
-                    reason: error_chain(&e),
+                    endpoint: shown_endpoint(&self.config.endpoint),
+                    // Without the URL: it may carry credentials, and the endpoint is named.
+                    reason: error_chain(&e.without_url()),
                 }
             }
         };
@@ -462,7 +463,7 @@ impl Client {
             if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
                 return Err(ClientError::TooLarge {
                     operation: what.to_string(),
-                    endpoint: self.config.endpoint.clone(),
+                    endpoint: shown_endpoint(&self.config.endpoint),
                     limit: MAX_RESPONSE_BYTES,
                 });
             }
@@ -484,7 +485,7 @@ impl Client {
             .header(X_AMZ_TARGET, target)
             .body(body)
             .map_err(|e| ClientError::InvalidEndpoint {
-                endpoint: self.config.endpoint.clone(),
+                endpoint: shown_endpoint(&self.config.endpoint),
                 reason: e.to_string(),
             })?;
         self.signer.sign(&mut request, SystemTime::now())?;
@@ -518,6 +519,19 @@ pub fn url_is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
+/// `endpoint` as it may be shown: without the user and password a URL can carry
+/// (`http://user:secret@host`), which no output or report may hold.
+pub fn shown_endpoint(endpoint: &str) -> String {
+    match endpoint.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{scheme}://{host}{path}")
+        }
+        None => endpoint.rsplit_once('@').map_or(endpoint, |(_, h)| h).to_string(),
+    }
+}
+
 /// An error with all its sources, as one line.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
@@ -531,4 +545,24 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    use super::shown_endpoint;
+
+    #[test]
+    fn credentials_in_an_endpoint_are_not_shown() {
+        for (given, shown) in [
+            ("http://user:s3cret@127.0.0.1:4566/x", "http://127.0.0.1:4566/x"),
+            ("http://user:s3cret@127.0.0.1:4566", "http://127.0.0.1:4566"),
+            ("http://user@127.0.0.1:4566?a=b@c", "http://127.0.0.1:4566?a=b@c"),
+            (
+                "https://ssm.us-east-1.amazonaws.com",
+                "https://ssm.us-east-1.amazonaws.com",
+            ),
+        ] {
+            assert_eq!(shown_endpoint(given), shown);
+        }
+    }
 }

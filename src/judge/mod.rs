@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::client::Response;
-use crate::failure::{Failure, FailureKind, OrFail};
+use crate::failure::{BrokenPin, Failure, FailureKind, OrFail};
 use crate::fixtures::Fixture;
 pub(crate) use crate::observation::Observation;
 use crate::oracle::{self, Query};
@@ -70,7 +70,33 @@ pub(crate) fn check(
                 return check_plain(option, r, ctx, profile)
                     .map(|seen| observed_first(&open.choice, pinned, seen))
                     .map_err(|f| {
-                        f.map(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice))
+                        // Another option explains the answer: the target took it, legal but for
+                        // the pin, which it broke. Else no option does: a failure of its own.
+                        let taken = open
+                            .options
+                            .iter()
+                            .filter(|(name, _)| *name != pinned)
+                            .find(|(_, other)| check_plain(other, r, ctx, profile).is_ok())
+                            .map(|(name, _)| name.clone());
+                        match taken {
+                            Some(taken) => Failure::new(
+                                FailureKind::Choice,
+                                format!(
+                                    "the pins ({:?}) hold {choice}={pinned}; the target took {choice}={taken} ({})",
+                                    p.name,
+                                    f.message,
+                                    choice = open.choice
+                                ),
+                            )
+                            .with_pin(BrokenPin {
+                                choice: open.choice.clone(),
+                                pinned: pinned.clone(),
+                                taken: Some(taken),
+                            }),
+                            None => {
+                                f.map(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice))
+                            }
+                        }
                     });
             }
             // No option explains the answer: the failure is of the first option's kind.
@@ -370,18 +396,8 @@ pub(crate) fn answer_records(seen: &oracle::family::Seen, profile: Option<&Pins>
 /// The target's `option` for `choice`, unless the profile pins another (`what`: what it did).
 /// (The oracle's own choices are held to the profile by the oracle.)
 fn observed(choice: &str, option: &str, profile: Option<&Pins>, what: &str) -> Result<Observation, Failure> {
-    if let Some(pinned) = profile.and_then(|p| p.choices.get(choice))
-        && !crate::choices::find(choice).map_or(pinned == option, |c| c.admits(pinned, option))
-    {
-        return Err(Failure::new(
-            FailureKind::Choice,
-            format!("{what}, but the profile pins {choice}={pinned}"),
-        ));
-    }
-    Ok(Observation {
-        choice: Some(choice.to_string()),
-        option: option.to_string(),
-    })
+    let none = BTreeMap::new();
+    crate::pins::hold(profile.map_or(&none, |p| &p.choices), choice, option, Some(what))
 }
 
 /// `request`: the request's parameters, where it was JSON (a validation message's elements are
@@ -663,10 +679,12 @@ mod tests {
                 .into_iter()
                 .collect(),
         };
-        assert!(
-            check(&open, &ok, &Context::single(), Some(&profile))
-                .is_err_and(|f| f.kind == FailureKind::Status && f.message.contains("pins unknown-window=not-found"))
-        );
+        assert!(check(&open, &ok, &Context::single(), Some(&profile)).is_err_and(|f| {
+            f.kind == FailureKind::Choice
+                && f.message
+                    .contains("hold unknown-window=not-found; the target took unknown-window=empty-list")
+                && f.pin.is_some_and(|p| p.taken.as_deref() == Some("empty-list"))
+        }));
         assert!(check(&open, &nf, &Context::single(), Some(&profile)).is_ok());
     }
 }

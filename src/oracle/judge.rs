@@ -73,18 +73,7 @@ fn observe(
     pinned: &BTreeMap<String, String>,
     out: &mut Vec<Observation>,
 ) -> Result<(), Failure> {
-    if let Some(p) = pinned.get(choice)
-        && !choices::find(choice).map_or(*p == option, |c| c.admits(p, &option))
-    {
-        return Err(Failure::new(
-            FailureKind::Choice,
-            format!("the profile pins {choice}={p}, the target answered {choice}={option}"),
-        ));
-    }
-    out.push(Observation {
-        choice: Some(choice.to_string()),
-        option,
-    });
+    out.push(crate::pins::hold(pinned, choice, &option, None)?);
     Ok(())
 }
 
@@ -493,7 +482,9 @@ mod tests {
         let oldest = walk(&[&[&data[1], &data[2]]]);
         assert!(
             judge(&data, &crate::oracle::Seeded::new(&data), W, &q, &oldest, &pinned)
-                .is_err_and(|f| f.kind == FailureKind::Choice && f.message.contains("pins order=newest-first"))
+                .is_err_and(|f| f.kind == FailureKind::Choice
+                    && f.message.contains("the pins hold order=newest-first")
+                    && f.pin.is_some_and(|p| p.to_string() == "order=newest-first"))
         );
     }
 

@@ -168,7 +168,7 @@ pub(crate) fn run(
         ));
     }
     let mut config = settings.proptest_config();
-    config.cases = (settings.cases / 4).max(4);
+    config.cases = super::Part::Family.cases(settings.cases);
     let sensitive = choices.get(SENSITIVE_MEMBERS).cloned();
     let sensitive = &sensitive;
     // Only what the executions' judge holds to (a pin, or what the spec phase saw).

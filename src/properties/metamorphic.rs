@@ -100,7 +100,7 @@ pub(crate) fn run(
     let page = proptest::option::of(10usize..=100);
     let strategy = (page.clone(), page, any::<bool>(), instant);
     let mut config = settings.proptest_config();
-    config.cases = (settings.cases / 4).max(4);
+    config.cases = super::Part::Metamorphic.cases(settings.cases);
     let check = |(a, b, after, t): (Option<usize>, Option<usize>, bool, i128)| async move {
         let key = if after { "ExecutedAfter" } else { "ExecutedBefore" };
         requests.set(requests.get() + 8);

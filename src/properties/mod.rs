@@ -144,11 +144,18 @@ impl Settings {
         let seed = SEED.whole()?;
         let cases = CASES
             .whole()?
-            .map(|c| {
-                u32::try_from(c).map_err(|_| SettingError {
+            .map(|c| match u32::try_from(c) {
+                Ok(0) => Err(SettingError {
+                    variable: CASES.variable,
+                    why: "0 draws no case, and a part that checks none judges nothing (at least 1; \
+                          SSM_CONFORMANCE_NO_PROPERTIES=1 turns the phase off)"
+                        .into(),
+                }),
+                Ok(c) => Ok(c),
+                Err(_) => Err(SettingError {
                     variable: CASES.variable,
                     why: format!("{c} is too large"),
-                })
+                }),
             })
             .transpose()?;
         Ok(Some(Self::new(seed, cases)))
@@ -263,6 +270,18 @@ impl Part {
             Part::Stateful => "stateful",
             Part::Family => "family",
         }
+    }
+
+    /// Cases the part draws when `asked` are asked per property (`--cases`): the model-based
+    /// part all of them; the metamorphic and family parts, eight requests and a seeding each, a
+    /// quarter (at least 4); the stateful part, up to 12 steps each, half (at least 8).
+    pub const fn cases(self, asked: u32) -> u32 {
+        let share = match self {
+            Part::ModelBased => return asked,
+            Part::Metamorphic | Part::Family => (asked / 4, 4),
+            Part::Stateful => (asked / 2, 8),
+        };
+        if share.0 > share.1 { share.0 } else { share.1 }
     }
 
     /// `properties::<part>`.

@@ -76,6 +76,44 @@ async fn call(
         .map_err(|e| format!("{op} {params}: {e}"))
 }
 
+/// Every id of the items listed in the answer to `op` with `params`, NextToken
+/// followed to the last page: a short or empty page with a token is legal, and only the whole
+/// walk says what is listed. `Ok(Err(answer))` where the first answer is not a 200, for the
+/// caller to judge.
+async fn listed(
+    client: &Client,
+    requests: &Cell<usize>,
+    op: &str,
+    params: Value,
+) -> Result<Result<Vec<String>, crate::client::Response>, String> {
+    let (list, id) = (crate::paging::list_member(op), crate::paging::id_member(op));
+    let mut ids = Vec::new();
+    let mut token: Option<String> = None;
+    for page in 0..1000 {
+        let mut p = params.clone();
+        if let Some(t) = &token {
+            p["NextToken"] = json!(t);
+        }
+        let r = call(client, requests, op, p).await?;
+        if r.status != 200 && page == 0 {
+            return Ok(Err(r));
+        }
+        let body = r
+            .json
+            .as_ref()
+            .filter(|_| r.status == 200)
+            .ok_or_else(|| format!("{op} page {}: {}", page + 1, r.summary()))?;
+        for item in body[list].as_array().into_iter().flatten() {
+            ids.push(item[id].as_str().unwrap_or("?").to_string());
+        }
+        match body.get("NextToken").and_then(Value::as_str) {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(Ok(ids)),
+        }
+    }
+    Err(format!("{op}: no end after 1000 pages"))
+}
+
 /// Every window named `name`, pages followed.
 async fn described(
     client: &Client,
@@ -83,31 +121,14 @@ async fn described(
     name: &str,
     max: Option<usize>,
 ) -> Result<Vec<String>, String> {
-    let mut ids = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..1000 {
-        let mut p = json!({ "Filters": [{ "Key": "Name", "Values": [name] }] });
-        if let Some(m) = max {
-            p["MaxResults"] = json!(m);
-        }
-        if let Some(t) = &token {
-            p["NextToken"] = json!(t);
-        }
-        let r = call(client, requests, "DescribeMaintenanceWindows", p).await?;
-        let body = r
-            .json
-            .as_ref()
-            .filter(|_| r.status == 200)
-            .ok_or_else(|| format!("DescribeMaintenanceWindows: {}", r.summary()))?;
-        for w in body["WindowIdentities"].as_array().into_iter().flatten() {
-            ids.push(w["WindowId"].as_str().unwrap_or("?").to_string());
-        }
-        match body.get("NextToken").and_then(Value::as_str) {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(ids),
-        }
+    let mut p = json!({ "Filters": [{ "Key": "Name", "Values": [name] }] });
+    if let Some(m) = max {
+        p["MaxResults"] = json!(m);
     }
-    Err("DescribeMaintenanceWindows: no end after 1000 pages".into())
+    let op = "DescribeMaintenanceWindows";
+    listed(client, requests, op, p)
+        .await?
+        .map_err(|r| format!("{op}: {}", r.summary()))
 }
 
 /// Run one sequence; every window it made is deleted at the end, whatever happened.
@@ -198,26 +219,22 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                 Step::DescribeExecutions(i) => {
                     let Some(i) = pick(i) else { continue };
                     let k = &known[i];
-                    let r = call(
+                    let answer = listed(
                         client,
                         requests,
                         DESCRIBE_EXECUTIONS,
                         json!({ "WindowId": k.id, "MaxResults": 100 }),
                     )
-                    .await?;
-                    let listed: Vec<String> = r
-                        .json
-                        .as_ref()
-                        .and_then(|j| j["WindowExecutions"].as_array())
-                        .into_iter()
-                        .flatten()
-                        .map(|e| e["WindowExecutionId"].as_str().unwrap_or("?").to_string())
-                        .collect();
+                    .await
+                    .map_err(at)?;
+                    let listed = match answer {
+                        Ok(ids) => ids,
+                        // A deleted window: an error, or an empty list (the model names no error).
+                        Err(_) if k.deleted => Vec::new(),
+                        Err(r) => return Err(at(format!("{DESCRIBE_EXECUTIONS} on {}: {}", k.id, r.summary()))),
+                    };
                     if k.deleted && !listed.is_empty() {
                         return Err(at(format!("deleted window {} still lists executions {listed:?}", k.id)));
-                    }
-                    if !k.deleted && r.status != 200 {
-                        return Err(at(format!("{DESCRIBE_EXECUTIONS} on {}: {}", k.id, r.summary())));
                     }
                     if !k.deleted {
                         let mut want = k.executions.clone().unwrap_or_default();
@@ -254,7 +271,7 @@ pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>
         ));
     }
     let mut config = settings.proptest_config();
-    config.cases = (settings.cases / 2).max(8);
+    config.cases = super::Part::Stateful.cases(settings.cases);
     // Sequences are independent (each lists only the windows it made), so they run --jobs at a
     // time like the other parts.
     match super::search::first_failure(

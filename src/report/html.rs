@@ -46,17 +46,6 @@ const SCRIPT: &str = r#"
 const OUTCOMES: [&str; 4] = ["failed", "unsupported", "skipped", "passed"];
 
 /// An endpoint as shown: without credentials a URL may carry (`user:secret@`).
-fn shown_endpoint(endpoint: &str) -> String {
-    match endpoint.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-            format!("{scheme}://{host}{path}")
-        }
-        None => endpoint.to_string(),
-    }
-}
-
 fn area(name: &str) -> &str {
     name.split("::").next().unwrap_or(name)
 }
@@ -152,8 +141,15 @@ fn case(c: &CaseReport) -> Markup {
                 span class=(c.outcome) { (c.outcome.to_uppercase()) } " " code { (c.name) }
                 @if let Some(k) = &c.kind { " [" (k) "]" }
                 @if let Some(op) = &c.operation { " · " (op) }
+                @if let Some(crate::verdict::Standing::Expected { .. }) = &c.verdict { " · as expected" }
             }
             table.facts {
+                @if let Some(crate::verdict::Standing::Expected { listed }) = &c.verdict {
+                    tr { td { "expected" } td { "listed in the expectations: " (listed) } }
+                }
+                @if let Some(crate::verdict::Standing::Failed { why }) = &c.verdict && c.outcome != "failed" {
+                    tr { td { "fails the run" } td { (why) } }
+                }
                 @if let Some(d) = &c.description { tr { td { "case" } td { (d) } } }
                 @if let Some(s) = &c.source {
                     tr { td { "source" } td { (s) @if let Some(cite) = &c.cite { " — " code { (cite) } } } }
@@ -175,8 +171,9 @@ fn case(c: &CaseReport) -> Markup {
     }
 }
 
-/// The page for `report`; `exit_code` is the run's (without expectations).
-pub fn run_html(report: &RunReport, exit_code: u8) -> String {
+/// The page for `report`, its header showing the run's verdict (the report's own, as every
+/// report shows it).
+pub fn run_html(report: &RunReport) -> String {
     let mut areas: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
     for c in &report.cases {
         let counts = areas.entry(area(&c.name)).or_default();
@@ -199,10 +196,22 @@ pub fn run_html(report: &RunReport, exit_code: u8) -> String {
         }
     }
     let t = &report.totals;
-    let meaning = match (exit_code, report.run.interrupted) {
-        (_, true) => "interrupted: what ran is below, the rest did not run",
-        (0, _) => "every case judged passed (skips say why nothing was judged)",
-        _ => "some case failed, or the target does not implement an operation",
+    // Reports before schema 4 carry no verdict: their outcomes alone say it.
+    let verdict = report.verdict.clone().unwrap_or_else(|| {
+        let results: Vec<_> = report.cases.iter().map(CaseReport::result).collect();
+        crate::verdict::Verdict::decide(
+            &results,
+            &[],
+            report.run.interrupted,
+            &crate::verdict::Policy::default(),
+        )
+    });
+    let meaning = match (verdict.exit_code, report.run.interrupted) {
+        (_, true) => "interrupted: what ran is below, the rest did not run".to_string(),
+        (0, _) if !verdict.held_to_expectations => {
+            "every case judged passed (skips say why nothing was judged)".to_string()
+        }
+        _ => verdict.meaning(),
     };
     let page = html! {
         (DOCTYPE)
@@ -216,7 +225,7 @@ pub fn run_html(report: &RunReport, exit_code: u8) -> String {
                 header {
                     h1 { "ssm-conformance — " (report.target) }
                     table.facts {
-                        tr { td { "endpoint" } td { code { (shown_endpoint(&report.endpoint)) } } }
+                        tr { td { "endpoint" } td { code { (crate::client::shown_endpoint(&report.endpoint)) } } }
                         @if !report.version.is_empty() && report.version != "unknown" { tr { td { "target" } td { (report.version) } } }
                         @if let Some(seed) = report.run.seed {
                             tr { td { "seed" } td { code { (seed) } " (reproduce with " code { "--seed " (seed) } ")" } }
@@ -227,7 +236,8 @@ pub fn run_html(report: &RunReport, exit_code: u8) -> String {
                             span.passed { (t.passed) " passed" } ", " span.failed { (t.failed) " failed" } ", "
                             span.unsupported { (t.unsupported) " unsupported" } ", " span.skipped { (t.skipped) " skipped" }
                         } }
-                        tr { td { "exit code" } td { (exit_code) " — " (meaning) } }
+                        tr { td { "exit code" } td { (verdict.exit_code) " — " (meaning) } }
+                        @for r in &verdict.reasons { tr { td { "why" } td { (r.message) } } }
                     }
                 }
                 main {
@@ -249,10 +259,16 @@ pub fn run_html(report: &RunReport, exit_code: u8) -> String {
                         h2 { "Choices answered two ways" }
                         @for f in &report.choices { p.failed { code { (f.name) } } pre { (f.reason) } }
                     }
-                    @let broken: Vec<&CaseReport> = report.cases.iter().filter(|c| c.kind.as_deref() == Some("choice")).collect();
+                    @let broken: Vec<&CaseReport> = report.cases.iter().filter(|c| c.broke_pin.is_some() || c.kind.as_deref() == Some("choice")).collect();
                     @if !broken.is_empty() {
                         h2 { "Pins broken, and choices answered two ways in one answer" }
-                        ul { @for c in &broken { li { a href={ "#case-" (c.name) } { code { (c.name) } } } } }
+                        ul { @for c in &broken { li {
+                            a href={ "#case-" (c.name) } { code { (c.name) } }
+                            @if let Some(pin) = &c.broke_pin {
+                                " broke the pin " code { (pin) }
+                                @if let Some(taken) = &pin.taken { " (the target took " code { (taken) } ")" }
+                            } @else { " answered a choice two ways" }
+                        } } }
                     }
                     h2 { "Open choices the target took" }
                     table {
@@ -422,20 +438,3 @@ const PARITY_SCRIPT: &str = r#"
   });
 })();
 "#;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_in_an_endpoint_are_not_shown() {
-        assert_eq!(
-            shown_endpoint("http://user:s3cret@127.0.0.1:4566/x"),
-            "http://127.0.0.1:4566/x"
-        );
-        assert_eq!(
-            shown_endpoint("https://ssm.us-east-1.amazonaws.com"),
-            "https://ssm.us-east-1.amazonaws.com"
-        );
-    }
-}

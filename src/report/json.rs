@@ -61,6 +61,16 @@ pub struct CaseReport {
     /// types of several cases are held to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_error_kind: Option<String>,
+    /// How the result stands in the run's verdict (passed, as the expectations list it, not
+    /// judged, or failing the run); absent in reports before schema 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<crate::verdict::Standing>,
+    /// A passing case with no snapshot yet: the snapshot file it would be in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_snapshot: Option<String>,
+    /// The pin a failure broke: the choice, the option pinned, the option taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broke_pin: Option<crate::failure::BrokenPin>,
 }
 
 /// A request and its answer, as reported: bodies as JSON where they are JSON, else as text.
@@ -80,6 +90,39 @@ pub struct ExchangeReport {
     pub response: serde_json::Value,
 }
 
+impl CaseReport {
+    /// The result this entry reports, as far as a report keeps it (no exchange): how `merge`
+    /// gives a merged run to the summary and the verdict that a run gives its own results.
+    pub fn result(&self) -> CaseResult {
+        use crate::outcome::{Failure, FailureKind, Skip, SkipReason};
+        let why = self.reason.clone().unwrap_or_default();
+        fn parsed<T: serde::de::DeserializeOwned>(kind: &Option<String>) -> Option<T> {
+            kind.as_deref().and_then(|k| serde_json::from_value(k.into()).ok())
+        }
+        let outcome = match self.outcome.as_str() {
+            "passed" => Outcome::Passed,
+            "unsupported" => Outcome::Unsupported(why),
+            "skipped" => Outcome::Skipped(Skip::new(parsed(&self.kind).unwrap_or(SkipReason::Unmet), why)),
+            _ => Outcome::Failed(Failure::new(parsed(&self.kind).unwrap_or(FailureKind::Unjudged), why)),
+        };
+        let mut r = CaseResult::new(self.name.clone(), outcome);
+        r.observations = self
+            .observations
+            .iter()
+            .map(|o| Observation {
+                choice: o.choice.clone(),
+                option: o.option.clone(),
+            })
+            .collect();
+        r.requests = self.requests;
+        r.duration = std::time::Duration::from_secs_f64(self.duration_ms.max(0.0) / 1e3);
+        r.missing_snapshot = self.missing_snapshot.as_ref().map(std::path::PathBuf::from);
+        r.counterexample = self.counterexample.clone().map(std::sync::Arc::new);
+        r.drawn = self.drawn;
+        r
+    }
+}
+
 impl From<&crate::outcome::Exchange> for ExchangeReport {
     fn from(x: &crate::outcome::Exchange) -> Self {
         let body = |bytes: &[u8]| {
@@ -97,8 +140,8 @@ impl From<&crate::outcome::Exchange> for ExchangeReport {
 }
 
 /// The version of the report's form (`docs/report-schema.json`): 1 had no `schema_version`, no
-/// run facts and no exchanges; 2 had no shard, campaign or draw facts.
-pub const SCHEMA_VERSION: u32 = 3;
+/// run facts and no exchanges; 2 had no shard, campaign or draw facts; 3 had no verdict.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// An observation, as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +169,9 @@ pub struct ChoiceFailure {
     pub name: String,
     /// What disagreed.
     pub reason: String,
+    /// How it stands in the run's verdict (as expected, or failing the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<crate::verdict::Standing>,
 }
 
 /// What the suite knows of a case beyond its result.
@@ -208,6 +254,9 @@ pub struct RunReport {
     /// The run's seed, pins, date.
     #[serde(default, flatten)]
     pub run: RunFacts,
+    /// The run's verdict: its exit code and why (absent in reports before schema 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<crate::verdict::Verdict>,
 }
 
 fn version_one() -> u32 {
@@ -215,6 +264,18 @@ fn version_one() -> u32 {
 }
 
 impl RunReport {
+    /// Each case's and failed check's standing in `verdict`, and the verdict itself.
+    pub fn held_to(mut self, verdict: &crate::verdict::Verdict) -> Self {
+        for c in &mut self.cases {
+            c.verdict = verdict.standing(&c.name).cloned();
+        }
+        for c in &mut self.choices {
+            c.verdict = verdict.standing(&c.name).cloned();
+        }
+        self.verdict = Some(verdict.clone());
+        self
+    }
+
     /// Build from results; `facts` gives what the suite knows of a case by name: its own open
     /// choice and its operation.
     pub fn new(
@@ -263,6 +324,12 @@ impl RunReport {
                     counterexample: r.counterexample.as_deref().cloned(),
                     drawn: r.drawn,
                     open_error_kind,
+                    verdict: None,
+                    missing_snapshot: r.missing_snapshot.as_ref().map(|f| f.display().to_string()),
+                    broke_pin: match &r.outcome {
+                        Outcome::Failed(f) => f.pin.clone(),
+                        _ => None,
+                    },
                 }
             })
             .collect();
@@ -278,9 +345,11 @@ impl RunReport {
                 .map(|(name, reason)| ChoiceFailure {
                     name: name.clone(),
                     reason: reason.clone(),
+                    verdict: None,
                 })
                 .collect(),
             run: RunFacts::default(),
+            verdict: None,
         }
     }
 }

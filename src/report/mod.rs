@@ -136,16 +136,27 @@ pub fn write_summary(
         totals.passed, totals.failed, totals.unsupported, totals.skipped
     )?;
     // A skip is not a failure, but a run that never judged data must not read as a full pass.
-    let unjudged = results
+    let unjudged: Vec<&str> = results
         .iter()
-        .filter(|r| matches!(&r.outcome, Outcome::Skipped(s) if s.reason.leaves_data_unjudged()))
-        .count();
-    if unjudged > 0 {
+        .filter_map(|r| match &r.outcome {
+            Outcome::Skipped(s) if s.reason.leaves_data_unjudged() => Some(s.message.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !unjudged.is_empty() {
+        // The advice the skips call for: a target with v1 lacks only v2's tasks and invocations.
+        let advice = if unjudged.iter().all(|m| m.contains("v2")) {
+            "implement the fixture protocol v2 (docs/fixture-protocol.md), which seeds tasks and invocations"
+        } else if unjudged.iter().any(|m| m.contains("fixture protocol")) {
+            "implement the fixture protocol (docs/fixture-protocol.md) or give --window-id"
+        } else {
+            "give the target data to relate (the fixture protocol, or a --window-id with executions)"
+        };
         writeln!(
             out,
-            "{unjudged} of {} cases skipped: the data-dependent behaviour (filters, ordering, paging, the generated \
-             phase) was not judged — implement the fixture protocol (docs/fixture-protocol.md) or give --window-id \
-             (--require-data makes this a failure)",
+            "{} of {} cases skipped: the data-dependent behaviour (filters, ordering, paging, the generated \
+             phase) was not judged — {advice} (--require-data makes this a failure)",
+            unjudged.len(),
             results.len()
         )?;
     }

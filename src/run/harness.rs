@@ -10,11 +10,12 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
-use super::{Conclusion, Event, RunOptions, StartEmbedded, Suite};
-use crate::expectations::{Expectations, Held};
+use super::{Conclusion, Event, EventKind, RunOptions, StartEmbedded, Suite};
+use crate::expectations::Expectations;
 use crate::outcome::{CaseResult, Outcome};
 use crate::properties;
 use crate::target::TargetOptions;
+use crate::verdict::{Policy, Standing};
 
 /// Results as the run reports them, for the trials that wait on them.
 #[derive(Default)]
@@ -95,8 +96,10 @@ pub(crate) fn main(embedded: Option<StartEmbedded>) -> ExitCode {
 }
 
 /// Run `suite` as libtest-mimic trials with `args` (and the generated phase, where given), held
-/// to `expectations` where given, the run written as a page to `html` where given. Exit 130
-/// when interrupted (after cleanup).
+/// to `expectations` where given, the run written as a page to `html` where given. Each trial
+/// ends as its result stands in the verdict ([`crate::verdict::standing`]); the exit code is
+/// the run's verdict's (0, 1, 2 for a run that judged too little or could not start, 130 when
+/// interrupted, after cleanup).
 pub(crate) fn run_trials(
     args: &Arguments,
     suite: &Suite,
@@ -110,10 +113,12 @@ pub(crate) fn run_trials(
         skip: args.skip.clone(),
         properties,
         require_data: crate::settings::REQUIRE_DATA.yes().unwrap_or(false),
+        expectations,
+        snapshots_required: crate::settings::ci(),
         ..RunOptions::default()
     };
     let board = Arc::new(Board::default());
-    let trials = trials(suite, options.properties.is_some(), &board, expectations);
+    let trials = trials(suite, options.properties.is_some(), &board, Arc::new(options.policy()));
     // Listing runs nothing; `--ignored` runs only trials marked ignored, and none is.
     let runs = !args.list && !args.ignored;
     let runner = runs.then(|| {
@@ -137,24 +142,31 @@ pub(crate) fn run_trials(
             }
         })
     });
-    let verdict = libtest_mimic::run(args, trials);
+    let tally = libtest_mimic::run(args, trials);
     // Every selected trial has its result, so the run is over (or ends its cleanup now).
     let conclusion: Option<Conclusion> = runner.and_then(|r| r.join().ok().flatten());
-    if let (Some(c), Some(file)) = (&conclusion, &html) {
-        let code = if c.interrupted {
-            130
-        } else {
-            u8::from(verdict.has_failed())
-        };
-        let page = crate::report::run_html(&c.report(suite, "unknown"), code);
-        if let Err(e) = std::fs::write(file, page) {
-            eprintln!("ssm-conformance: cannot write {}: {e}", file.display());
+    match &conclusion {
+        Some(c) => {
+            if let Some(file) = &html {
+                let page = crate::report::run_html(&c.report(suite, "unknown"));
+                if let Err(e) = std::fs::write(file, page) {
+                    eprintln!("ssm-conformance: cannot write {}: {e}", file.display());
+                }
+            }
+            for reason in &c.verdict.reasons {
+                eprintln!("ssm-conformance: {}", reason.message);
+            }
+            // The trials stand as the verdict does; the verdict also has what no one trial
+            // holds (most cases throttled, listed cases that did not run).
+            match c.verdict.exit_code {
+                0 if tally.has_failed() => ExitCode::from(1),
+                code => ExitCode::from(code),
+            }
         }
+        // It could not start (its trials failed, saying why): a set-up error.
+        None if runs => ExitCode::from(2),
+        None => tally.exit_code(),
     }
-    if conclusion.as_ref().is_some_and(|c| c.interrupted) {
-        return ExitCode::from(130);
-    }
-    verdict.exit_code()
 }
 
 /// Ends the board when the run's thread unwinds, so that every trial still waiting fails with
@@ -173,9 +185,9 @@ impl Drop for EndsOnPanic {
 
 /// The harness's reporter: results to the board, the life cycle to stderr.
 fn report(board: &Board, event: &Event<'_>) {
-    match event {
-        Event::CaseFinished(r) | Event::CheckFinished(r) | Event::PartFinished(r) => board.put(r),
-        Event::PhaseStarted { seed, .. } => {
+    match &event.kind {
+        EventKind::CaseFinished(r) | EventKind::CheckFinished(r) | EventKind::PartFinished(r) => board.put(r),
+        EventKind::PhaseStarted { seed, .. } => {
             eprintln!("ssm-conformance: generated phase seed {seed} (reproduce with SSM_CONFORMANCE_SEED={seed})");
         }
         other => {
@@ -187,14 +199,14 @@ fn report(board: &Board, event: &Event<'_>) {
 }
 
 /// One trial per name the run may report, each waiting for its result.
-fn trials(suite: &Suite, properties: bool, board: &Arc<Board>, expectations: Option<Arc<Expectations>>) -> Vec<Trial> {
+fn trials(suite: &Suite, properties: bool, board: &Arc<Board>, policy: Arc<Policy>) -> Vec<Trial> {
     let named = super::listed_names(&suite.cases, properties);
     named
         .into_iter()
         .map(|(name, kind)| {
-            let (board, expectations) = (board.clone(), expectations.clone());
+            let (board, policy) = (board.clone(), policy.clone());
             Trial::ignorable_test(name.clone(), move || match board.wait(&name) {
-                Ok(result) => completion(&result, expectations.as_deref()),
+                Ok(result) => completion(&result, &policy),
                 Err(Ended::Ran { interrupted: true }) => Err("interrupted before it ran".into()),
                 Err(Ended::Ran { interrupted: false }) => {
                     Ok(Completion::ignored_with("the run reported nothing for it"))
@@ -206,28 +218,24 @@ fn trials(suite: &Suite, properties: bool, board: &Arc<Board>, expectations: Opt
         .collect()
 }
 
-/// A trial's completion: the outcome, held to the expectations where given. A missing snapshot
-/// is not a wrong answer; under CI it must still be recorded.
-fn completion(result: &CaseResult, expectations: Option<&Expectations>) -> Result<Completion, Failed> {
-    if let (Outcome::Passed, Some(file)) = (&result.outcome, &result.missing_snapshot)
-        && crate::settings::ci()
-    {
-        return Err(format!("the answer conforms, but {}", crate::snapshot::missing_line(file)).into());
-    }
-    if let Some(e) = expectations {
-        match e.hold(&result.name, &result.outcome) {
-            Held::AsUsual => {}
-            Held::AsExpected(want, why) => {
-                return Ok(Completion::ignored_with(format!("expected ({want:?}): {why}")));
-            }
-            Held::Differs(why) => return Err(why.into()),
-        }
-    }
-    match &result.outcome {
-        Outcome::Passed => Ok(Completion::Completed),
-        Outcome::Skipped(s) => Ok(Completion::ignored_with(s.message.clone())),
-        Outcome::Failed(f) => Err(f.message.clone().into()),
-        Outcome::Unsupported(why) => Err(format!("unsupported: {why}").into()),
+/// A trial's completion: the result as it stands in the verdict. An expected non-pass is
+/// ignored with the expectation's reason, as nextest and WPT show an expected failure.
+fn completion(result: &CaseResult, policy: &Policy) -> Result<Completion, Failed> {
+    match crate::verdict::standing(result, policy) {
+        Standing::Passed => Ok(Completion::Completed),
+        Standing::Expected { listed } => Ok(Completion::ignored_with(format!(
+            "expected {}: {listed}",
+            result.outcome.label()
+        ))),
+        Standing::NotJudged => Ok(Completion::ignored_with(
+            result.outcome.message().unwrap_or("not judged").to_string(),
+        )),
+        Standing::Failed { why } => Err(match &result.outcome {
+            // Not held to expectations, a failure shows its full message (the request and
+            // answer included), not only the line the verdict keeps.
+            Outcome::Failed(f) if policy.expectations.is_none() => f.message.clone().into(),
+            _ => why.into(),
+        }),
     }
 }
 

@@ -139,17 +139,41 @@ impl Suite {
     }
 }
 
-/// What happened, as it happens. A reporter receives them in order; every result also comes
-/// back in the [`Conclusion`], in case order.
+/// What happened, and when: every event carries the time since the run began (as nextest's
+/// `TestEvent` does). A reporter receives them in order; every result also comes back in the
+/// [`Conclusion`], in case order.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Event<'a> {
+pub struct Event<'a> {
+    /// Time since the run began.
+    pub elapsed: std::time::Duration,
+    /// What happened.
+    pub kind: EventKind<'a>,
+}
+
+impl Event<'_> {
+    /// The lines a person must see of the run's life cycle; see [`EventKind::notice`].
+    pub fn notice(&self) -> Option<String> {
+        self.kind.notice()
+    }
+}
+
+/// What happened: the run's steps, in order.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EventKind<'a> {
     /// The plan is made and the target answers: what will run.
     Started {
         /// Spec cases selected.
         cases: usize,
         /// Generated parts selected.
         parts: &'a [Part],
+    },
+    /// A spec case is sent (cases start in file order, `jobs` at a time; those that must run
+    /// alone, after).
+    CaseStarted {
+        /// `<area>::<case-id>`.
+        name: &'a str,
     },
     /// A spec case ended (cases end in any order when several run at once).
     CaseFinished(&'a CaseResult),
@@ -185,15 +209,17 @@ pub enum Event<'a> {
         /// Whether the run was interrupted.
         interrupted: bool,
     },
+    /// The run is over: every result, the counts and the verdict (the last event).
+    RunFinished(&'a Conclusion),
 }
 
-impl Event<'_> {
+impl EventKind<'_> {
     /// The lines a person must see of the run's life cycle (interruption, what is left on the
     /// target), worded once for every reporter; `None` for the other events.
     pub fn notice(&self) -> Option<String> {
         match self {
-            Event::Interrupted => Some("interrupted; deleting what this run created".into()),
-            Event::CleanedUp { left, interrupted } => {
+            EventKind::Interrupted => Some("interrupted; deleting what this run created".into()),
+            EventKind::CleanedUp { left, interrupted } => {
                 if left.is_empty() {
                     interrupted.then(|| "nothing this run created is left on the target".into())
                 } else {
@@ -231,6 +257,12 @@ pub struct Conclusion {
     pub generated: Option<properties::Settings>,
     /// This machine's share of a campaign, under `--shard`.
     pub shard: Option<crate::report::ShardFacts>,
+    /// The verdict: the exit code and its reasons, decided once from the results, the
+    /// expectations, the CI policy, throttling and an interruption
+    /// (`Verdict::decide`); every front end and report shows it.
+    pub verdict: crate::verdict::Verdict,
+    /// How long the run took.
+    pub elapsed: std::time::Duration,
 }
 
 impl Conclusion {
@@ -300,7 +332,7 @@ impl Conclusion {
                 .map(|d| humantime::format_duration(d).to_string()),
             shard: self.shard,
         };
-        report
+        report.held_to(&self.verdict)
     }
 
     /// Every result: the cases and parts, then the checks.
@@ -326,6 +358,13 @@ pub enum RunError {
 /// every step told to `reporter` as it happens. The one entry point (see the module doc). A
 /// suite runs once: what it created is deleted at the end, and its session takes nothing new.
 pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'_>)) -> Result<Conclusion, RunError> {
+    let started = Instant::now();
+    let reporter = &mut |kind: EventKind<'_>| {
+        reporter(Event {
+            elapsed: started.elapsed(),
+            kind,
+        });
+    };
     let plan = plan::Plan::make(suite, options)?;
     let session = &suite.session;
     if options.preflight
@@ -335,7 +374,7 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
     }
     let endpoint = session
         .block_on(session.endpoint_url())
-        .unwrap_or_else(|e| e.to_string());
+        .map_or_else(|e| e.to_string(), |u| crate::client::shown_endpoint(&u));
     // Slowing down is a target's right, within a budget that grows with the run; never
     // answering is not (a case still throttled when it is spent fails, "throttled throughout").
     let client = session.block_on(session.client()).ok().cloned();
@@ -343,7 +382,7 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
         let campaign = options.properties.as_ref().and_then(|p| p.duration);
         c.set_throttle_budget(throttle_budget(plan.cases.len(), plan.parts.len(), campaign));
     }
-    reporter(Event::Started {
+    reporter(EventKind::Started {
         cases: plan.owned.len(),
         parts: &plan.parts,
     });
@@ -388,7 +427,12 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
         }
     });
     let Some(all_results) = finished else {
-        return Ok(interrupted(session, conclusion, reporter));
+        return Ok(finish(
+            interrupted(session, conclusion, reporter),
+            options,
+            started,
+            reporter,
+        ));
     };
     let choices = Arc::new(properties::observed_choices(&all_results, suite.profile.as_deref()));
     let (results, cases): (Vec<CaseResult>, Vec<&LoadedCase>) = all_results
@@ -408,11 +452,11 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
         created_windows,
     );
     for c in &conclusion.checks {
-        reporter(Event::CheckFinished(c));
+        reporter(EventKind::CheckFinished(c));
     }
     if let Some(settings) = &options.properties {
         conclusion.seed = Some(settings.seed);
-        reporter(Event::PhaseStarted {
+        reporter(EventKind::PhaseStarted {
             seed: settings.seed,
             cases: settings.cases,
         });
@@ -432,7 +476,14 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
                 let settings = Arc::new(settings);
                 match run_part(suite, part, &settings, &choices, interrupt, reporter) {
                     Some(r) => required(r, options.require_data),
-                    None => return Ok(interrupted(session, conclusion, reporter)),
+                    None => {
+                        return Ok(finish(
+                            interrupted(session, conclusion, reporter),
+                            options,
+                            started,
+                            reporter,
+                        ));
+                    }
                 }
             } else if let Some(why) = plan.parts_left_out.get(&part) {
                 CaseResult::new(
@@ -442,17 +493,35 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
             } else {
                 continue;
             };
-            reporter(Event::PartFinished(&result));
+            reporter(EventKind::PartFinished(&result));
             conclusion.results.push(result);
         }
     }
     conclusion.throttling = client.map(|c| c.throttling()).unwrap_or_default();
     conclusion.left = session.cleanup();
-    reporter(Event::CleanedUp {
+    reporter(EventKind::CleanedUp {
         left: &conclusion.left,
         interrupted: false,
     });
-    Ok(conclusion)
+    Ok(finish(conclusion, options, started, reporter))
+}
+
+/// The verdict, decided once, and the last event.
+fn finish(
+    mut conclusion: Conclusion,
+    options: &RunOptions,
+    started: Instant,
+    reporter: &mut dyn FnMut(EventKind<'_>),
+) -> Conclusion {
+    conclusion.verdict = crate::verdict::Verdict::decide(
+        &conclusion.results,
+        &conclusion.checks,
+        conclusion.interrupted,
+        &options.policy(),
+    );
+    conclusion.elapsed = started.elapsed();
+    reporter(EventKind::RunFinished(&conclusion));
+    conclusion
 }
 
 /// How long a run may wait for a throttling target in all: 30 s, and a quarter second per case
@@ -483,11 +552,11 @@ fn required(mut result: CaseResult, require_data: bool) -> CaseResult {
 }
 
 /// Ctrl-C: say so, delete what the run created, say what is left.
-fn interrupted(session: &Session, mut conclusion: Conclusion, reporter: &mut dyn FnMut(Event<'_>)) -> Conclusion {
-    reporter(Event::Interrupted);
+fn interrupted(session: &Session, mut conclusion: Conclusion, reporter: &mut dyn FnMut(EventKind<'_>)) -> Conclusion {
+    reporter(EventKind::Interrupted);
     conclusion.interrupted = true;
     conclusion.left = session.cleanup();
-    reporter(Event::CleanedUp {
+    reporter(EventKind::CleanedUp {
         left: &conclusion.left,
         interrupted: true,
     });
@@ -503,33 +572,47 @@ async fn spec_phase(
     told: &[bool],
     profile: Option<&Pins>,
     require_data: bool,
-    reporter: &mut dyn FnMut(Event<'_>),
+    reporter: &mut dyn FnMut(EventKind<'_>),
 ) -> Vec<CaseResult> {
     use futures_util::stream::{self, StreamExt};
     let jobs = session.config.jobs.max(1);
     session.read_snapshots_ahead(cases);
     let (alone, together): (Vec<usize>, Vec<usize>) = (0..cases.len()).partition(|i| runs_alone(cases[*i]));
     let mut slots: Vec<Option<CaseResult>> = vec![None; cases.len()];
+    // A case is told started when the stream takes it up, finished when it ends: the two never
+    // run at once (the stream is polled only between the loop's steps), so one cell serves both.
+    let names: Vec<String> = cases.iter().map(|c| c.name()).collect();
+    let reporter = std::cell::RefCell::new(reporter);
+    let start = |i: usize| {
+        if told[i] {
+            (reporter.borrow_mut())(EventKind::CaseStarted { name: &names[i] });
+        }
+    };
     // Unordered: a slow case does not hold finished ones back (each result goes to its case's
     // place, so the order out is the cases' order whatever N).
     let mut concurrent = stream::iter(together)
-        .map(|i| async move {
-            (
-                i,
-                required(case::run_case(session, cases[i], profile).await, require_data),
-            )
+        .map(|i| {
+            start(i);
+            async move {
+                (
+                    i,
+                    required(case::run_case(session, cases[i], profile).await, require_data),
+                )
+            }
         })
         .buffer_unordered(jobs);
     while let Some((i, r)) = concurrent.next().await {
         if told[i] {
-            reporter(Event::CaseFinished(&r));
+            (reporter.borrow_mut())(EventKind::CaseFinished(&r));
         }
         slots[i] = Some(r);
     }
+    drop(concurrent);
     for i in alone {
+        start(i);
         let r = required(case::run_case(session, cases[i], profile).await, require_data);
         if told[i] {
-            reporter(Event::CaseFinished(&r));
+            (reporter.borrow_mut())(EventKind::CaseFinished(&r));
         }
         slots[i] = Some(r);
     }
@@ -545,7 +628,7 @@ fn run_part(
     settings: &Arc<properties::Settings>,
     choices: &Arc<std::collections::BTreeMap<String, String>>,
     interruptible: bool,
-    reporter: &mut dyn FnMut(Event<'_>),
+    reporter: &mut dyn FnMut(EventKind<'_>),
 ) -> Option<CaseResult> {
     let started = Instant::now();
     if !interruptible {
@@ -573,7 +656,7 @@ fn run_part(
                 _ = &mut ctrl_c => return None,
                 _ = tick.tick() => {
                     let (checked, of, shrinking) = progress.read();
-                    reporter(Event::PartProgress { part, checked, of, shrinking });
+                    reporter(EventKind::PartProgress { part, checked, of, shrinking });
                 }
             }
         }

@@ -36,6 +36,12 @@ pub struct RunOptions {
     /// Only this machine's slice of the cases and of the generated cases (`--shard K/N`); the
     /// reports of all N are combined by `ssm-conformance merge`.
     pub shard: Option<crate::shard::Shard>,
+    /// Hold the results to these expectations (the verdict passes when every result is as
+    /// listed; an unexpected pass fails).
+    pub expectations: Option<std::sync::Arc<crate::expectations::Expectations>>,
+    /// A passing case without a snapshot fails the run, as `CI=true` asks (a conforming target
+    /// still records and commits its snapshots).
+    pub snapshots_required: bool,
 }
 
 impl Default for RunOptions {
@@ -50,6 +56,8 @@ impl Default for RunOptions {
             interruptible: true,
             require_data: false,
             shard: None,
+            expectations: None,
+            snapshots_required: false,
         }
     }
 }
@@ -65,6 +73,21 @@ impl RunOptions {
             }
         };
         (self.filters.is_empty() || self.filters.iter().any(hit)) && !self.skip.iter().any(hit)
+    }
+
+    /// Whether the selection is the whole suite (no filter, skip, `--operation` or `--shard`):
+    /// only such a run must have run every case the expectations list.
+    pub fn selects_everything(&self) -> bool {
+        self.filters.is_empty() && self.skip.is_empty() && self.operations.is_empty() && self.shard.is_none()
+    }
+
+    /// The verdict's policy of these options.
+    pub(crate) fn policy(&self) -> crate::verdict::Policy {
+        crate::verdict::Policy {
+            expectations: self.expectations.clone(),
+            snapshots_required: self.snapshots_required,
+            complete: self.selects_everything(),
+        }
     }
 
     /// Whether `--operation` selects a case sending `operation` (all, where it names none).
@@ -119,6 +142,11 @@ pub enum PlanError {
     /// The filters and operations together select nothing.
     #[error("the filters and --operation together select no case")]
     Empty,
+    /// The generated phase is on with 0 cases: its parts would pass having judged nothing.
+    #[error(
+        "0 generated cases per property: a part that checks none judges nothing (hint: at least 1, or --no-properties)"
+    )]
+    NoGeneratedCases,
 }
 
 /// A run's plan: indices into the suite's cases, the parts to run, the choices to check.
@@ -139,7 +167,16 @@ pub(crate) struct Plan {
 impl Plan {
     /// The plan of `options` over `suite`.
     pub(crate) fn make(suite: &Suite, options: &RunOptions) -> Result<Self, PlanError> {
-        let known: BTreeSet<&str> = suite.cases.iter().map(|c| c.case.request.operation()).collect();
+        if options.properties.as_ref().is_some_and(|p| p.cases == 0) {
+            return Err(PlanError::NoGeneratedCases);
+        }
+        // The model's operations that cases send (not a name a case sends to see it refused).
+        let known: BTreeSet<&str> = suite
+            .cases
+            .iter()
+            .filter_map(|c| c.operation())
+            .map(|o| o.name())
+            .collect();
         if let Some(unknown) = options.operations.iter().find(|o| !known.contains(o.as_str())) {
             return Err(PlanError::UnknownOperation {
                 name: unknown.clone(),

@@ -12,7 +12,11 @@ use crate::session::{Session, Support};
 /// Why no case can be judged, with a hint; `None` when the target answers (even if only to say
 /// it does not implement the operation: that is a finding, not a set-up error).
 pub(super) async fn problem(session: &Session) -> Option<String> {
-    let endpoint = session.endpoint_url().await.unwrap_or_default();
+    let endpoint = session
+        .endpoint_url()
+        .await
+        .map(|u| crate::client::shown_endpoint(&u))
+        .unwrap_or_default();
     let support = session.support().await;
     let problem = match support.clone() {
         Support::Implemented | Support::NotImplemented(_) => None,
@@ -38,8 +42,17 @@ pub(super) async fn problem(session: &Session) -> Option<String> {
                 " (hint: nothing listens there: is the server running, on that port?)".to_string()
             } else if lower.contains("no answer within") {
                 " (hint: raise --timeout, or check that the server answers)".to_string()
+            } else if ["invalid http", "http version", "parse", "malformed", "frame"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                // It was reached, and answered something that is not HTTP.
+                return Some(format!(
+                    "{endpoint} answers, but not in HTTP: {why} (hint: is this the emulator's port? a TLS, gRPC or \
+                     database server there answers this way; use https:// for TLS)"
+                ));
             } else {
-                String::new()
+                " (hint: check the URL, and that the server runs and answers HTTP there)".to_string()
             };
             Some(format!("cannot reach {endpoint}: {why}{hint}"))
         }

@@ -106,7 +106,11 @@ impl Session {
 /// for every case of an operation: a report writes them once); `None` when it can.
 pub(crate) async fn unusable(session: &Session, operation: Operation) -> Option<Outcome> {
     let support = session.support_of(operation).await;
-    let endpoint = session.endpoint_url().await.unwrap_or_default();
+    let endpoint = session
+        .endpoint_url()
+        .await
+        .map(|u| crate::client::shown_endpoint(&u))
+        .unwrap_or_default();
     match support {
         Support::Implemented => None,
         Support::NotImplemented(why) => Some(Outcome::Unsupported(format!(
