@@ -63,55 +63,50 @@ pub(crate) fn check(
 ) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Open(open) => {
-            if let Some(p) = profile
-                && let Some(pinned) = p.choices.get(&open.choice)
-                && let Some(option) = open.options.get(pinned)
-            {
-                return check_plain(option, r, ctx, profile)
-                    .map(|seen| observed_first(&open.choice, pinned, seen))
-                    .map_err(|f| {
-                        // Another option explains the answer: the target took it, legal but for
-                        // the pin, which it broke. Else no option does: a failure of its own.
-                        let taken = open
-                            .options
-                            .iter()
-                            .filter(|(name, _)| *name != pinned)
-                            .find(|(_, other)| check_plain(other, r, ctx, profile).is_ok())
-                            .map(|(name, _)| name.clone());
-                        match taken {
-                            Some(taken) => Failure::new(
-                                FailureKind::Choice,
-                                format!(
-                                    "the pins ({:?}) hold {choice}={pinned}; the target took {choice}={taken} ({})",
-                                    p.name,
-                                    f.message,
-                                    choice = open.choice
-                                ),
-                            )
-                            .with_pin(BrokenPin {
-                                choice: open.choice.clone(),
-                                pinned: pinned.clone(),
-                                taken: Some(taken),
-                            }),
-                            None => {
-                                f.map(|why| format!("profile {:?} pins {}={pinned}, and {why}", p.name, open.choice))
-                            }
-                        }
-                    });
-            }
-            // No option explains the answer: the failure is of the first option's kind.
+            let pinned = profile.and_then(|p| {
+                let option = p.choices.get(&open.choice)?;
+                open.options.contains_key(option).then_some((p, option))
+            });
+            // The options that explain the answer, in the catalogue's order; else why not each.
             let mut why = Vec::new();
             let mut kind = None;
+            let mut explains = Vec::new();
             for (name, option) in &open.options {
                 match check_plain(option, r, ctx, profile) {
-                    Ok(seen) => return Ok(observed_first(&open.choice, name, seen)),
+                    Ok(seen) => explains.push((name, seen)),
                     Err(f) => {
                         kind.get_or_insert(f.kind);
                         why.push(format!("not {name}: {}", f.message));
                     }
                 }
             }
-            Err(Failure::new(kind.unwrap_or(FailureKind::Status), why.join("; ")))
+            match (pinned, explains.first()) {
+                (Some((_, pin)), _) if explains.iter().any(|(name, _)| *name == pin) => {
+                    let (name, seen) = explains.into_iter().find(|(name, _)| *name == pin).expect("found");
+                    Ok(observed_first(&open.choice, name, seen))
+                }
+                // Legal but for the pin: the target took another option, and broke the pin.
+                (Some((p, pin)), Some((taken, _))) => Err(Failure::new(
+                    FailureKind::Choice,
+                    format!(
+                        "the pins ({:?}) hold {choice}={pin}; the target took {choice}={taken}",
+                        p.name,
+                        choice = open.choice
+                    ),
+                )
+                .with_pin(BrokenPin {
+                    choice: open.choice.clone(),
+                    pinned: pin.clone(),
+                    taken: Some((*taken).clone()),
+                })),
+                (None, Some(_)) => {
+                    let (name, seen) = explains.into_iter().next().expect("one");
+                    Ok(observed_first(&open.choice, name, seen))
+                }
+                // No option explains the answer: the failure is of the first option's kind,
+                // pinned or not (so expectations written before the pins still hold).
+                (_, None) => Err(Failure::new(kind.unwrap_or(FailureKind::Status), why.join("; "))),
+            }
         }
         plain => check_plain(plain, r, ctx, profile),
     }
