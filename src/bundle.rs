@@ -51,7 +51,7 @@ fn fingerprint() -> u64 {
 
 /// Write the compiled-in data under `root` (`specs/`, `fixtures/`, `snapshots/reference/`,
 /// `expectations/`), through a fresh folder renamed into place so readers never see half of it.
-pub fn extract(root: &Path) -> std::io::Result<()> {
+pub(crate) fn extract(root: &Path) -> std::io::Result<()> {
     if root.join("specs").is_dir() {
         return Ok(());
     }
@@ -80,7 +80,7 @@ pub fn extract(root: &Path) -> std::io::Result<()> {
 
 /// Where the suite's data is read from: the source tree if present, else the compiled-in copy,
 /// written once into the user's cache folder.
-pub fn data_root() -> PathBuf {
+pub(crate) fn data_root() -> PathBuf {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
         if let Some(src) = source_tree() {

@@ -83,33 +83,33 @@ impl Choice {
 }
 
 /// The order of a list of executions.
-pub const ORDER: &str = "order";
+pub(crate) const ORDER: &str = "order";
 /// The order of a list of tasks or invocations (and of TaskIds).
-pub const ITEM_ORDER: &str = "item-order";
+pub(crate) const ITEM_ORDER: &str = "item-order";
 /// Whether ExecutedAfter selects an execution on its instant.
-pub const EXECUTED_AFTER_BOUND: &str = "executed-after-bound";
+pub(crate) const EXECUTED_AFTER_BOUND: &str = "executed-after-bound";
 /// Whether ExecutedBefore selects an execution on its instant.
-pub const EXECUTED_BEFORE_BOUND: &str = "executed-before-bound";
+pub(crate) const EXECUTED_BEFORE_BOUND: &str = "executed-before-bound";
 /// How many executions a page holds without MaxResults.
-pub const DEFAULT_PAGE_SIZE: &str = "default-page-size";
+pub(crate) const DEFAULT_PAGE_SIZE: &str = "default-page-size";
 /// The first NextToken sent with another window's id.
-pub const TOKEN_OTHER_WINDOW: &str = "token-other-window";
+pub(crate) const TOKEN_OTHER_WINDOW: &str = "token-other-window";
 /// The first NextToken sent with other filters.
-pub const TOKEN_OTHER_FILTERS: &str = "token-other-filters";
+pub(crate) const TOKEN_OTHER_FILTERS: &str = "token-other-filters";
 /// Members the model marks sensitive: returned as seeded, or left out.
-pub const SENSITIVE_MEMBERS: &str = "sensitive-members";
+pub(crate) const SENSITIVE_MEMBERS: &str = "sensitive-members";
 /// A task or invocation list's first NextToken sent with another parent's ids.
-pub const TOKEN_OTHER_PARENT: &str = "token-other-parent";
+pub(crate) const TOKEN_OTHER_PARENT: &str = "token-other-parent";
 /// A task or invocation list's first NextToken sent with a STATUS filter no item meets.
-pub const TOKEN_OTHER_STATUS: &str = "token-other-status";
+pub(crate) const TOKEN_OTHER_STATUS: &str = "token-other-status";
 /// How an answer gives a member with nothing to say: left out, or null.
-pub const ABSENT_MEMBERS: &str = "absent-members";
+pub(crate) const ABSENT_MEMBERS: &str = "absent-members";
 /// Members of an answer that the model's output shape has not (recorded by name).
-pub const EXTRA_ANSWER_MEMBERS: &str = "extra-answer-members";
+pub(crate) const EXTRA_ANSWER_MEMBERS: &str = "extra-answer-members";
 /// A validation error's message form.
-pub const VALIDATION_MESSAGE_FORM: &str = "validation-message-form";
+pub(crate) const VALIDATION_MESSAGE_FORM: &str = "validation-message-form";
 /// The error type of the cases that leave it open, one per kind of error.
-pub const OPEN_ERROR_TYPE: &str = "open-error-type";
+pub(crate) const OPEN_ERROR_TYPE: &str = "open-error-type";
 
 /// Every open choice, by name.
 pub const CATALOGUE: &[Choice] = &[

@@ -10,7 +10,7 @@ use crate::emulator::{self, Emulator};
 use crate::session::{EmbeddedServer, StartEmbedded};
 
 /// Start a fresh reference emulator on 127.0.0.1 at a free port, on the caller's runtime.
-pub fn start() -> StartEmbedded {
+pub(crate) fn start() -> StartEmbedded {
     Arc::new(|| {
         Box::pin(async {
             let running = emulator::spawn(Emulator::new(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))

@@ -37,7 +37,7 @@ pub struct Entry {
 
 /// How one result stands against the expectations.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Held {
+pub(crate) enum Held {
     /// Not listed, and it passed (or, for a check, was not judged).
     AsUsual,
     /// Listed, and it ended as listed: the entry's outcome and reason.
@@ -131,7 +131,7 @@ impl Expectations {
 
     /// How `outcome` of `name` stands against these expectations: the one rule for the CLI's
     /// mismatches and the libtest harness's trials.
-    pub fn hold(&self, name: &str, outcome: &Outcome) -> Held {
+    pub(crate) fn hold(&self, name: &str, outcome: &Outcome) -> Held {
         // A check that judged nothing (no case observed its choice) is neither pass nor failure.
         if is_check(name) && matches!(outcome, Outcome::Skipped(_)) {
             return Held::AsUsual;
@@ -162,29 +162,6 @@ impl Expectations {
             }
             Some((w, _, reason)) => Held::AsExpected(w, reason),
         }
-    }
-
-    /// Every way `results` and `checks` differ from these expectations. With `complete` false
-    /// (a filtered run), listed cases that did not run are no mismatch. A check that judged
-    /// nothing (no case observed its choice) is neither a pass nor a failure here.
-    pub fn mismatches(&self, results: &[CaseResult], checks: &[CaseResult], complete: bool) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut ran = std::collections::BTreeSet::new();
-        for r in results.iter().chain(checks) {
-            if !(is_check(&r.name) && matches!(r.outcome, Outcome::Skipped(_))) {
-                ran.insert(r.name.as_str());
-            }
-            if let Held::Differs(why) = self.hold(&r.name, &r.outcome) {
-                out.push(format!("{}: {why}", r.name));
-            }
-        }
-        out.sort();
-        for name in self.cases.keys().filter(|_| complete) {
-            if !ran.contains(name.as_str()) {
-                out.push(format!("{name}: listed in the expectations, but no such case ran"));
-            }
-        }
-        out
     }
 
     /// Expectations that `results` would match, keeping the reasons of `previous` where the
@@ -248,6 +225,29 @@ mod tests {
     use super::*;
     use crate::outcome::SkipReason;
 
+    /// Every way (as the verdict holds them: `crate::verdict`) `results` and `checks` differ from these expectations. With `complete` false
+    /// (a filtered run), listed cases that did not run are no mismatch. A check that judged
+    /// nothing (no case observed its choice) is neither a pass nor a failure here.
+    fn mismatches(e: &Expectations, results: &[CaseResult], checks: &[CaseResult], complete: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut ran = std::collections::BTreeSet::new();
+        for r in results.iter().chain(checks) {
+            if !(is_check(&r.name) && matches!(r.outcome, Outcome::Skipped(_))) {
+                ran.insert(r.name.as_str());
+            }
+            if let Held::Differs(why) = e.hold(&r.name, &r.outcome) {
+                out.push(format!("{}: {why}", r.name));
+            }
+        }
+        out.sort();
+        for name in e.cases.keys().filter(|_| complete) {
+            if !ran.contains(name.as_str()) {
+                out.push(format!("{name}: listed in the expectations, but no such case ran"));
+            }
+        }
+        out
+    }
+
     fn r(name: &str, outcome: Outcome) -> CaseResult {
         CaseResult::new(name, outcome)
     }
@@ -281,37 +281,37 @@ mod tests {
             r("a::fails", failed(FailureKind::Member, "f, case \"fails\": why")),
             r("a::ok", Outcome::Passed),
         ];
-        assert!(e.mismatches(&fine, &[], true).is_empty());
+        assert!(mismatches(&e, &fine, &[], true).is_empty());
         let fixed = [r("a::fails", Outcome::Passed), r("a::ok", Outcome::Passed)];
-        assert_eq!(e.mismatches(&fixed, &[], true), ["a::fails: expected fail, got pass"]);
+        assert_eq!(mismatches(&e, &fixed, &[], true), ["a::fails: expected fail, got pass"]);
         let broke = [
             r("a::fails", failed(FailureKind::Member, "x")),
             r("a::ok", failed(FailureKind::Member, "f, case \"ok\": boom")),
         ];
         assert_eq!(
-            e.mismatches(&broke, &[], true),
+            mismatches(&e, &broke, &[], true),
             ["a::ok: expected pass, got fail: boom"]
         );
         let gone = [r("a::ok", Outcome::Passed)];
         assert_eq!(
-            e.mismatches(&gone, &[], true),
+            mismatches(&e, &gone, &[], true),
             ["a::fails: listed in the expectations, but no such case ran"]
         );
-        assert!(e.mismatches(&gone, &[], false).is_empty(), "a filtered run");
+        assert!(mismatches(&e, &gone, &[], false).is_empty(), "a filtered run");
     }
 
     #[test]
     fn a_case_expected_to_fail_one_way_that_fails_another_is_a_mismatch() {
         let e = listed(Expected::Fail, Some(FailureKind::Paging));
         let same = [r("a::fails", failed(FailureKind::Paging, "page 2 repeats"))];
-        assert!(e.mismatches(&same, &[], true).is_empty());
+        assert!(mismatches(&e, &same, &[], true).is_empty());
         let other = [r("a::fails", failed(FailureKind::Member, "StatusDetails trimmed"))];
         assert_eq!(
-            e.mismatches(&other, &[], true),
+            mismatches(&e, &other, &[], true),
             ["a::fails: fails differently: expected a paging failure, got a member failure: StatusDetails trimmed"]
         );
         // An older file, without kinds, holds the outcome alone.
-        assert!(listed(Expected::Fail, None).mismatches(&other, &[], true).is_empty());
+        assert!(mismatches(&listed(Expected::Fail, None), &other, &[], true).is_empty());
         let old: Entry = serde_json::from_str(r#"{"outcome":"fail","reason":"x"}"#).unwrap();
         assert_eq!(old.kind, None);
     }
@@ -324,7 +324,7 @@ mod tests {
             "choices::order",
             Outcome::skipped(SkipReason::Unmet, "no case observed it"),
         )];
-        assert!(e.mismatches(&results, &checks, true).is_empty());
+        assert!(mismatches(&e, &results, &checks, true).is_empty());
     }
 
     /// Two runs write the same file: ids, ports and run names are placeholders (issue 28).
@@ -363,7 +363,7 @@ mod tests {
         ];
         let checks = [r("choices::order", failed(FailureKind::Choice, "inconsistent"))];
         let mut first = Expectations::from_results("t", "1", &results, &checks, None);
-        assert!(first.mismatches(&results, &checks, true).is_empty());
+        assert!(mismatches(&first, &results, &checks, true).is_empty());
         assert_eq!(first.cases["a::x"].reason, "wrong");
         assert_eq!(first.cases["a::x"].kind, Some(FailureKind::ErrorType));
         assert_eq!(first.cases["choices::order"].kind, Some(FailureKind::Choice));
@@ -376,7 +376,7 @@ mod tests {
         ];
         let u = Expectations::from_results("t", "1", &all_unsupported, &[], None);
         assert!(u.cases.is_empty() && u.unsupported.as_deref() == Some("no"));
-        assert!(u.mismatches(&all_unsupported, &[], true).is_empty());
-        assert_eq!(u.mismatches(&results[2..], &[], true).len(), 1);
+        assert!(mismatches(&u, &all_unsupported, &[], true).is_empty());
+        assert_eq!(mismatches(&u, &results[2..], &[], true).len(), 1);
     }
 }

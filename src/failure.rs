@@ -128,14 +128,6 @@ impl Failure {
     }
 }
 
-/// At the edges that speak in words (a counterexample's message, a relation's), a failure is its
-/// message.
-impl From<Failure> for String {
-    fn from(f: Failure) -> Self {
-        f.message
-    }
-}
-
 /// Give an untyped error the kind of the check it comes from, where a judge's helpers still
 /// speak in words.
 pub(crate) trait OrFail<T> {

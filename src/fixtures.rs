@@ -35,7 +35,9 @@ pub enum FixtureError {
 struct FixtureFile {
     #[serde(rename = "$schema", default)]
     _schema: Option<String>,
-    description: String,
+    /// What it is for (read by people and the schema, not the suite).
+    #[serde(rename = "description")]
+    _description: String,
     #[serde(default)]
     executions: Option<Vec<Execution>>,
     #[serde(default)]
@@ -56,13 +58,9 @@ struct Generate {
 
 /// A loaded fixture.
 #[derive(Debug, Clone)]
-pub struct Fixture {
+pub(crate) struct Fixture {
     /// The file's stem: what `fixture:<name>` and `${fixture:<name>}` refer to.
     pub name: String,
-    /// What it is for.
-    pub description: String,
-    /// The file.
-    pub file: PathBuf,
     /// The executions, in file order.
     pub executions: Vec<Execution>,
     /// The executions as the oracle reads them (indexed once, not at every judgement).
@@ -105,7 +103,7 @@ fn generate(g: &Generate) -> Result<Vec<Execution>, String> {
 
 impl Fixture {
     /// Load one fixture file and check its executions against the model's shapes.
-    pub fn load(file: &Path) -> Result<Self, FixtureFileError> {
+    pub(crate) fn load(file: &Path) -> Result<Self, FixtureFileError> {
         let err = |message: String| FixtureFileError {
             file: file.to_path_buf(),
             message,
@@ -122,18 +120,16 @@ impl Fixture {
             (None, Some(g)) => generate(&g).map_err(err)?,
             _ => return Err(err("exactly one of `executions` and `generate` is required".into())),
         };
-        crate::oracle::check_data_set(&executions).map_err(err)?;
+        crate::oracle::check_data_set(&executions).map_err(|e| err(e.to_string()))?;
         Ok(Self {
             name,
-            description: raw.description,
-            file: file.to_path_buf(),
             seeded: crate::oracle::Seeded::new(&executions),
             executions,
         })
     }
 
     /// Load every `*.json` in `dir`, by name.
-    pub fn load_dir(dir: &Path) -> Result<BTreeMap<String, Fixture>, FixtureFileError> {
+    pub(crate) fn load_dir(dir: &Path) -> Result<BTreeMap<String, Fixture>, FixtureFileError> {
         let err = |message: String| FixtureFileError {
             file: dir.to_path_buf(),
             message,
@@ -152,9 +148,9 @@ impl Fixture {
 }
 
 /// The protocol's base path (v1).
-pub const BASE: &str = "/_conformance/v1";
+pub(crate) const BASE: &str = "/_conformance/v1";
 /// The base path of v2, which also seeds tasks and invocations.
-pub const BASE_V2: &str = "/_conformance/v2";
+pub(crate) const BASE_V2: &str = "/_conformance/v2";
 
 /// Whether the target speaks the fixture protocol v1: `GET /_conformance/v1` → 200
 /// `{"protocol":1}`. Any other client answer (404, say) is "not offered"; a server error or no
@@ -166,7 +162,7 @@ pub async fn supported(client: &Client) -> Result<bool, ProbeError> {
 
 /// Whether the target speaks v2: `GET /_conformance/v2` → 200 `{"protocol":2}` (as
 /// [`supported`]).
-pub async fn supported_v2(client: &Client) -> Result<bool, ProbeError> {
+pub(crate) async fn supported_v2(client: &Client) -> Result<bool, ProbeError> {
     answers_version(client, BASE_V2, 2).await
 }
 
@@ -216,7 +212,7 @@ async fn answers_version(client: &Client, path: &'static str, version: i64) -> R
 }
 
 /// Whether seeding `executions` needs v2 (some execution has tasks).
-pub fn needs_v2(executions: &[Execution]) -> bool {
+pub(crate) fn needs_v2(executions: &[Execution]) -> bool {
     executions.iter().any(|e| !e.tasks.is_empty())
 }
 

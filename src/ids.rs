@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Whether `s` is a UUID as the model's pattern has it (8-4-4-4-12 hex digits, either case).
-pub fn is_uuid(s: &str) -> bool {
+pub(crate) fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.bytes().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
@@ -19,7 +19,7 @@ pub fn is_uuid(s: &str) -> bool {
 }
 
 /// A random `u64`.
-pub fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     let mut h = RandomState::new().build_hasher();
     h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
     h.finish()
@@ -32,7 +32,7 @@ pub fn window_id() -> String {
 }
 
 /// A random version-4 UUID, lower-case.
-pub fn uuid_v4() -> String {
+pub(crate) fn uuid_v4() -> String {
     let (a, b) = (random_u64(), random_u64());
     let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
     let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;

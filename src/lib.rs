@@ -70,7 +70,7 @@
 //! default, and executions cannot be created there, so the data-dependent cases need a target
 //! that speaks the fixture protocol (`docs/fixture-protocol.md`) or an existing window.
 
-#![warn(missing_docs, unreachable_pub)]
+#![warn(missing_docs, unreachable_pub, unnameable_types)]
 
 mod bundle;
 mod choices;
@@ -108,84 +108,93 @@ mod walk;
 pub use client::Throttling;
 pub use conformance::{Conformance, ConformanceError};
 pub use emulator::{Emulator, Running, spawn};
-pub use expectations::{Expectations, ExpectationsError};
+pub use expectations::{Entry as ExpectationEntry, Expectations, ExpectationsError, Expected};
 pub use failure::{BrokenPin, Failure, FailureKind};
+pub use fixtures::FixtureFileError;
 pub use merge::{MergeError, ShardReport, merge};
-pub use outcome::{CaseResult, Drawn, Outcome, ShrunkCase, Skip, SkipReason};
-pub use report::{CaseReport, RunReport, Totals};
+pub use observation::Observation;
+pub use outcome::{CaseResult, Drawn, Exchange, Outcome, ShrunkCase, Skip, SkipReason};
+pub use properties::{Part, Settings as GeneratedSettings};
+pub use report::{
+    CaseReport, ChoiceFailure, ExchangeReport, ObservationReport, RunFacts, RunReport, ShardFacts, Totals,
+};
 pub use run::{Conclusion, Event, EventKind, PlanError, RunError, RunOptions, Suite, SuiteError, run};
 pub use session::TargetError;
 pub use shard::{Shard, ShardError};
 pub use spec::{LoadedCase, SpecError};
-pub use target::TargetOptions;
+pub use target::{ConfigError, TargetOptions};
 pub use verdict::{Reason, ReasonKind, Standing, Verdict};
 
-/// Not part of the public API: what the crate's own binary, tests, benchmarks and `xtask` reach
-/// inside it. Nothing here is a promise; it changes without notice.
+/// Not part of the public API: the named items the crate's own binary, tests, benchmarks and
+/// `xtask` reach inside it (as insta's `_cargo_insta_support`). Nothing here is a promise; it
+/// changes without notice.
 #[doc(hidden)]
 #[allow(missing_docs)]
 pub mod _internals {
-    pub mod bundle {
-        pub use crate::bundle::*;
-    }
     pub mod choices {
-        pub use crate::choices::*;
+        pub use crate::choices::{CATALOGUE, Choice, ObservedBy, find, observed_by};
     }
     pub mod cli {
-        pub use crate::cli::*;
+        pub use crate::cli::main;
     }
     pub mod client {
-        pub use crate::client::*;
+        pub use crate::client::{
+            AwsError, Client, ClientConfig, ClientError, Credentials, MAX_RESPONSE_BYTES, Payload, ProfileError,
+            Recorded, Response, SigningError, THROTTLE_RETRIES, sign_request,
+        };
     }
     pub mod embedded {
-        pub use crate::embedded::*;
+        pub use crate::embedded::harness_main;
     }
     pub mod emulator {
-        pub use crate::emulator::*;
-    }
-    pub mod expectations {
-        pub use crate::expectations::*;
+        pub use crate::emulator::{
+            API_BODY_LIMIT, ApiError, DEFAULT_PAGE_SIZE, Emulator, Execution, Limits, Running, Signer, Violation,
+            answer, iso8601, spawn, store,
+        };
     }
     pub mod fixtures {
-        pub use crate::fixtures::*;
+        pub use crate::fixtures::{Execution, FixtureError, ProbeError, delete_window, put_window, supported};
     }
     pub mod ids {
-        pub use crate::ids::*;
+        pub use crate::ids::window_id;
     }
+    /// The facts of the AWS model (constants and the table of operations), as `tests/model.rs`
+    /// holds them to the vendored model.
     pub mod model {
         pub use crate::model::*;
     }
     pub mod oracle {
-        pub use crate::oracle::*;
-    }
-    pub mod outcome {
-        pub use crate::outcome::*;
+        pub use crate::oracle::{
+            Bounds, Combine, Invocation, Order, Query, Reading, Returned, Second60, Seeded, Semantics, Task, expected,
+            family, judge, returned_id,
+        };
     }
     pub mod paging {
-        pub use crate::paging::*;
+        pub use crate::paging::{Foreign, Limits, Replay, Walk, WalkPage, walk};
     }
     pub mod properties {
-        pub use crate::properties::*;
+        pub use crate::properties::{AREA, Part, Settings, relations};
     }
     pub mod report {
-        pub use crate::report::*;
-    }
-    pub mod settings {
-        pub use crate::settings::*;
-    }
-    pub mod session {
-        pub use crate::session::*;
+        pub use crate::report::{CaseFacts, write_summary};
     }
     pub mod run {
-        pub use crate::run::*;
+        pub use crate::run::{EmbeddedServer, Session, session_of};
+    }
+    pub mod settings {
+        pub use crate::settings::{ALL, Kind, Setting, SettingError};
     }
     pub mod spec {
-        pub use crate::spec::*;
+        pub use crate::spec::{
+            Case, Check, ErrorExpectation, ExecutionsExpectation, Expectation, ExpectedViolation, GENERATED_MARK,
+            LoadedCase, Need, OneOrMany, OpenExpectation, Pins, Request, SeededExpectation, StatusExpectation, Step,
+            SuccessExpectation, load_dir, load_file,
+        };
     }
     pub mod sweep {
-        pub use crate::sweep::*;
+        pub use crate::sweep::is_run_name;
     }
     pub mod target {
-        pub use crate::target::*;
+        pub use crate::target::{DEFAULT_JOBS, Endpoint, TargetConfig, TargetOptions, project_root};
     }
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::Response;
-pub use crate::failure::{Failure, FailureKind};
+pub(crate) use crate::failure::{Failure, FailureKind};
 use crate::observation::Observation;
 
 /// Why a case was not judged.

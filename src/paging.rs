@@ -8,17 +8,18 @@ use serde_json::value::RawValue;
 
 use crate::client::{Client, Payload, Response};
 use crate::model::Operation;
-pub use crate::walk::{Foreign, Item, Replay, Walk, WalkPage};
+pub(crate) use crate::walk::Item;
+pub use crate::walk::{Foreign, Replay, Walk, WalkPage};
 
 /// The member a paged operation's list is under.
-pub fn list_member(operation: &str) -> &'static str {
+pub(crate) fn list_member(operation: &str) -> &'static str {
     Operation::from_name(operation)
         .and_then(Operation::list)
         .map_or("WindowExecutions", |(list, _)| list)
 }
 
 /// The member that names an item of a paged operation's list.
-pub fn id_member(operation: &str) -> &'static str {
+pub(crate) fn id_member(operation: &str) -> &'static str {
     Operation::from_name(operation)
         .and_then(Operation::list)
         .map_or(crate::model::members::WINDOW_EXECUTION_ID, |(_, id)| id)
@@ -27,7 +28,7 @@ pub fn id_member(operation: &str) -> &'static str {
 /// One page of an answer to `operation`, or why it is not one. Read from the body's bytes: the
 /// list's members are kept as their JSON text, and the answer's JSON tree, when it has one, is
 /// neither needed nor copied.
-pub fn parse_page(operation: &str, r: &Response) -> Result<WalkPage, String> {
+pub(crate) fn parse_page(operation: &str, r: &Response) -> Result<WalkPage, String> {
     let member = list_member(operation);
     if !(200..300).contains(&r.status) {
         return Err(r.summary());
@@ -172,7 +173,7 @@ pub async fn walk(
 /// Send the walk's first NextToken with `other_window` (a well-formed id with no executions) in
 /// place of the request's window, once, and keep what came back in the walk: a token is the
 /// answer to one request, and must never carry one window's executions into another's.
-pub async fn replay_elsewhere(
+pub(crate) async fn replay_elsewhere(
     client: &Client,
     operation: &str,
     params: &Value,
@@ -193,7 +194,7 @@ pub async fn replay_elsewhere(
 
 /// Send the walk's first NextToken with `members` set to other values (ids of something that
 /// exists and has no items), once, and keep what came back in the walk as its foreign replay.
-pub async fn replay_with(
+pub(crate) async fn replay_with(
     client: &Client,
     operation: &str,
     params: &Value,
@@ -224,7 +225,7 @@ fn with_first_token(walk: &Walk, params: &Value) -> Option<Value> {
 /// Send the walk's first NextToken again on the same window with other filters, ones no
 /// execution of the fixtures meets (`ExecutedBefore 1970-01-01T00:00:00Z`): refused, or an
 /// answer under the new filters (nothing); never the old filters' page.
-pub async fn replay_refiltered(
+pub(crate) async fn replay_refiltered(
     client: &Client,
     operation: &str,
     params: &Value,
@@ -237,7 +238,7 @@ pub async fn replay_refiltered(
 
 /// Send the walk's first NextToken again with `filters` in place of the request's (ones no
 /// item meets), once, and keep what came back in the walk as its refiltered replay.
-pub async fn replay_filtered(
+pub(crate) async fn replay_filtered(
     client: &Client,
     operation: &str,
     params: &Value,

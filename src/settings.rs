@@ -37,119 +37,119 @@ pub struct Setting {
 }
 
 /// `--target aws|embedded`.
-pub const TARGET: Setting = Setting {
+pub(crate) const TARGET: Setting = Setting {
     flag: "--target",
     variable: "SSM_CONFORMANCE_TARGET",
     kind: Kind::Text,
     default: "an endpoint's URL, else the embedded emulator",
 };
 /// `--target-name NAME`: the snapshot folder.
-pub const TARGET_NAME: Setting = Setting {
+pub(crate) const TARGET_NAME: Setting = Setting {
     flag: "--target-name",
     variable: "SSM_CONFORMANCE_TARGET_NAME",
     kind: Kind::Text,
     default: "`reference` for the embedded emulator; none otherwise",
 };
 /// `--timeout SECONDS`.
-pub const TIMEOUT: Setting = Setting {
+pub(crate) const TIMEOUT: Setting = Setting {
     flag: "--timeout",
     variable: "SSM_CONFORMANCE_TIMEOUT",
     kind: Kind::Seconds,
     default: "10",
 };
 /// `--pins NAME|FILE` (also `--profile`): the pins, a profile of pinned open choices.
-pub const PINS: Setting = Setting {
+pub(crate) const PINS: Setting = Setting {
     flag: "--pins",
     variable: "SSM_CONFORMANCE_PROFILE",
     kind: Kind::Text,
     default: "`reference` for the embedded emulator; none otherwise",
 };
 /// `--specs DIR`.
-pub const SPECS: Setting = Setting {
+pub(crate) const SPECS: Setting = Setting {
     flag: "--specs",
     variable: "SSM_CONFORMANCE_SPECS",
     kind: Kind::Path,
     default: "the specs shipped with the suite",
 };
 /// `--fixtures DIR`.
-pub const FIXTURES: Setting = Setting {
+pub(crate) const FIXTURES: Setting = Setting {
     flag: "--fixtures",
     variable: "SSM_CONFORMANCE_FIXTURES",
     kind: Kind::Path,
     default: "the fixtures shipped with the suite",
 };
 /// `--snapshots DIR`.
-pub const SNAPSHOTS: Setting = Setting {
+pub(crate) const SNAPSHOTS: Setting = Setting {
     flag: "--snapshots",
     variable: "SSM_CONFORMANCE_SNAPSHOTS",
     kind: Kind::Path,
     default: "`snapshots/` here",
 };
 /// `--window-id mw-…`.
-pub const WINDOW_ID: Setting = Setting {
+pub(crate) const WINDOW_ID: Setting = Setting {
     flag: "--window-id",
     variable: "SSM_CONFORMANCE_WINDOW_ID",
     kind: Kind::Text,
     default: "a window the run creates (loopback)",
 };
 /// `--jobs N`.
-pub const JOBS: Setting = Setting {
+pub(crate) const JOBS: Setting = Setting {
     flag: "--jobs",
     variable: "SSM_CONFORMANCE_JOBS",
     kind: Kind::Whole,
     default: "8",
 };
 /// `--allow-mutations`.
-pub const ALLOW_MUTATIONS: Setting = Setting {
+pub(crate) const ALLOW_MUTATIONS: Setting = Setting {
     flag: "--allow-mutations",
     variable: "SSM_CONFORMANCE_ALLOW_MUTATIONS",
     kind: Kind::YesNo,
     default: "off",
 };
 /// `--seed S`.
-pub const SEED: Setting = Setting {
+pub(crate) const SEED: Setting = Setting {
     flag: "--seed",
     variable: "SSM_CONFORMANCE_SEED",
     kind: Kind::Whole,
     default: "a fresh one, printed",
 };
 /// `--cases N`.
-pub const CASES: Setting = Setting {
+pub(crate) const CASES: Setting = Setting {
     flag: "--cases",
     variable: "SSM_CONFORMANCE_CASES",
     kind: Kind::Whole,
     default: "32",
 };
 /// `--no-properties`.
-pub const NO_PROPERTIES: Setting = Setting {
+pub(crate) const NO_PROPERTIES: Setting = Setting {
     flag: "--no-properties",
     variable: "SSM_CONFORMANCE_NO_PROPERTIES",
     kind: Kind::YesNo,
     default: "off",
 };
 /// `--require-data`.
-pub const REQUIRE_DATA: Setting = Setting {
+pub(crate) const REQUIRE_DATA: Setting = Setting {
     flag: "--require-data",
     variable: "SSM_CONFORMANCE_REQUIRE_DATA",
     kind: Kind::YesNo,
     default: "off",
 };
 /// `--quiet`, `-q`: no progress line.
-pub const QUIET: Setting = Setting {
+pub(crate) const QUIET: Setting = Setting {
     flag: "--quiet",
     variable: "SSM_CONFORMANCE_QUIET",
     kind: Kind::YesNo,
     default: "off (drawn only where stderr is a terminal)",
 };
 /// `--report-html FILE`: the run as one HTML page.
-pub const REPORT_HTML: Setting = Setting {
+pub(crate) const REPORT_HTML: Setting = Setting {
     flag: "--report-html",
     variable: "SSM_CONFORMANCE_REPORT_HTML",
     kind: Kind::Path,
     default: "none",
 };
 /// `CI`: insta writes no snapshot, and a missing one fails.
-pub const CI: Setting = Setting {
+pub(crate) const CI: Setting = Setting {
     flag: "—",
     variable: "CI",
     kind: Kind::YesNo,
@@ -189,7 +189,7 @@ pub struct SettingError {
 
 /// A yes/no value: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, `y`/`n` (any case); `None`
 /// for anything else. The one parser of yes/no, for flags and variables.
-pub fn parse_flag(value: &str) -> Option<bool> {
+pub(crate) fn parse_flag(value: &str) -> Option<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" | "y" => Some(true),
         "0" | "false" | "no" | "off" | "n" | "" => Some(false),
@@ -260,13 +260,13 @@ impl Setting {
 }
 
 /// Whether `CI` says this is a CI run (any value but a no).
-pub fn ci() -> bool {
+pub(crate) fn ci() -> bool {
     CI.raw().is_some_and(|v| parse_flag(&v) != Some(false))
 }
 
 /// Check every setting's variable before anything reads it: a bad value is named by its
 /// variable (not by the flag it stands for).
-pub fn check_environment() -> Result<(), SettingError> {
+pub(crate) fn check_environment() -> Result<(), SettingError> {
     ALL.iter().try_for_each(Setting::check)
 }
 

@@ -12,14 +12,14 @@ use crate::client::{Client, Payload};
 use crate::model::Operation;
 
 /// The name prefix of every window a run creates; the run id follows.
-pub const RUN_PREFIX: &str = "ssm-conformance-";
+pub(crate) const RUN_PREFIX: &str = "ssm-conformance-";
 
 /// What follows `<run prefix>-` in the name of a window a run creates: `empty`, the window
 /// `Session::empty_window` creates through `CreateMaintenanceWindow`; `fixture`, every window
 /// it seeds through the fixture protocol (which names them so); `stateful`, the windows the
 /// generated phase's stateful part creates. A new kind of created window must be added here, or
 /// sweeping will not find it.
-pub const RUN_SUFFIXES: [&str; 3] = ["empty", "fixture", "stateful"];
+pub(crate) const RUN_SUFFIXES: [&str; 3] = ["empty", "fixture", "stateful"];
 
 static RUN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     let suffixes: Vec<String> = RUN_SUFFIXES.iter().map(|s| regex::escape(s)).collect();
@@ -40,7 +40,7 @@ pub fn is_run_name(name: &str) -> bool {
 /// Why finding or deleting what earlier runs left did not work.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum SweepError {
+pub(crate) enum SweepError {
     /// No answer at all.
     #[error(transparent)]
     Client(#[from] crate::client::ClientError),
@@ -61,7 +61,7 @@ pub enum SweepError {
 }
 
 /// Windows a run created (named as [`is_run_name`] says): (WindowId, Name).
-pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, SweepError> {
+pub(crate) async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, SweepError> {
     let mut found = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..10_000 {
@@ -98,7 +98,7 @@ pub async fn leftovers(client: &Client) -> Result<Vec<(String, String)>, SweepEr
 
 /// Delete one window a run left: a seeded one (`…-fixture`) through the fixture protocol, which
 /// made it, the others with `DeleteMaintenanceWindow`.
-pub async fn delete_left(client: &Client, window_id: &str, name: &str) -> Result<(), SweepError> {
+pub(crate) async fn delete_left(client: &Client, window_id: &str, name: &str) -> Result<(), SweepError> {
     if name.ends_with("-fixture") {
         Ok(crate::fixtures::delete_window(client, window_id).await?)
     } else {
@@ -107,7 +107,7 @@ pub async fn delete_left(client: &Client, window_id: &str, name: &str) -> Result
 }
 
 /// Delete one window.
-pub async fn delete(client: &Client, window_id: &str) -> Result<(), SweepError> {
+pub(crate) async fn delete(client: &Client, window_id: &str) -> Result<(), SweepError> {
     let r = client
         .call(
             Operation::DeleteMaintenanceWindow.name(),

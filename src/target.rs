@@ -121,7 +121,7 @@ pub enum ConfigError {
 }
 
 /// Whether `id` matches the model's `MaintenanceWindowId` pattern (the harness's own check).
-pub fn is_window_id(id: &str) -> bool {
+pub(crate) fn is_window_id(id: &str) -> bool {
     static WINDOW_ID: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(crate::model::WINDOW_ID_PATTERN).expect("valid"));
     WINDOW_ID.is_match(id)
@@ -155,7 +155,7 @@ fn absolute(p: &std::path::Path) -> PathBuf {
 
 /// Check an endpoint as written: a scheme, http or https, and no path (AWS endpoints have none;
 /// one would otherwise be dropped silently).
-pub fn check_endpoint(url: &str) -> Result<(), ConfigError> {
+pub(crate) fn check_endpoint(url: &str) -> Result<(), ConfigError> {
     let invalid = |why: String| ConfigError::Invalid { what: "endpoint", why };
     if !url.contains("://") {
         return Err(invalid(format!("{url:?} has no scheme: did you mean http://{url}?")));

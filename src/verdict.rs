@@ -227,11 +227,17 @@ impl Verdict {
             );
         }
         if let Some(e) = policy.expectations.as_ref().filter(|_| policy.complete) {
+            // A check that judged nothing (no case observed its choice) did not run.
+            let skipped_checks: Vec<&str> = checks
+                .iter()
+                .filter(|c| matches!(c.outcome, Outcome::Skipped(_)))
+                .map(|c| c.name.as_str())
+                .collect();
             let not_run: Vec<&str> = e
                 .cases
                 .keys()
-                .filter(|name| !standings.contains_key(name.as_str()))
                 .map(String::as_str)
+                .filter(|name| !standings.contains_key(*name) || skipped_checks.contains(name))
                 .collect();
             if !not_run.is_empty() {
                 add(

@@ -5,7 +5,7 @@ use serde_json::value::RawValue;
 
 /// One member of a page's list, as the JSON text the target sent: the judge reads it with its
 /// own decoder, so that a page of a thousand executions is never built into a tree of maps.
-pub type Item = Box<RawValue>;
+pub(crate) type Item = Box<RawValue>;
 
 /// One page as returned.
 #[derive(Debug, Clone, Default)]

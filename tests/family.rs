@@ -75,7 +75,7 @@ fn a_v1_only_target_without_the_task_operations() {
     let mut unsupported_lines = BTreeSet::new();
     let mut executions_cases = 0;
     for (case, r) in cases.iter().zip(results) {
-        let op = case.case.request.operation();
+        let op = case.operation_name();
         match &r.outcome {
             Outcome::Unsupported(why) => {
                 assert!(MISSING.contains(&op), "{}: unsupported: {why}", r.name);
@@ -101,7 +101,7 @@ fn a_v1_only_target_without_the_task_operations() {
     // Every DescribeMaintenanceWindowExecutions case ran and passed, as against the emulator.
     let all = cases
         .iter()
-        .filter(|c| c.case.request.operation() == "DescribeMaintenanceWindowExecutions")
+        .filter(|c| c.operation_name() == "DescribeMaintenanceWindowExecutions")
         .count();
     assert_eq!(executions_cases, all);
     assert!(all > 100, "{all}");

@@ -248,17 +248,17 @@ proptest! {
     #![proptest_config(config("proptest-regressions/metamorphic.txt"))]
     #[test]
     fn pages_concatenate_to_the_same_sequence(a in page_size(), b in page_size()) {
-        RT.block_on(relations::pages_concatenate(subject(), a, b)).map_err(TestCaseError::fail)?;
+        RT.block_on(relations::pages_concatenate(subject(), a, b)).map_err(|f| TestCaseError::fail(f.message))?;
     }
 
     #[test]
     fn a_filter_only_narrows(after in any::<bool>(), t in instant()) {
         let key = if after { "ExecutedAfter" } else { "ExecutedBefore" };
-        RT.block_on(relations::filter_only_narrows(subject(), key, t)).map_err(TestCaseError::fail)?;
+        RT.block_on(relations::filter_only_narrows(subject(), key, t)).map_err(|f| TestCaseError::fail(f.message))?;
     }
 
     #[test]
     fn after_and_before_cover_all_but_the_instant(t in instant()) {
-        RT.block_on(relations::after_and_before_cover(subject(), t)).map_err(TestCaseError::fail)?;
+        RT.block_on(relations::after_and_before_cover(subject(), t)).map_err(|f| TestCaseError::fail(f.message))?;
     }
 }

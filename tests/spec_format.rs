@@ -59,7 +59,7 @@ fn every_spec_file_conforms_to_the_schema_and_loads() {
     assert_eq!(
         cases
             .iter()
-            .map(|c| &c.file)
+            .map(|c| c.file())
             .collect::<std::collections::BTreeSet<_>>()
             .len(),
         files,
@@ -416,19 +416,19 @@ impl References {
 fn unsupported_sources(cases: &[LoadedCase], refs: &References) -> Vec<String> {
     let mut out = Vec::new();
     for c in cases {
-        let cite = c.case.cite.as_deref().unwrap_or("");
-        let problem = match c.case.source.as_str() {
+        let cite = c.case().cite.as_deref().unwrap_or("");
+        let problem = match c.case().source.as_str() {
             "model" => refs.model_problem(cite),
             "docs" => refs.docs_problem(cite),
-            "observed:aws-cli-example" => refs.cli_example_problem(c.case.note.as_deref().unwrap_or("")),
+            "observed:aws-cli-example" => refs.cli_example_problem(c.case().note.as_deref().unwrap_or("")),
             _ => None,
         };
         if let Some(why) = problem {
             out.push(format!(
                 "{}, case {:?}, source {}, cite {cite:?}: {why}",
-                c.file.display(),
-                c.case.id,
-                c.case.source
+                c.file().display(),
+                c.case().id,
+                c.case().source
             ));
         }
     }
@@ -445,7 +445,7 @@ fn every_cite_resolves_in_the_vendored_references() {
         "sources the references do not bear out:\n{}",
         problems.join("\n")
     );
-    let count = |s: &str| cases.iter().filter(|c| c.case.source == s).count();
+    let count = |s: &str| cases.iter().filter(|c| c.case().source == s).count();
     assert!(
         count("model") > 0 && count("docs") > 0,
         "model and docs cases are checked"

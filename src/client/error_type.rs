@@ -16,7 +16,7 @@ pub struct AwsError {
 }
 
 /// Sanitize a raw error type value: drop the `:…` suffix, then the `…#` namespace.
-pub fn sanitize_error_type(raw: &str) -> String {
+pub(crate) fn sanitize_error_type(raw: &str) -> String {
     let before_colon = raw.split(':').next().unwrap_or("");
     let after_hash = match before_colon.split_once('#') {
         Some((_, rest)) => rest,
@@ -28,7 +28,7 @@ pub fn sanitize_error_type(raw: &str) -> String {
 /// Parse the error type and message of a response, if it names one.
 ///
 /// `header` is the value of `X-Amzn-ErrorType`; `body` is the parsed JSON body, if it was JSON.
-pub fn parse_error(header: Option<&str>, body: Option<&Value>) -> Option<AwsError> {
+pub(crate) fn parse_error(header: Option<&str>, body: Option<&Value>) -> Option<AwsError> {
     let from_body = |key: &str| body.and_then(|b| b.get(key)).and_then(Value::as_str);
     let raw = header
         .filter(|h| !h.trim().is_empty())

@@ -1,27 +1,31 @@
 //! The awsJson 1.1 transport: `POST /` with `X-Amz-Target`, SigV4-signed, over reqwest.
 
 mod error_type;
-pub mod profile;
+pub(crate) mod profile;
 mod signing;
 
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-pub use error_type::{AwsError, parse_error, sanitize_error_type};
-pub use signing::{Credentials, Signer, SigningError, sign_request};
+pub use error_type::AwsError;
+pub(crate) use error_type::parse_error;
+pub use profile::ProfileError;
+pub(crate) use signing::Signer;
+pub use signing::SigningError;
+pub use signing::{Credentials, sign_request};
 
 /// The awsJson content type.
-pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub(crate) const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// The service's target prefix (`X-Amz-Target: AmazonSSM.<Operation>`).
-pub const TARGET_PREFIX: &str = "AmazonSSM";
+pub(crate) const TARGET_PREFIX: &str = "AmazonSSM";
 /// How often a throttled request is sent again.
 pub const THROTTLE_RETRIES: u32 = 6;
 /// The longest single backoff.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// Whether an answer says "slow down".
-pub fn is_throttled(r: &Response) -> bool {
+pub(crate) fn is_throttled(r: &Response) -> bool {
     r.status == 429
         || r.error.as_ref().is_some_and(|e| {
             matches!(
@@ -494,7 +498,7 @@ impl Client {
 }
 
 /// Bytes as text, cut to `max` characters (with the full size when cut), for messages.
-pub fn excerpt(bytes: &[u8], max: usize) -> String {
+pub(crate) fn excerpt(bytes: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(bytes);
     if text.chars().count() > max {
         format!(
@@ -508,7 +512,7 @@ pub fn excerpt(bytes: &[u8], max: usize) -> String {
 }
 
 /// Whether a URL names a loopback host (127.0.0.0/8, ::1, localhost).
-pub fn url_is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn url_is_loopback(url: &reqwest::Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };
@@ -521,7 +525,7 @@ pub fn url_is_loopback(url: &reqwest::Url) -> bool {
 
 /// `endpoint` as it may be shown: without the user and password a URL can carry
 /// (`http://user:secret@host`), which no output or report may hold.
-pub fn shown_endpoint(endpoint: &str) -> String {
+pub(crate) fn shown_endpoint(endpoint: &str) -> String {
     match endpoint.split_once("://") {
         Some((scheme, rest)) => {
             let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));

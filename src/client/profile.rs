@@ -20,7 +20,7 @@ pub struct ProfileError {
 
 /// What a profile provides.
 #[derive(Debug, Clone, Default)]
-pub struct ProfileSettings {
+pub(crate) struct ProfileSettings {
     /// Static credentials, if the profile has them.
     pub credentials: Option<Credentials>,
     /// The region, if set.
@@ -44,7 +44,7 @@ const UNSUPPORTED: [&str; 5] = [
 
 /// Read `profile` from the credentials file (`[name]`) and the config file (`[profile name]`,
 /// or `[default]`); the credentials file wins where both set a key. Missing files are fine.
-pub fn load(profile: &str) -> Result<ProfileSettings, ProfileError> {
+pub(crate) fn load(profile: &str) -> Result<ProfileSettings, ProfileError> {
     let err = |message: String| ProfileError {
         profile: profile.to_string(),
         message,

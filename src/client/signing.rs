@@ -151,7 +151,7 @@ fn sha256_hex<'a>(bytes: &[u8], out: &'a mut [u8; 64]) -> &'a str {
 /// [`v4::generate_signing_key`], derived once a day. Every other request goes through
 /// [`sign_request`]. A property test holds the two to the same headers.
 #[derive(Debug)]
-pub struct Signer {
+pub(crate) struct Signer {
     credentials: Credentials,
     region: String,
     service: String,
@@ -161,7 +161,7 @@ pub struct Signer {
 
 impl Signer {
     /// A signer for `service` in `region`.
-    pub fn new(credentials: Credentials, region: &str, service: &str) -> Self {
+    pub(crate) fn new(credentials: Credentials, region: &str, service: &str) -> Self {
         Self {
             credentials,
             region: region.to_string(),
@@ -171,7 +171,7 @@ impl Signer {
     }
 
     /// Sign `request` in place at `time`, as [`sign_request`] would.
-    pub fn sign(&self, request: &mut http::Request<Vec<u8>>, time: SystemTime) -> Result<(), SigningError> {
+    pub(crate) fn sign(&self, request: &mut http::Request<Vec<u8>>, time: SystemTime) -> Result<(), SigningError> {
         match self.authorization(request, time) {
             Some(headers) => {
                 for (name, value) in headers {

@@ -30,7 +30,7 @@ static MAX_ERRORS: LazyLock<Regex> = LazyLock::new(|| Regex::new(MAX_ERRORS_PATT
 /// The body of `PUT /_conformance/v1/windows/{WindowId}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct SeedRequest {
+pub(crate) struct SeedRequest {
     /// The window's name when the PUT creates it (the harness's run mark); optional.
     #[serde(default)]
     pub name: Option<String>,
@@ -42,7 +42,7 @@ pub struct SeedRequest {
 /// tasks.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct SeedRequestV2 {
+pub(crate) struct SeedRequestV2 {
     /// As in v1.
     #[serde(default)]
     pub name: Option<String>,
@@ -54,7 +54,7 @@ pub struct SeedRequestV2 {
 /// not combine with `flatten`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct SeedExecution {
+pub(crate) struct SeedExecution {
     /// UUID.
     pub window_execution_id: String,
     /// One of [`STATUSES`].
@@ -152,7 +152,7 @@ fn check_execution_id<'a>(at: &str, id: &'a str, seen: &mut HashSet<&'a str>) ->
 }
 
 /// Check a seed against the model's shapes, so that seeded data is data AWS could return.
-pub fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
+pub(crate) fn check_seed(window_id: &str, seed: &SeedRequest) -> Result<(), String> {
     check_window(window_id, seed.name.as_ref())?;
     let mut seen = HashSet::new();
     for (i, e) in seed.window_executions.iter().enumerate() {
@@ -328,7 +328,7 @@ fn check_invocation(at: &str, inv: &Invocation) -> Result<(), String> {
 
 /// Check a v2 seed: all of v1's checks, and every task and invocation against the model's shapes;
 /// task ids are unique within their execution, invocation ids within their task.
-pub fn check_seed_v2(window_id: &str, seed: &SeedRequestV2) -> Result<(), String> {
+pub(crate) fn check_seed_v2(window_id: &str, seed: &SeedRequestV2) -> Result<(), String> {
     check_window(window_id, seed.name.as_ref())?;
     let mut seen = HashSet::new();
     for (i, e) in seed.window_executions.iter().enumerate() {

@@ -24,14 +24,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
 pub use error::{ApiError, Violation};
-pub use fixture_protocol::{SeedExecution, SeedRequest, SeedRequestV2, check_seed, check_seed_v2};
 pub use limits::Limits;
-pub use operations::{DEFAULT_PAGE_SIZE, FILTER_KEYS, TASK_FILTER_KEYS, is_window_id};
+pub use operations::DEFAULT_PAGE_SIZE;
 pub use signature::Signer;
-pub use store::{Execution, Invocation, STATUSES, Store, Task, TaskParameterValue};
+pub use store::Execution;
+pub(crate) use store::Store;
 
 /// The awsJson content type of every answer.
-pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub(crate) const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// Largest SSM request body accepted (a valid DescribeMaintenanceWindowExecutions request is
 /// under 2 KiB).
 pub const API_BODY_LIMIT: usize = 1024 * 1024;

@@ -24,20 +24,15 @@ use crate::model::{self, NAME_PATTERN, TAG_PATTERN, WINDOW_ID_PATTERN};
 /// Page size when `MaxResults` is absent (AWS does not document its own).
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// The filter keys this operation supports (the documented ones).
-pub const FILTER_KEYS: [&str; 2] = model::DOCUMENTED_FILTER_KEYS;
+pub(crate) const FILTER_KEYS: [&str; 2] = model::DOCUMENTED_FILTER_KEYS;
 /// The filter keys DescribeMaintenanceWindowExecutionTasks and
 /// DescribeMaintenanceWindowExecutionTaskInvocations support: the documented one, `STATUS`
 /// (spelled exactly so; AWS leaves other spellings open).
-pub const TASK_FILTER_KEYS: [&str; 1] = model::DOCUMENTED_TASK_FILTER_KEYS;
+pub(crate) const TASK_FILTER_KEYS: [&str; 1] = model::DOCUMENTED_TASK_FILTER_KEYS;
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(WINDOW_ID_PATTERN).expect("valid"));
 static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(NAME_PATTERN).expect("valid"));
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(TAG_PATTERN).expect("valid"));
-
-/// Whether `id` matches the model's WindowId pattern.
-pub fn is_window_id(id: &str) -> bool {
-    WINDOW_ID.is_match(id)
-}
 
 /// Run `operation` on `store` with the request `body`.
 pub(super) fn dispatch(

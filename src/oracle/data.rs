@@ -16,7 +16,7 @@ use crate::model;
 static EXECUTION_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(model::EXECUTION_ID_PATTERN).expect("valid"));
 
 /// Whether `id` is a `MaintenanceWindowExecutionId` as the model's pattern has it.
-pub fn is_execution_id(id: &str) -> bool {
+pub(crate) fn is_execution_id(id: &str) -> bool {
     EXECUTION_ID.is_match(id)
 }
 
@@ -80,46 +80,52 @@ impl Seeded {
     }
 }
 
+/// Why data is not data AWS could return: the path of what is wrong in it, and how.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct DataError(String);
+
 /// Check a data set against the model's shapes, so that seeded data is data AWS could return.
-pub fn check_data_set(executions: &[Execution]) -> Result<(), String> {
+pub(crate) fn check_data_set(executions: &[Execution]) -> Result<(), DataError> {
     let mut seen = std::collections::HashSet::new();
     for (i, e) in executions.iter().enumerate() {
         let at = format!("executions[{i}]");
         if !is_execution_id(&e.window_execution_id) {
-            return Err(format!(
+            return Err(DataError(format!(
                 "{at}.WindowExecutionId {:?} does not match {}",
                 e.window_execution_id,
                 model::EXECUTION_ID_PATTERN
-            ));
+            )));
         }
         if !seen.insert(e.window_execution_id.to_ascii_lowercase()) {
-            return Err(format!(
+            return Err(DataError(format!(
                 "{at}.WindowExecutionId {:?} appears twice",
                 e.window_execution_id
-            ));
+            )));
         }
         if !model::STATUSES.contains(&e.status.as_str()) {
-            return Err(format!(
+            return Err(DataError(format!(
                 "{at}.Status {:?} is not one of {:?}",
                 e.status,
                 model::STATUSES
-            ));
+            )));
         }
         if e.status_details
             .as_ref()
             .is_some_and(|d| d.chars().count() > model::STATUS_DETAILS_MAX)
         {
-            return Err(format!(
+            return Err(DataError(format!(
                 "{at}.StatusDetails is longer than {} characters",
                 model::STATUS_DETAILS_MAX
-            ));
+            )));
         }
         check_tasks(&at, &e.tasks)?;
-        let start = from_epoch_seconds(e.start_time).ok_or_else(|| format!("{at}.StartTime is not finite"))?;
+        let start =
+            from_epoch_seconds(e.start_time).ok_or_else(|| DataError(format!("{at}.StartTime is not finite")))?;
         if let Some(end) = e.end_time {
-            let end = from_epoch_seconds(end).ok_or_else(|| format!("{at}.EndTime is not finite"))?;
+            let end = from_epoch_seconds(end).ok_or_else(|| DataError(format!("{at}.EndTime is not finite")))?;
             if end < start {
-                return Err(format!("{at}: EndTime is before StartTime"));
+                return Err(DataError(format!("{at}: EndTime is before StartTime")));
             }
         }
     }
@@ -203,42 +209,42 @@ pub struct Invocation {
 }
 
 /// Check seeded tasks and invocations against the model's shapes (a fixture typo is an error).
-fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), String> {
+fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), DataError> {
     let mut ids = HashSet::new();
     for (i, t) in tasks.iter().enumerate() {
         let at = format!("{at}.Tasks[{i}]");
         if !is_execution_id(&t.task_execution_id) || !ids.insert(t.task_execution_id.to_ascii_lowercase()) {
-            return Err(format!(
+            return Err(DataError(format!(
                 "{at}.TaskExecutionId {:?}: not a UUID, or twice",
                 t.task_execution_id
-            ));
+            )));
         }
         let (lo, hi) = model::TASK_ARN_LENGTH;
         if !(lo..=hi).contains(&t.task_arn.chars().count()) {
-            return Err(format!("{at}.TaskArn must have {lo} to {hi} characters"));
+            return Err(DataError(format!("{at}.TaskArn must have {lo} to {hi} characters")));
         }
         if !model::TASK_TYPES.contains(&t.task_type.as_str()) {
-            return Err(format!(
+            return Err(DataError(format!(
                 "{at}.TaskType {:?} is not one of {:?}",
                 t.task_type,
                 model::TASK_TYPES
-            ));
+            )));
         }
         check_common(&at, &t.status, &t.status_details, t.start_time, t.end_time)?;
         if let Some(a) = &t.alarm_configuration {
-            alarm_configuration(a).map_err(|why| format!("{at}.AlarmConfiguration: {why}"))?;
+            alarm_configuration(a).map_err(|why| DataError(format!("{at}.AlarmConfiguration: {why}")))?;
         }
         if let Some(a) = &t.triggered_alarms {
-            triggered_alarms(a).map_err(|why| format!("{at}.TriggeredAlarms: {why}"))?;
+            triggered_alarms(a).map_err(|why| DataError(format!("{at}.TriggeredAlarms: {why}")))?;
         }
         let mut invocation_ids = HashSet::new();
         for (j, inv) in t.invocations.iter().enumerate() {
             let at = format!("{at}.Invocations[{j}]");
             if !is_execution_id(&inv.invocation_id) || !invocation_ids.insert(inv.invocation_id.to_ascii_lowercase()) {
-                return Err(format!(
+                return Err(DataError(format!(
                     "{at}.InvocationId {:?}: not a UUID, or twice",
                     inv.invocation_id
-                ));
+                )));
             }
             check_common(&at, &inv.status, &inv.status_details, inv.start_time, inv.end_time)?;
         }
@@ -247,79 +253,91 @@ fn check_tasks(at: &str, tasks: &[Task]) -> Result<(), String> {
 }
 
 /// An `AlarmName`: 1–255 characters, not blank.
-fn alarm_name(v: Option<&Value>) -> Result<(), String> {
+fn alarm_name(v: Option<&Value>) -> Result<(), DataError> {
     let (lo, hi) = model::ALARM_NAME_LENGTH;
     match v {
         Some(Value::String(n)) if (lo..=hi).contains(&n.chars().count()) && !n.trim().is_empty() => Ok(()),
-        other => Err(format!(
+        other => Err(DataError(format!(
             "Name {} is not a string of {lo} to {hi} characters, not blank",
             other.map_or("absent".into(), Value::to_string)
-        )),
+        ))),
     }
 }
 
 /// A list of the model's `AlarmList` length, each item checked by `item`.
 fn alarm_list(
     v: Option<&Value>,
-    item: impl Fn(&serde_json::Map<String, Value>) -> Result<(), String>,
-) -> Result<(), String> {
+    item: impl Fn(&serde_json::Map<String, Value>) -> Result<(), DataError>,
+) -> Result<(), DataError> {
     let (lo, hi) = model::ALARMS_PER_LIST;
     let Some(Value::Array(list)) = v else {
-        return Err(format!("not a list of {lo} to {hi} alarms"));
+        return Err(DataError(format!("not a list of {lo} to {hi} alarms")));
     };
     if !(lo..=hi).contains(&list.len()) {
-        return Err(format!("{} alarms, not {lo} to {hi}", list.len()));
+        return Err(DataError(format!("{} alarms, not {lo} to {hi}", list.len())));
     }
     for a in list {
         item(
             a.as_object()
-                .ok_or_else(|| format!("an alarm {a} is not a structure"))?,
+                .ok_or_else(|| DataError(format!("an alarm {a} is not a structure")))?,
         )?;
     }
     Ok(())
 }
 
 /// `AlarmConfiguration`: `Alarms` (required) and `IgnorePollAlarmFailure`, a boolean.
-pub(super) fn alarm_configuration(v: &Value) -> Result<(), String> {
-    let obj = v.as_object().ok_or("not a structure")?;
+pub(super) fn alarm_configuration(v: &Value) -> Result<(), DataError> {
+    let obj = v.as_object().ok_or_else(|| DataError("not a structure".into()))?;
     if obj
         .get("IgnorePollAlarmFailure")
         .is_some_and(|b| !b.is_boolean() && !b.is_null())
     {
-        return Err("IgnorePollAlarmFailure is not a boolean".into());
+        return Err(DataError("IgnorePollAlarmFailure is not a boolean".into()));
     }
     alarm_list(obj.get("Alarms"), |a| alarm_name(a.get("Name")))
 }
 
 /// `AlarmStateInformationList`: alarms with a `Name` and a `State` of the model's enum.
-pub(super) fn triggered_alarms(v: &Value) -> Result<(), String> {
+pub(super) fn triggered_alarms(v: &Value) -> Result<(), DataError> {
     alarm_list(Some(v), |a| {
         alarm_name(a.get("Name"))?;
         match a.get("State").and_then(Value::as_str) {
             Some(s) if model::ALARM_STATES.contains(&s) => Ok(()),
-            other => Err(format!("State {other:?} is not one of {:?}", model::ALARM_STATES)),
+            other => Err(DataError(format!(
+                "State {other:?} is not one of {:?}",
+                model::ALARM_STATES
+            ))),
         }
     })
 }
 
-fn check_common(at: &str, status: &str, details: &Option<String>, start: f64, end: Option<f64>) -> Result<(), String> {
+fn check_common(
+    at: &str,
+    status: &str,
+    details: &Option<String>,
+    start: f64,
+    end: Option<f64>,
+) -> Result<(), DataError> {
     if !model::STATUSES.contains(&status) {
-        return Err(format!("{at}.Status {status:?} is not one of {:?}", model::STATUSES));
+        return Err(DataError(format!(
+            "{at}.Status {status:?} is not one of {:?}",
+            model::STATUSES
+        )));
     }
     if details
         .as_ref()
         .is_some_and(|d| d.chars().count() > model::STATUS_DETAILS_MAX)
     {
-        return Err(format!(
+        return Err(DataError(format!(
             "{at}.StatusDetails is longer than {} characters",
             model::STATUS_DETAILS_MAX
-        ));
+        )));
     }
-    let start = from_epoch_seconds(start).ok_or_else(|| format!("{at}.StartTime is not finite"))?;
+    let start = from_epoch_seconds(start).ok_or_else(|| DataError(format!("{at}.StartTime is not finite")))?;
     if let Some(end) = end {
-        let end = from_epoch_seconds(end).ok_or_else(|| format!("{at}.EndTime is not finite"))?;
+        let end = from_epoch_seconds(end).ok_or_else(|| DataError(format!("{at}.EndTime is not finite")))?;
         if end < start {
-            return Err(format!("{at}: EndTime is before StartTime"));
+            return Err(DataError(format!("{at}: EndTime is before StartTime")));
         }
     }
     Ok(())

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::data::{Execution, is_execution_id};
 use super::instant::{from_epoch_seconds, same_time, show_seconds};
-use crate::failure::{Failure, FailureKind, OrFail};
+use crate::failure::{Failure, FailureKind};
 use crate::model;
 
 /// One returned execution, checked against the model's shapes.
@@ -68,30 +68,30 @@ fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>,
 impl<'a> Members<'a> {
     /// From a tree: the members' types checked, with the message a wrong one gets. `item` is
     /// the execution's text, for a message.
-    fn of_tree(v: &'a Value, item: &str, window_id: &str) -> Result<Self, String> {
+    fn of_tree(v: &'a Value, item: &str, window_id: &str) -> Result<Self, Failure> {
         let obj = v
             .as_object()
-            .ok_or_else(|| format!("an execution is not an object: {item}"))?;
+            .ok_or_else(|| member(format!("an execution is not an object: {item}")))?;
         let id = match obj.get("WindowExecutionId") {
             Some(Value::String(id)) => id.as_str(),
-            _ => return Err(format!("no WindowExecutionId string in {item}")),
+            _ => return Err(member(format!("no WindowExecutionId string in {item}"))),
         };
-        let text = |k: &str, wrong: &dyn Fn(&Value) -> String| -> Result<Option<Option<Cow<'a, str>>>, String> {
+        let text = |k: &str, wrong: &dyn Fn(&Value) -> String| -> Result<Option<Option<Cow<'a, str>>>, Failure> {
             match obj.get(k) {
                 None => Ok(None),
                 Some(Value::Null) => Ok(Some(None)),
                 Some(Value::String(s)) => Ok(Some(Some(Cow::Borrowed(s.as_str())))),
-                Some(other) => Err(wrong(other)),
+                Some(other) => Err(member(wrong(other))),
             }
         };
-        let number = |k: &str| -> Result<Option<Option<f64>>, String> {
+        let number = |k: &str| -> Result<Option<Option<f64>>, Failure> {
             match obj.get(k) {
                 None => Ok(None),
                 Some(Value::Null) => Ok(Some(None)),
                 Some(Value::Number(n)) => Ok(Some(n.as_f64())),
-                Some(other) => Err(format!(
+                Some(other) => Err(member(format!(
                     "execution {id} has {k} {other}: the wire form is a JSON number of epoch seconds"
-                )),
+                ))),
             }
         };
         Ok(Self {
@@ -118,54 +118,58 @@ impl<'a> Members<'a> {
 
     /// The model's rules over members of the right types. `item` is the execution's text, for
     /// a message.
-    fn check(self, item: &str, window_id: &str) -> Result<Returned, String> {
+    fn check(self, item: &str, window_id: &str) -> Result<Returned, Failure> {
         let Some(Some(id)) = self.window_execution_id else {
-            return Err(format!("no WindowExecutionId string in {item}"));
+            return Err(member(format!("no WindowExecutionId string in {item}")));
         };
         if !is_execution_id(&id) {
-            return Err(format!(
+            return Err(member(format!(
                 "WindowExecutionId {id:?} does not match {}",
                 model::EXECUTION_ID_PATTERN
-            ));
+            )));
         }
         match self.window_id {
             // Every listed execution carries its window (clients read `e["WindowId"]`).
             None => {
-                return Err(format!(
+                return Err(member(format!(
                     "execution {id} has no WindowId: every execution listed carries the window asked about ({window_id})"
-                ));
+                )));
             }
             Some(Some(w)) if w == window_id => {}
             Some(other) => {
-                return Err(format!(
+                return Err(member(format!(
                     "execution {id} has WindowId {}, not the {window_id} asked for",
                     Value::from(other.map(Cow::into_owned))
-                ));
+                )));
             }
         }
         let Some(Some(status)) = self.status else {
-            return Err(format!("execution {id} has no Status string"));
+            return Err(member(format!("execution {id} has no Status string")));
         };
         let Some(status) = model::STATUSES.iter().copied().find(|s| *s == status) else {
-            return Err(format!(
+            return Err(member(format!(
                 "execution {id} has Status {status:?}, which is not one of {:?}",
                 model::STATUSES
-            ));
+            )));
         };
-        let time = |k: &str, t: Option<Option<f64>>| -> Result<Option<i128>, String> {
+        let time = |k: &str, t: Option<Option<f64>>| -> Result<Option<i128>, Failure> {
             match t.flatten() {
                 None => Ok(None),
-                Some(n) => from_epoch_seconds(n)
-                    .map(Some)
-                    .ok_or_else(|| format!("execution {id} has {k} {}, which is no instant", Value::from(n))),
+                Some(n) => from_epoch_seconds(n).map(Some).ok_or_else(|| {
+                    member(format!(
+                        "execution {id} has {k} {}, which is no instant",
+                        Value::from(n)
+                    ))
+                }),
             }
         };
-        let start = time("StartTime", self.start_time)?.ok_or_else(|| format!("execution {id} has no StartTime"))?;
+        let start =
+            time("StartTime", self.start_time)?.ok_or_else(|| member(format!("execution {id} has no StartTime")))?;
         let end = time("EndTime", self.end_time)?;
         if let Some(e) = end
             && e < start
         {
-            return Err(format!("execution {id} ends before it starts"));
+            return Err(member(format!("execution {id} ends before it starts")));
         }
         // The members that may have nothing to say: left out, or null; one way in one item.
         let absent = super::family::one_way(
@@ -173,17 +177,16 @@ impl<'a> Members<'a> {
             how_absent(&self.status_details),
             how_absent(&self.end_time),
             &format!("execution {id}"),
-        )
-        .map_err(|f| f.message)?;
+        )?;
         let status_details = match self.status_details.flatten() {
             None => None,
             Some(s) if s.chars().count() <= model::STATUS_DETAILS_MAX => Some(s.into_owned()),
             Some(s) => {
-                return Err(format!(
+                return Err(member(format!(
                     "execution {id} has StatusDetails {}: a string of at most {} characters",
                     Value::from(s.into_owned()),
                     model::STATUS_DETAILS_MAX
-                ));
+                )));
             }
         };
         Ok(Returned {
@@ -198,6 +201,11 @@ impl<'a> Members<'a> {
     }
 }
 
+/// A member's failure: what the model fixes of a returned execution's members.
+fn member(why: String) -> Failure {
+    Failure::new(FailureKind::Member, why)
+}
+
 /// How a member with nothing to say was given: left out, or null (`None`: it has a value).
 fn how_absent<T>(member: &Option<Option<T>>) -> Option<&'static str> {
     match member {
@@ -209,16 +217,13 @@ fn how_absent<T>(member: &Option<Option<T>>) -> Option<&'static str> {
 
 /// Check one returned execution's shape: members, types, the status enum, lengths, the id.
 /// `item` is the execution as the target sent it.
-pub fn check_shape(item: &RawValue, window_id: &str) -> Result<Returned, Failure> {
-    shape(item, window_id).or_fail(FailureKind::Member)
-}
-
-fn shape(item: &RawValue, window_id: &str) -> Result<Returned, String> {
+pub(crate) fn check_shape(item: &RawValue, window_id: &str) -> Result<Returned, Failure> {
     match serde_json::from_str::<Members>(item.get()) {
         Ok(members) => members.check(item.get(), window_id),
         // A member of another type, a string with escapes, or not an object at all.
         Err(_) => {
-            let v: Value = serde_json::from_str(item.get()).map_err(|e| format!("an execution is not JSON: {e}"))?;
+            let v: Value =
+                serde_json::from_str(item.get()).map_err(|e| member(format!("an execution is not JSON: {e}")))?;
             Members::of_tree(&v, item.get(), window_id)?.check(item.get(), window_id)
         }
     }
@@ -231,7 +236,7 @@ pub fn returned_id(item: &RawValue) -> Option<String> {
 
 /// The string member `id` of each item of a page, `?` where an item has none (for comparing pages
 /// and showing them).
-pub fn item_ids(items: &[crate::walk::Item], id: &str) -> Vec<String> {
+pub(crate) fn item_ids(items: &[crate::walk::Item], id: &str) -> Vec<String> {
     items
         .iter()
         .map(|v| item_member(v, id).unwrap_or_else(|| "?".into()))
@@ -295,43 +300,39 @@ pub(super) fn item_member(item: &RawValue, name: &str) -> Option<String> {
 
 /// Compare a returned execution with the seeded one: every member as seeded, byte for byte
 /// (StatusDetails absent and empty are the same).
-pub fn check_fields(r: &Returned, seeded: &Execution) -> Result<(), Failure> {
-    fields(r, seeded).or_fail(FailureKind::Member)
-}
-
-fn fields(r: &Returned, seeded: &Execution) -> Result<(), String> {
+pub(crate) fn check_fields(r: &Returned, seeded: &Execution) -> Result<(), Failure> {
     let id = &r.id;
     if r.status != seeded.status {
-        return Err(format!(
+        return Err(member(format!(
             "execution {id}: Status {:?}, seeded {:?}",
             r.status, seeded.status
-        ));
+        )));
     }
     fn details(d: &Option<String>) -> Option<&str> {
         d.as_deref().filter(|s| !s.is_empty())
     }
     if details(&r.status_details) != details(&seeded.status_details) {
-        return Err(format!(
+        return Err(member(format!(
             "execution {id}: StatusDetails {:?}, seeded {:?}",
             r.status_details, seeded.status_details
-        ));
+        )));
     }
     if !same_time(r.start, seeded.start()) {
-        return Err(format!(
+        return Err(member(format!(
             "execution {id}: StartTime {}, seeded {}",
             show_seconds(r.start),
             show_seconds(seeded.start())
-        ));
+        )));
     }
     let seeded_end = seeded.end_time.and_then(from_epoch_seconds);
     match (r.end, seeded_end) {
         (None, None) => Ok(()),
         (Some(a), Some(b)) if same_time(a, b) => Ok(()),
-        (a, b) => Err(format!(
+        (a, b) => Err(member(format!(
             "execution {id}: EndTime {:?}, seeded {:?}",
             a.map(show_seconds),
             b.map(show_seconds)
-        )),
+        ))),
     }
 }
 
@@ -347,9 +348,7 @@ mod tests {
     /// What the tree alone says of `item`: the reading every item had before the direct one.
     fn by_tree(item: &RawValue) -> Result<Returned, Failure> {
         let v: Value = serde_json::from_str(item.get()).unwrap();
-        Members::of_tree(&v, item.get(), W)
-            .and_then(|m| m.check(item.get(), W))
-            .or_fail(FailureKind::Member)
+        Members::of_tree(&v, item.get(), W).and_then(|m| m.check(item.get(), W))
     }
 
     /// A member as a target might send it: of the model's type or not, with escapes or not.

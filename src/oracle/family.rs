@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::data::{Execution, Invocation, Task, alarm_configuration, is_execution_id, triggered_alarms};
 use super::instant::{from_epoch_seconds, same_time, show_seconds};
-use crate::failure::{Failure, FailureKind, OrFail};
+use crate::failure::{Failure, FailureKind};
 use crate::model;
 
 /// The members of each output shape, from the model (`tests/model.rs` checks them against it).
@@ -95,7 +95,7 @@ enum Want<'a> {
     Ids(Vec<&'a str>),
     /// A structure or list as seeded (absent when `None`), which `shape` holds to the model's
     /// shape first, so that a wrong type is named as one.
-    Shaped(Option<&'a Value>, fn(&Value) -> Result<(), String>),
+    Shaped(Option<&'a Value>, fn(&Value) -> Result<(), super::data::DataError>),
 }
 
 /// What the judgement of one item (or a list of them) observed where AWS leaves the answer open.
@@ -140,22 +140,23 @@ pub(super) fn one_way(
     }
 }
 
+/// A member's failure.
+fn wrong_member(why: String) -> Failure {
+    Failure::new(FailureKind::Member, why)
+}
+
 /// Compare `got` (an object) with `want`, member by member; `allowed` is the output shape's
 /// members. A member outside it is recorded, not failed: the vendored model is a snapshot, and
 /// AWS adds members over time.
 fn compare(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)]) -> Result<Seen, Failure> {
-    compare_words(what, got, allowed, want).or_fail(FailureKind::Member)
-}
-
-fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<'_>)]) -> Result<Seen, String> {
     let obj = got
         .as_object()
-        .ok_or_else(|| format!("{what} is not an object: {got}"))?;
+        .ok_or_else(|| wrong_member(format!("{what} is not an object: {got}")))?;
     let mut seen = Seen {
         extra: obj.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect(),
         ..Seen::default()
     };
-    let absent = |so_far, how| one_way("members with nothing to say", so_far, Some(how), what).map_err(|f| f.message);
+    let absent = |so_far, how| one_way("members with nothing to say", so_far, Some(how), what);
     for (member, w) in want {
         let raw = obj.get(*member);
         // Seeded absent: left out, or null (one of the two for the whole answer).
@@ -171,7 +172,7 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
             None if seeded_absent => seen.absent = absent(seen.absent, "omitted")?,
             Some(Value::Null) if seeded_absent => seen.absent = absent(seen.absent, "null")?,
             Some(Value::Null) if !matches!(w, Want::Sensitive(_)) => {
-                return Err(format!("{what}: {member} is null, but it was seeded"));
+                return Err(wrong_member(format!("{what}: {member} is null, but it was seeded")));
             }
             _ => {}
         }
@@ -181,12 +182,12 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                 let got = match v {
                     None => None,
                     Some(Value::String(s)) => Some(s.as_str()),
-                    Some(other) => return Err(format!("{what}: {member} is {other}, not a string")),
+                    Some(other) => return Err(wrong_member(format!("{what}: {member} is {other}, not a string"))),
                 };
                 let details = *member == "StatusDetails";
                 let blank = |s: Option<&str>| s.filter(|s| !(s.is_empty() && details)).map(str::to_string);
                 if blank(got) != blank(*expected) {
-                    return Err(format!("{what}: {member} {got:?}, seeded {expected:?}"));
+                    return Err(wrong_member(format!("{what}: {member} {got:?}, seeded {expected:?}")));
                 }
             }
             Want::Time(expected) => {
@@ -195,12 +196,12 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                     Some(Value::Number(n)) => Some(
                         n.as_f64()
                             .and_then(from_epoch_seconds)
-                            .ok_or_else(|| format!("{what}: {member} {n} is no instant"))?,
+                            .ok_or_else(|| wrong_member(format!("{what}: {member} {n} is no instant")))?,
                     ),
                     Some(other) => {
-                        return Err(format!(
+                        return Err(wrong_member(format!(
                             "{what}: {member} is {other}: the wire form is a JSON number of epoch seconds"
-                        ));
+                        )));
                     }
                 };
                 let expected = expected.and_then(from_epoch_seconds);
@@ -208,11 +209,11 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                     (None, None) => {}
                     (Some(a), Some(b)) if same_time(a, b) => {}
                     (a, b) => {
-                        return Err(format!(
+                        return Err(wrong_member(format!(
                             "{what}: {member} {:?}, seeded {:?}",
                             a.map(show_seconds),
                             b.map(show_seconds)
-                        ));
+                        )));
                     }
                 }
             }
@@ -220,10 +221,10 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                 let got = match v {
                     None => None,
                     Some(Value::Number(n)) if n.is_i64() => n.as_i64(),
-                    Some(other) => return Err(format!("{what}: {member} is {other}, not an integer")),
+                    Some(other) => return Err(wrong_member(format!("{what}: {member} is {other}, not an integer"))),
                 };
                 if got != *expected {
-                    return Err(format!("{what}: {member} {got:?}, seeded {expected:?}"));
+                    return Err(wrong_member(format!("{what}: {member} {got:?}, seeded {expected:?}")));
                 }
             }
             Want::Sensitive(expected) => {
@@ -231,9 +232,9 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                     (None, None) => None,
                     (None, Some(_)) => Some("omitted"),
                     (Some(a), Some(b)) if a == b => Some("returned"),
-                    (a, b) => return Err(format!("{what}: {member} {a:?}, seeded {b:?}")),
+                    (a, b) => return Err(wrong_member(format!("{what}: {member} {a:?}, seeded {b:?}"))),
                 };
-                seen.sensitive = one_way("the sensitive members", seen.sensitive, how, what).map_err(|f| f.message)?;
+                seen.sensitive = one_way("the sensitive members", seen.sensitive, how, what)?;
             }
             Want::Ids(expected) => {
                 let list = match v {
@@ -242,29 +243,31 @@ fn compare_words(what: &str, got: &Value, allowed: &[&str], want: &[(&str, Want<
                         .iter()
                         .map(|x| {
                             x.as_str()
-                                .ok_or_else(|| format!("{what}: {member} holds {x}, not a string"))
+                                .ok_or_else(|| wrong_member(format!("{what}: {member} holds {x}, not a string")))
                         })
                         .collect::<Result<Vec<_>, _>>()?,
-                    Some(other) => return Err(format!("{what}: {member} is {other}, not a list")),
+                    Some(other) => return Err(wrong_member(format!("{what}: {member} is {other}, not a list"))),
                 };
                 let mut a = list.clone();
                 let mut b = expected.clone();
                 a.sort_unstable();
                 b.sort_unstable();
                 if a != b {
-                    return Err(format!("{what}: {member} {list:?}, seeded {expected:?}"));
+                    return Err(wrong_member(format!("{what}: {member} {list:?}, seeded {expected:?}")));
                 }
             }
             Want::Shaped(expected, shape) => {
                 if let Some(v) = v {
-                    shape(v).map_err(|why| format!("{what}: {member} {v} is not of the model's shape: {why}"))?;
+                    shape(v).map_err(|why| {
+                        wrong_member(format!("{what}: {member} {v} is not of the model's shape: {why}"))
+                    })?;
                 }
                 if v != *expected {
-                    return Err(format!(
+                    return Err(wrong_member(format!(
                         "{what}: {member} {}, seeded {}",
                         v.map_or("absent".into(), Value::to_string),
                         expected.map_or("absent".into(), |e| e.to_string())
-                    ));
+                    )));
                 }
             }
         }
@@ -552,18 +555,19 @@ fn judge_list<T: Listed>(
         let id = v
             .get(id_member)
             .and_then(Value::as_str)
-            .ok_or_else(|| format!("{what}: an item without a {id_member} string: {v}"))
-            .or_fail(Member)?;
+            .ok_or_else(|| Failure::new(Member, format!("{what}: an item without a {id_member} string: {v}")))?;
         if !is_execution_id(id) {
             return Err(Failure::new(
                 Member,
                 format!("{what}: {id_member} {id:?} is not of the model's id shape"),
             ));
         }
-        let item = by_id
-            .get(id)
-            .ok_or_else(|| format!("{what}: {id} was never seeded here: it belongs elsewhere or was made up"))
-            .or_fail(Selection)?;
+        let item = by_id.get(id).ok_or_else(|| {
+            Failure::new(
+                Selection,
+                format!("{what}: {id} was never seeded here: it belongs elsewhere or was made up"),
+            )
+        })?;
         if !status_selects(filters, item.status()) {
             return Err(Failure::new(
                 Selection,

@@ -58,7 +58,7 @@ fn days_since_epoch(y: i64, m: u32, d: u32) -> i64 {
 /// Read `YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM)` to epoch nanoseconds; `None` when the value is not
 /// such an instant (date-only, no offset, impossible dates, spaces, …). Digits of a fraction
 /// past nanoseconds are dropped.
-pub fn parse_iso8601(value: &str, reading: Reading) -> Option<i128> {
+pub(crate) fn parse_iso8601(value: &str, reading: Reading) -> Option<i128> {
     let b = value.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
@@ -128,7 +128,7 @@ pub fn parse_iso8601(value: &str, reading: Reading) -> Option<i128> {
 /// An epoch-seconds timestamp as the wire carries it (a JSON number) to nanoseconds, through its
 /// shortest decimal spelling: `1730696199.75` is exactly `…199_750_000_000`, with no binary
 /// rounding in between. Digits past nanoseconds are rounded half up.
-pub fn from_epoch_seconds(seconds: f64) -> Option<i128> {
+pub(crate) fn from_epoch_seconds(seconds: f64) -> Option<i128> {
     if !seconds.is_finite() {
         return None;
     }

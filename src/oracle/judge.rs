@@ -30,12 +30,7 @@ pub enum Order {
     OldestFirst,
 }
 
-/// Whether `e` is selected by `q` under `b`.
-pub fn selects(q: &Query, b: Bounds, e: &Execution) -> bool {
-    selects_at(q, b, e.start())
-}
-
-/// [`selects`], for an execution that starts at `t` (nanoseconds).
+/// Whether an execution that starts at `t` (nanoseconds) is selected by `q` under `b`.
 fn selects_at(q: &Query, b: Bounds, t: i128) -> bool {
     let after_ok = q.after.is_none_or(|a| t > a || (t == a && b.after_inclusive));
     let before_ok = q.before.is_none_or(|x| t < x || (t == x && b.before_inclusive));
@@ -302,7 +297,7 @@ pub fn judge(
 /// What the first NextToken sent with another request (`other`: what was changed) gave: refused
 /// (`rejected`), or an empty answer (`accepted`: the other request's own answer); never items of
 /// the first request (`whose`), and never a failure that is not a client error.
-pub fn foreign_option(
+pub(crate) fn foreign_option(
     replay: &crate::walk::Foreign,
     accepted: &'static str,
     other: &str,
@@ -326,7 +321,7 @@ pub fn foreign_option(
 
 /// A token replayed gives the same page: the walk's second page again, the same items (by their
 /// `id` member) in the same order.
-pub fn check_replay(walk: &Walk, id: &str) -> Result<(), Failure> {
+pub(crate) fn check_replay(walk: &Walk, id: &str) -> Result<(), Failure> {
     let paging = |why: String| Failure::new(FailureKind::Paging, why);
     let (Some(replay), Some(second)) = (&walk.replay, walk.pages.get(1)) else {
         return Ok(());

@@ -10,12 +10,18 @@
 mod data;
 mod execution;
 pub mod family;
-pub mod instant;
+pub(crate) mod instant;
 mod judge;
 mod query;
 
-pub use data::{Execution, Invocation, Seeded, Task, check_data_set, is_execution_id};
-pub use execution::{Returned, check_fields, check_shape, item_ids, returned_id};
+pub(crate) use data::check_data_set;
+pub use data::{Execution, Seeded};
+pub use data::{Invocation, Task};
+pub use execution::Returned;
+pub use execution::returned_id;
+pub(crate) use execution::{check_shape, item_ids};
 pub use instant::{Reading, Second60};
-pub use judge::{Bounds, Order, check_replay, expected, foreign_option, judge, selects};
-pub use query::{Combine, Query, Semantics};
+pub use judge::{Bounds, Order, expected, judge};
+pub(crate) use judge::{check_replay, foreign_option};
+pub use query::Query;
+pub use query::{Combine, Semantics};

@@ -9,7 +9,7 @@ use crate::oracle::{Combine, Execution, Semantics};
 
 /// A minimal history and request on which the target and the oracle disagree.
 #[derive(Debug, Clone, Default)]
-pub struct Counterexample {
+pub(crate) struct Counterexample {
     /// What the oracle found wrong.
     pub why: String,
     /// The history.
@@ -37,7 +37,7 @@ fn combine_name(c: Combine) -> Option<&'static str> {
 
 impl Counterexample {
     /// The failure as a person reads it.
-    pub fn describe(&self, seed: u64) -> String {
+    pub(crate) fn describe(&self, seed: u64) -> String {
         let show = |ids: &[String]| {
             if ids.len() > 12 {
                 format!("{} … ({} in all)", ids[..12].join(", "), ids.len())
@@ -63,7 +63,7 @@ impl Counterexample {
 
     /// Write `specs/counterexample_<seed>.json` and `fixtures/cx-<seed>.json` under `dir`: once
     /// copied into the project's specs/ and fixtures/, the case fails the same way.
-    pub fn save(&self, dir: &Path, seed: u64) -> Result<Vec<String>, String> {
+    pub(crate) fn save(&self, dir: &Path, seed: u64) -> Result<Vec<String>, SaveError> {
         let name = format!("cx-{seed:016x}");
         let fixture = json!({
             "description": format!("Shrunk by the generated phase (seed {seed}): {}", self.why),
@@ -95,12 +95,18 @@ impl Counterexample {
                 "expect": { "executions": executions },
             }],
         });
-        let write = |path: PathBuf, v: &Value| -> Result<String, String> {
+        let write = |path: PathBuf, v: &Value| -> Result<String, SaveError> {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+                std::fs::create_dir_all(parent).map_err(|source| SaveError {
+                    path: parent.to_path_buf(),
+                    source,
+                })?;
             }
             let text = serde_json::to_string_pretty(v).expect("serializes") + "\n";
-            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            std::fs::write(&path, text).map_err(|source| SaveError {
+                path: path.clone(),
+                source,
+            })?;
             Ok(path.display().to_string())
         };
         Ok(vec![
@@ -111,4 +117,14 @@ impl Counterexample {
             write(dir.join("fixtures").join(format!("{name}.json")), &fixture)?,
         ])
     }
+}
+
+/// A counterexample could not be written where `--save-counterexamples` asked.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub(crate) struct SaveError {
+    /// The file or folder.
+    path: PathBuf,
+    /// Why.
+    source: std::io::Error,
 }

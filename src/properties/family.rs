@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use super::Settings;
 use crate::choices::SENSITIVE_MEMBERS;
 use crate::client::{Client, Payload};
+use crate::failure::Failure;
 use crate::model::Operation;
 use crate::model::{self, DESCRIBE_EXECUTIONS};
 use crate::oracle::Execution;
@@ -182,11 +183,13 @@ pub(crate) fn run(
         |(data, filter): (Vec<Execution>, &'static str)| async move {
             check(session, &data, filter, sensitive, choices, requests)
                 .await
-                .map_err(|why| format!("{why}\n  history: {}", serde_json::to_string(&data).unwrap_or_default()))
+                .map_err(|f| {
+                    f.map(|why| format!("{why}\n  history: {}", serde_json::to_string(&data).unwrap_or_default()))
+                })
         },
     );
     match outcome {
-        Err(why) => Err(Outcome::failed(FailureKind::Property, why)),
+        Err(why) => Err(Outcome::failed(FailureKind::Property, why.to_string())),
         Ok(Err(shrunk)) => Err(Outcome::failed(
             FailureKind::Property,
             format!("{} ({})", shrunk.failure, shrunk.note()),
@@ -237,15 +240,18 @@ impl super::search::Reducible for (Vec<Execution>, &'static str) {
     }
 }
 
-async fn call(client: &Client, requests: &Cell<usize>, op: &str, params: Value) -> Result<Value, String> {
+async fn call(client: &Client, requests: &Cell<usize>, op: &str, params: Value) -> Result<Value, Failure> {
     requests.set(requests.get() + 1);
     let r = client
         .call(op, &Payload::Json(params.clone()))
         .await
-        .map_err(|e| format!("{op} {params}: {e}"))?;
+        .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))?;
     match (&r.json, r.status) {
         (Some(body), 200..=299) => Ok(body.clone()),
-        _ => Err(format!("{op} {params}: {}", r.summary())),
+        _ => Err(Failure::new(
+            FailureKind::Status,
+            format!("{op} {params}: {}", r.summary()),
+        )),
     }
 }
 
@@ -256,12 +262,12 @@ async fn list(
     op: &str,
     mut params: Value,
     n: usize,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, Failure> {
     params["MaxResults"] = json!(10);
     let first = client
         .call(op, &Payload::Json(params.clone()))
         .await
-        .map_err(|e| format!("{op} {params}: {e}"))?;
+        .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))?;
     let mut sent = 1;
     let walk = paging::walk(
         client,
@@ -274,13 +280,16 @@ async fn list(
     .await;
     requests.set(requests.get() + sent);
     if let Some(p) = &walk.problem {
-        return Err(format!("{op} {params}: {p}"));
+        return Err(Failure::new(FailureKind::Paging, format!("{op} {params}: {p}")));
     }
-    crate::oracle::check_replay(&walk, paging::id_member(op)).map_err(|e| format!("{op} {params}: {e}"))?;
+    crate::oracle::check_replay(&walk, paging::id_member(op)).map_err(|f| f.map(|e| format!("{op} {params}: {e}")))?;
     walk.pages
         .iter()
         .flat_map(|p| &p.executions)
-        .map(|item| serde_json::from_str(item.get()).map_err(|e| format!("{op} {params}: an item is not JSON: {e}")))
+        .map(|item| {
+            serde_json::from_str(item.get())
+                .map_err(|e| Failure::new(FailureKind::Member, format!("{op} {params}: an item is not JSON: {e}")))
+        })
         .collect()
 }
 
@@ -293,12 +302,12 @@ async fn judge_executions(
     window: &str,
     data: &[Execution],
     choices: &BTreeMap<String, String>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let params = json!({ "WindowId": window, "MaxResults": 10 });
     let first = client
         .call(DESCRIBE_EXECUTIONS, &Payload::Json(params.clone()))
         .await
-        .map_err(|e| format!("{DESCRIBE_EXECUTIONS} {params}: {e}"))?;
+        .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{DESCRIBE_EXECUTIONS} {params}: {e}")))?;
     let mut sent = 1;
     let limits = paging::Limits::for_window(data.len(), Some(10));
     let walk = paging::walk(client, DESCRIBE_EXECUTIONS, &params, &first, limits, &mut sent).await;
@@ -309,14 +318,15 @@ async fn judge_executions(
     };
     crate::oracle::judge(data, &crate::oracle::Seeded::new(data), window, &query, &walk, choices)
         .map(|_| ())
-        .map_err(|f| format!("{DESCRIBE_EXECUTIONS} {params}: {}", f.message))
+        .map_err(|f| f.map(|why| format!("{DESCRIBE_EXECUTIONS} {params}: {why}")))
 }
 
 /// One sensitive observation, held to the target's one choice.
-fn agree(seen: Seen, sensitive: &Option<String>) -> Result<(), String> {
+fn agree(seen: Seen, sensitive: &Option<String>) -> Result<(), Failure> {
     match (seen.sensitive, sensitive) {
-        (Some(s), Some(chosen)) if s != chosen => Err(format!(
-            "sensitive members are {s} here, {chosen} in the spec phase: a target takes one way"
+        (Some(s), Some(chosen)) if s != chosen => Err(Failure::new(
+            FailureKind::Choice,
+            format!("sensitive members are {s} here, {chosen} in the spec phase: a target takes one way"),
         )),
         _ => Ok(()),
     }
@@ -330,7 +340,7 @@ async fn check(
     sensitive: &Option<String>,
     choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let window = session.seed_fresh(data).await?;
     requests.set(requests.get() + 1);
     let outcome = read_back(session, &window, data, filter, sensitive, choices, requests).await;
@@ -338,7 +348,7 @@ async fn check(
     requests.set(requests.get() + 1);
     // The window's id is the target's, new each time: written as the model-based part writes
     // it, so that the same seed gives the same words on every run and every shard.
-    outcome.map_err(|why| why.replace(&window, "${window}"))?;
+    outcome.map_err(|f| f.map(|why| why.replace(&window, "${window}")))?;
     Ok(deleted?)
 }
 
@@ -350,7 +360,7 @@ async fn read_back(
     sensitive: &Option<String>,
     choices: &BTreeMap<String, String>,
     requests: &Cell<usize>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let client = session.client().await?;
     judge_executions(client, requests, window, data, choices).await?;
     for e in data {
@@ -385,8 +395,9 @@ async fn read_back(
         task_ids.sort_unstable();
         listed_ids.sort_unstable();
         if task_ids != listed_ids {
-            return Err(format!(
-                "execution {id}: TaskIds {task_ids:?}, but its tasks list {listed_ids:?}"
+            return Err(Failure::new(
+                FailureKind::Member,
+                format!("execution {id}: TaskIds {task_ids:?}, but its tasks list {listed_ids:?}"),
             ));
         }
         if model::DOCUMENTED_TASK_FILTER_STATUSES.contains(&filter) {
@@ -438,7 +449,7 @@ async fn read_back(
 
 /// Cancel the first pending or running execution: it, and no other, moves towards CANCELLING or
 /// CANCELLED (or stays, where the target has already ended it: never anywhere else).
-async fn cancel_one(client: &Client, requests: &Cell<usize>, window: &str, data: &[Execution]) -> Result<(), String> {
+async fn cancel_one(client: &Client, requests: &Cell<usize>, window: &str, data: &[Execution]) -> Result<(), Failure> {
     let Some(target) = data
         .iter()
         .find(|e| matches!(e.status.as_str(), "PENDING" | "IN_PROGRESS"))
@@ -458,7 +469,10 @@ async fn cancel_one(client: &Client, requests: &Cell<usize>, window: &str, data:
         .and_then(Value::as_str)
         .is_some_and(|a| a != id)
     {
-        return Err(format!("CancelMaintenanceWindowExecution {id} answered {answer}"));
+        return Err(Failure::new(
+            FailureKind::Member,
+            format!("CancelMaintenanceWindowExecution {id} answered {answer}"),
+        ));
     }
     let after = list(
         client,
@@ -474,9 +488,12 @@ async fn cancel_one(client: &Client, requests: &Cell<usize>, window: &str, data:
             .find(|v| v["WindowExecutionId"].as_str() == Some(&e.window_execution_id))
             .and_then(|v| v["Status"].as_str())
             .ok_or_else(|| {
-                format!(
-                    "after cancelling {id}, execution {} is no longer listed",
-                    e.window_execution_id
+                Failure::new(
+                    FailureKind::Selection,
+                    format!(
+                        "after cancelling {id}, execution {} is no longer listed",
+                        e.window_execution_id
+                    ),
                 )
             })?;
         let fine = if e.window_execution_id == id {
@@ -485,9 +502,12 @@ async fn cancel_one(client: &Client, requests: &Cell<usize>, window: &str, data:
             status == e.status
         };
         if !fine {
-            return Err(format!(
-                "after cancelling {id} (seeded {}), execution {} is {status} (seeded {})",
-                target.status, e.window_execution_id, e.status
+            return Err(Failure::new(
+                FailureKind::Member,
+                format!(
+                    "after cancelling {id} (seeded {}), execution {} is {status} (seeded {})",
+                    target.status, e.window_execution_id, e.status
+                ),
             ));
         }
     }

@@ -88,7 +88,7 @@ pub(super) fn history(max: usize) -> impl Strategy<Value = Vec<Execution>> {
 
 /// How a filter value may be spelled: what the target accepted in the spec phase.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Spellings {
+pub(crate) struct Spellings {
     /// `+02:00`, `-05:30`: `offset-spelling` was `accepted`.
     pub offsets: bool,
     /// `.500`: `fraction-spelling` was `accepted` (the spec phase sent three digits).

@@ -72,7 +72,9 @@ pub(crate) fn run(
         max_executions: size,
     };
     // The window's own start times: bounds exactly on its executions, and between them.
-    let listed = session.block_on(window.list(&[], Some(100))).map_err(fail)?;
+    let listed = session
+        .block_on(window.list(&[], Some(100)))
+        .map_err(|f| fail(f.message))?;
     if listed.is_empty() {
         // An empty window satisfies every relation: nothing was related, so nothing passed.
         if seeded {
@@ -114,11 +116,13 @@ pub(crate) fn run(
             x.and(y).and(z)
         }
         .await;
-        outcome.map_err(|why| {
-            format!(
-                "{why} (MaxResults {a:?} and {b:?}, {key} {})",
-                relations::format_instant(t)
-            )
+        outcome.map_err(|f| {
+            f.map(|why| {
+                format!(
+                    "{why} (MaxResults {a:?} and {b:?}, {key} {})",
+                    relations::format_instant(t)
+                )
+            })
         })
     };
     let result = match super::search::first_failure(
@@ -129,9 +133,9 @@ pub(crate) fn run(
         settings,
         check,
     ) {
-        Err(why) => Some(why),
+        Err(why) => Some(why.to_string()),
         Ok(Ok(_)) => None,
-        Ok(Err(shrunk)) => Some(shrunk.failure),
+        Ok(Err(shrunk)) => Some(shrunk.failure.message),
     };
     if seeded {
         let _ = session.block_on(session.delete_seeded(&window_id));

@@ -33,9 +33,7 @@ use std::time::Instant;
 
 use proptest::test_runner::{Config, RngAlgorithm, TestRng};
 
-pub use counterexample::Counterexample;
-pub use history::Spellings;
-pub use model_based::semantics_of;
+pub(crate) use counterexample::Counterexample;
 
 use crate::model::Operation;
 use crate::outcome::{CaseResult, FailureKind, Outcome, SkipReason};
@@ -46,9 +44,9 @@ use crate::spec::Pins;
 /// The area every generated result is named under.
 pub const AREA: &str = "properties";
 /// Generated cases per part unless `--cases` says otherwise.
-pub const DEFAULT_CASES: u32 = 32;
+pub(crate) const DEFAULT_CASES: u32 = 32;
 /// Most executions in a generated history.
-pub const DEFAULT_MAX_EXECUTIONS: usize = 120;
+pub(crate) const DEFAULT_MAX_EXECUTIONS: usize = 120;
 
 /// How the phase runs.
 #[derive(Debug, Clone)]
@@ -63,7 +61,7 @@ pub struct Settings {
     pub save_counterexamples: Option<PathBuf>,
     /// How far the part under way is, for a progress line (shared: the run reads it while the
     /// part's thread counts).
-    pub progress: std::sync::Arc<Progress>,
+    pub(crate) progress: std::sync::Arc<Progress>,
     /// A campaign's time (`--duration`): the parts draw and check cases until it is up (each
     /// its share of what is left), at most `cases` each where `--cases` is given too.
     pub duration: Option<std::time::Duration>,
@@ -76,7 +74,7 @@ pub struct Settings {
 
 /// How far a part is: cases checked of those drawn, then shrinking steps taken.
 #[derive(Debug, Default)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// Cases drawn for the part under way.
     pub of: std::sync::atomic::AtomicUsize,
     /// Of those, checked.
@@ -98,7 +96,7 @@ impl Progress {
     }
 
     /// (checked, of, shrinking steps).
-    pub fn read(&self) -> (usize, usize, usize) {
+    pub(crate) fn read(&self) -> (usize, usize, usize) {
         use std::sync::atomic::Ordering::Relaxed;
         (
             self.checked.load(Relaxed),
@@ -219,7 +217,7 @@ impl Draws {
 }
 
 /// The choices the target made in the spec phase (one option each), with the profile's pins.
-pub fn observed_choices(results: &[CaseResult], profile: Option<&Pins>) -> BTreeMap<String, String> {
+pub(crate) fn observed_choices(results: &[CaseResult], profile: Option<&Pins>) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = profile.map(|p| p.choices.clone()).unwrap_or_default();
     let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for o in results.iter().flat_map(|r| &r.observations) {

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::history::{self, Instant, Request, Spellings};
 use super::{Counterexample, Settings};
 use crate::client::Payload;
+use crate::failure::{Failure, FailureKind};
 use crate::model::{self, DESCRIBE_EXECUTIONS};
 use crate::oracle::{self, Bounds, Combine, Execution, Order, Query, Semantics};
 use crate::paging;
@@ -19,7 +20,7 @@ use crate::session::Session;
 use super::search::{Reducible, Shrunk};
 
 /// What the phase learned from the spec phase: choices the target made (and the profile's).
-pub fn semantics_of(choices: &BTreeMap<String, String>) -> (Semantics, Spellings) {
+pub(crate) fn semantics_of(choices: &BTreeMap<String, String>) -> (Semantics, Spellings) {
     let accepted = |c: &str| choices.get(c).is_some_and(|o| o == "accepted");
     let values = choices.get("filter-values-combine").and_then(|o| Combine::parse(o));
     let duplicate_keys = choices.get("duplicate-filter-keys").and_then(|o| Combine::parse(o));
@@ -130,7 +131,7 @@ pub(super) fn run(
     )
     .map_err(|e| {
         Box::new(Counterexample {
-            why: format!("the generated phase could not draw a case: {e}"),
+            why: e.to_string(),
             ..Counterexample::default()
         })
     })?
@@ -233,22 +234,23 @@ async fn check_async(
             let first = client
                 .call(DESCRIBE_EXECUTIONS, &Payload::Json(params.clone()))
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| Failure::new(FailureKind::NoAnswer, e.to_string()))?;
             let mut n = 1;
             let limits = paging::Limits::for_window(data.len(), req.max_results);
             let walk = paging::walk(client, DESCRIBE_EXECUTIONS, &params, &first, limits, &mut n).await;
             requests.set(requests.get() + n + 2);
-            Ok::<_, String>(walk)
+            Ok::<_, Failure>(walk)
         }
         .await;
         // Deleted whatever the answer: the phase makes many windows.
         let deleted = session.delete_seeded(&window).await;
         let walk = walked?;
         deleted?;
-        Ok::<_, String>((window, walk))
+        Ok::<_, Failure>((window, walk))
     }
     .await;
-    let (window, walk) = outcome.map_err(|e| fail(e, Vec::new()))?;
+    // A counterexample speaks in words: the shrunk case is the part's failure.
+    let (window, walk) = outcome.map_err(|f| fail(f.message, Vec::new()))?;
     if walk.throttled {
         // Slowing down is the target's right, and the client waited; a page never answered is
         // nothing judged, so it is no pass.

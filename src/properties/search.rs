@@ -63,6 +63,12 @@ enum Found<T, F> {
     Failed { draw: u64, tree: T, failure: F },
 }
 
+/// No case could be drawn: the strategy refused, with proptest's reason. Not the target's
+/// failure; the part fails with it all the same, having judged nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the generated phase could not draw a case: {0}")]
+pub(crate) struct DrawError(String);
+
 /// Draw cases as they are checked, `--jobs` at a time, counting them on the settings' progress:
 /// at most `config.cases`, none drawn after the part's deadline (a `--duration` campaign), and
 /// under `--shard` only the shard's places in draw order (each place has its own random source,
@@ -76,7 +82,7 @@ fn find<S, F, Fut, C>(
     draws: Draws,
     check: &C,
     settings: &Settings,
-) -> Result<Found<S::Tree, F>, String>
+) -> Result<Found<S::Tree, F>, DrawError>
 where
     S: Strategy,
     C: Fn(S::Value) -> Fut,
@@ -109,7 +115,7 @@ where
             match strategy.new_tree(&mut runner) {
                 Ok(tree) => Some((draw, tree)),
                 Err(e) => {
-                    *drawing_failed.borrow_mut() = Some(e.to_string());
+                    *drawing_failed.borrow_mut() = Some(DrawError(e.to_string()));
                     None
                 }
             }
@@ -192,7 +198,7 @@ pub(super) fn first_failure<S, F, Fut, C>(
     draws: Draws,
     settings: &Settings,
     check: C,
-) -> Result<Result<u64, Shrunk<F>>, String>
+) -> Result<Result<u64, Shrunk<F>>, DrawError>
 where
     S: Strategy,
     C: Fn(S::Value) -> Fut,
@@ -233,7 +239,7 @@ pub(super) fn first_failure_cut<S, F, Fut, C>(
     draws: Draws,
     settings: &Settings,
     check: C,
-) -> Result<Result<u64, Shrunk<F>>, String>
+) -> Result<Result<u64, Shrunk<F>>, DrawError>
 where
     S: Strategy,
     S::Value: Reducible,

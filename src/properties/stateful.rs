@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::Settings;
 use crate::client::{Client, Payload};
+use crate::failure::Failure;
 use crate::model::DESCRIBE_EXECUTIONS;
 use crate::oracle::Execution;
 use crate::outcome::{FailureKind, Outcome, SkipReason};
@@ -68,12 +69,12 @@ async fn call(
     requests: &Cell<usize>,
     op: &str,
     params: Value,
-) -> Result<crate::client::Response, String> {
+) -> Result<crate::client::Response, Failure> {
     requests.set(requests.get() + 1);
     client
         .call(op, &Payload::Json(params.clone()))
         .await
-        .map_err(|e| format!("{op} {params}: {e}"))
+        .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))
 }
 
 /// Every id of the items listed in the answer to `op` with `params`, NextToken
@@ -85,7 +86,7 @@ async fn listed(
     requests: &Cell<usize>,
     op: &str,
     params: Value,
-) -> Result<Result<Vec<String>, crate::client::Response>, String> {
+) -> Result<Result<Vec<String>, crate::client::Response>, Failure> {
     let (list, id) = (crate::paging::list_member(op), crate::paging::id_member(op));
     let mut ids = Vec::new();
     let mut token: Option<String> = None;
@@ -102,7 +103,7 @@ async fn listed(
             .json
             .as_ref()
             .filter(|_| r.status == 200)
-            .ok_or_else(|| format!("{op} page {}: {}", page + 1, r.summary()))?;
+            .ok_or_else(|| Failure::new(FailureKind::Paging, format!("{op} page {}: {}", page + 1, r.summary())))?;
         for item in body[list].as_array().into_iter().flatten() {
             ids.push(item[id].as_str().unwrap_or("?").to_string());
         }
@@ -111,7 +112,10 @@ async fn listed(
             _ => return Ok(Ok(ids)),
         }
     }
-    Err(format!("{op}: no end after 1000 pages"))
+    Err(Failure::new(
+        FailureKind::Paging,
+        format!("{op}: no end after 1000 pages"),
+    ))
 }
 
 /// Every window named `name`, pages followed.
@@ -120,7 +124,7 @@ async fn described(
     requests: &Cell<usize>,
     name: &str,
     max: Option<usize>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Failure> {
     let mut p = json!({ "Filters": [{ "Key": "Name", "Values": [name] }] });
     if let Some(m) = max {
         p["MaxResults"] = json!(m);
@@ -128,25 +132,30 @@ async fn described(
     let op = "DescribeMaintenanceWindows";
     listed(client, requests, op, p)
         .await?
-        .map_err(|r| format!("{op}: {}", r.summary()))
+        .map_err(|r| Failure::new(FailureKind::Status, format!("{op}: {}", r.summary())))
 }
 
 /// Run one sequence; every window it made is deleted at the end, whatever happened.
-async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> Result<(), String> {
+async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> Result<(), Failure> {
     let client = session.client().await?;
     let name = format!("{}-stateful", session.run_prefix);
     let fixture_protocol = session.fixture_protocol().await;
     let mut known: Vec<Known> = Vec::new();
     let outcome = async {
         for (n, s) in steps.iter().enumerate() {
-            let at = |why: String| format!("step {} of {:?}: {why}", n + 1, steps);
+            // Each failure names its step and the sequence, with its kind.
+            let at = |kind: FailureKind, why: String| Failure::new(kind, format!("step {} of {:?}: {why}", n + 1, steps));
+            let within = |f: Failure| f.map(|why| format!("step {} of {:?}: {why}", n + 1, steps));
             let pick = |i: &Index| (!known.is_empty()).then(|| i.index(known.len()));
             match s {
                 Step::Create => {
                     requests.set(requests.get() + 1);
-                    let id = session.create_window("stateful").await.map_err(|e| at(e.to_string()))?;
+                    let id = session.create_window("stateful").await.map_err(|e| within(e.into()))?;
                     if known.iter().any(|k| k.id == id) {
-                        return Err(at(format!("CreateMaintenanceWindow answered {id} a second time")));
+                        return Err(at(
+                            FailureKind::Member,
+                            format!("CreateMaintenanceWindow answered {id} a second time"),
+                        ));
                     }
                     known.push(Known {
                         id,
@@ -162,7 +171,9 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                         (false, 200, _) if r.json.as_ref().and_then(|j| j["WindowId"].as_str()) == Some(&k.id) => {}
                         (true, 400..=499, Some("DoesNotExistException")) => {}
                         (deleted, ..) => {
-                            return Err(at(format!(
+                            return Err(at(
+                                FailureKind::Status,
+                                format!(
                                 "GetMaintenanceWindow {} ({}) answered {}",
                                 k.id,
                                 if deleted {
@@ -171,7 +182,8 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                                     "created: found expected"
                                 },
                                 r.summary()
-                            )));
+                            ),
+                            ));
                         }
                     }
                 }
@@ -185,7 +197,7 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                             .as_ref()
                             .is_some_and(|e| e.error_type == "DoesNotExistException");
                     if r.status != 200 && !twice_ok {
-                        return Err(at(format!("DeleteMaintenanceWindow {id}: {}", r.summary())));
+                        return Err(at(FailureKind::Status, format!("DeleteMaintenanceWindow {id}: {}", r.summary())));
                     }
                     known[i].deleted = true;
                     session.forget(&id);
@@ -193,15 +205,18 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                 Step::DescribeWindows(max) => {
                     // Only this sequence's windows: others of the run (an earlier sequence's that
                     // a faulty Delete kept) are another step's finding.
-                    let mut got = described(client, requests, &name, *max).await.map_err(at)?;
+                    let mut got = described(client, requests, &name, *max).await.map_err(within)?;
                     got.retain(|id| known.iter().any(|k| &k.id == id));
                     let mut want: Vec<String> = known.iter().filter(|k| !k.deleted).map(|k| k.id.clone()).collect();
                     got.sort();
                     want.sort();
                     if got != want {
-                        return Err(at(format!(
-                            "DescribeMaintenanceWindows with Name {name} lists {got:?}, the live windows are {want:?}"
-                        )));
+                        return Err(at(
+                            FailureKind::Selection,
+                            format!(
+                                "DescribeMaintenanceWindows with Name {name} lists {got:?}, the live windows are {want:?}"
+                            ),
+                        ));
                     }
                 }
                 Step::Seed(i, n) => {
@@ -213,7 +228,7 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                     requests.set(requests.get() + 1);
                     crate::fixtures::put_window(client, &known[i].id, Some(&name), &data)
                         .await
-                        .map_err(|e| at(e.to_string()))?;
+                        .map_err(|e| at(FailureKind::Seeding, e.to_string()))?;
                     known[i].executions = Some(data.into_iter().map(|e| e.window_execution_id).collect());
                 }
                 Step::DescribeExecutions(i) => {
@@ -226,15 +241,23 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                         json!({ "WindowId": k.id, "MaxResults": 100 }),
                     )
                     .await
-                    .map_err(at)?;
+                    .map_err(within)?;
                     let listed = match answer {
                         Ok(ids) => ids,
                         // A deleted window: an error, or an empty list (the model names no error).
                         Err(_) if k.deleted => Vec::new(),
-                        Err(r) => return Err(at(format!("{DESCRIBE_EXECUTIONS} on {}: {}", k.id, r.summary()))),
+                        Err(r) => {
+                            return Err(at(
+                                FailureKind::Status,
+                                format!("{DESCRIBE_EXECUTIONS} on {}: {}", k.id, r.summary()),
+                            ));
+                        }
                     };
                     if k.deleted && !listed.is_empty() {
-                        return Err(at(format!("deleted window {} still lists executions {listed:?}", k.id)));
+                        return Err(at(
+                            FailureKind::Selection,
+                            format!("deleted window {} still lists executions {listed:?}", k.id),
+                        ));
                     }
                     if !k.deleted {
                         let mut want = k.executions.clone().unwrap_or_default();
@@ -242,7 +265,7 @@ async fn sequence(session: &Session, steps: &[Step], requests: &Cell<usize>) -> 
                         want.sort();
                         got.sort();
                         if got != want {
-                            return Err(at(format!("window {} lists {got:?}, seeded {want:?}", k.id)));
+                            return Err(at(FailureKind::Selection, format!("window {} lists {got:?}, seeded {want:?}", k.id)));
                         }
                     }
                 }
@@ -282,7 +305,7 @@ pub(crate) fn run(session: &Session, settings: &Settings, requests: &Cell<usize>
         settings,
         |steps: Vec<Step>| async move { sequence(session, &steps, requests).await },
     ) {
-        Err(why) => Err(Outcome::failed(FailureKind::Property, why)),
+        Err(why) => Err(Outcome::failed(FailureKind::Property, why.to_string())),
         Ok(Err(shrunk)) => Err(Outcome::failed(
             FailureKind::Property,
             format!("{} ({})", shrunk.failure, shrunk.note()),

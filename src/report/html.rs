@@ -173,7 +173,7 @@ fn case(c: &CaseReport) -> Markup {
 
 /// The page for `report`, its header showing the run's verdict (the report's own, as every
 /// report shows it).
-pub fn run_html(report: &RunReport) -> String {
+pub(crate) fn run_html(report: &RunReport) -> String {
     let mut areas: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
     for c in &report.cases {
         let counts = areas.entry(area(&c.name)).or_default();
@@ -303,7 +303,7 @@ pub fn run_html(report: &RunReport) -> String {
 /// is open); the totals, the spec cases per operation, and the choices each target took side by
 /// side. `links` gives, per report, the page of that run (`run --report-html`), linked from its
 /// column's head.
-pub fn parity_html(reports: &[RunReport], date: &str, links: &[Option<String>]) -> String {
+pub(crate) fn parity_html(reports: &[RunReport], date: &str, links: &[Option<String>]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for r in reports {
         for c in &r.cases {

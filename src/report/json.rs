@@ -141,7 +141,7 @@ impl From<&crate::outcome::Exchange> for ExchangeReport {
 
 /// The version of the report's form (`docs/report-schema.json`): 1 had no `schema_version`, no
 /// run facts and no exchanges; 2 had no shard, campaign or draw facts; 3 had no verdict.
-pub const SCHEMA_VERSION: u32 = 4;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 /// An observation, as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use super::RunReport;
 use crate::verdict::Standing;
 
 /// The report as JUnit XML.
-pub fn junit_xml(report: &RunReport) -> Result<String, quick_junit::SerializeError> {
+pub(crate) fn junit_xml(report: &RunReport) -> Result<String, quick_junit::SerializeError> {
     let mut suite = TestSuite::new(format!("ssm-conformance ({})", report.target));
     for case in &report.cases {
         let mut status = match (&case.verdict, case.outcome.as_str()) {

@@ -168,10 +168,9 @@ mod json;
 mod junit;
 mod parity;
 
-pub use html::{parity_html, run_html};
-pub use json::{
-    CaseFacts, CaseReport, ChoiceFailure, ExchangeReport, ObservationReport, RunFacts, RunReport, SCHEMA_VERSION,
-    ShardFacts,
-};
-pub use junit::junit_xml;
-pub use parity::parity_markdown;
+pub(crate) use html::{parity_html, run_html};
+pub use json::CaseFacts;
+pub(crate) use json::SCHEMA_VERSION;
+pub use json::{CaseReport, ChoiceFailure, ExchangeReport, ObservationReport, RunFacts, RunReport, ShardFacts};
+pub(crate) use junit::junit_xml;
+pub(crate) use parity::parity_markdown;

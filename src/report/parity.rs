@@ -68,7 +68,7 @@ fn by_operation(out: &mut String, reports: &[RunReport]) {
 }
 
 /// The parity table for `reports`, in column order; `date` heads it.
-pub fn parity_markdown(reports: &[RunReport], date: &str) -> String {
+pub(crate) fn parity_markdown(reports: &[RunReport], date: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -24,7 +24,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use crate::session::{EmbeddedServer, Session, StartEmbedded};
+pub(crate) use crate::session::StartEmbedded;
+pub use crate::session::{EmbeddedServer, Session};
 pub(crate) use case::runs_alone;
 pub(crate) use plan::dealt;
 pub use plan::{PlanError, RunOptions};

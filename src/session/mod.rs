@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::OnceCell;
 
 use crate::client::{Client, ClientConfig, url_is_loopback};
+use crate::failure::Failure;
 use crate::fixtures::Fixture;
 use crate::model::Operation;
 use crate::outcome::{FailureKind, SkipReason};
@@ -46,9 +47,14 @@ impl std::fmt::Display for Unmet {
 }
 
 /// At the edges that speak in words (a counterexample's message), an unmet need is its words.
-impl From<Unmet> for String {
+/// Inside a check, a need the target did not meet fails the check with its kind (a skip, which
+/// a check cannot be, is a seeding failure).
+impl From<Unmet> for Failure {
     fn from(u: Unmet) -> Self {
-        u.to_string()
+        match u {
+            Unmet::Fail(kind, why) => Failure::new(kind, why),
+            Unmet::Skip(_, why) => Failure::new(FailureKind::Seeding, why),
+        }
     }
 }
 
@@ -80,6 +86,13 @@ impl From<TargetError> for String {
     }
 }
 
+/// Inside a check, a target that cannot be asked is no answer.
+impl From<TargetError> for Failure {
+    fn from(e: TargetError) -> Self {
+        Failure::new(FailureKind::NoAnswer, e.to_string())
+    }
+}
+
 /// The embedded target once started: its URL, and what keeps it serving (dropped at the end).
 pub struct EmbeddedServer {
     /// `http://127.0.0.1:PORT`.
@@ -90,7 +103,7 @@ pub struct EmbeddedServer {
 
 /// How a session starts its embedded target. Handed down from the top of the crate
 /// (`crate::embedded`), so the harness never depends on the emulator it may be judging.
-pub type StartEmbedded =
+pub(crate) type StartEmbedded =
     Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<EmbeddedServer, String>> + Send>> + Send + Sync>;
 
 /// A window seeded once per session: its id, or why it could not be seeded.

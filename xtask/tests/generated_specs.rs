@@ -100,27 +100,27 @@ fn every_operation_has_its_file_of_model_cases() {
     for op in OPERATIONS {
         let stem = spec_generator::file_stem(op);
         let area = format!("generated_{stem}");
-        let mine: Vec<_> = cases.iter().filter(|c| c.area == area).collect();
+        let mine: Vec<_> = cases.iter().filter(|c| c.area() == area).collect();
         assert!(mine.len() >= 12, "{area}: {} cases", mine.len());
         for c in &mine {
             assert!(
-                c.file.ends_with(format!("generated/{stem}.json")),
+                c.file().ends_with(format!("generated/{stem}.json")),
                 "{}",
-                c.file.display()
+                c.file().display()
             );
-            assert_eq!(c.case.request.operation(), op, "{}", c.name());
-            assert_eq!(c.case.source, "model", "{}", c.name());
-            assert!(c.case.tags.iter().any(|t| t == "generated"), "{}", c.name());
-            assert!(c.needs.is_empty(), "{}: needs nothing seeded", c.name());
+            assert_eq!(c.operation_name(), op, "{}", c.name());
+            assert_eq!(c.source(), "model", "{}", c.name());
+            assert!(c.case().tags.iter().any(|t| t == "generated"), "{}", c.name());
+            assert!(c.needs_nothing(), "{}: needs nothing seeded", c.name());
             assert!(
-                matches!(c.case.expect, Expectation::Error(_)),
+                matches!(c.case().expect, Expectation::Error(_)),
                 "{}: every generated case expects an error",
                 c.name()
             );
         }
         // Each required member, missing.
         assert!(
-            mine.iter().any(|c| c.case.id == "window-execution-id-missing"),
+            mine.iter().any(|c| c.case().id == "window-execution-id-missing"),
             "{area}"
         );
     }
