@@ -34,6 +34,8 @@ pub struct Setting {
     pub kind: Kind,
     /// Its default, in words (the README's table says the same).
     pub default: &'static str,
+    /// An older name of its variable, still read where the variable is unset.
+    pub alias: Option<&'static str>,
 }
 
 /// `--target aws|embedded`.
@@ -42,6 +44,7 @@ pub(crate) const TARGET: Setting = Setting {
     variable: "SSM_CONFORMANCE_TARGET",
     kind: Kind::Text,
     default: "an endpoint's URL, else the embedded emulator",
+    alias: None,
 };
 /// `--target-name NAME`: the snapshot folder.
 pub(crate) const TARGET_NAME: Setting = Setting {
@@ -49,6 +52,7 @@ pub(crate) const TARGET_NAME: Setting = Setting {
     variable: "SSM_CONFORMANCE_TARGET_NAME",
     kind: Kind::Text,
     default: "`reference` for the embedded emulator; none otherwise",
+    alias: None,
 };
 /// `--timeout SECONDS`.
 pub(crate) const TIMEOUT: Setting = Setting {
@@ -56,13 +60,15 @@ pub(crate) const TIMEOUT: Setting = Setting {
     variable: "SSM_CONFORMANCE_TIMEOUT",
     kind: Kind::Seconds,
     default: "10",
+    alias: None,
 };
 /// `--pins NAME|FILE` (also `--profile`): the pins, a profile of pinned open choices.
 pub(crate) const PINS: Setting = Setting {
     flag: "--pins",
-    variable: "SSM_CONFORMANCE_PROFILE",
+    variable: "SSM_CONFORMANCE_PINS",
     kind: Kind::Text,
     default: "`reference` for the embedded emulator; none otherwise",
+    alias: Some("SSM_CONFORMANCE_PROFILE"),
 };
 /// `--specs DIR`.
 pub(crate) const SPECS: Setting = Setting {
@@ -70,6 +76,7 @@ pub(crate) const SPECS: Setting = Setting {
     variable: "SSM_CONFORMANCE_SPECS",
     kind: Kind::Path,
     default: "the specs shipped with the suite",
+    alias: None,
 };
 /// `--fixtures DIR`.
 pub(crate) const FIXTURES: Setting = Setting {
@@ -77,6 +84,7 @@ pub(crate) const FIXTURES: Setting = Setting {
     variable: "SSM_CONFORMANCE_FIXTURES",
     kind: Kind::Path,
     default: "the fixtures shipped with the suite",
+    alias: None,
 };
 /// `--snapshots DIR`.
 pub(crate) const SNAPSHOTS: Setting = Setting {
@@ -84,6 +92,7 @@ pub(crate) const SNAPSHOTS: Setting = Setting {
     variable: "SSM_CONFORMANCE_SNAPSHOTS",
     kind: Kind::Path,
     default: "`snapshots/` here",
+    alias: None,
 };
 /// `--window-id mw-…`.
 pub(crate) const WINDOW_ID: Setting = Setting {
@@ -91,6 +100,7 @@ pub(crate) const WINDOW_ID: Setting = Setting {
     variable: "SSM_CONFORMANCE_WINDOW_ID",
     kind: Kind::Text,
     default: "a window the run creates (loopback)",
+    alias: None,
 };
 /// `--jobs N`.
 pub(crate) const JOBS: Setting = Setting {
@@ -98,6 +108,7 @@ pub(crate) const JOBS: Setting = Setting {
     variable: "SSM_CONFORMANCE_JOBS",
     kind: Kind::Whole,
     default: "8",
+    alias: None,
 };
 /// `--allow-mutations`.
 pub(crate) const ALLOW_MUTATIONS: Setting = Setting {
@@ -105,6 +116,7 @@ pub(crate) const ALLOW_MUTATIONS: Setting = Setting {
     variable: "SSM_CONFORMANCE_ALLOW_MUTATIONS",
     kind: Kind::YesNo,
     default: "off",
+    alias: None,
 };
 /// `--seed S`.
 pub(crate) const SEED: Setting = Setting {
@@ -112,6 +124,7 @@ pub(crate) const SEED: Setting = Setting {
     variable: "SSM_CONFORMANCE_SEED",
     kind: Kind::Whole,
     default: "a fresh one, printed",
+    alias: None,
 };
 /// `--cases N`.
 pub(crate) const CASES: Setting = Setting {
@@ -119,6 +132,7 @@ pub(crate) const CASES: Setting = Setting {
     variable: "SSM_CONFORMANCE_CASES",
     kind: Kind::Whole,
     default: "32",
+    alias: None,
 };
 /// `--no-properties`.
 pub(crate) const NO_PROPERTIES: Setting = Setting {
@@ -126,6 +140,7 @@ pub(crate) const NO_PROPERTIES: Setting = Setting {
     variable: "SSM_CONFORMANCE_NO_PROPERTIES",
     kind: Kind::YesNo,
     default: "off",
+    alias: None,
 };
 /// `--require-data`.
 pub(crate) const REQUIRE_DATA: Setting = Setting {
@@ -133,6 +148,7 @@ pub(crate) const REQUIRE_DATA: Setting = Setting {
     variable: "SSM_CONFORMANCE_REQUIRE_DATA",
     kind: Kind::YesNo,
     default: "off",
+    alias: None,
 };
 /// `--quiet`, `-q`: no progress line.
 pub(crate) const QUIET: Setting = Setting {
@@ -140,6 +156,7 @@ pub(crate) const QUIET: Setting = Setting {
     variable: "SSM_CONFORMANCE_QUIET",
     kind: Kind::YesNo,
     default: "off (drawn only where stderr is a terminal)",
+    alias: None,
 };
 /// `--report-html FILE`: the run as one HTML page.
 pub(crate) const REPORT_HTML: Setting = Setting {
@@ -147,6 +164,7 @@ pub(crate) const REPORT_HTML: Setting = Setting {
     variable: "SSM_CONFORMANCE_REPORT_HTML",
     kind: Kind::Path,
     default: "none",
+    alias: None,
 };
 /// `CI`: insta writes no snapshot, and a missing one fails.
 pub(crate) const CI: Setting = Setting {
@@ -154,6 +172,7 @@ pub(crate) const CI: Setting = Setting {
     variable: "CI",
     kind: Kind::YesNo,
     default: "off",
+    alias: None,
 };
 
 /// Every setting of the suite's own.
@@ -205,9 +224,10 @@ pub(crate) fn flag_parser() -> clap::builder::ValueParser {
 }
 
 impl Setting {
-    /// The variable's value, where set and not blank.
+    /// The variable's value (else its older name's), where set and not blank.
     pub fn raw(&self) -> Option<String> {
-        std::env::var(self.variable).ok().filter(|v| !v.trim().is_empty())
+        let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        read(self.variable).or_else(|| self.alias.and_then(read))
     }
 
     /// A yes/no setting from the environment: `None` when unset or unreadable (which

@@ -1059,8 +1059,8 @@ impl Pins {
             message,
         };
         let text = std::fs::read_to_string(file).map_err(|e| err(String::new(), e.to_string()))?;
-        let profile: Pins = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
-        for (choice, option) in &profile.choices {
+        let pins: Pins = serde_json::from_str(&text).map_err(|e| err(String::new(), e.to_string()))?;
+        for (choice, option) in &pins.choices {
             let known = crate::choices::find(choice).is_some_and(|c| c.has_option(option))
                 || cases.iter().any(|c| {
                     c.open_expectations()
@@ -1098,7 +1098,7 @@ impl Pins {
                 return Err(err(format!("choices.{choice}"), hint));
             }
         }
-        Ok(profile)
+        Ok(pins)
     }
 }
 

@@ -279,7 +279,9 @@ impl TargetOptions {
             });
         }
         let specs = self.specs_dir();
-        let pins = match (&self.pins, &endpoint) {
+        // The flag, else the variable (clap reads only its new name; `raw` the old one too).
+        let given_pins = self.pins.clone().or_else(|| settings::PINS.raw());
+        let pins = match (&given_pins, &endpoint) {
             (Some(p), _) if p.ends_with(".json") || p.contains('/') => Some(absolute(std::path::Path::new(p))),
             // A name: the current directory's `specs/profiles/` first (where `--record-profile
             // specs/profiles/NAME.json` writes), then the suite's own.

@@ -37,6 +37,8 @@ fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, Stri
         "SSM_CONFORMANCE_CASES",
         "SSM_CONFORMANCE_NO_PROPERTIES",
         "SSM_CONFORMANCE_REPORT_HTML",
+        "SSM_CONFORMANCE_PINS",
+        "SSM_CONFORMANCE_PROFILE",
     ] {
         c.env_remove(k);
     }
@@ -380,5 +382,25 @@ fn the_pins_section_names_the_pin_each_case_broke() {
             )),
             "{name}"
         );
+    }
+}
+
+/// The pins are "pins" everywhere: `SSM_CONFORMANCE_PINS` names them, and the old
+/// `SSM_CONFORMANCE_PROFILE` is still read.
+#[test]
+fn the_pins_variable_and_its_old_name_both_hold_a_run_to_the_pins() {
+    let (_tmp, dir) = scratch("pins-variable");
+    std::fs::write(
+        dir.join("contrary.json"),
+        r#"{"name": "contrary", "recorded": "by hand", "choices": {"order": "oldest-first"}}"#,
+    )
+    .unwrap();
+    let args = ["run", "--no-properties", "filter_semantics::no-filters"];
+    let (code, out, err) = run_in(&dir, &args, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    for variable in ["SSM_CONFORMANCE_PINS", "SSM_CONFORMANCE_PROFILE"] {
+        let (code, out, err) = run_in(&dir, &args, &[(variable, "contrary.json")]);
+        assert_eq!(code, 1, "{variable}: {out}{err}");
+        assert!(out.contains("the pins hold order=oldest-first"), "{variable}: {out}");
     }
 }

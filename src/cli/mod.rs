@@ -615,7 +615,7 @@ fn record_profile(
     for (name, _) in choice_failures {
         choices.remove(name.trim_start_matches("choices::"));
     }
-    let profile = Pins {
+    let pins = Pins {
         name: file
             .file_stem()
             .and_then(|s| s.to_str())
@@ -628,7 +628,7 @@ fn record_profile(
         ),
         choices,
     };
-    json_text(&profile)
+    json_text(&pins)
 }
 
 fn sweep(target: &SweepTarget, dry_run: bool) -> ExitCode {

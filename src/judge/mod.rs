@@ -59,11 +59,11 @@ pub(crate) fn check(
     expect: &Expectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Open(open) => {
-            let pinned = profile.and_then(|p| {
+            let pinned = pins.and_then(|p| {
                 let option = p.choices.get(&open.choice)?;
                 open.options.contains_key(option).then_some((p, option))
             });
@@ -72,7 +72,7 @@ pub(crate) fn check(
             let mut kind = None;
             let mut explains = Vec::new();
             for (name, option) in &open.options {
-                match check_plain(option, r, ctx, profile) {
+                match check_plain(option, r, ctx, pins) {
                     Ok(seen) => explains.push((name, seen)),
                     Err(f) => {
                         kind.get_or_insert(f.kind);
@@ -108,7 +108,7 @@ pub(crate) fn check(
                 (_, None) => Err(Failure::new(kind.unwrap_or(FailureKind::Status), why.join("; "))),
             }
         }
-        plain => check_plain(plain, r, ctx, profile),
+        plain => check_plain(plain, r, ctx, pins),
     }
 }
 
@@ -126,7 +126,7 @@ fn check_plain(
     expect: &Expectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Success(s) => {
@@ -148,9 +148,9 @@ fn check_plain(
             }
             Ok(Vec::new())
         }
-        Expectation::Error(e) => check_error(e, r, ctx.operation, ctx.params, profile),
-        Expectation::Executions(x) => check_executions(x, r, ctx, profile),
-        Expectation::Seeded(x) => check_seeded(x, r, ctx, profile),
+        Expectation::Error(e) => check_error(e, r, ctx.operation, ctx.params, pins),
+        Expectation::Executions(x) => check_executions(x, r, ctx, pins),
+        Expectation::Seeded(x) => check_seeded(x, r, ctx, pins),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
     }
 }
@@ -189,7 +189,7 @@ fn check_executions(
     x: &ExecutionsExpectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     let fixture = seeded_success(r, ctx, &x.fixture)?;
     let window = ctx
@@ -205,7 +205,7 @@ fn check_executions(
     let query =
         Query::from_params(ctx.params, &x.semantics().or_fail(FailureKind::Status)?).or_fail(FailureKind::Status)?;
     let none = BTreeMap::new();
-    let pinned = profile.map_or(&none, |p| &p.choices);
+    let pinned = pins.map_or(&none, |p| &p.choices);
     oracle::judge(&fixture.executions, &fixture.seeded, window, &query, walk, pinned)
 }
 
@@ -214,7 +214,7 @@ fn check_seeded(
     x: &SeededExpectation,
     r: &Response,
     ctx: &Context<'_>,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     use oracle::family;
     let fixture = seeded_success(r, ctx, &x.fixture)?;
@@ -334,7 +334,7 @@ fn check_seeded(
         out.push(observed(
             crate::choices::TOKEN_OTHER_PARENT,
             option,
-            profile,
+            pins,
             &format!("the first NextToken sent with {other} was {option}"),
         )?);
     }
@@ -345,7 +345,7 @@ fn check_seeded(
         out.push(observed(
             crate::choices::TOKEN_OTHER_STATUS,
             option,
-            profile,
+            pins,
             &format!("the first NextToken sent with {other} was {option}"),
         )?);
     }
@@ -353,7 +353,7 @@ fn check_seeded(
         out.push(observed(
             crate::choices::SENSITIVE_MEMBERS,
             option,
-            profile,
+            pins,
             &format!("sensitive members are {option}"),
         )?);
     }
@@ -361,23 +361,23 @@ fn check_seeded(
         out.push(observed(
             crate::choices::ITEM_ORDER,
             option,
-            profile,
+            pins,
             &format!("the items are listed {option}"),
         )?);
     }
-    out.extend(answer_records(&seen, profile)?);
+    out.extend(answer_records(&seen, pins)?);
     Ok(out)
 }
 
 /// What an answer's members showed beyond their values: how a member with nothing to say was
 /// given (`absent-members`, held to a pin) and the members the model has not (recorded by name).
-pub(crate) fn answer_records(seen: &oracle::family::Seen, profile: Option<&Pins>) -> Result<Vec<Observation>, Failure> {
+pub(crate) fn answer_records(seen: &oracle::family::Seen, pins: Option<&Pins>) -> Result<Vec<Observation>, Failure> {
     let mut out = Vec::new();
     if let Some(option) = seen.absent {
         out.push(observed(
             crate::choices::ABSENT_MEMBERS,
             option,
-            profile,
+            pins,
             &format!("members with nothing to say are {option}"),
         )?);
     }
@@ -388,11 +388,11 @@ pub(crate) fn answer_records(seen: &oracle::family::Seen, profile: Option<&Pins>
     Ok(out)
 }
 
-/// The target's `option` for `choice`, unless the profile pins another (`what`: what it did).
-/// (The oracle's own choices are held to the profile by the oracle.)
-fn observed(choice: &str, option: &str, profile: Option<&Pins>, what: &str) -> Result<Observation, Failure> {
+/// The target's `option` for `choice`, unless the pins fix another (`what`: what it did).
+/// (The oracle's own choices are held to the pins by the oracle.)
+fn observed(choice: &str, option: &str, pins: Option<&Pins>, what: &str) -> Result<Observation, Failure> {
     let none = BTreeMap::new();
-    crate::pins::hold(profile.map_or(&none, |p| &p.choices), choice, option, Some(what))
+    crate::pins::hold(pins.map_or(&none, |p| &p.choices), choice, option, Some(what))
 }
 
 /// `request`: the request's parameters, where it was JSON (a validation message's elements are
@@ -402,7 +402,7 @@ fn check_error(
     r: &Response,
     operation: &str,
     request: Option<&Value>,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
 ) -> Result<Vec<Observation>, Failure> {
     if !e.status.matches(r.status) {
         return Err(Failure::new(
@@ -466,14 +466,14 @@ fn check_error(
             expected,
             request,
             err.message.as_deref().unwrap_or(""),
-            profile,
+            pins,
         )?);
     }
     Ok(seen)
 }
 
 /// Where the target writes AWS's validation message form, it must name exactly the violations
-/// the request makes; a form of its own is recorded, not failed (unless a profile pins `aws`).
+/// the request makes; a form of its own is recorded, not failed (unless the pins fix `aws`).
 /// A request that violates no model constraint is refused for reasons of the target's own
 /// wording: only an AWS-form message is judged there (it must name no model constraint), and
 /// nothing is recorded.
@@ -481,7 +481,7 @@ fn check_violations(
     expected: &[crate::spec::ExpectedViolation],
     request: Option<&Value>,
     message: &str,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
 ) -> Result<Option<Observation>, Failure> {
     use validation_message::{judge, parse};
     let form = match parse(message) {
@@ -498,7 +498,7 @@ fn check_violations(
     observed(
         crate::choices::VALIDATION_MESSAGE_FORM,
         form,
-        profile,
+        pins,
         &format!("the target wrote {form}: {message:?}"),
     )
     .map(Some)
@@ -667,19 +667,19 @@ mod tests {
             "not-found"
         );
         assert!(check(&open, &resp(500, "x"), &Context::single(), None).is_err());
-        let profile = Pins {
+        let pins = Pins {
             name: "aws".into(),
             recorded: "test".into(),
             choices: [("unknown-window".to_string(), "not-found".to_string())]
                 .into_iter()
                 .collect(),
         };
-        assert!(check(&open, &ok, &Context::single(), Some(&profile)).is_err_and(|f| {
+        assert!(check(&open, &ok, &Context::single(), Some(&pins)).is_err_and(|f| {
             f.kind == FailureKind::Choice
                 && f.message
                     .contains("hold unknown-window=not-found; the target took unknown-window=empty-list")
                 && f.pin.is_some_and(|p| p.taken.as_deref() == Some("empty-list"))
         }));
-        assert!(check(&open, &nf, &Context::single(), Some(&profile)).is_ok());
+        assert!(check(&open, &nf, &Context::single(), Some(&pins)).is_ok());
     }
 }

@@ -216,9 +216,9 @@ impl Draws {
     }
 }
 
-/// The choices the target made in the spec phase (one option each), with the profile's pins.
-pub(crate) fn observed_choices(results: &[CaseResult], profile: Option<&Pins>) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = profile.map(|p| p.choices.clone()).unwrap_or_default();
+/// The choices the target made in the spec phase (one option each), with what the pins fix.
+pub(crate) fn observed_choices(results: &[CaseResult], pins: Option<&Pins>) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = pins.map(|p| p.choices.clone()).unwrap_or_default();
     let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for o in results.iter().flat_map(|r| &r.observations) {
         if let Some(c) = &o.choice {

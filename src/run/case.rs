@@ -138,12 +138,12 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
 
 /// Run one case: send, follow pages where executions are judged, judge, compare the snapshot
 /// when the target has a name.
-pub(crate) async fn run_case(session: &Session, case: &LoadedCase, profile: Option<&Pins>) -> CaseResult {
+pub(crate) async fn run_case(session: &Session, case: &LoadedCase, pins: Option<&Pins>) -> CaseResult {
     let started = Instant::now();
     let mut result = CaseResult::new(case.name(), Outcome::Passed);
     result.outcome = match bind(session, case).await {
         Err(outcome) => outcome,
-        Ok(bindings) => judge_case(session, case, profile, &bindings, &mut result).await,
+        Ok(bindings) => judge_case(session, case, pins, &bindings, &mut result).await,
     };
     result.duration = started.elapsed();
     result
@@ -152,7 +152,7 @@ pub(crate) async fn run_case(session: &Session, case: &LoadedCase, profile: Opti
 async fn judge_case(
     session: &Session,
     case: &LoadedCase,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
     bindings: &Bindings,
     result: &mut CaseResult,
 ) -> Outcome {
@@ -232,7 +232,7 @@ async fn judge_case(
         walk: walked.as_ref(),
         operation: &exchange.operation,
     };
-    let outcome = match judge::check(&case.case.expect, &exchange.response, &context, profile) {
+    let outcome = match judge::check(&case.case.expect, &exchange.response, &context, pins) {
         Ok(observations) => {
             result.observations = observations;
             match session.snapshot_file(case) {
@@ -261,7 +261,7 @@ async fn judge_case(
     if outcome != Outcome::Passed {
         return outcome;
     }
-    match run_steps(session, case, profile, bindings, result).await {
+    match run_steps(session, case, pins, bindings, result).await {
         Ok(()) => outcome,
         Err(failed) => failed,
     }
@@ -322,7 +322,7 @@ async fn send(
 async fn run_steps(
     session: &Session,
     case: &LoadedCase,
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
     bindings: &Bindings,
     result: &mut CaseResult,
 ) -> Result<(), Outcome> {
@@ -351,7 +351,7 @@ async fn run_steps(
             walk: None,
             operation: &exchange.operation,
         };
-        match judge::check(&step.expect, &exchange.response, &context, profile) {
+        match judge::check(&step.expect, &exchange.response, &context, pins) {
             Ok(seen) => result.observations.extend(seen),
             Err(why) => {
                 return Err(Outcome::Failed(

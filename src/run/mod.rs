@@ -43,7 +43,7 @@ pub enum SuiteError {
     /// Bad flags or environment.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// A bad spec or profile file.
+    /// A bad spec or pins file.
     #[error(transparent)]
     Spec(#[from] SpecError),
     /// A bad fixture file.
@@ -63,7 +63,7 @@ pub enum SuiteError {
 pub struct Suite {
     pub(crate) session: Arc<Session>,
     pub(crate) cases: Arc<Vec<LoadedCase>>,
-    pub(crate) profile: Option<Arc<Pins>>,
+    pub(crate) pins: Option<Arc<Pins>>,
 }
 
 impl Suite {
@@ -103,14 +103,14 @@ impl Suite {
                 }
             }
         }
-        let profile = match &config.pins {
+        let pins = match &config.pins {
             Some(p) => Some(Arc::new(Pins::load(p, &cases)?)),
             None => None,
         };
         Ok(Self {
             session: Arc::new(Session::new(config, fixtures, sequential, embedded)?),
             cases: Arc::new(cases),
-            profile,
+            pins,
         })
     }
 
@@ -124,9 +124,9 @@ impl Suite {
         self.session.config.name.as_deref()
     }
 
-    /// The pins, if a profile is in force.
+    /// The pins, if any are in force.
     pub fn pins(&self) -> Option<&Pins> {
-        self.profile.as_deref()
+        self.pins.as_deref()
     }
 
     /// The region requests are signed for.
@@ -414,7 +414,7 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
             session,
             &cases,
             &owned,
-            suite.profile.as_deref(),
+            suite.pins.as_deref(),
             options.require_data,
             reporter,
         );
@@ -435,7 +435,7 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
             reporter,
         ));
     };
-    let choices = Arc::new(properties::observed_choices(&all_results, suite.profile.as_deref()));
+    let choices = Arc::new(properties::observed_choices(&all_results, suite.pins.as_deref()));
     let (results, cases): (Vec<CaseResult>, Vec<&LoadedCase>) = all_results
         .into_iter()
         .zip(cases)
@@ -571,7 +571,7 @@ async fn spec_phase(
     session: &Session,
     cases: &[&LoadedCase],
     told: &[bool],
-    profile: Option<&Pins>,
+    pins: Option<&Pins>,
     require_data: bool,
     reporter: &mut dyn FnMut(EventKind<'_>),
 ) -> Vec<CaseResult> {
@@ -594,12 +594,7 @@ async fn spec_phase(
     let mut concurrent = stream::iter(together)
         .map(|i| {
             start(i);
-            async move {
-                (
-                    i,
-                    required(case::run_case(session, cases[i], profile).await, require_data),
-                )
-            }
+            async move { (i, required(case::run_case(session, cases[i], pins).await, require_data)) }
         })
         .buffer_unordered(jobs);
     while let Some((i, r)) = concurrent.next().await {
@@ -611,7 +606,7 @@ async fn spec_phase(
     drop(concurrent);
     for i in alone {
         start(i);
-        let r = required(case::run_case(session, cases[i], profile).await, require_data);
+        let r = required(case::run_case(session, cases[i], pins).await, require_data);
         if told[i] {
             (reporter.borrow_mut())(EventKind::CaseFinished(&r));
         }
