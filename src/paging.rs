@@ -122,7 +122,7 @@ pub async fn walk(
         let n = walk.pages.len() + 1;
         if page.executions.len() > limits.page_size {
             walk.problem = Some(format!(
-                "page {n} holds {} executions, more than the {} a page may hold",
+                "page {n} holds {} items, more than the {} a page may hold (MaxResults where given)",
                 page.executions.len(),
                 limits.page_size
             ));

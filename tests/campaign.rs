@@ -216,6 +216,24 @@ fn the_cli_merges_a_campaign_and_refuses_what_is_not_one() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("observed where AWS leaves the choice open:"),
+        "merge prints what a run prints: {stdout}"
+    );
+    // The cases in one machine's order: file order (as `run --list` gives it), then the parts.
+    let listed = Command::new(bin).args(["run", "--list"]).output().unwrap();
+    let listed: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
+        .collect();
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&merged).unwrap()).unwrap();
+    let order: Vec<String> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(order, listed, "the merged run's cases in one machine's order");
     let page = std::fs::read_to_string(dir.join("merged.html")).unwrap();
     assert!(
         page.contains("properties::model-based") && page.contains("window_id::"),

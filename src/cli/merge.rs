@@ -32,10 +32,19 @@ pub(super) fn merge(
             report,
         })
         .collect();
-    let merged = match crate::merge::merge(&shards) {
+    let mut merged = match crate::merge::merge(&shards) {
         Ok(m) => m,
         Err(e) => return super::fail(e),
     };
+    // One machine reports its cases in file order, then the parts: so does the merged run,
+    // where the shards ran this binary's specs (a case it does not know goes last, in place).
+    if let Ok(cases) = crate::spec::load_dir(&crate::bundle::data_root().join("specs")) {
+        let place: std::collections::HashMap<String, usize> =
+            cases.iter().enumerate().map(|(i, c)| (c.name(), i)).collect();
+        merged
+            .cases
+            .sort_by_key(|c| place.get(&c.name).copied().unwrap_or(usize::MAX));
+    }
     // The merged run as results: the summary and the verdict a run gives its own.
     let results: Vec<_> = merged.cases.iter().map(report::CaseReport::result).collect();
     let checks: Vec<_> = merged

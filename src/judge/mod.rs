@@ -263,18 +263,7 @@ fn check_seeded(
         if let Some(p) = &walk.problem {
             return Err(paging(p.clone()));
         }
-        let max = ctx.params.and_then(|p| p.get("MaxResults")).and_then(Value::as_u64);
-        for (n, page) in walk.pages.iter().enumerate() {
-            if let Some(m) = max
-                && page.executions.len() as u64 > m
-            {
-                return Err(paging(format!(
-                    "page {} of {member} holds {} items, MaxResults is {m}",
-                    n + 1,
-                    page.executions.len()
-                )));
-            }
-        }
+        // A page over MaxResults is the walk's problem (`paging::walk`): one check, above.
         oracle::check_replay(walk, crate::paging::id_member(ctx.operation))?;
         walk.pages
             .iter()

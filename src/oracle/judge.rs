@@ -98,21 +98,8 @@ pub fn judge(
         return Err(Failure::new(Paging, p.clone()));
     }
     let mut observations = Vec::new();
-    // Page sizes.
-    for (i, page) in walk.pages.iter().enumerate() {
-        if let Some(max) = q.max_results
-            && page.executions.len() > max
-        {
-            return Err(Failure::new(
-                Paging,
-                format!(
-                    "page {} has {} executions, MaxResults is {max}",
-                    i + 1,
-                    page.executions.len()
-                ),
-            ));
-        }
-    }
+    // A page over MaxResults is the walk's problem (`paging::walk`, bounded by the request's
+    // MaxResults): one check, for every list.
     // The default page size shows only where nothing is filtered: a target may page first and
     // filter each page, and then a filtered walk's pages are short (legally).
     if q.max_results.is_none() && q.after.is_none() && q.before.is_none() && walk.pages.len() > 1 {
