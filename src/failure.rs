@@ -41,6 +41,9 @@ pub enum FailureKind {
     /// Data-dependent behaviour was not judged (no fixture protocol, nothing to relate), and
     /// the run requires it (`--require-data`).
     Unjudged,
+    /// The target answered an operation with a redirect (3xx), which the suite never follows:
+    /// the endpoint is not where the API is, a set-up error.
+    Redirect,
 }
 
 impl FailureKind {
@@ -61,6 +64,7 @@ impl FailureKind {
             Self::Property => "property",
             Self::Target => "target",
             Self::Unjudged => "unjudged",
+            Self::Redirect => "redirect",
         }
     }
 }

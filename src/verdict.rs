@@ -106,6 +106,9 @@ pub enum ReasonKind {
     /// The run could not be set up (bad flags, specs, or a target that cannot be judged):
     /// nothing was judged.
     SetUp,
+    /// The target answered operations with a redirect (3xx), which is never followed: the
+    /// endpoint is not where the API is (a set-up error).
+    Redirected,
 }
 
 /// One reason of a verdict.
@@ -200,6 +203,23 @@ impl Verdict {
                 ),
             );
         }
+        let redirected: Vec<&str> = results
+            .iter()
+            .filter(|r| r.outcome.failure_kind() == Some(FailureKind::Redirect))
+            .map(|r| r.name.as_str())
+            .collect();
+        if !redirected.is_empty() {
+            add(
+                ReasonKind::Redirected,
+                format!(
+                    "{} answered with a redirect, which the suite never follows (hint: give --endpoint the URL \
+                     the API answers at): {}",
+                    count(redirected.len(), "case"),
+                    some(&redirected)
+                ),
+            );
+        }
+        failed.retain(|name| !redirected.contains(name));
         if !failed.is_empty() {
             add(
                 ReasonKind::Failed,
@@ -262,7 +282,10 @@ impl Verdict {
         }
         let exit_code = if interrupted {
             130
-        } else if reasons.iter().any(|r| r.kind == ReasonKind::Throttled) {
+        } else if reasons
+            .iter()
+            .any(|r| matches!(r.kind, ReasonKind::Throttled | ReasonKind::Redirected))
+        {
             2
         } else {
             u8::from(!reasons.is_empty())
@@ -427,6 +450,24 @@ mod tests {
         assert!(v.reasons.iter().any(|r| r.kind == ReasonKind::Throttled));
         let stopped = Verdict::decide(&[r("c", Outcome::Passed)], &[], true, &Policy::default());
         assert_eq!(stopped.exit_code, 130);
+    }
+
+    /// An operation that answers a redirect mid-run is a set-up error, not a failure of the
+    /// target's answers (issue 30).
+    #[test]
+    fn a_redirected_operation_is_a_set_up_error() {
+        let v = Verdict::decide(
+            &[
+                r("a::x", Outcome::failed(FailureKind::Redirect, "answers HTTP 307")),
+                r("a::y", Outcome::Passed),
+            ],
+            &[],
+            false,
+            &Policy::default(),
+        );
+        assert_eq!(v.exit_code, 2);
+        assert_eq!(v.reasons.len(), 1, "{:?}", v.reasons);
+        assert_eq!(v.reasons[0].kind, ReasonKind::Redirected);
     }
 
     #[test]

@@ -404,3 +404,31 @@ fn the_pins_variable_and_its_old_name_both_hold_a_run_to_the_pins() {
         assert!(out.contains("the pins hold order=oldest-first"), "{variable}: {out}");
     }
 }
+
+/// A redirect is a set-up error that names the status and the Location, never followed (issue
+/// 30: a 307 before every answer was read as hundreds of non-conformant answers, exit 1).
+#[test]
+fn a_redirect_is_a_set_up_error_naming_its_status_and_location() {
+    let (_tmp, dir) = scratch("redirect");
+    let (url, asked) = serve(|_| {
+        Reply::Bytes(
+            b"HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Length: 0\r\n\r\n"
+                .to_vec(),
+        )
+    });
+    let (code, out, err) = run_in(
+        &dir,
+        &["run", "--endpoint", &url, "--no-properties", "--junit", "j.xml"],
+        &[],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("HTTP 307") && err.contains("Location http://127.0.0.1:9/elsewhere") && err.contains("hint:"),
+        "{err}"
+    );
+    assert!(read(&dir.join("j.xml")).contains("ssm-conformance::set-up"));
+    assert!(
+        asked.load(std::sync::atomic::Ordering::Relaxed) < 5,
+        "the redirect was not followed, nor the run run"
+    );
+}

@@ -579,7 +579,7 @@ pub(crate) fn print_verdict(name: &str, verdict: &crate::verdict::Verdict) {
     }
     for reason in &verdict.reasons {
         match reason.kind {
-            ReasonKind::Throttled => eprintln!("ssm-conformance: {}", reason.message),
+            ReasonKind::Throttled | ReasonKind::Redirected => eprintln!("ssm-conformance: {}", reason.message),
             ReasonKind::SnapshotsMissing => eprintln!("ssm-conformance: {}", reason.message),
             ReasonKind::Differs => {
                 println!("{name}: {}:", reason.message);

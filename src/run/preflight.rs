@@ -60,6 +60,10 @@ pub(super) async fn problem(session: &Session) -> Option<String> {
             "{endpoint} refuses our credentials ({why}) (hint: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, \
              AWS_SESSION_TOKEN and the region the server expects)"
         )),
+        Support::Redirected(why) => Some(format!(
+            "{endpoint} {why}: the suite never follows a redirect (hint: give --endpoint the URL the \
+             API answers at, without a redirecting proxy in front)"
+        )),
         Support::Throttled(why) => Some(format!(
             "{endpoint} throttles every request: {why} (hint: --jobs 1, a larger --timeout, or a target \
              with more capacity)"

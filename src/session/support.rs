@@ -25,6 +25,8 @@ pub(crate) enum Support {
     /// It throttled the probe on every try: nothing is known of the operation yet, and it is
     /// not taken as implemented.
     Throttled(String),
+    /// It answered a redirect (3xx): the API is elsewhere (the suite never follows one).
+    Redirected(String),
 }
 
 impl Session {
@@ -128,6 +130,10 @@ pub(crate) async fn unusable(session: &Session, operation: Operation) -> Option<
             FailureKind::Throttled,
             format!("throttled throughout: {why}"),
         )),
+        Support::Redirected(why) => Some(Outcome::failed(
+            FailureKind::Redirect,
+            format!("{endpoint} {why}: the suite does not follow redirects"),
+        )),
     }
 }
 
@@ -145,6 +151,13 @@ fn probe(operation: Operation, unknown_window: &str) -> serde_json::Value {
 
 /// Classify a probe answer: does the target implement the operation?
 pub(crate) fn classify_support(r: &Response) -> Support {
+    if (300..400).contains(&r.status) {
+        return Support::Redirected(format!(
+            "answers HTTP {} with Location {}",
+            r.status,
+            r.header("location").unwrap_or("(none)")
+        ));
+    }
     if is_throttled(r) {
         return Support::Throttled(format!(
             "{} on every one of {} tries",
