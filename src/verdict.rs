@@ -109,6 +109,9 @@ pub enum ReasonKind {
     /// The target answered operations with a redirect (3xx), which is never followed: the
     /// endpoint is not where the API is (a set-up error).
     Redirected,
+    /// Most cases got no answer, their tries or the budget spent on dropped connections: the
+    /// target cannot be judged (a set-up error).
+    Dropped,
 }
 
 /// One reason of a verdict.
@@ -193,6 +196,21 @@ impl Verdict {
             .iter()
             .filter(|r| r.outcome.failure_kind() == Some(FailureKind::Throttled))
             .count();
+        let dropped = results
+            .iter()
+            .filter(|r| r.outcome.failure_kind() == Some(FailureKind::NoAnswer))
+            .count();
+        if dropped * 2 > results.len() {
+            add(
+                ReasonKind::Dropped,
+                format!(
+                    "{dropped} of {} cases got no answer (connections dropped, refused or timed out after every \
+                     try): nothing much was judged (hint: --jobs 1, a larger --timeout, or check that the server \
+                     stays up)",
+                    results.len()
+                ),
+            );
+        }
         if throttled * 2 > results.len() {
             add(
                 ReasonKind::Throttled,
@@ -282,10 +300,12 @@ impl Verdict {
         }
         let exit_code = if interrupted {
             130
-        } else if reasons
-            .iter()
-            .any(|r| matches!(r.kind, ReasonKind::Throttled | ReasonKind::Redirected))
-        {
+        } else if reasons.iter().any(|r| {
+            matches!(
+                r.kind,
+                ReasonKind::Throttled | ReasonKind::Redirected | ReasonKind::Dropped
+            )
+        }) {
             2
         } else {
             u8::from(!reasons.is_empty())
@@ -450,6 +470,24 @@ mod tests {
         assert!(v.reasons.iter().any(|r| r.kind == ReasonKind::Throttled));
         let stopped = Verdict::decide(&[r("c", Outcome::Passed)], &[], true, &Policy::default());
         assert_eq!(stopped.exit_code, 130);
+    }
+
+    /// A target that drops most requests is a set-up error, as a fully throttling one is.
+    #[test]
+    fn mostly_no_answer_is_a_set_up_error() {
+        let dropped = |n: &str| r(n, Outcome::failed(FailureKind::NoAnswer, "connection reset"));
+        let v = Verdict::decide(
+            &[dropped("a"), dropped("b"), r("c", Outcome::Passed)],
+            &[],
+            false,
+            &Policy::default(),
+        );
+        assert_eq!(v.exit_code, 2);
+        assert!(
+            v.reasons
+                .iter()
+                .any(|r| r.kind == ReasonKind::Dropped && r.message.contains("hint:"))
+        );
     }
 
     /// An operation that answers a redirect mid-run is a set-up error, not a failure of the

@@ -512,6 +512,18 @@ fn conclude(suite: &Suite, conclusion: &Conclusion, outputs: &Outputs) -> ExitCo
             throttling.waited.as_secs_f64()
         );
     }
+    if throttling.transport_retries > 0 {
+        println!(
+            "{} requests retried after transport errors (a connection dropped before an answer): {}",
+            throttling.transport_retries,
+            conclusion
+                .transport_retries
+                .iter()
+                .map(|(what, n)| format!("{what} ×{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
     let run_report = conclusion.report(suite, &outputs.target_version);
     let mut written: Vec<Result<(), String>> = Vec::new();
@@ -579,7 +591,9 @@ pub(crate) fn print_verdict(name: &str, verdict: &crate::verdict::Verdict) {
     }
     for reason in &verdict.reasons {
         match reason.kind {
-            ReasonKind::Throttled | ReasonKind::Redirected => eprintln!("ssm-conformance: {}", reason.message),
+            ReasonKind::Throttled | ReasonKind::Redirected | ReasonKind::Dropped => {
+                eprintln!("ssm-conformance: {}", reason.message)
+            }
             ReasonKind::SnapshotsMissing => eprintln!("ssm-conformance: {}", reason.message),
             ReasonKind::Differs => {
                 println!("{name}: {}:", reason.message);

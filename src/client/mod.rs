@@ -189,6 +189,19 @@ pub enum ClientError {
         /// What went wrong, with its causes.
         reason: String,
     },
+    /// The connection was dropped before an answer to a request that is not safe to repeat (a
+    /// mutation without a `ClientToken`): it was not sent again.
+    #[error(
+        "{operation} to {endpoint}: {reason} (not retried: {operation} changes the target and carries no ClientToken, so sending it again could apply it twice)"
+    )]
+    NotRetried {
+        /// The operation sent.
+        operation: String,
+        /// The endpoint.
+        endpoint: String,
+        /// What went wrong, with its causes.
+        reason: String,
+    },
     /// The response body is larger than [`MAX_RESPONSE_BYTES`].
     #[error("{operation} to {endpoint}: response body larger than {limit} bytes")]
     TooLarge {
@@ -199,6 +212,20 @@ pub enum ClientError {
         /// The limit.
         limit: usize,
     },
+}
+
+impl ClientError {
+    /// A transport error of a request that was not sent again, saying why.
+    fn not_retried(self, operation: &str) -> Self {
+        match self {
+            Self::Transport { endpoint, reason, .. } => Self::NotRetried {
+                operation: operation.to_string(),
+                endpoint,
+                reason,
+            },
+            other => other,
+        }
+    }
 }
 
 /// An awsJson 1.1 client for SSM.
@@ -219,18 +246,26 @@ pub struct Client {
     throttle: std::sync::Arc<std::sync::Mutex<ThrottleLedger>>,
 }
 
-/// How much a target throttled a client (and its clones).
+/// How much a target throttled a client (and its clones), and how often a dropped connection
+/// was tried again.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Throttling {
     /// Answers that said "slow down".
     pub throttled: u64,
-    /// Wall time the client held every job back for them (overlapping waits counted once).
+    /// Wall time the client held every job back for them, and for dropped connections
+    /// (overlapping waits counted once).
     pub waited: Duration,
+    /// Requests sent again after a transport error (a connection closed, reset or refused
+    /// before an answer): only those that are safe to repeat.
+    pub transport_retries: u64,
 }
 
 #[derive(Debug, Default)]
 struct ThrottleLedger {
     seen: Throttling,
+    /// The requests sent again after transport errors, by what they were (operation, or the
+    /// fixture protocol's method and path), for the reports to name.
+    retried: std::collections::BTreeMap<String, u64>,
     /// Once `seen.waited` reaches it, a throttled answer is returned at once, not retried: a
     /// target that never stops throttling costs a bounded time, not a hang.
     budget: Option<Duration>,
@@ -321,6 +356,41 @@ impl Client {
         self.throttle.lock().expect("lock").seen
     }
 
+    /// The requests sent again after transport errors so far, by operation (or fixture
+    /// protocol method and path), with how many times.
+    pub fn transport_retries(&self) -> std::collections::BTreeMap<String, u64> {
+        self.throttle.lock().expect("lock").retried.clone()
+    }
+
+    /// Whether a request that met a transport error may be sent again (its tries and the
+    /// budget allow it, and it is safe to repeat); if so, counts it and holds every job back
+    /// as a throttled answer does.
+    fn retry_after_transport_error(&self, what: &str, attempt: u32) -> bool {
+        let mut ledger = self.throttle.lock().expect("lock");
+        let spent = ledger.budget.is_some_and(|b| ledger.seen.waited >= b);
+        if attempt >= THROTTLE_RETRIES || spent {
+            return false;
+        }
+        ledger.seen.transport_retries += 1;
+        *ledger.retried.entry(what.to_string()).or_default() += 1;
+        self.pause(&mut ledger, attempt);
+        true
+    }
+
+    /// Hold every job back for the backoff of `attempt` (doubling from 100 ms, at most 5 s),
+    /// counting the wall time it adds.
+    fn pause(&self, ledger: &mut ThrottleLedger, attempt: u32) {
+        let jitter = crate::ids::random_u64() % 50;
+        let delay = Duration::from_millis((100u64 << attempt.min(10)) + jitter).min(MAX_BACKOFF);
+        let now = tokio::time::Instant::now();
+        let until = now + delay;
+        let mut paused = self.paused_until.lock().expect("lock");
+        // The wall time this pause adds to those already running.
+        let from = paused.map_or(now, |p| p.max(now));
+        ledger.seen.waited += until.saturating_duration_since(from);
+        *paused = Some(paused.map_or(until, |p| p.max(until)));
+    }
+
     /// The settings this client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.config
@@ -353,11 +423,23 @@ impl Client {
 
     async fn call_parsing(&self, operation: &str, payload: &Payload, parse: Parse) -> Result<Response, ClientError> {
         let body = payload.to_bytes();
+        let repeatable = idempotent(operation, &body);
         let mut attempt = 0;
         loop {
             self.wait_for_backoff().await;
             let request = self.signed_request(operation, body.clone())?;
-            let response = self.send(operation, self.url.clone(), request, parse).await?;
+            let response = match self.send(operation, self.url.clone(), request, parse).await {
+                Ok(r) => r,
+                // Dropped before an answer: sent again where that is safe, as AWS's SDKs do.
+                Err(e @ ClientError::Transport { .. }) => {
+                    if repeatable && self.retry_after_transport_error(operation, attempt) {
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(if repeatable { e } else { e.not_retried(operation) });
+                }
+                Err(e) => return Err(e),
+            };
             if !is_throttled(&response) {
                 return Ok(response);
             }
@@ -367,16 +449,7 @@ impl Client {
             if attempt >= THROTTLE_RETRIES || spent {
                 return Ok(response);
             }
-            let jitter = crate::ids::random_u64() % 50;
-            let delay = Duration::from_millis((100u64 << attempt.min(10)) + jitter).min(MAX_BACKOFF);
-            let now = tokio::time::Instant::now();
-            let until = now + delay;
-            let mut paused = self.paused_until.lock().expect("lock");
-            // The wall time this pause adds to those already running.
-            let from = paused.map_or(now, |p| p.max(now));
-            ledger.seen.waited += until.saturating_duration_since(from);
-            *paused = Some(paused.map_or(until, |p| p.max(until)));
-            drop(paused);
+            self.pause(&mut ledger, attempt);
             drop(ledger);
             attempt += 1;
         }
@@ -406,7 +479,15 @@ impl Client {
             endpoint: shown_endpoint(&self.config.endpoint),
             reason: e.to_string(),
         })?;
-        self.send(&what, url, request, Parse::Always).await
+        // The fixture protocol's GET, PUT and DELETE are idempotent: a dropped one is sent again.
+        let mut attempt = 0;
+        loop {
+            self.wait_for_backoff().await;
+            match self.send(&what, url.clone(), request.clone(), Parse::Always).await {
+                Err(ClientError::Transport { .. }) if self.retry_after_transport_error(&what, attempt) => attempt += 1,
+                other => return other,
+            }
+        }
     }
 
     /// Send `request` to `url` (its URI, already parsed: reqwest's own conversion from an
@@ -494,6 +575,18 @@ impl Client {
             })?;
         self.signer.sign(&mut request, SystemTime::now())?;
         Ok(request)
+    }
+}
+
+/// Whether sending `operation` with `body` twice does what sending it once does: the reads, a
+/// delete, and a mutation that carries a `ClientToken` (AWS answers its repeat as the first).
+fn idempotent(operation: &str, body: &[u8]) -> bool {
+    use crate::model::Operation;
+    match Operation::from_name(operation) {
+        Some(o) if o.is_read_only() || o == Operation::DeleteMaintenanceWindow => true,
+        Some(_) => serde_json::from_slice::<serde_json::Map<String, Value>>(body)
+            .is_ok_and(|m| m.get("ClientToken").is_some_and(Value::is_string)),
+        None => false,
     }
 }
 

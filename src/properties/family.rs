@@ -41,9 +41,9 @@ fn execution_status() -> impl Strategy<Value = &'static str> {
     ]
 }
 
-/// StatusDetails as a target must give them back exactly: none, a few words, or 250 characters
+/// StatusDetails as a target must give them back exactly: none, a few words, 250 characters
 /// beyond ASCII (astral, accented, edged with whitespace), where a column, a byte count or a
-/// trim would cut them.
+/// trim would cut them, or the characters the JSON wire treats apart.
 fn details() -> impl Strategy<Value = Option<String>> {
     let max = model::STATUS_DETAILS_MAX;
     prop_oneof![
@@ -52,6 +52,7 @@ fn details() -> impl Strategy<Value = Option<String>> {
         1 => Just(Some("😀".repeat(max))),
         1 => Just(Some(format!(" {} ", "é".repeat(max - 2)))),
         1 => Just(Some(format!("\t{}ß", "à😀 ".repeat((max - 2) / 3)))),
+        1 => super::history::wire_text().prop_map(Some),
     ]
 }
 

@@ -11,10 +11,34 @@ use crate::oracle::Execution;
 const EARLIEST: i64 = -2_208_988_800;
 const LATEST: i64 = 7_258_118_400;
 
+/// Every character the JSON wire treats apart: what must be escaped (`"`, `\`, each C0
+/// control), what may be (`/`), and what serializers and readers handle each their own way
+/// (DEL, U+2028 and U+2029, a byte order mark, a combining sequence, astral characters).
+pub(crate) const WIRE_CHARACTERS: &[char] = &[
+    '"', '\\', '/', '\u{0}', '\u{1}', '\u{2}', '\u{3}', '\u{4}', '\u{5}', '\u{6}', '\u{7}', '\u{8}', '\t', '\n',
+    '\u{b}', '\u{c}', '\r', '\u{e}', '\u{f}', '\u{10}', '\u{11}', '\u{12}', '\u{13}', '\u{14}', '\u{15}', '\u{16}',
+    '\u{17}', '\u{18}', '\u{19}', '\u{1a}', '\u{1b}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{1f}', '\u{7f}', '\u{2028}',
+    '\u{2029}', '\u{feff}', '\u{301}', '𝄞', '😀',
+];
+
+/// A string of the wire's hard characters, all of them in one, or a few drawn among them.
+pub(crate) fn wire_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(format!(
+            "quote \" backslash \\ slash / e\u{301} {}",
+            WIRE_CHARACTERS.iter().collect::<String>()
+        )),
+        proptest::collection::vec(proptest::sample::select(WIRE_CHARACTERS), 1..12)
+            .prop_map(|cs| cs.into_iter().collect::<String>()),
+    ]
+}
+
 /// StatusDetails as implementations mangle them: absent, empty, whitespace at the edges,
-/// non-ASCII, outside the Basic Multilingual Plane, exactly 250 characters.
+/// non-ASCII, outside the Basic Multilingual Plane, exactly 250 characters, and every character
+/// the JSON wire treats apart ([`WIRE_CHARACTERS`]).
 fn status_details() -> impl Strategy<Value = Option<String>> {
     prop_oneof![
+        2 => wire_text().prop_map(Some),
         3 => Just(None),
         1 => Just(Some(String::new())),
         1 => Just(Some("  Step 2 timed out \n".to_string())),

@@ -236,6 +236,12 @@ pub(crate) fn run_html(report: &RunReport) -> String {
                             span.passed { (t.passed) " passed" } ", " span.failed { (t.failed) " failed" } ", "
                             span.unsupported { (t.unsupported) " unsupported" } ", " span.skipped { (t.skipped) " skipped" }
                         } }
+                        @if !report.run.transport_retries.is_empty() {
+                            tr { td { "retried" } td {
+                                "after transport errors (a connection dropped before an answer): "
+                                @for (what, n) in &report.run.transport_retries { code { (what) } " ×" (n) " " }
+                            } }
+                        }
                         tr { td { "exit code" } td { (verdict.exit_code) " — " (meaning) } }
                         @for r in &verdict.reasons { tr { td { "why" } td { (r.message) } } }
                     }

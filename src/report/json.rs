@@ -218,6 +218,10 @@ pub struct RunFacts {
     /// This machine's share of a campaign (`--shard K/N`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ShardFacts>,
+    /// Requests sent again after transport errors (a connection dropped before an answer), by
+    /// operation (or fixture protocol method and path).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub transport_retries: std::collections::BTreeMap<String, u64>,
 }
 
 /// A shard's place in its campaign, for `ssm-conformance merge`.

@@ -252,8 +252,12 @@ pub struct Conclusion {
     pub endpoint: String,
     /// The generated phase's seed, when it ran.
     pub seed: Option<u64>,
-    /// How much the target throttled the run.
+    /// How much the target throttled the run, and how many requests were sent again after a
+    /// dropped connection.
     pub throttling: crate::client::Throttling,
+    /// The requests sent again after transport errors, by operation (or fixture protocol
+    /// method and path), with how many times.
+    pub transport_retries: std::collections::BTreeMap<String, u64>,
     /// The generated phase's settings, when it ran.
     pub generated: Option<properties::Settings>,
     /// This machine's share of a campaign, under `--shard`.
@@ -332,6 +336,7 @@ impl Conclusion {
                 .and_then(|g| g.duration)
                 .map(|d| humantime::format_duration(d).to_string()),
             shard: self.shard,
+            transport_retries: self.transport_retries.clone(),
         };
         report.held_to(&self.verdict)
     }
@@ -498,7 +503,8 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
             conclusion.results.push(result);
         }
     }
-    conclusion.throttling = client.map(|c| c.throttling()).unwrap_or_default();
+    conclusion.throttling = client.as_ref().map(|c| c.throttling()).unwrap_or_default();
+    conclusion.transport_retries = client.map(|c| c.transport_retries()).unwrap_or_default();
     conclusion.left = session.cleanup();
     reporter(EventKind::CleanedUp {
         left: &conclusion.left,

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod flaky;
 pub mod latency;
 pub mod raw;
 
