@@ -68,6 +68,9 @@ pub struct Variant {
     pub result: Option<fn(&Emulator, &Request, Answer) -> Answer>,
     /// Answer every error with this HTTP response instead.
     pub http: Option<fn() -> Response>,
+    /// Send every answer in another legal wire form (its status, headers and body as the
+    /// emulator made them, in; the answer to send, out).
+    pub wire: Option<fn(u16, &HeaderMap, Vec<u8>) -> Response>,
     /// The emulator enforces these bounds instead of the model's (a bound bent in the emulator
     /// itself, as a real implementation gets one wrong).
     pub limits: Option<Limits>,
@@ -84,6 +87,7 @@ pub const NONE: Variant = Variant {
     replace: None,
     result: None,
     http: None,
+    wire: None,
     limits: None,
     family: false,
 };
@@ -177,9 +181,17 @@ async fn bent(State((emulator, variant)): State<(Emulator, Variant)>, headers: H
     if let Some(f) = variant.result {
         result = f(&emulator, &request, result);
     }
-    match (variant.http, &result) {
+    let answer = match (variant.http, &result) {
         (Some(make), Err(_)) => make(),
         _ => emulator::answer(result),
+    };
+    match variant.wire {
+        Some(form) => {
+            let (parts, body) = answer.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            form(parts.status.as_u16(), &parts.headers, bytes.to_vec())
+        }
+        None => answer,
     }
 }
 
