@@ -50,6 +50,9 @@ pub type Request = Map<String, Value>;
 /// An operation's result.
 pub type Answer = Result<Value, ApiError>;
 
+/// A legal wire form of an answer: its status, headers and body in, the answer to send out.
+pub type WireForm = fn(u16, &HeaderMap, Vec<u8>) -> Response;
+
 /// Another way of answering: `None` leaves the request to the emulator.
 pub type Replace = fn(&Emulator, &str, &Request) -> Option<Answer>;
 
@@ -70,7 +73,7 @@ pub struct Variant {
     pub http: Option<fn() -> Response>,
     /// Send every answer in another legal wire form (its status, headers and body as the
     /// emulator made them, in; the answer to send, out).
-    pub wire: Option<fn(u16, &HeaderMap, Vec<u8>) -> Response>,
+    pub wire: Option<WireForm>,
     /// The emulator enforces these bounds instead of the model's (a bound bent in the emulator
     /// itself, as a real implementation gets one wrong).
     pub limits: Option<Limits>,
