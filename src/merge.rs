@@ -14,8 +14,7 @@ use std::path::PathBuf;
 
 use crate::choices;
 use crate::judge::consistency::{check_choice, check_error_types, held_choices};
-use crate::observation::Observation;
-use crate::outcome::{CaseResult, Drawn, Outcome};
+use crate::outcome::{CaseResult, Drawn};
 use crate::properties;
 use crate::report::{CaseReport, ChoiceFailure, RunFacts, RunReport, SCHEMA_VERSION, Totals};
 
@@ -298,21 +297,8 @@ fn pick<'a>(reports: &[(u32, &'a CaseReport)]) -> &'a CaseReport {
 /// The choice checks judged again over every shard's cases, with the shards' own failures of
 /// checks that cannot be (the target's).
 fn choice_failures(cases: &[CaseReport], shards: &[&ShardReport]) -> Vec<ChoiceFailure> {
-    let results: Vec<CaseResult> = cases
-        .iter()
-        .map(|c| {
-            let mut r = CaseResult::new(c.name.clone(), Outcome::Passed);
-            r.observations = c
-                .observations
-                .iter()
-                .map(|o| Observation {
-                    choice: o.choice.clone(),
-                    option: o.option.clone(),
-                })
-                .collect();
-            r
-        })
-        .collect();
+    // The cases as results (only their observations count here).
+    let results: Vec<CaseResult> = cases.iter().map(CaseReport::result).collect();
     let all: Vec<&CaseResult> = results.iter().collect();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for choice in held_choices(&results) {

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    Answer, NONE, Request, Variant, describe_all, filters, map_filter_values, remember_token_filters, run_against,
-    token_filters,
+    Answer, NONE, Request, Variant, describe_all, filters, listed_executions, map_filter_values,
+    remember_token_filters, run_against, token_filters,
 };
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
@@ -293,6 +293,24 @@ fn validation_faults() -> Vec<Variant> {
 
 fn data_faults() -> Vec<Variant> {
     vec![
+        Variant {
+            // A serializer that escapes what it was given escaped already: each backslash and
+            // quote of StatusDetails comes back with one more backslash (issue 30: no seeded or
+            // generated string held either, so such a target passed everything; the generated
+            // histories now draw them too).
+            name: "backslashes-and-quotes-escaped-twice",
+            fails: &["status::round-trip-wire-characters"],
+            result: Some(|_, _, answer| {
+                let mut v = answer?;
+                for e in listed_executions(&mut v) {
+                    if let Some(d) = e.get("StatusDetails").and_then(Value::as_str) {
+                        e["StatusDetails"] = json!(d.replace('\\', "\\\\").replace('"', "\\\""));
+                    }
+                }
+                Ok(v)
+            }),
+            ..NONE
+        },
         Variant {
             // A serializer that leaves out the member the request already names: boto3 code
             // reading e["WindowId"] breaks.

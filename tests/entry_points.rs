@@ -9,8 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{NONE, Variant, listed_executions, serve_variant};
-use serde_json::Value;
+use common::{serve_variant, statuses_lower_cased};
 use ssm_conformance::Conformance;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
@@ -30,44 +29,6 @@ fn gate() -> PathBuf {
         assert!(built.success() && gate.is_file(), "{}", gate.display());
     }
     gate
-}
-
-/// `program` in `dir`, the suite's and CI's variables cleared.
-fn scrubbed(program: &Path, dir: &Path) -> Command {
-    let mut c = Command::new(program);
-    c.current_dir(dir);
-    for k in [
-        "AWS_ENDPOINT_URL_SSM",
-        "AWS_ENDPOINT_URL",
-        "CI",
-        "INSTA_UPDATE",
-        "SSM_CONFORMANCE_CASES",
-        "SSM_CONFORMANCE_NO_PROPERTIES",
-        "SSM_CONFORMANCE_REPORT_HTML",
-        "SSM_CONFORMANCE_PINS",
-        "SSM_CONFORMANCE_PROFILE",
-        "SSM_CONFORMANCE_SEED",
-    ] {
-        c.env_remove(k);
-    }
-    c
-}
-
-/// A fault a gate lists: listed executions' statuses lower-cased.
-fn statuses_lower_cased() -> Variant {
-    Variant {
-        name: "statuses-lower-cased",
-        result: Some(|_, _, answer| {
-            let mut v = answer?;
-            for e in listed_executions(&mut v) {
-                if let Some(s) = e.get("Status").and_then(Value::as_str) {
-                    e["Status"] = Value::String(s.to_lowercase());
-                }
-            }
-            Ok(v)
-        }),
-        ..NONE
-    }
 }
 
 /// One setting, as each entry point takes it.
@@ -92,7 +53,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
         .unwrap();
     let dir = tmp.path();
     // The expectations of the faulty target, written once by the CLI from a whole run.
-    let out = scrubbed(Path::new(BIN), dir)
+    let out = common::cli::command(Path::new(BIN), dir)
         .args([
             "run",
             "--endpoint",
@@ -171,7 +132,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
         let _ = std::fs::remove_file(dir.join("page.html"));
         let no_properties = row.exit != 2;
         // The CLI.
-        let mut cli = scrubbed(Path::new(BIN), dir);
+        let mut cli = common::cli::command(Path::new(BIN), dir);
         cli.args(["run", "--endpoint", &served.url])
             .args(&row.cli)
             .envs(row.env.iter().copied());
@@ -197,7 +158,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
         );
         let _ = std::fs::remove_file(dir.join("page.html"));
         // The harness.
-        let mut harness = scrubbed(&gate(), dir);
+        let mut harness = common::cli::command(&gate(), dir);
         harness
             .env("GATE_ENDPOINT", &served.url)
             .envs(row.gate.iter().map(|(k, v)| (*k, v.as_str())))

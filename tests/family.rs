@@ -107,4 +107,12 @@ fn a_v1_only_target_without_the_task_operations() {
     assert!(all > 100, "{all}");
     // One line per missing operation.
     assert_eq!(unsupported_lines.len(), MISSING.len(), "{unsupported_lines:#?}");
+    // The closing line's advice fits the skips: v1 is there, v2 is what is missing (issue 28:
+    // it told such a target to implement the fixture protocol or give --window-id).
+    let mut summary = Vec::new();
+    ssm_conformance::_internals::report::write_summary(&mut summary, "t", results, &[]).unwrap();
+    let summary = String::from_utf8(summary).unwrap();
+    let last = summary.lines().last().unwrap();
+    assert!(last.contains("implement the fixture protocol v2"), "{last}");
+    assert!(!last.contains("--window-id"), "{last}");
 }

@@ -4,49 +4,18 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
+use common::cli::scratch;
 use common::{NONE, serve_variant};
 use serde_json::json;
 use ssm_conformance::_internals::client::Credentials;
-use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
 
-/// A fresh, empty folder; it is removed when the returned guard drops, so keep the guard until
-/// the last child run in it has exited.
-fn scratch(name: &str) -> (TempDir, PathBuf) {
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!("ssm-conformance-first-hour-{name}-"))
-        .tempdir()
-        .unwrap();
-    let dir = tmp.path().to_path_buf();
-    (tmp, dir)
-}
-
-/// Run the binary in `cwd`, with a clean environment as far as the suite's variables go.
+/// The binary in `cwd` with `args` and `env`, the suite's variables cleared.
 fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut c = Command::new(BIN);
-    c.args(args).current_dir(cwd);
-    for k in [
-        "AWS_ENDPOINT_URL_SSM",
-        "AWS_ENDPOINT_URL",
-        "CI",
-        "INSTA_UPDATE",
-        "AWS_PROFILE",
-    ] {
-        c.env_remove(k);
-    }
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out: Output = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::cli::run_in(BIN, cwd, args, env)
 }
 
 fn files(dir: &Path) -> Vec<String> {
@@ -67,7 +36,7 @@ fn files(dir: &Path) -> Vec<String> {
 #[test]
 fn a_new_target_gets_conformance_verdicts_and_one_line_about_its_snapshots() {
     let served = serve_variant(NONE);
-    let (_tmp, dir) = scratch("new-target");
+    let (_tmp, dir) = scratch("first-hour-new-target");
     let expectations = dir.join("expectations.json");
     let args = [
         "run",
@@ -132,7 +101,7 @@ fn a_new_target_gets_conformance_verdicts_and_one_line_about_its_snapshots() {
 
 #[test]
 fn set_up_errors_exit_2_with_a_hint() {
-    let (_tmp, dir) = scratch("setup");
+    let (_tmp, dir) = scratch("first-hour-setup");
     for (endpoint, hint) in [
         ("127.0.0.1:4566", "did you mean http://127.0.0.1:4566"),
         ("localhost:4566", "did you mean http://localhost:4566"),
@@ -153,7 +122,7 @@ fn set_up_errors_exit_2_with_a_hint() {
 
 #[test]
 fn a_filter_that_matches_nothing_is_an_error_naming_the_closest_cases() {
-    let (_tmp, dir) = scratch("filter");
+    let (_tmp, dir) = scratch("first-hour-filter");
     let (code, _, err) = run_in(&dir, &["run", "window_id::lenght-19"], &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("window_id::length-19"), "{err}");
@@ -161,7 +130,7 @@ fn a_filter_that_matches_nothing_is_an_error_naming_the_closest_cases() {
 
 #[test]
 fn environment_values_read_as_people_write_them() {
-    let (_tmp, dir) = scratch("env");
+    let (_tmp, dir) = scratch("first-hour-env");
     for yes in ["1", "true", "yes", "TRUE"] {
         let (code, out, err) = run_in(&dir, &["run", "--list"], &[("SSM_CONFORMANCE_ALLOW_MUTATIONS", yes)]);
         assert_eq!(code, 0, "{yes}: {out}{err}");
@@ -211,7 +180,7 @@ fn environment_values_read_as_people_write_them() {
 #[test]
 fn a_window_id_that_does_not_exist_is_refused_before_any_case() {
     let served = serve_variant(NONE);
-    let (_tmp, dir) = scratch("window-id");
+    let (_tmp, dir) = scratch("first-hour-window-id");
     let (code, out, err) = run_in(
         &dir,
         &["run", "--endpoint", &served.url, "--window-id", "mw-0123456789abcdef0"],
@@ -233,7 +202,7 @@ fn failure_blocks_say_what_the_case_expects_and_why() {
         ..NONE
     };
     let served = serve_variant(fault);
-    let (_tmp, dir) = scratch("failure-block");
+    let (_tmp, dir) = scratch("first-hour-failure-block");
     let (code, out, _) = run_in(&dir, &["run", "--endpoint", &served.url, "max_results::9"], &[]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("case:     9 is rejected (at least 10)."), "{out}");
@@ -268,7 +237,7 @@ fn sweep_finds_what_a_killed_run_seeded_and_refuses_to_sweep_nothing() {
             &[],
         ))
         .unwrap();
-    let (_tmp, dir) = scratch("sweep");
+    let (_tmp, dir) = scratch("first-hour-sweep");
     let (code, out, err) = run_in(&dir, &["sweep", "--dry-run", "--endpoint", &served.url], &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains(&mine) && !out.contains(&theirs), "{out}");
@@ -297,7 +266,7 @@ fn sweep_finds_what_a_killed_run_seeded_and_refuses_to_sweep_nothing() {
 
 #[test]
 fn exit_codes_are_documented_where_people_look() {
-    let (_tmp, dir) = scratch("help");
+    let (_tmp, dir) = scratch("first-hour-help");
     let (_, help, _) = run_in(&dir, &["run", "--help"], &[]);
     for code in [
         "0 every applicable case passed",
@@ -327,20 +296,8 @@ fn the_readmes_first_hour_ends_in_a_passing_gate() {
         .filter(|l| l.starts_with("ssm-conformance run"))
         .collect();
     assert_eq!(commands.len(), 5, "{block}");
-    let served = serve_variant(common::Variant {
-        name: "statuses-lower-cased",
-        result: Some(|_, _, answer| {
-            let mut v = answer?;
-            for e in common::listed_executions(&mut v) {
-                if let Some(s) = e.get("Status").and_then(serde_json::Value::as_str) {
-                    e["Status"] = json!(s.to_lowercase());
-                }
-            }
-            Ok(v)
-        }),
-        ..NONE
-    });
-    let (_tmp, dir) = scratch("readme");
+    let served = serve_variant(common::statuses_lower_cased());
+    let (_tmp, dir) = scratch("first-hour-readme");
     let mut codes = Vec::new();
     for (step, command) in commands.iter().enumerate() {
         let words: Vec<String> = command

@@ -5,73 +5,22 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use common::cli::scratch;
 use common::raw::{Reply, serve};
-use common::{NONE, Variant, listed_executions, serve_variant};
+use common::{NONE, serve_variant, statuses_lower_cased};
 use serde_json::Value;
-use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
 
-fn scratch(name: &str) -> (TempDir, PathBuf) {
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!("ssm-conformance-verdict-{name}-"))
-        .tempdir()
-        .unwrap();
-    let dir = tmp.path().to_path_buf();
-    (tmp, dir)
-}
-
-/// The binary in `cwd` with `args` and `env`, the suite's variables cleared: (exit, stdout,
-/// stderr).
+/// The binary in `cwd` with `args` and `env`, the suite's variables cleared.
 fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut c = Command::new(BIN);
-    c.args(args).current_dir(cwd);
-    for k in [
-        "AWS_ENDPOINT_URL_SSM",
-        "AWS_ENDPOINT_URL",
-        "CI",
-        "INSTA_UPDATE",
-        "SSM_CONFORMANCE_CASES",
-        "SSM_CONFORMANCE_NO_PROPERTIES",
-        "SSM_CONFORMANCE_REPORT_HTML",
-        "SSM_CONFORMANCE_PINS",
-        "SSM_CONFORMANCE_PROFILE",
-    ] {
-        c.env_remove(k);
-    }
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::cli::run_in(BIN, cwd, args, env)
 }
 
 fn read(file: &Path) -> String {
     std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
-}
-
-/// A fault a gate lists in its expectations: listed executions' statuses lower-cased.
-fn statuses_lower_cased() -> Variant {
-    Variant {
-        name: "statuses-lower-cased",
-        result: Some(|_, _, answer| {
-            let mut v = answer?;
-            for e in listed_executions(&mut v) {
-                if let Some(s) = e.get("Status").and_then(Value::as_str) {
-                    e["Status"] = Value::String(s.to_lowercase());
-                }
-            }
-            Ok(v)
-        }),
-        ..NONE
-    }
 }
 
 /// A gate held to its expectations passes with exit 0, and every report says so: JUnit has no
@@ -81,7 +30,7 @@ fn statuses_lower_cased() -> Variant {
 #[test]
 fn a_gate_that_passes_on_its_expectations_says_so_in_every_report() {
     let served = serve_variant(statuses_lower_cased());
-    let (_tmp, dir) = scratch("gate");
+    let (_tmp, dir) = scratch("verdict-gate");
     let base = [
         "run",
         "--endpoint",
@@ -140,7 +89,7 @@ fn a_gate_that_passes_on_its_expectations_says_so_in_every_report() {
 /// the same run with `--expectations` exited 0, "every result as expected").
 #[test]
 fn missing_snapshots_fail_under_ci_with_expectations_too() {
-    let (_tmp, dir) = scratch("ci");
+    let (_tmp, dir) = scratch("verdict-ci");
     let base = ["run", "--target-name", "ref2", "--no-properties", "filters::"];
     let (code, out, err) = run_in(&dir, &[&base[..], &["--write-expectations", "ref2.json"]].concat(), &[]);
     assert_eq!(code, 0, "{out}{err}");
@@ -160,7 +109,7 @@ fn missing_snapshots_fail_under_ci_with_expectations_too() {
 /// nothing); the header says how many cases each part draws.
 #[test]
 fn zero_generated_cases_are_refused_and_the_header_says_what_each_part_draws() {
-    let (_tmp, dir) = scratch("cases");
+    let (_tmp, dir) = scratch("verdict-cases");
     let (code, _, err) = run_in(&dir, &["run", "--cases", "0", "filters::six"], &[]);
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = run_in(&dir, &["run", "filters::six"], &[("SSM_CONFORMANCE_CASES", "0")]);
@@ -181,7 +130,7 @@ fn zero_generated_cases_are_refused_and_the_header_says_what_each_part_draws() {
 /// validated and ignored).
 #[test]
 fn no_properties_from_the_environment_is_honoured() {
-    let (_tmp, dir) = scratch("no-properties");
+    let (_tmp, dir) = scratch("verdict-no-properties");
     let (code, out, err) = run_in(
         &dir,
         &["run", "filters::six"],
@@ -196,7 +145,7 @@ fn no_properties_from_the_environment_is_honoured() {
 /// into the reports named on the command line.
 #[test]
 fn credentials_in_an_endpoint_are_never_shown_and_set_up_errors_are_reported() {
-    let (_tmp, dir) = scratch("secret");
+    let (_tmp, dir) = scratch("verdict-secret");
     let served = serve_variant(NONE);
     let with_secret = served.url.replacen("http://", "http://user:s3cr3t-in-url@", 1);
     let reports = ["--junit", "j.xml", "--report-html", "r.html", "--report-json", "r.json"];
@@ -245,7 +194,7 @@ fn credentials_in_an_endpoint_are_never_shown_and_set_up_errors_are_reported() {
 /// --write-expectations, a pin's unknown option lists the options.
 #[test]
 fn set_up_errors_say_what_would_be_right() {
-    let (_tmp, dir) = scratch("hints");
+    let (_tmp, dir) = scratch("verdict-hints");
     let (url, _) = serve(|_| Reply::Bytes(b"SSH-2.0-OpenSSH_9.6\r\nnot http at all\r\n\r\n".to_vec()));
     let (code, _, err) = run_in(&dir, &["run", "--endpoint", &url, "--no-properties"], &[]);
     assert_eq!(code, 2, "{err}");
@@ -279,7 +228,7 @@ fn set_up_errors_say_what_would_be_right() {
 /// blaming the target); `--operation` lists only the model's operations.
 #[test]
 fn a_misspelled_operation_is_a_spec_error() {
-    let (_tmp, dir) = scratch("spec");
+    let (_tmp, dir) = scratch("verdict-spec");
     let specs = dir.join("specs");
     std::fs::create_dir_all(&specs).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -307,7 +256,7 @@ fn a_misspelled_operation_is_a_spec_error() {
 #[test]
 fn the_library_holds_its_run_to_the_expectations_and_writes_its_page() {
     let served = serve_variant(statuses_lower_cased());
-    let (_tmp, dir) = scratch("library");
+    let (_tmp, dir) = scratch("verdict-library");
     let write = [
         "run",
         "--endpoint",
@@ -339,7 +288,7 @@ fn the_library_holds_its_run_to_the_expectations_and_writes_its_page() {
 /// missed those whose failure kept another kind).
 #[test]
 fn the_pins_section_names_the_pin_each_case_broke() {
-    let (_tmp, dir) = scratch("pins");
+    let (_tmp, dir) = scratch("verdict-pins");
     std::fs::write(
         dir.join("contrary.json"),
         r#"{"name": "contrary", "recorded": "the opposite of the reference's choices", "choices": {"order": "oldest-first", "unknown-window": "not-found", "bad-next-token": "ignored"}}"#,
@@ -389,7 +338,7 @@ fn the_pins_section_names_the_pin_each_case_broke() {
 /// `SSM_CONFORMANCE_PROFILE` is still read.
 #[test]
 fn the_pins_variable_and_its_old_name_both_hold_a_run_to_the_pins() {
-    let (_tmp, dir) = scratch("pins-variable");
+    let (_tmp, dir) = scratch("verdict-pins-variable");
     std::fs::write(
         dir.join("contrary.json"),
         r#"{"name": "contrary", "recorded": "by hand", "choices": {"order": "oldest-first"}}"#,
@@ -409,7 +358,7 @@ fn the_pins_variable_and_its_old_name_both_hold_a_run_to_the_pins() {
 /// 30: a 307 before every answer was read as hundreds of non-conformant answers, exit 1).
 #[test]
 fn a_redirect_is_a_set_up_error_naming_its_status_and_location() {
-    let (_tmp, dir) = scratch("redirect");
+    let (_tmp, dir) = scratch("verdict-redirect");
     let (url, asked) = serve(|_| {
         Reply::Bytes(
             b"HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Length: 0\r\n\r\n"

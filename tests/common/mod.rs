@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod flaky;
 pub mod latency;
 pub mod raw;
@@ -103,6 +104,24 @@ pub fn listed_executions(answer: &mut Value) -> impl Iterator<Item = &mut Value>
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
+}
+
+/// A fault a gate lists in its expectations: listed executions' statuses lower-cased (the spec
+/// cases that list executions fail, kind `member`).
+pub fn statuses_lower_cased() -> Variant {
+    Variant {
+        name: "statuses-lower-cased",
+        result: Some(|_, _, answer| {
+            let mut v = answer?;
+            for e in listed_executions(&mut v) {
+                if let Some(s) = e.get("Status").and_then(Value::as_str) {
+                    e["Status"] = Value::String(s.to_lowercase());
+                }
+            }
+            Ok(v)
+        }),
+        ..NONE
+    }
 }
 
 /// A fault the spec cases miss and the model-based part finds: listed executions' StatusDetails
