@@ -56,13 +56,27 @@ fn details() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
+/// OwnerInformation (1 to 128 characters): a few plain ones, or the characters the JSON wire
+/// treats apart (a sensitive member, returned or left out, but never other text).
+fn owner_information() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z0-9-]{1,20}",
+        1 => super::history::wire_text(),
+    ]
+}
+
 /// A task's invocations as drawn: status, OwnerInformation, start offset (quarter seconds),
 /// StatusDetails.
 type DrawnInvocation = (&'static str, Option<String>, u32, Option<String>);
 
 fn invocations() -> impl Strategy<Value = Vec<DrawnInvocation>> {
     proptest::collection::vec(
-        (status(), proptest::option::of("[a-z0-9-]{1,20}"), 0u32..600, details()),
+        (
+            status(),
+            proptest::option::of(owner_information()),
+            0u32..600,
+            details(),
+        ),
         0..4,
     )
 }
