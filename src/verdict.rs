@@ -348,6 +348,9 @@ impl Verdict {
                 "a set-up error: nothing was judged".into()
             }
             2 => "a set-up error: the run judged too little".into(),
+            _ if self.reasons.iter().all(|r| r.kind == ReasonKind::SnapshotsMissing) => {
+                "the target conforms, but CI=true and its snapshots are not recorded".into()
+            }
             _ if self.held_to_expectations => "results differ from the expectations".into(),
             _ => "the target does not conform".into(),
         }
@@ -454,6 +457,12 @@ mod tests {
             assert_eq!(v.exit_code, 1);
             assert_eq!(v.reasons[0].kind, ReasonKind::SnapshotsMissing);
         }
+        let policy = Policy {
+            snapshots_required: true,
+            ..Policy::default()
+        };
+        let v = Verdict::decide(std::slice::from_ref(&passing), &[], false, &policy);
+        assert!(v.meaning().contains("conforms"), "{}", v.meaning());
         assert!(Verdict::decide(&[passing], &[], false, &Policy::default()).passed());
     }
 
