@@ -3,7 +3,8 @@
 //! hold the harness to the same verdict as the CLI and the library, setting by setting.
 //!
 //! `GATE_ENDPOINT` (required), `GATE_TARGET_NAME`, `GATE_SNAPSHOTS`, `GATE_EXPECTATIONS`,
-//! `GATE_REPORT_HTML`, `GATE_CASES`, `GATE_SEED`, `GATE_NO_PROPERTIES=1`; libtest-mimic's
+//! `GATE_REPORT_HTML`, `GATE_CASES`, `GATE_SEED`, `GATE_PINS`, `GATE_NO_PROPERTIES=1`,
+//! `GATE_REQUIRE_DATA=1`; libtest-mimic's
 //! arguments (filters, `--list`, …) as usual.
 
 use std::process::ExitCode;
@@ -33,8 +34,14 @@ fn main() -> ExitCode {
     if let Some(seed) = var("GATE_SEED").and_then(|s| s.parse().ok()) {
         gate = gate.seed(seed);
     }
+    if let Some(pins) = var("GATE_PINS") {
+        gate = gate.pins(pins);
+    }
     if var("GATE_NO_PROPERTIES").is_some() {
         gate = gate.without_properties();
+    }
+    if var("GATE_REQUIRE_DATA").is_some() {
+        gate = gate.require_data();
     }
     gate.main()
 }

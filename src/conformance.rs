@@ -34,6 +34,7 @@ pub struct Conformance {
     duration: Option<std::time::Duration>,
     properties: bool,
     report_html: Option<PathBuf>,
+    require_data: bool,
 }
 
 impl Conformance {
@@ -50,6 +51,7 @@ impl Conformance {
             duration: None,
             properties: true,
             report_html: None,
+            require_data: false,
         }
     }
 
@@ -119,6 +121,25 @@ impl Conformance {
         self
     }
 
+    /// Fail where data-dependent behaviour was not judged (no fixture protocol, nothing to
+    /// relate), as `--require-data` does (also where `SSM_CONFORMANCE_REQUIRE_DATA` says so).
+    pub fn require_data(mut self) -> Self {
+        self.require_data = true;
+        self
+    }
+
+    /// The run's options from the builder and the environment: one place for [`Conformance::run`]
+    /// and [`Conformance::main`].
+    fn options(&self, expectations: Option<Arc<Expectations>>) -> RunOptions {
+        RunOptions {
+            properties: self.properties(),
+            expectations,
+            require_data: self.require_data || crate::settings::REQUIRE_DATA.yes().unwrap_or(false),
+            snapshots_required: crate::settings::ci(),
+            ..RunOptions::default()
+        }
+    }
+
     /// Load specs, fixtures, pins and expectations; nothing is sent yet.
     fn load(&self) -> Result<(Suite, Option<Arc<Expectations>>), SuiteError> {
         let suite = Suite::load(&self.options, None)?;
@@ -147,13 +168,7 @@ impl Conformance {
     /// where [`Conformance::report_html`] (or `SSM_CONFORMANCE_REPORT_HTML`) says.
     pub fn run(&self, reporter: &mut dyn FnMut(Event<'_>)) -> Result<Conclusion, ConformanceError> {
         let (suite, expectations) = self.load()?;
-        let options = RunOptions {
-            properties: self.properties(),
-            expectations,
-            snapshots_required: crate::settings::ci(),
-            ..RunOptions::default()
-        };
-        let conclusion = crate::run::run(&suite, &options, reporter)?;
+        let conclusion = crate::run::run(&suite, &self.options(expectations), reporter)?;
         if let Some(file) = self.html_file() {
             let page = crate::report::run_html(&conclusion.report(&suite, "unknown"));
             std::fs::write(&file, page).map_err(|source| ConformanceError::Write { file, source })?;
@@ -174,7 +189,7 @@ impl Conformance {
         let args = Arguments::from_args();
         match self.load() {
             Ok((suite, expectations)) => {
-                crate::run::harness::run_trials(&args, &suite, self.properties(), expectations, self.html_file())
+                crate::run::harness::run_trials(&args, &suite, self.options(expectations), self.html_file())
             }
             Err(e) => {
                 eprintln!("ssm-conformance: {e}");

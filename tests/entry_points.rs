@@ -14,21 +14,44 @@ use ssm_conformance::Conformance;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssm-conformance");
 
-/// `examples/gate.rs` as `cargo test` builds it, beside this test's own binary (built here
-/// where this test runs alone: `cargo test --test entry_points` builds no example).
+/// `examples/gate.rs` as `cargo test` builds it, beside this test's own binary; built (or found
+/// up to date) here, since `cargo test --test entry_points` builds no example.
 fn gate() -> PathBuf {
-    let deps = std::env::current_exe().unwrap();
-    let gate = deps.parent().unwrap().parent().unwrap().join("examples").join("gate");
-    if !gate.is_file() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let built = Command::new(cargo)
-            .args(["build", "--quiet", "--example", "gate"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(built.success() && gate.is_file(), "{}", gate.display());
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let deps = std::env::current_exe().unwrap();
+            let gate = deps.parent().unwrap().parent().unwrap().join("examples").join("gate");
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let built = Command::new(cargo)
+                .args(["build", "--quiet", "--example", "gate"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .unwrap();
+            assert!(built.success() && gate.is_file(), "{}", gate.display());
+            gate
+        })
+        .clone()
+}
+
+/// The reference emulator without the fixture protocol (only the API at `/`): its data cannot
+/// be seeded. The runtime serves it while it is held.
+fn bare_emulator() -> (tokio::runtime::Runtime, String) {
+    use axum::body::Bytes;
+    use axum::extract::State;
+    use axum::http::HeaderMap;
+    use ssm_conformance::_internals::emulator::{Emulator, answer};
+    async fn api(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+        let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+        answer(emulator.handle(target, &body))
     }
-    gate
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = rt.block_on(common::serve_router(
+        axum::Router::new()
+            .route("/", axum::routing::post(api))
+            .with_state(Emulator::new()),
+    ));
+    (rt, url)
 }
 
 /// One setting, as each entry point takes it.
@@ -42,6 +65,9 @@ struct Row {
     exit: i32,
     /// What must be true of the folder afterwards (a file written), where anything.
     written: Option<&'static str>,
+    /// The target, where not the faulty one: `correct` (the reference emulator as it is), or
+    /// `no-fixture-protocol` (one whose data cannot be seeded).
+    target: Option<&'static str>,
 }
 
 #[test]
@@ -74,6 +100,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
             env: vec![],
             exit: 1,
             written: None,
+            target: None,
         },
         Row {
             name: "expectations: the known failures are as expected",
@@ -83,6 +110,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
             env: vec![],
             exit: 0,
             written: None,
+            target: None,
         },
         Row {
             name: "report-html: the page is written",
@@ -100,6 +128,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
             env: vec![],
             exit: 0,
             written: Some("page.html"),
+            target: None,
         },
         Row {
             name: "cases 0: refused",
@@ -109,6 +138,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
             env: vec![],
             exit: 2,
             written: None,
+            target: None,
         },
         Row {
             name: "CI with snapshots missing: fails, held to expectations too",
@@ -125,15 +155,58 @@ fn every_setting_is_honoured_by_every_entry_point() {
             env: vec![("CI", "true")],
             exit: 1,
             written: None,
+            target: None,
+        },
+        Row {
+            name: "pins: an open choice answered against its pin fails",
+            cli: vec!["--pins".into(), "contrary.json".into()],
+            gate: vec![("GATE_PINS", "contrary.json".into())],
+            library: |c, d| c.pins(d.join("contrary.json").display().to_string()),
+            env: vec![],
+            exit: 1,
+            written: None,
+            target: Some("correct"),
+        },
+        Row {
+            name: "no require-data: a target that cannot be seeded skips the data cases",
+            cli: vec![],
+            gate: vec![],
+            library: |c, _| c,
+            env: vec![],
+            exit: 0,
+            written: None,
+            target: Some("no-fixture-protocol"),
+        },
+        Row {
+            name: "require-data: what was not judged on data fails",
+            cli: vec!["--require-data".into()],
+            gate: vec![("GATE_REQUIRE_DATA", "1".into())],
+            library: |c, _| c.require_data(),
+            env: vec![],
+            exit: 1,
+            written: None,
+            target: Some("no-fixture-protocol"),
         },
     ];
+    std::fs::write(
+        dir.join("contrary.json"),
+        r#"{"name": "contrary", "recorded": "by hand", "choices": {"order": "oldest-first"}}"#,
+    )
+    .unwrap();
+    let bare = bare_emulator();
+    let correct = serve_variant(common::NONE);
     let mut wrong = Vec::new();
     for row in &rows {
+        let endpoint = match row.target {
+            Some("correct") => correct.url.clone(),
+            Some(_) => bare.1.clone(),
+            None => served.url.clone(),
+        };
         let _ = std::fs::remove_file(dir.join("page.html"));
         let no_properties = row.exit != 2;
         // The CLI.
         let mut cli = common::cli::command(Path::new(BIN), dir);
-        cli.args(["run", "--endpoint", &served.url])
+        cli.args(["run", "--endpoint", &endpoint])
             .args(&row.cli)
             .envs(row.env.iter().copied());
         if no_properties {
@@ -160,7 +233,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
         // The harness.
         let mut harness = common::cli::command(&gate(), dir);
         harness
-            .env("GATE_ENDPOINT", &served.url)
+            .env("GATE_ENDPOINT", &endpoint)
             .envs(row.gate.iter().map(|(k, v)| (*k, v.as_str())))
             .envs(row.env.iter().copied());
         if no_properties {
@@ -176,7 +249,7 @@ fn every_setting_is_honoured_by_every_entry_point() {
         let _ = std::fs::remove_file(dir.join("page.html"));
         // The library, in this process (its CI is this process's: the CI row is not its).
         if row.env.is_empty() {
-            let mut library = (row.library)(Conformance::endpoint(served.url.clone()), dir);
+            let mut library = (row.library)(Conformance::endpoint(endpoint.clone()), dir);
             if no_properties {
                 library = library.without_properties();
             }

@@ -11,7 +11,6 @@ use std::sync::{Arc, Condvar, Mutex};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 use super::{Conclusion, Event, EventKind, RunOptions, StartEmbedded, Suite};
-use crate::expectations::Expectations;
 use crate::outcome::{CaseResult, Outcome};
 use crate::properties;
 use crate::target::TargetOptions;
@@ -92,30 +91,32 @@ pub(crate) fn main(embedded: Option<StartEmbedded>) -> ExitCode {
         }
     };
     let html = crate::settings::REPORT_HTML.raw().map(std::path::PathBuf::from);
-    run_trials(&args, &suite, properties, None, html)
+    let options = RunOptions {
+        properties,
+        require_data: crate::settings::REQUIRE_DATA.yes().unwrap_or(false),
+        snapshots_required: crate::settings::ci(),
+        ..RunOptions::default()
+    };
+    run_trials(&args, &suite, options, html)
 }
 
-/// Run `suite` as libtest-mimic trials with `args` (and the generated phase, where given), held
-/// to `expectations` where given, the run written as a page to `html` where given. Each trial
+/// Run `suite` as libtest-mimic trials with `args` (its filters, `--exact` and `--skip` added to
+/// `options`, which hold the generated phase, the expectations and the policy), the run written
+/// as a page to `html` where given. Each trial
 /// ends as its result stands in the verdict ([`crate::verdict::standing`]); the exit code is
 /// the run's verdict's (0, 1, 2 for a run that judged too little or could not start, 130 when
 /// interrupted, after cleanup).
 pub(crate) fn run_trials(
     args: &Arguments,
     suite: &Suite,
-    properties: Option<properties::Settings>,
-    expectations: Option<Arc<Expectations>>,
+    options: RunOptions,
     html: Option<std::path::PathBuf>,
 ) -> ExitCode {
     let options = RunOptions {
         filters: args.filter.iter().cloned().collect(),
         exact: args.exact,
         skip: args.skip.clone(),
-        properties,
-        require_data: crate::settings::REQUIRE_DATA.yes().unwrap_or(false),
-        expectations,
-        snapshots_required: crate::settings::ci(),
-        ..RunOptions::default()
+        ..options
     };
     let board = Arc::new(Board::default());
     let trials = trials(suite, options.properties.is_some(), &board, Arc::new(options.policy()));
