@@ -435,3 +435,49 @@ fn progress_shows_on_a_terminal_only_and_quiet_silences_it() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(!err.contains(" cases · ") && !out.contains(" cases · "), "{err}");
 }
+
+/// `serve --fixture NAME` seeds a window with one of the suite's fixtures at start and prints
+/// its id (issue 31: a Python test seeds the mock without writing the fixture protocol's JSON).
+#[test]
+fn serve_seeds_a_fixture_at_start() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
+        .args(["serve", "--port", "0", "--fixture", "statuses"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url_line = lines.next().unwrap().unwrap();
+    let seeded = lines.next().unwrap().unwrap();
+    let url = url_line.rsplit(' ').next().unwrap().to_string();
+    let window = seeded
+        .strip_prefix("seeded window ")
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_else(|| panic!("{seeded}"))
+        .to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let client = common::client_for(&url, ssm_conformance::_internals::client::Credentials::dummy());
+    let answer = rt
+        .block_on(client.call(
+            "DescribeMaintenanceWindowExecutions",
+            &ssm_conformance::_internals::client::Payload::Json(
+                serde_json::json!({ "WindowId": window, "MaxResults": 100 }),
+            ),
+        ))
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let listed = answer
+        .json
+        .as_ref()
+        .and_then(|j| j["WindowExecutions"].as_array())
+        .map_or(0, Vec::len);
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/statuses.json")).unwrap(),
+    )
+    .unwrap();
+    let seeded_count = fixture["executions"].as_array().unwrap().len();
+    assert!(seeded.contains(&format!("with {seeded_count} executions")), "{seeded}");
+    assert_eq!(listed, seeded_count, "{}", answer.summary());
+}

@@ -119,6 +119,11 @@ enum Command {
         /// (and AWS_SESSION_TOKEN, when set), as AWS does.
         #[arg(long)]
         check_signatures: bool,
+        /// Seed a window with a fixture's executions at start (repeatable): a fixture file, or
+        /// the name of one the suite ships (`task_history`, `statuses`, …); each window's id is
+        /// printed, one line each.
+        #[arg(long = "fixture", value_name = "FILE|NAME")]
+        fixtures: Vec<String>,
     },
 }
 
@@ -262,7 +267,8 @@ pub fn main() -> ExitCode {
             port,
             host,
             check_signatures,
-        } => serve(SocketAddr::new(host, port), check_signatures),
+            fixtures,
+        } => serve(SocketAddr::new(host, port), check_signatures, &fixtures),
     }
 }
 
@@ -756,7 +762,29 @@ fn parity(out: &Path, html: Option<&Path>, links: &[String], files: &[PathBuf]) 
     ExitCode::SUCCESS
 }
 
-fn serve(addr: SocketAddr, check_signatures: bool) -> ExitCode {
+/// The fixtures `given` (files, or names of the suite's own), loaded before anything listens: a
+/// bad one is a set-up error.
+fn serve_fixtures(given: &[String]) -> Result<Vec<(String, crate::fixtures::Fixture)>, String> {
+    given
+        .iter()
+        .map(|g| {
+            let file = if g.ends_with(".json") || g.contains('/') {
+                PathBuf::from(g)
+            } else {
+                crate::bundle::data_root().join("fixtures").join(format!("{g}.json"))
+            };
+            crate::fixtures::Fixture::load(&file)
+                .map(|f| (file.display().to_string(), f))
+                .map_err(|e| format!("--fixture {g}: {e}"))
+        })
+        .collect()
+}
+
+fn serve(addr: SocketAddr, check_signatures: bool, fixtures: &[String]) -> ExitCode {
+    let fixtures = match serve_fixtures(fixtures) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
     let emulator = if check_signatures {
         match crate::client::Credentials::from_env() {
             Some(c) => Emulator::checking_signatures(vec![crate::emulator::Signer {
@@ -785,6 +813,36 @@ fn serve(addr: SocketAddr, check_signatures: bool) -> ExitCode {
             }
         };
         println!("ssm-conformance emulator listening on {}", running.url());
+        if !fixtures.is_empty() {
+            // Seeded through the fixture protocol, as the suite seeds (signed as a client would,
+            // where signatures are checked).
+            let client = crate::client::Client::new(crate::client::ClientConfig {
+                endpoint: running.url(),
+                region: "us-east-1".into(),
+                credentials: crate::client::Credentials::from_env().unwrap_or_else(crate::client::Credentials::dummy),
+                timeout: std::time::Duration::from_secs(30),
+            });
+            let client = match client {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("ssm-conformance: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            for (file, fixture) in &fixtures {
+                let id = crate::ids::window_id();
+                if let Err(e) =
+                    crate::fixtures::put_window(&client, &id, Some(&fixture.name), &fixture.executions).await
+                {
+                    eprintln!("ssm-conformance: cannot seed {file}: {e}");
+                    return ExitCode::from(2);
+                }
+                println!(
+                    "seeded window {id} with {} executions from {file}",
+                    fixture.executions.len()
+                );
+            }
+        }
         let _ = tokio::signal::ctrl_c().await;
         ExitCode::SUCCESS
     })
