@@ -75,20 +75,7 @@ pub(super) fn merge(
     if let Err(e) = report::write_summary(&mut std::io::stdout().lock(), &target, &results, &failed_checks) {
         return super::fail(format!("cannot write the summary: {e}"));
     }
-    let mut written = Vec::new();
-    if let Some(f) = json {
-        written.push(super::write_file(f, &super::json_text(&merged)));
-    }
-    if let Some(f) = html {
-        written.push(super::write_file(f, &report::run_html(&merged)));
-    }
-    if let Some(f) = junit {
-        written.push(
-            report::junit_xml(&merged)
-                .map_err(|e| e.to_string())
-                .and_then(|x| super::write_file(f, &x)),
-        );
-    }
+    let written = super::write_reports(&merged, json, html, junit);
     if let Some(e) = written.into_iter().find_map(Result::err) {
         return super::fail(e);
     }

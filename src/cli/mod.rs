@@ -298,6 +298,30 @@ fn expectations_file(given: &Path, target_name: Option<&str>, for_writing: bool)
         .ok_or_else(|| "expectations need --target-name (or a FILE)".to_string())
 }
 
+/// Write `report` as JSON, one HTML page and JUnit where asked: what each write came to.
+fn write_reports(
+    report: &RunReport,
+    json: Option<&Path>,
+    html: Option<&Path>,
+    junit: Option<&Path>,
+) -> Vec<Result<(), String>> {
+    let mut written = Vec::new();
+    if let Some(f) = json {
+        written.push(write_file(f, &json_text(report)));
+    }
+    if let Some(f) = html {
+        written.push(write_file(f, &report::run_html(report)));
+    }
+    if let Some(f) = junit {
+        written.push(
+            report::junit_xml(report)
+                .map_err(|e| e.to_string())
+                .and_then(|x| write_file(f, &x)),
+        );
+    }
+    written
+}
+
 fn write_file(path: &Path, text: &str) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -441,20 +465,12 @@ fn set_up_failed(options: &TargetOptions, outputs: &Outputs, message: &str) -> E
     });
     report.run.date = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     let report = report.held_to(&verdict);
-    let mut written = Vec::new();
-    if let Some(f) = &outputs.report_json {
-        written.push(write_file(f, &json_text(&report)));
-    }
-    if let Some(f) = &outputs.report_html {
-        written.push(write_file(f, &report::run_html(&report)));
-    }
-    if let Some(f) = &outputs.junit {
-        written.push(
-            report::junit_xml(&report)
-                .map_err(|e| e.to_string())
-                .and_then(|x| write_file(f, &x)),
-        );
-    }
+    let written = write_reports(
+        &report,
+        outputs.report_json.as_deref(),
+        outputs.report_html.as_deref(),
+        outputs.junit.as_deref(),
+    );
     eprintln!("ssm-conformance: {message}");
     for e in written.into_iter().filter_map(Result::err) {
         eprintln!("ssm-conformance: {e}");
@@ -532,20 +548,12 @@ fn conclude(suite: &Suite, conclusion: &Conclusion, outputs: &Outputs) -> ExitCo
     }
     let name = target_name.clone().unwrap_or_else(|| endpoint.clone());
     let run_report = conclusion.report(suite, &outputs.target_version);
-    let mut written: Vec<Result<(), String>> = Vec::new();
-    if let Some(f) = &outputs.report_json {
-        written.push(write_file(f, &json_text(&run_report)));
-    }
-    if let Some(f) = &outputs.report_html {
-        written.push(write_file(f, &report::run_html(&run_report)));
-    }
-    if let Some(f) = &outputs.junit {
-        written.push(
-            report::junit_xml(&run_report)
-                .map_err(|e| e.to_string())
-                .and_then(|x| write_file(f, &x)),
-        );
-    }
+    let mut written = write_reports(
+        &run_report,
+        outputs.report_json.as_deref(),
+        outputs.report_html.as_deref(),
+        outputs.junit.as_deref(),
+    );
     if let Some(f) = &outputs.record_profile {
         written.push(write_file(
             f,
