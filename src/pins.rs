@@ -20,21 +20,26 @@ pub(crate) fn hold(
     if let Some(p) = pinned.get(choice)
         && !crate::choices::find(choice).map_or(p == option, |c| c.admits(p, option))
     {
-        let pin = BrokenPin {
-            choice: choice.to_string(),
-            pinned: p.clone(),
-            taken: Some(option.to_string()),
-        };
-        let said = format!("the pins hold {choice}={p}; the target took {choice}={option}");
-        let message = match what {
-            Some(w) => format!("{w}, but {said}"),
-            None => said,
-        };
-        return Err(Failure::new(FailureKind::Choice, message).with_pin(pin));
+        return Err(broken(choice, p, option, what));
     }
     Ok(Observation {
         choice: Some(choice.to_string()),
         option: option.to_string(),
+    })
+}
+
+/// The failure of an answer that took `taken` for `choice` where the pins fix `pinned`: one
+/// message and the pin, wherever the break is found (`what`: where it was seen, when given).
+pub(crate) fn broken(choice: &str, pinned: &str, taken: &str, what: Option<&str>) -> Failure {
+    let said = format!("the pins hold {choice}={pinned}; the target took {choice}={taken}");
+    let message = match what {
+        Some(w) => format!("{w}, but {said}"),
+        None => said,
+    };
+    Failure::new(FailureKind::Choice, message).with_pin(BrokenPin {
+        choice: choice.to_string(),
+        pinned: pinned.to_string(),
+        taken: Some(taken.to_string()),
     })
 }
 

@@ -114,6 +114,13 @@ pub enum ReasonKind {
     Dropped,
 }
 
+impl ReasonKind {
+    /// Whether it makes the run a set-up error (exit 2): the target could not be judged.
+    pub fn is_set_up(self) -> bool {
+        matches!(self, Self::SetUp | Self::Throttled | Self::Redirected | Self::Dropped)
+    }
+}
+
 /// One reason of a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
@@ -166,17 +173,27 @@ impl Verdict {
         let mut unsupported: Vec<&str> = Vec::new();
         let mut differs: Vec<&str> = Vec::new();
         let mut snapshots: Vec<&str> = Vec::new();
-        let mut expected = 0;
-        for r in results.iter().chain(checks) {
+        let mut redirected: Vec<&str> = Vec::new();
+        let (mut throttled, mut dropped, mut expected) = (0, 0, 0);
+        let listed = policy.expectations.is_some();
+        for (i, r) in results.iter().chain(checks).enumerate() {
+            // What the target never let be judged, of the cases and parts (not the checks).
+            let kind = r.outcome.failure_kind().filter(|_| i < results.len());
+            throttled += usize::from(kind == Some(FailureKind::Throttled));
+            dropped += usize::from(kind == Some(FailureKind::NoAnswer));
+            if kind == Some(FailureKind::Redirect) {
+                redirected.push(&r.name);
+            }
             let s = standing(r, policy);
             if s.fails() {
-                let listed = policy.expectations.is_some();
                 match &r.outcome {
                     Outcome::Passed if r.missing_snapshot.is_some() && policy.snapshots_required => {
                         snapshots.push(&r.name);
                     }
                     _ if listed => differs.push(&r.name),
                     Outcome::Unsupported(_) => unsupported.push(&r.name),
+                    // A redirect is a reason of its own (a set-up error), not a failed case.
+                    Outcome::Failed(f) if f.kind == FailureKind::Redirect => {}
                     _ => failed.push(&r.name),
                 }
             }
@@ -192,14 +209,6 @@ impl Verdict {
             );
         }
         // A run most of which the target never let be judged is no verdict on it.
-        let throttled = results
-            .iter()
-            .filter(|r| r.outcome.failure_kind() == Some(FailureKind::Throttled))
-            .count();
-        let dropped = results
-            .iter()
-            .filter(|r| r.outcome.failure_kind() == Some(FailureKind::NoAnswer))
-            .count();
         if dropped * 2 > results.len() {
             add(
                 ReasonKind::Dropped,
@@ -221,71 +230,47 @@ impl Verdict {
                 ),
             );
         }
-        let redirected: Vec<&str> = results
-            .iter()
-            .filter(|r| r.outcome.failure_kind() == Some(FailureKind::Redirect))
-            .map(|r| r.name.as_str())
-            .collect();
-        if !redirected.is_empty() {
-            add(
-                ReasonKind::Redirected,
-                format!(
-                    "{} answered with a redirect, which the suite never follows (hint: give --endpoint the URL \
-                     the API answers at): {}",
-                    count(redirected.len(), "case"),
-                    some(&redirected)
-                ),
-            );
-        }
-        failed.retain(|name| !redirected.contains(name));
-        if !failed.is_empty() {
-            add(
-                ReasonKind::Failed,
-                format!("{} failed: {}", count(failed.len(), "case"), some(&failed)),
-            );
-        }
-        if !unsupported.is_empty() {
-            add(
-                ReasonKind::Unsupported,
-                format!(
-                    "{} unsupported (the target does not implement the operation): {}",
-                    count(unsupported.len(), "case"),
-                    some(&unsupported)
-                ),
-            );
-        }
-        if !differs.is_empty() {
-            add(
-                ReasonKind::Differs,
-                format!(
-                    "{} differ from the expectations: {}",
-                    count(differs.len(), "result"),
-                    some(&differs)
-                ),
-            );
-        }
-        if let Some(e) = policy.expectations.as_ref().filter(|_| policy.complete) {
-            // A check that judged nothing (no case observed its choice) did not run.
-            let skipped_checks: Vec<&str> = checks
-                .iter()
-                .filter(|c| matches!(c.outcome, Outcome::Skipped(_)))
-                .map(|c| c.name.as_str())
-                .collect();
-            let not_run: Vec<&str> = e
+        // A check that judged nothing (no case observed its choice) did not run.
+        let not_run: Vec<&str> = match policy.expectations.as_ref().filter(|_| policy.complete) {
+            Some(e) => e
                 .cases
                 .keys()
                 .map(String::as_str)
-                .filter(|name| !standings.contains_key(*name) || skipped_checks.contains(name))
-                .collect();
-            if !not_run.is_empty() {
-                add(
-                    ReasonKind::NotRun,
-                    format!(
-                        "{} listed in the expectations did not run: {}",
-                        count(not_run.len(), "case"),
-                        some(&not_run)
-                    ),
-                );
+                .filter(|name| {
+                    !standings.contains_key(*name)
+                        || checks
+                            .iter()
+                            .any(|c| c.name == *name && matches!(c.outcome, Outcome::Skipped(_)))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let named: [(ReasonKind, &[&str], &str, &str); 5] = [
+            (
+                ReasonKind::Redirected,
+                &redirected,
+                "case",
+                "answered with a redirect, which the suite never follows (hint: give --endpoint the URL the API \
+                 answers at)",
+            ),
+            (ReasonKind::Failed, &failed, "case", "failed"),
+            (
+                ReasonKind::Unsupported,
+                &unsupported,
+                "case",
+                "unsupported (the target does not implement the operation)",
+            ),
+            (ReasonKind::Differs, &differs, "result", "differ from the expectations"),
+            (
+                ReasonKind::NotRun,
+                &not_run,
+                "case",
+                "listed in the expectations did not run",
+            ),
+        ];
+        for (kind, names, what, said) in named {
+            if !names.is_empty() {
+                add(kind, format!("{} {said}: {}", count(names.len(), what), some(names)));
             }
         }
         if !snapshots.is_empty() {
@@ -300,12 +285,7 @@ impl Verdict {
         }
         let exit_code = if interrupted {
             130
-        } else if reasons.iter().any(|r| {
-            matches!(
-                r.kind,
-                ReasonKind::Throttled | ReasonKind::Redirected | ReasonKind::Dropped
-            )
-        }) {
+        } else if reasons.iter().any(|r| r.kind.is_set_up()) {
             2
         } else {
             u8::from(!reasons.is_empty())
@@ -342,8 +322,8 @@ impl Verdict {
             0 if self.held_to_expectations => {
                 format!("every result as expected ({} listed as not passing)", self.expected)
             }
-            0 => "every applicable case passed".into(),
-            130 => "interrupted (Ctrl-C)".into(),
+            0 => "every case judged passed (skips say why nothing was judged)".into(),
+            130 => "interrupted (Ctrl-C): what ran is reported, the rest did not run".into(),
             2 if self.reasons.iter().any(|r| r.kind == ReasonKind::SetUp) => {
                 "a set-up error: nothing was judged".into()
             }

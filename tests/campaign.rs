@@ -10,20 +10,13 @@ use std::process::Command;
 
 use common::{NONE, Variant, serve_variant, status_details_trimmed};
 use ssm_conformance::_internals::properties::Settings;
-use ssm_conformance::{RunOptions, RunReport, Shard, ShardReport, Suite, TargetOptions};
+use ssm_conformance::{RunOptions, RunReport, Shard, ShardReport};
 
 const SEED: u64 = 20_261_203;
 
 /// One run of the suite against `url`, as a report.
 fn report(url: &str, shard: Option<Shard>, settings: Settings) -> RunReport {
-    let suite = Suite::load(
-        &TargetOptions {
-            endpoint: Some(url.to_string()),
-            ..Default::default()
-        },
-        None,
-    )
-    .unwrap();
+    let suite = common::suite_at(url);
     let options = RunOptions {
         properties: Some(settings),
         shard,

@@ -189,27 +189,33 @@ fn dropped_connections_are_retried_and_told() {
     let served = common::serve_variant(common::NONE);
     let upstream = served.url.trim_start_matches("http://").to_string();
     let (url, dropped) = common::flaky::proxy(&rt, upstream, 7);
-    let tmp = tempfile::Builder::new()
-        .prefix("ssm-conformance-flaky-")
-        .tempdir()
-        .unwrap();
-    let report = tmp.path().join("r.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_ssm-conformance"))
-        .args(["run", "--endpoint", &url, "--jobs", "8", "--seed", "1", "--cases", "8"])
-        // Cancel changes an execution and carries no ClientToken: it is never sent twice, so a
-        // dropped one fails; the reads are what a flaky network must not flip.
-        .args(["--operation", "DescribeMaintenanceWindowExecutions", "--report-json"])
-        .arg(&report)
-        .env_remove("CI")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let (_tmp, dir) = common::cli::scratch("flaky");
+    // Cancel changes an execution and carries no ClientToken: it is never sent twice, so a
+    // dropped one fails; the reads are what a flaky network must not flip.
+    let (code, out, err) = common::cli::run_in(
+        env!("CARGO_BIN_EXE_ssm-conformance"),
+        &dir,
+        &[
+            "run",
+            "--endpoint",
+            &url,
+            "--jobs",
+            "8",
+            "--seed",
+            "1",
+            "--cases",
+            "8",
+            "--operation",
+            "DescribeMaintenanceWindowExecutions",
+            "--report-json",
+            "r.json",
+        ],
+        &[],
     );
+    let report = dir.join("r.json");
+    let text = format!("{out}{err}");
     assert!(dropped.load(std::sync::atomic::Ordering::Relaxed) > 10, "{text}");
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(code, 0, "{text}");
     assert!(text.contains("requests retried after transport errors"), "{text}");
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert!(

@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, HeaderValue, Response};
 use common::{NONE, Variant, serve_variant};
 use serde_json::{Map, Value};
 use ssm_conformance::_internals::properties::Settings;
-use ssm_conformance::{Suite, TargetOptions};
 
 /// `body` as JSON written by `write`, or as it came where it is not JSON.
 fn rewritten(body: &[u8], write: fn(&Value) -> String) -> Vec<u8> {
@@ -140,15 +139,7 @@ fn verdicts(variant: Variant) -> Vec<(String, &'static str)> {
 
 /// [`verdicts`] of the target at `url`.
 fn verdicts_at(url: &str) -> Vec<(String, &'static str)> {
-    let suite = Suite::load(
-        &TargetOptions {
-            endpoint: Some(url.to_string()),
-            ..Default::default()
-        },
-        None,
-    )
-    .unwrap();
-    let conclusion = common::run_suite(&suite, Some(Settings::new(Some(20_261_207), Some(8))));
+    let conclusion = common::run_suite(&common::suite_at(url), Some(Settings::new(Some(20_261_207), Some(8))));
     conclusion
         .results
         .iter()

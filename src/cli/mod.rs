@@ -605,21 +605,19 @@ pub(crate) fn print_verdict(name: &str, verdict: &crate::verdict::Verdict) {
     }
     for reason in &verdict.reasons {
         match reason.kind {
-            ReasonKind::Throttled | ReasonKind::Redirected | ReasonKind::Dropped => {
-                eprintln!("ssm-conformance: {}", reason.message)
+            k if k.is_set_up() || k == ReasonKind::SnapshotsMissing => {
+                eprintln!("ssm-conformance: {}", reason.message);
             }
-            ReasonKind::SnapshotsMissing => eprintln!("ssm-conformance: {}", reason.message),
+            // Only a run held to expectations differs from them: each result that does, why.
             ReasonKind::Differs => {
                 println!("{name}: {}:", reason.message);
                 for (case, standing) in &verdict.standings {
-                    if let Standing::Failed { why } = standing
-                        && verdict.held_to_expectations
-                    {
+                    if let Standing::Failed { why } = standing {
                         println!("  {case}: {why}");
                     }
                 }
             }
-            ReasonKind::NotRun => println!("{name}: {}", reason.message),
+            // Without expectations, the failure blocks above the totals have said it.
             _ if verdict.held_to_expectations => println!("{name}: {}", reason.message),
             _ => {}
         }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::client::Response;
-use crate::failure::{BrokenPin, Failure, FailureKind, OrFail};
+use crate::failure::{Failure, FailureKind, OrFail};
 use crate::fixtures::Fixture;
 pub(crate) use crate::observation::Observation;
 use crate::oracle::{self, Query};
@@ -63,10 +63,10 @@ pub(crate) fn check(
 ) -> Result<Vec<Observation>, Failure> {
     match expect {
         Expectation::Open(open) => {
-            let pinned = pins.and_then(|p| {
-                let option = p.choices.get(&open.choice)?;
-                open.options.contains_key(option).then_some((p, option))
-            });
+            // The option the pins fix, where it is one of the case's.
+            let pinned = pins
+                .and_then(|p| p.choices.get(&open.choice))
+                .filter(|option| open.options.contains_key(*option));
             // The options that explain the answer, in the catalogue's order; else why not each.
             let mut why = Vec::new();
             let mut kind = None;
@@ -80,27 +80,18 @@ pub(crate) fn check(
                     }
                 }
             }
-            match (pinned, explains.first()) {
-                (Some((_, pin)), _) if explains.iter().any(|(name, _)| *name == pin) => {
-                    let (name, seen) = explains.into_iter().find(|(name, _)| *name == pin).expect("found");
-                    Ok(observed_first(&open.choice, name, seen))
-                }
+            // The pinned option where it explains the answer, else the first that does.
+            let took = explains
+                .iter()
+                .position(|(name, _)| Some(*name) == pinned)
+                .or((!explains.is_empty()).then_some(0));
+            match (pinned, took) {
                 // Legal but for the pin: the target took another option, and broke the pin.
-                (Some((p, pin)), Some((taken, _))) => Err(Failure::new(
-                    FailureKind::Choice,
-                    format!(
-                        "the pins ({:?}) hold {choice}={pin}; the target took {choice}={taken}",
-                        p.name,
-                        choice = open.choice
-                    ),
-                )
-                .with_pin(BrokenPin {
-                    choice: open.choice.clone(),
-                    pinned: pin.clone(),
-                    taken: Some((*taken).clone()),
-                })),
-                (None, Some(_)) => {
-                    let (name, seen) = explains.into_iter().next().expect("one");
+                (Some(pin), Some(i)) if explains[i].0 != pin => {
+                    Err(crate::pins::broken(&open.choice, pin, explains[i].0, None))
+                }
+                (_, Some(i)) => {
+                    let (name, seen) = explains.swap_remove(i);
                     Ok(observed_first(&open.choice, name, seen))
                 }
                 // No option explains the answer: the failure is of the first option's kind,

@@ -206,13 +206,7 @@ pub(crate) fn run_html(report: &RunReport) -> String {
             &crate::verdict::Policy::default(),
         )
     });
-    let meaning = match (verdict.exit_code, report.run.interrupted) {
-        (_, true) => "interrupted: what ran is below, the rest did not run".to_string(),
-        (0, _) if !verdict.held_to_expectations => {
-            "every case judged passed (skips say why nothing was judged)".to_string()
-        }
-        _ => verdict.meaning(),
-    };
+    let meaning = verdict.meaning();
     let page = html! {
         (DOCTYPE)
         html lang="en" {

@@ -282,14 +282,6 @@ impl Conclusion {
             .collect()
     }
 
-    /// The results whose only trouble was throttling: the target never let them be judged.
-    pub fn throttled_throughout(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|r| r.outcome.failure_kind() == Some(crate::failure::FailureKind::Throttled))
-            .count()
-    }
-
     /// The run as the reports give it (`--report-json`, `--report-html`): every result with
     /// what the suite knows of its case, and the run's seed, pins and date. `version` is what
     /// the target is (`--target-version`).

@@ -346,6 +346,18 @@ pub fn run_against(variant: Variant, profile: Option<&str>) -> Run {
     }
 }
 
+/// The suite against the target at `url`, loaded with the default settings.
+pub fn suite_at(url: &str) -> Suite {
+    Suite::load(
+        &TargetOptions {
+            endpoint: Some(url.to_string()),
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap()
+}
+
 /// The one run of the suite, as every caller runs it (`ssm_conformance::run`), with the
 /// generated phase where `properties` is given; no preflight (every case meets the target as it
 /// is) and no Ctrl-C handling.
