@@ -1,6 +1,6 @@
 //! Facts of the AWS model, and nothing else: the bounds, patterns, enums and member names of the
 //! shapes the suite and the emulator use, from the vendored botocore model
-//! (`reference/botocore-1.44.8-ssm-maintenance-window-family.json`).
+//! (`reference/botocore-1.44.18-ssm-maintenance-windows.json`).
 //!
 //! This module is the bottom of the crate: it holds constants and the table of operations
 //! (`Operation`: names, the list and id members of each, whether it only reads), no parsing,
@@ -9,11 +9,11 @@
 //! `tests/model.rs` checks every value here against the vendored model itself.
 
 /// Where the vendored model is, from the project root.
-pub const VENDORED_MODEL_FILE: &str = "reference/botocore-1.44.8-ssm-maintenance-window-family.json";
-/// The vendored model, as shipped in `reference/`.
-pub const VENDORED_MODEL: &str = include_str!("../reference/botocore-1.44.8-ssm-maintenance-window-family.json");
+pub const VENDORED_MODEL_FILE: &str = "reference/botocore-1.44.18-ssm-maintenance-windows.json";
+/// The vendored model, as shipped in `reference/`: the 23 maintenance-window operations.
+pub const VENDORED_MODEL: &str = include_str!("../reference/botocore-1.44.18-ssm-maintenance-windows.json");
 /// The botocore release the vendored model was cut from.
-pub const BOTOCORE_VERSION: &str = "1.44.8";
+pub const BOTOCORE_VERSION: &str = "1.44.18";
 
 /// The service's `X-Amz-Target` prefix (`metadata.targetPrefix`).
 pub const TARGET_PREFIX: &str = "AmazonSSM";
@@ -215,11 +215,36 @@ pub enum Operation {
     DeleteMaintenanceWindow,
     /// Every window of the account.
     DescribeMaintenanceWindows,
+    /// Change a window's settings.
+    UpdateMaintenanceWindow,
+    /// Register a target (instances, tags or a resource group) with a window.
+    RegisterTargetWithMaintenanceWindow,
+    /// A window's targets.
+    DescribeMaintenanceWindowTargets,
+    /// Change a window's target.
+    UpdateMaintenanceWindowTarget,
+    /// Remove a target from a window.
+    DeregisterTargetFromMaintenanceWindow,
+    /// Register a task with a window.
+    RegisterTaskWithMaintenanceWindow,
+    /// A window's tasks.
+    DescribeMaintenanceWindowTasks,
+    /// One task of a window.
+    GetMaintenanceWindowTask,
+    /// Change a window's task.
+    UpdateMaintenanceWindowTask,
+    /// Remove a task from a window.
+    DeregisterTaskFromMaintenanceWindow,
+    /// A window's (or a target's windows') next runs.
+    DescribeMaintenanceWindowSchedule,
+    /// The windows a target is registered with.
+    DescribeMaintenanceWindowsForTarget,
 }
 
 impl Operation {
-    /// Every operation, the execution family first.
-    pub const ALL: [Operation; 11] = [
+    /// Every operation, the execution family first, then the window's life cycle, its targets
+    /// and tasks, and its schedule.
+    pub const ALL: [Operation; 23] = [
         Self::DescribeMaintenanceWindowExecutions,
         Self::GetMaintenanceWindowExecution,
         Self::DescribeMaintenanceWindowExecutionTasks,
@@ -231,6 +256,18 @@ impl Operation {
         Self::GetMaintenanceWindow,
         Self::DeleteMaintenanceWindow,
         Self::DescribeMaintenanceWindows,
+        Self::UpdateMaintenanceWindow,
+        Self::RegisterTargetWithMaintenanceWindow,
+        Self::DescribeMaintenanceWindowTargets,
+        Self::UpdateMaintenanceWindowTarget,
+        Self::DeregisterTargetFromMaintenanceWindow,
+        Self::RegisterTaskWithMaintenanceWindow,
+        Self::DescribeMaintenanceWindowTasks,
+        Self::GetMaintenanceWindowTask,
+        Self::UpdateMaintenanceWindowTask,
+        Self::DeregisterTaskFromMaintenanceWindow,
+        Self::DescribeMaintenanceWindowSchedule,
+        Self::DescribeMaintenanceWindowsForTarget,
     ];
 
     /// The operation's name (`X-Amz-Target: AmazonSSM.<name>`).
@@ -249,6 +286,18 @@ impl Operation {
             Self::GetMaintenanceWindow => "GetMaintenanceWindow",
             Self::DeleteMaintenanceWindow => "DeleteMaintenanceWindow",
             Self::DescribeMaintenanceWindows => "DescribeMaintenanceWindows",
+            Self::UpdateMaintenanceWindow => "UpdateMaintenanceWindow",
+            Self::RegisterTargetWithMaintenanceWindow => "RegisterTargetWithMaintenanceWindow",
+            Self::DescribeMaintenanceWindowTargets => "DescribeMaintenanceWindowTargets",
+            Self::UpdateMaintenanceWindowTarget => "UpdateMaintenanceWindowTarget",
+            Self::DeregisterTargetFromMaintenanceWindow => "DeregisterTargetFromMaintenanceWindow",
+            Self::RegisterTaskWithMaintenanceWindow => "RegisterTaskWithMaintenanceWindow",
+            Self::DescribeMaintenanceWindowTasks => "DescribeMaintenanceWindowTasks",
+            Self::GetMaintenanceWindowTask => "GetMaintenanceWindowTask",
+            Self::UpdateMaintenanceWindowTask => "UpdateMaintenanceWindowTask",
+            Self::DeregisterTaskFromMaintenanceWindow => "DeregisterTaskFromMaintenanceWindow",
+            Self::DescribeMaintenanceWindowSchedule => "DescribeMaintenanceWindowSchedule",
+            Self::DescribeMaintenanceWindowsForTarget => "DescribeMaintenanceWindowsForTarget",
         }
     }
 
@@ -259,9 +308,57 @@ impl Operation {
 
     /// Whether it only reads (the only kind sent where mutations are not allowed).
     pub const fn is_read_only(self) -> bool {
-        !matches!(
+        matches!(
             self,
-            Self::CancelMaintenanceWindowExecution | Self::CreateMaintenanceWindow | Self::DeleteMaintenanceWindow
+            Self::DescribeMaintenanceWindowExecutions
+                | Self::GetMaintenanceWindowExecution
+                | Self::DescribeMaintenanceWindowExecutionTasks
+                | Self::GetMaintenanceWindowExecutionTask
+                | Self::DescribeMaintenanceWindowExecutionTaskInvocations
+                | Self::GetMaintenanceWindowExecutionTaskInvocation
+                | Self::GetMaintenanceWindow
+                | Self::DescribeMaintenanceWindows
+                | Self::DescribeMaintenanceWindowTargets
+                | Self::DescribeMaintenanceWindowTasks
+                | Self::GetMaintenanceWindowTask
+                | Self::DescribeMaintenanceWindowSchedule
+                | Self::DescribeMaintenanceWindowsForTarget
+        )
+    }
+
+    /// Whether sending it twice leaves what sending it once does, so a request whose answer
+    /// was lost may be sent again: reads, a delete (of a window that is gone, a success), and
+    /// the updates (the same values set twice). Registrations are too when they carry a
+    /// `ClientToken` (the client decides that, from the request).
+    pub const fn is_idempotent(self) -> bool {
+        self.is_read_only()
+            || matches!(
+                self,
+                Self::DeleteMaintenanceWindow
+                    | Self::UpdateMaintenanceWindow
+                    | Self::UpdateMaintenanceWindowTarget
+                    | Self::UpdateMaintenanceWindowTask
+            )
+    }
+
+    /// One of the twelve operations of a window's settings, targets, tasks and schedule that
+    /// need no fixture protocol: a case creates what it reads through the API itself, and each
+    /// is probed on its own.
+    pub const fn is_window_api(self) -> bool {
+        matches!(
+            self,
+            Self::UpdateMaintenanceWindow
+                | Self::RegisterTargetWithMaintenanceWindow
+                | Self::DescribeMaintenanceWindowTargets
+                | Self::UpdateMaintenanceWindowTarget
+                | Self::DeregisterTargetFromMaintenanceWindow
+                | Self::RegisterTaskWithMaintenanceWindow
+                | Self::DescribeMaintenanceWindowTasks
+                | Self::GetMaintenanceWindowTask
+                | Self::UpdateMaintenanceWindowTask
+                | Self::DeregisterTaskFromMaintenanceWindow
+                | Self::DescribeMaintenanceWindowSchedule
+                | Self::DescribeMaintenanceWindowsForTarget
         )
     }
 
@@ -278,17 +375,19 @@ impl Operation {
         )
     }
 
-    /// The operation whose support decides this one's: itself for the family, else
-    /// DescribeMaintenanceWindowExecutions (the window life cycle stands or falls with it).
+    /// The operation whose support decides this one's: itself for the family and the window
+    /// API, else DescribeMaintenanceWindowExecutions (the window life cycle, as the suite's
+    /// history parts use it, stands or falls with it).
     pub const fn probed(self) -> Self {
-        if self.is_family() {
+        if self.is_family() || self.is_window_api() {
             self
         } else {
             Self::DescribeMaintenanceWindowExecutions
         }
     }
 
-    /// The ids a request about one item of the family carries, outermost first.
+    /// The ids a request about one item carries (of the family, or a window and its target or
+    /// task), outermost first.
     pub const fn id_members(self) -> &'static [&'static str] {
         match self {
             Self::GetMaintenanceWindowExecution
@@ -300,6 +399,19 @@ impl Operation {
             Self::GetMaintenanceWindowExecutionTaskInvocation => {
                 &[members::WINDOW_EXECUTION_ID, "TaskId", "InvocationId"]
             }
+            Self::UpdateMaintenanceWindowTarget | Self::DeregisterTargetFromMaintenanceWindow => {
+                &[members::WINDOW_ID, "WindowTargetId"]
+            }
+            Self::GetMaintenanceWindowTask
+            | Self::UpdateMaintenanceWindowTask
+            | Self::DeregisterTaskFromMaintenanceWindow => &[members::WINDOW_ID, "WindowTaskId"],
+            Self::GetMaintenanceWindow
+            | Self::DeleteMaintenanceWindow
+            | Self::UpdateMaintenanceWindow
+            | Self::RegisterTargetWithMaintenanceWindow
+            | Self::DescribeMaintenanceWindowTargets
+            | Self::RegisterTaskWithMaintenanceWindow
+            | Self::DescribeMaintenanceWindowTasks => &[members::WINDOW_ID],
             _ => &[],
         }
     }
@@ -313,7 +425,12 @@ impl Operation {
             Self::DescribeMaintenanceWindowExecutionTaskInvocations => {
                 Some(("WindowExecutionTaskInvocationIdentities", "InvocationId"))
             }
-            Self::DescribeMaintenanceWindows => Some(("WindowIdentities", "WindowId")),
+            Self::DescribeMaintenanceWindows | Self::DescribeMaintenanceWindowsForTarget => {
+                Some(("WindowIdentities", "WindowId"))
+            }
+            Self::DescribeMaintenanceWindowTargets => Some(("Targets", "WindowTargetId")),
+            Self::DescribeMaintenanceWindowTasks => Some(("Tasks", "WindowTaskId")),
+            Self::DescribeMaintenanceWindowSchedule => Some(("ScheduledWindowExecutions", "ExecutionTime")),
             _ => None,
         }
     }
@@ -338,6 +455,31 @@ impl Operation {
             Self::GetMaintenanceWindow => &["DoesNotExistException", "InternalServerError"],
             Self::DeleteMaintenanceWindow => &["InternalServerError"],
             Self::DescribeMaintenanceWindows => &["InternalServerError"],
+            Self::UpdateMaintenanceWindow => &["DoesNotExistException", "InternalServerError"],
+            Self::RegisterTargetWithMaintenanceWindow => &[
+                "IdempotentParameterMismatch",
+                "DoesNotExistException",
+                "ResourceLimitExceededException",
+                "InternalServerError",
+            ],
+            Self::DescribeMaintenanceWindowTargets => &["DoesNotExistException", "InternalServerError"],
+            Self::UpdateMaintenanceWindowTarget => &["DoesNotExistException", "InternalServerError"],
+            Self::DeregisterTargetFromMaintenanceWindow => {
+                &["DoesNotExistException", "InternalServerError", "TargetInUseException"]
+            }
+            Self::RegisterTaskWithMaintenanceWindow => &[
+                "IdempotentParameterMismatch",
+                "DoesNotExistException",
+                "ResourceLimitExceededException",
+                "FeatureNotAvailableException",
+                "InternalServerError",
+            ],
+            Self::DescribeMaintenanceWindowTasks => &["DoesNotExistException", "InternalServerError"],
+            Self::GetMaintenanceWindowTask => &["DoesNotExistException", "InternalServerError"],
+            Self::UpdateMaintenanceWindowTask => &["DoesNotExistException", "InternalServerError"],
+            Self::DeregisterTaskFromMaintenanceWindow => &["DoesNotExistException", "InternalServerError"],
+            Self::DescribeMaintenanceWindowSchedule => &["InternalServerError", "DoesNotExistException"],
+            Self::DescribeMaintenanceWindowsForTarget => &["InternalServerError"],
         }
     }
 
@@ -350,6 +492,8 @@ impl Operation {
                 | Self::CreateMaintenanceWindow
                 | Self::DeleteMaintenanceWindow
                 | Self::DescribeMaintenanceWindows
+                | Self::DescribeMaintenanceWindowSchedule
+                | Self::DescribeMaintenanceWindowsForTarget
         )
     }
 }

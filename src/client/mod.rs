@@ -583,7 +583,7 @@ impl Client {
 fn idempotent(operation: &str, body: &[u8]) -> bool {
     use crate::model::Operation;
     match Operation::from_name(operation) {
-        Some(o) if o.is_read_only() || o == Operation::DeleteMaintenanceWindow => true,
+        Some(o) if o.is_idempotent() => true,
         Some(_) => serde_json::from_slice::<serde_json::Map<String, Value>>(body)
             .is_ok_and(|m| m.get("ClientToken").is_some_and(Value::is_string)),
         None => false,

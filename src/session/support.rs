@@ -137,16 +137,38 @@ pub(crate) async fn unusable(session: &Session, operation: Operation) -> Option<
     }
 }
 
-/// The probe of `operation`: its required ids, well formed, naming nothing (Cancel included: an
-/// unknown execution changes nothing); for DescribeMaintenanceWindowExecutions, a window that
-/// does not exist.
+/// The probe of `operation`: its required members, well formed, naming nothing, so that it
+/// changes nothing (Cancel, Update, Register and Deregister included: an unknown window or
+/// execution is all they name); for the operations without an id, the least request that reads.
 fn probe(operation: Operation, unknown_window: &str) -> serde_json::Value {
+    use crate::model::members::WINDOW_ID;
     const NOBODY: &str = "00000000-0000-4000-8000-00000000dead";
-    let ids = operation.id_members();
-    if ids.is_empty() {
-        return json!({ "WindowId": unknown_window });
+    // An instance id that no account's window targets.
+    let instances = json!([{ "Key": "InstanceIds", "Values": ["i-00000000000000dead"] }]);
+    let mut body = serde_json::Map::new();
+    for id in operation.id_members() {
+        let value = if *id == WINDOW_ID { unknown_window } else { NOBODY };
+        body.insert((*id).to_string(), json!(value));
     }
-    serde_json::Value::Object(ids.iter().map(|k| (k.to_string(), json!(NOBODY))).collect())
+    match operation {
+        Operation::DescribeMaintenanceWindowExecutions | Operation::DescribeMaintenanceWindowSchedule => {
+            body.insert(WINDOW_ID.into(), json!(unknown_window));
+        }
+        Operation::RegisterTargetWithMaintenanceWindow => {
+            body.insert("ResourceType".into(), json!("INSTANCE"));
+            body.insert("Targets".into(), instances);
+        }
+        Operation::DescribeMaintenanceWindowsForTarget => {
+            body.insert("ResourceType".into(), json!("INSTANCE"));
+            body.insert("Targets".into(), instances);
+        }
+        Operation::RegisterTaskWithMaintenanceWindow => {
+            body.insert("TaskArn".into(), json!("AWS-RunShellScript"));
+            body.insert("TaskType".into(), json!("RUN_COMMAND"));
+        }
+        _ => {}
+    }
+    serde_json::Value::Object(body)
 }
 
 /// Classify a probe answer: does the target implement the operation?
