@@ -8,9 +8,11 @@ mod fixture_protocol;
 pub mod iso8601;
 mod limits;
 mod operations;
+mod shapes;
 mod signature;
 pub mod store;
 mod validation;
+mod window_api;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};

@@ -14,9 +14,10 @@ use super::store::{
     Cursor, Execution, Invocation, ListCursor, Store, Task, TimeRange, Window, WindowSettings, list_page,
 };
 use super::validation::{self as v, Checker};
+use super::window_api;
 
 /// A store behind its lock.
-type Shared = std::sync::RwLock<Store>;
+pub(super) type Shared = std::sync::RwLock<Store>;
 /// An operation's handler: the store, the decoded body, the time now.
 type Handler = fn(&Shared, &Limits, &Map<String, Value>, f64) -> Result<Value, ApiError>;
 
@@ -54,6 +55,17 @@ pub(super) fn dispatch(
         "GetMaintenanceWindowExecutionTask" => get_task,
         "DescribeMaintenanceWindowExecutionTaskInvocations" => describe_invocations,
         "GetMaintenanceWindowExecutionTaskInvocation" => get_invocation,
+        "UpdateMaintenanceWindow" => window_api::update_window,
+        "RegisterTargetWithMaintenanceWindow" => window_api::register_target,
+        "DescribeMaintenanceWindowTargets" => window_api::describe_targets,
+        "UpdateMaintenanceWindowTarget" => window_api::update_target,
+        "DeregisterTargetFromMaintenanceWindow" => window_api::deregister_target,
+        "RegisterTaskWithMaintenanceWindow" => window_api::register_task,
+        "DescribeMaintenanceWindowTasks" => window_api::describe_tasks,
+        "GetMaintenanceWindowTask" => window_api::get_task,
+        "UpdateMaintenanceWindowTask" => window_api::update_task,
+        "DeregisterTaskFromMaintenanceWindow" => window_api::deregister_task,
+        "DescribeMaintenanceWindowsForTarget" => window_api::windows_for_target,
         _ => {
             return Err(ApiError::protocol(
                 400,
@@ -406,7 +418,7 @@ fn describe_windows(
         identities.push(json!({
             "WindowId": id,
             "Name": w.settings.name,
-            "Enabled": true,
+            "Enabled": w.enabled,
             "Duration": w.settings.duration,
             "Cutoff": w.settings.cutoff,
             "Schedule": w.settings.schedule,
@@ -514,9 +526,9 @@ fn get_window(store: &Shared, limits: &Limits, request: &Map<String, Value>, _no
     })?;
     let mut answer = serde_json::to_value(&w.settings).expect("settings serialize");
     answer["WindowId"] = json!(id);
-    answer["Enabled"] = json!(true);
+    answer["Enabled"] = json!(w.enabled);
     answer["CreatedDate"] = json!(w.created);
-    answer["ModifiedDate"] = json!(w.created);
+    answer["ModifiedDate"] = json!(w.modified);
     Ok(answer)
 }
 

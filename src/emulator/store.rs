@@ -217,6 +217,24 @@ pub struct Window {
     executions: BTreeMap<Key, Execution>,
     /// Tasks by execution id; executions without tasks have no entry.
     tasks: HashMap<String, Vec<Task>>,
+    /// Whether it is enabled (`UpdateMaintenanceWindow`'s `Enabled`; a new window is).
+    pub enabled: bool,
+    /// When its settings last changed, epoch seconds.
+    pub modified: f64,
+    /// Its registered targets, in the order registered.
+    pub targets: Vec<Registration>,
+    /// Its registered tasks, in the order registered.
+    pub registered_tasks: Vec<Registration>,
+}
+
+/// A target or a task registered with a window: its id and its members as the request set them
+/// (checked against the model), answered back as they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registration {
+    /// `WindowTargetId` or `WindowTaskId` (a UUID).
+    pub id: String,
+    /// The members set (`Targets`, `Name`, `TaskArn`, …).
+    pub members: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A position in a window's execution order, as carried by a NextToken.
@@ -294,6 +312,10 @@ impl Window {
             created,
             executions: BTreeMap::new(),
             tasks: HashMap::new(),
+            enabled: true,
+            modified: created,
+            targets: Vec::new(),
+            registered_tasks: Vec::new(),
         }
     }
 
@@ -422,6 +444,9 @@ pub fn list_page<'a, T>(
 pub struct Store {
     /// The windows.
     pub windows: HashMap<String, Window>,
+    /// The registrations made with a `ClientToken`, by operation and token: the request as sent
+    /// (its token aside) and the answer, for a repeat to get the same answer.
+    pub client_tokens: HashMap<(String, String), (serde_json::Value, serde_json::Value)>,
 }
 
 #[cfg(test)]

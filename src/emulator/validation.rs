@@ -197,6 +197,24 @@ impl Checker {
         }
     }
 
+    /// A list has at least `min` entries (`shown` renders it as AWS would).
+    pub(super) fn list_min(&mut self, path: &str, len: usize, min: usize, shown: String) {
+        if len < min {
+            self.push(
+                Some(shown),
+                false,
+                path,
+                format!("Member must have length greater than or equal to {min}"),
+            );
+        }
+    }
+
+    /// Any other violated constraint, in AWS's words, of the value `shown` (hidden where the
+    /// member is sensitive).
+    pub(super) fn constraint(&mut self, path: &str, shown: String, constraint: String, sensitive: bool) {
+        self.push(Some(shown), sensitive, path, constraint);
+    }
+
     /// The collected violations as an error, if there are any.
     pub(super) fn finish(self) -> Result<(), ApiError> {
         if self.violations.is_empty() {
