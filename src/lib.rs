@@ -186,9 +186,9 @@ pub mod _internals {
     }
     pub mod spec {
         pub use crate::spec::{
-            Case, Check, ErrorExpectation, ExecutionsExpectation, Expectation, ExpectedViolation, GENERATED_MARK,
-            LoadedCase, Need, OneOrMany, OpenExpectation, Pins, Request, SeededExpectation, StatusExpectation, Step,
-            SuccessExpectation, load_dir, load_file,
+            AcceptedExpectation, Case, Check, ErrorExpectation, ExecutionsExpectation, Expectation, ExpectedViolation,
+            GENERATED_MARK, LoadedCase, Need, OneOrMany, OpenExpectation, Pins, Request, SeededExpectation,
+            StatusExpectation, Step, SuccessExpectation, load_dir, load_file,
         };
     }
     pub mod sweep {

@@ -176,6 +176,17 @@ pub const DOCUMENTED_FILTER_KEYS: [&str; 2] = ["ExecutedAfter", "ExecutedBefore"
 /// key is `STATUS` with the corresponding values `PENDING`, `IN_PROGRESS`, `SUCCESS`, `FAILED`,
 /// `TIMED_OUT`, `CANCELLING`, and `CANCELLED`."
 pub const DOCUMENTED_TASK_FILTER_KEYS: [&str; 1] = ["STATUS"];
+/// The filter keys the documentation names for `DescribeMaintenanceWindowTargets` (not in the
+/// model): "The supported filter keys are `Type`, `WindowTargetId`, and `OwnerInformation`."
+pub const DOCUMENTED_TARGET_FILTER_KEYS: [&str; 3] = ["Type", "WindowTargetId", "OwnerInformation"];
+/// The filter keys the documentation names for `DescribeMaintenanceWindowTasks` (not in the
+/// model): "The supported filter keys are `WindowTaskId`, `TaskArn`, `Priority`, and
+/// `TaskType`."
+pub const DOCUMENTED_WINDOW_TASK_FILTER_KEYS: [&str; 4] = ["WindowTaskId", "TaskArn", "Priority", "TaskType"];
+/// The filter keys the documentation names for `DescribeMaintenanceWindows` (not in the
+/// model): "Supported filter keys are `Name` and `Enabled`."
+pub const DOCUMENTED_WINDOWS_FILTER_KEYS: [&str; 2] = ["Name", "Enabled"];
+
 /// The `STATUS` values that documentation sentence names (the statuses of the model but
 /// `SKIPPED_OVERLAPPING`).
 pub const DOCUMENTED_TASK_FILTER_STATUSES: [&str; 7] = [
@@ -375,14 +386,12 @@ impl Operation {
         )
     }
 
-    /// The operation whose support decides this one's: itself for the family and the window
-    /// API, else DescribeMaintenanceWindowExecutions (the window life cycle, as the suite's
-    /// history parts use it, stands or falls with it).
+    /// The operation whose support decides this one's: itself, but for `CreateMaintenanceWindow`,
+    /// which cannot be probed without creating a window: `GetMaintenanceWindow` stands for it.
     pub const fn probed(self) -> Self {
-        if self.is_family() || self.is_window_api() {
-            self
-        } else {
-            Self::DescribeMaintenanceWindowExecutions
+        match self {
+            Self::CreateMaintenanceWindow => Self::GetMaintenanceWindow,
+            other => other,
         }
     }
 

@@ -123,7 +123,17 @@ pub enum Expectation {
     /// execution or invocation of the task that the request's STATUS filters select, pages
     /// followed (the Describe operations).
     Seeded(SeededExpectation),
+    /// A request within every constraint of the model whose answer the model does not fix (AWS
+    /// may make checks of its own beyond it): a success, or an error the operation may answer
+    /// (its model's, AWS's common ones, the protocol's) that names no violation of the model's
+    /// constraints where it is written in AWS's validation form.
+    Accepted(AcceptedExpectation),
 }
+
+/// The `accepted` expectation: it takes no members (`{}`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedExpectation {}
 
 /// The seeded item (or list) a case asks about: a fixture and the ids within it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -262,6 +272,9 @@ impl Expectation {
                     (None, None) => format!("execution {} (or its tasks the request selects)", x.execution),
                 };
                 format!("a success answering {what} as fixture {:?} seeded it", x.fixture)
+            }
+            Expectation::Accepted(_) => {
+                "a success, or an error the operation may answer that names no model constraint".into()
             }
             Expectation::Open(o) => {
                 let options: Vec<String> = o.options.iter().map(|(n, e)| format!("{n}: {}", e.summary())).collect();
@@ -953,7 +966,7 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
             }
             Ok(())
         }
-        Expectation::Executions(_) | Expectation::Seeded(_) => Ok(()),
+        Expectation::Executions(_) | Expectation::Seeded(_) | Expectation::Accepted(_) => Ok(()),
         Expectation::Open(o) => {
             if !top {
                 return Err((String::new(), "an option cannot itself be open".into()));

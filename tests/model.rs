@@ -311,3 +311,33 @@ fn the_oracles_output_shapes_are_the_models() {
         sorted(&shapes::INVOCATION)
     );
 }
+
+/// The filter keys of the window API's lists are the ones the model's documentation names.
+#[test]
+fn documented_window_api_filter_keys_are_in_the_model_documentation() {
+    for (request, keys) in [
+        (
+            "DescribeMaintenanceWindowTargetsRequest",
+            &model::DOCUMENTED_TARGET_FILTER_KEYS[..],
+        ),
+        (
+            "DescribeMaintenanceWindowTasksRequest",
+            &model::DOCUMENTED_WINDOW_TASK_FILTER_KEYS[..],
+        ),
+        (
+            "DescribeMaintenanceWindowsRequest",
+            &model::DOCUMENTED_WINDOWS_FILTER_KEYS[..],
+        ),
+    ] {
+        let doc = shape(request)["members"]["Filters"]["documentation"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for key in keys {
+            assert!(
+                doc.contains(&format!("<code>{key}</code>")),
+                "{request}: {key} in {doc}"
+            );
+        }
+    }
+}

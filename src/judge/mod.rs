@@ -18,7 +18,9 @@ use crate::fixtures::Fixture;
 pub(crate) use crate::observation::Observation;
 use crate::oracle::{self, Query};
 use crate::paging::Walk;
-use crate::spec::{Check, ErrorExpectation, ExecutionsExpectation, Expectation, Pins, SeededExpectation};
+use crate::spec::{
+    Check, ErrorExpectation, ExecutionsExpectation, Expectation, OneOrMany, Pins, SeededExpectation, StatusExpectation,
+};
 
 /// What judging executions needs beyond the first answer.
 #[derive(Debug, Clone, Copy)]
@@ -142,6 +144,7 @@ fn check_plain(
         Expectation::Error(e) => check_error(e, r, ctx.operation, ctx.params, pins),
         Expectation::Executions(x) => check_executions(x, r, ctx, pins),
         Expectation::Seeded(x) => check_seeded(x, r, ctx, pins),
+        Expectation::Accepted(_) => check_accepted(r, ctx.operation, ctx.params, pins),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
     }
 }
@@ -450,6 +453,47 @@ fn check_error(
         )?);
     }
     Ok(seen)
+}
+
+/// A request within the model's constraints: a success (a JSON object), or an error the
+/// operation may answer at all that names no violation of them. Which error it is, is the
+/// target's own affair here: nothing is recorded.
+fn check_accepted(
+    r: &Response,
+    operation: &str,
+    request: Option<&Value>,
+    pins: Option<&Pins>,
+) -> Result<Vec<Observation>, Failure> {
+    if (200..300).contains(&r.status) {
+        if !matches!(&r.json, Some(Value::Object(_))) {
+            return Err(Failure::new(
+                FailureKind::Status,
+                format!("expected a JSON object body, got {:?}", r.body_excerpt(120)),
+            ));
+        }
+        check_content_type(r)?;
+        return Ok(Vec::new());
+    }
+    let declared = crate::model::Operation::from_name(operation).map_or(&[][..], |o| o.errors());
+    let types = declared
+        .iter()
+        .chain(&crate::model::COMMON_ERRORS)
+        .chain(&crate::model::PROTOCOL_ERRORS)
+        .map(|t| t.to_string())
+        .collect();
+    let refused = ErrorExpectation {
+        status: StatusExpectation::Class("4xx".into()),
+        error_type: OneOrMany::Many(types),
+        message_contains: None,
+        violations: Some(Vec::new()),
+    };
+    check_error(&refused, r, operation, request, pins).map_err(|f| {
+        Failure::new(
+            f.kind,
+            format!("a request within the model's constraints: {}", f.message),
+        )
+    })?;
+    Ok(Vec::new())
 }
 
 /// Where the target writes AWS's validation message form, it must name exactly the violations

@@ -38,8 +38,8 @@ impl Session {
 
     /// Whether the target implements `operation` (probed once, with well-formed ids that name
     /// nothing: an implementation answers `DoesNotExistException`, or anything but "unknown
-    /// operation"). The operations outside the execution family stand or fall with
-    /// DescribeMaintenanceWindowExecutions ([`Operation::probed`]).
+    /// operation"). Each operation is probed on its own, but CreateMaintenanceWindow
+    /// ([`Operation::probed`]).
     pub(crate) async fn support_of(&self, operation: Operation) -> Support {
         let operation = operation.probed();
         if !operation.is_read_only() && !self.may_mutate() {

@@ -78,8 +78,9 @@ enum Task {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Write specs/generated/<operation>.json: the constraint cases of the six operations around
-    /// an execution, generated from the vendored model (reference/botocore-*.json).
+    /// Write specs/generated/<operation>.json: the constraint cases of twenty operations (the
+    /// execution family, the window's own, its targets and tasks), generated from the vendored
+    /// model (reference/botocore-*.json).
     Specs {
         /// Write nothing: fail, naming each file and its first difference, where the committed
         /// files differ from what the model gives.

@@ -26,15 +26,39 @@ use ssm_conformance::_internals::model;
 pub const MODEL_FILE: &str = model::VENDORED_MODEL_FILE;
 /// The folder under `specs/` that holds the generated files.
 pub const SUBDIR: &str = "generated";
-/// The operations cases are generated for: the six around an execution.
-pub const OPERATIONS: [&str; 6] = [
+/// The operations cases are generated for: the six around an execution, then the window's own
+/// (read, delete, update), its targets and tasks, and the windows of a target.
+/// `CreateMaintenanceWindow` is not among them: a target that validates nothing (moto) would
+/// create a window for each case, outside the run's ledger. `DescribeMaintenanceWindowSchedule`
+/// waits for the schedule.
+pub const OPERATIONS: [&str; 20] = [
     "GetMaintenanceWindowExecution",
     "DescribeMaintenanceWindowExecutionTasks",
     "GetMaintenanceWindowExecutionTask",
     "DescribeMaintenanceWindowExecutionTaskInvocations",
     "GetMaintenanceWindowExecutionTaskInvocation",
     "CancelMaintenanceWindowExecution",
+    "GetMaintenanceWindow",
+    "DeleteMaintenanceWindow",
+    "DescribeMaintenanceWindows",
+    "UpdateMaintenanceWindow",
+    "RegisterTargetWithMaintenanceWindow",
+    "DescribeMaintenanceWindowTargets",
+    "UpdateMaintenanceWindowTarget",
+    "DeregisterTargetFromMaintenanceWindow",
+    "RegisterTaskWithMaintenanceWindow",
+    "DescribeMaintenanceWindowTasks",
+    "GetMaintenanceWindowTask",
+    "UpdateMaintenanceWindowTask",
+    "DeregisterTaskFromMaintenanceWindow",
+    "DescribeMaintenanceWindowsForTarget",
 ];
+
+/// Whether `operation` is one of the execution family, whose valid requests name an execution
+/// that does not exist (the rest are answered as [`Accepted::Answered`]).
+fn is_family(operation: &str) -> bool {
+    OPERATIONS[..6].contains(&operation)
+}
 
 /// How the description of every generated file starts.
 pub fn marker() -> String {
@@ -70,9 +94,14 @@ pub fn generate_from(model: &Value) -> Result<Vec<GeneratedFile>, String> {
 }
 
 /// `GetMaintenanceWindowExecutionTask` → `get_execution_task`: snake case without the family's
-/// `MaintenanceWindow`.
+/// `MaintenanceWindow`;
+/// and `RegisterTargetWithMaintenanceWindow` → `register_target_with_window` beyond the family.
 pub fn file_stem(operation: &str) -> String {
-    snake(&operation.replacen("MaintenanceWindow", "", 1))
+    if is_family(operation) {
+        snake(&operation.replacen("MaintenanceWindow", "", 1))
+    } else {
+        snake(&operation.replacen("MaintenanceWindow", "Window", 1))
+    }
 }
 
 /// Write the generated files under `specs_dir/generated/`, removing any other `*.json` there.
@@ -207,6 +236,11 @@ enum Kind {
         members: Vec<(String, String)>,
         required: Vec<String>,
     },
+    Enum(Vec<String>),
+    Boolean,
+    Map,
+    /// Timestamps and blobs: only a wrong JSON type is generated.
+    Other,
 }
 
 fn shape_kind(model: &Value, name: &str) -> Result<Kind, String> {
@@ -217,15 +251,21 @@ fn shape_kind(model: &Value, name: &str) -> Result<Kind, String> {
     let usize_of = |k: &str| shape.get(k).and_then(Value::as_u64).map(|n| n as usize);
     let i64_of = |k: &str| shape.get(k).and_then(Value::as_i64);
     Ok(match shape.get("type").and_then(Value::as_str) {
-        Some("string") if shape.contains_key("enum") => {
-            return Err(format!("shape {name}: enums are not generated"));
-        }
+        Some("string") if shape.contains_key("enum") => Kind::Enum(
+            shape["enum"]
+                .as_array()
+                .map(|e| e.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default(),
+        ),
+        Some("boolean") => Kind::Boolean,
+        Some("map") => Kind::Map,
+        Some("timestamp" | "blob") => Kind::Other,
         Some("string") => Kind::String {
             min: usize_of("min"),
             max: usize_of("max"),
             pattern: shape.get("pattern").and_then(Value::as_str).map(str::to_string),
         },
-        Some("integer") => Kind::Integer {
+        Some("integer" | "long") => Kind::Integer {
             min: i64_of("min"),
             max: i64_of("max"),
         },
@@ -258,6 +298,30 @@ fn shape_kind(model: &Value, name: &str) -> Result<Kind, String> {
 }
 
 // ---- patterns -----------------------------------------------------------------------------
+
+/// How the generator reads a model pattern: with `regex`, or, for the one look-ahead of the
+/// model (`AlarmName`: `^(?!\s*$).+`), by its meaning: not blank.
+enum Matcher {
+    Regex(Regex),
+    NotBlank,
+}
+
+impl Matcher {
+    fn new(pattern: &str) -> Result<Self, String> {
+        match Regex::new(pattern) {
+            Ok(re) => Ok(Matcher::Regex(re)),
+            Err(_) if pattern == r"^(?!\s*$).+" => Ok(Matcher::NotBlank),
+            Err(e) => Err(format!("pattern {pattern:?}: {e}")),
+        }
+    }
+
+    fn is_match(&self, v: &str) -> bool {
+        match self {
+            Matcher::Regex(re) => re.is_match(v),
+            Matcher::NotBlank => !v.trim().is_empty() && !v.starts_with(['\n', '\r']),
+        }
+    }
+}
 
 /// One character position of a simple pattern.
 #[derive(Debug, Clone)]
@@ -439,6 +503,18 @@ impl At {
         }
     }
 
+    /// A member of this structure.
+    fn nested(&self, member: &str) -> Self {
+        let mut steps = self.steps.clone();
+        steps.push(Step::Member(member.into()));
+        At {
+            steps,
+            aws: format!("{}.{}", self.aws, lower_camel(member)),
+            id: format!("{}-{}", self.id, kebab(member)),
+            shown: format!("{}.{member}", self.shown),
+        }
+    }
+
     /// This list's first element, a string: AWS names the list.
     fn element(&self) -> Self {
         let mut steps = self.steps.clone();
@@ -480,6 +556,10 @@ enum Accepted {
     /// A member of a list's element: an error all the same (the execution is unknown, the filter
     /// may be refused on the documented keys), but none that names a model constraint.
     NoViolation,
+    /// A request of an operation beyond the execution family (it names a window, target or task
+    /// that does not exist, or reads a list): answered as it may be, a success or an error, but
+    /// none that names a model constraint (`accepted`).
+    Answered,
     /// An element of a list of strings (a filter's value): not generated. Within the model's
     /// bounds, whether a value is taken rests on the documentation (the statuses a STATUS filter
     /// names), and its refusal, worded in the list's element form, would read as the element
@@ -524,7 +604,45 @@ impl Generator<'_> {
                 }
                 Value::Object(out)
             }
+            Kind::Enum(values) => json!(values[0]),
+            Kind::Boolean => json!(false),
+            Kind::Map => json!({}),
+            Kind::Other => return Err(format!("{shape}: no value is generated for it")),
         })
+    }
+
+    /// A structure with only its required members, each within its constraints: what a nested
+    /// structure holds while its members are broken one by one.
+    fn required_filler(&self, shape: &str) -> Result<Value, String> {
+        let Kind::Structure { members, required } = self.kind(shape)? else {
+            return Err(format!("{shape}: not a structure"));
+        };
+        let mut out = Map::new();
+        for (m, s) in members {
+            if required.contains(&m) {
+                out.insert(m, self.filler(&s)?);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// A case per required member of the structure at `at` (in `frame`), left out.
+    fn missing_cases(&mut self, frame: &Value, at: &At, shape: &str, members: &[String]) {
+        for r in members {
+            let inner = at.nested(r);
+            let mut params = frame.clone();
+            put(&mut params, &inner.steps, None);
+            self.push(
+                format!("{}-missing", inner.id),
+                format!("No {}: required in {shape}.", inner.shown),
+                &format!("{shape}${r}"),
+                "validation",
+                params,
+                json!({"error": {"status": "4xx", "type": "ValidationException", "violations": [
+                    {"member": inner.aws, "constraint": "Member must not be null"}
+                ]}}),
+            );
+        }
     }
 
     fn push(&mut self, id: String, description: String, cite: &str, tag: &str, request: Value, expect: Value) {
@@ -570,6 +688,10 @@ impl Generator<'_> {
             Accepted::NoViolation => (
                 "within the model's constraints: an error all the same (the request names no execution), but none that names a model constraint",
                 json!({"error": {"status": "4xx", "type": ["DoesNotExistException", "ValidationException"], "violations": []}}),
+            ),
+            Accepted::Answered => (
+                "within the model's constraints: a success, or an error that names no model constraint",
+                json!({"accepted": {}}),
             ),
             Accepted::Skipped => return,
         };
@@ -641,7 +763,12 @@ impl Generator<'_> {
                     json!({"error": {"status": "4xx", "type": ["SerializationException", "ValidationException"]}}),
                 );
             }
-            self.member(&base, &at, shape, Accepted::DoesNotExist)?;
+            let accepted = if is_family(self.operation) {
+                Accepted::DoesNotExist
+            } else {
+                Accepted::Answered
+            };
+            self.member(&base, &at, shape, accepted)?;
         }
         self.type_case(
             "body-not-an-object".into(),
@@ -731,30 +858,110 @@ impl Generator<'_> {
                     with(frame, at, element.clone()),
                 );
                 let frame = with(frame, at, json!([element]));
+                let element_accepted = match accepted {
+                    Accepted::DoesNotExist => Accepted::NoViolation,
+                    other => other,
+                };
                 match self.kind(&member)? {
-                    Kind::Structure { required, .. } if !required.is_empty() => {
-                        return Err(format!(
-                            "{member}: required members of a list's element are not generated"
-                        ));
-                    }
-                    Kind::Structure { members, .. } => {
+                    Kind::Structure { members, required } => {
                         self.type_case(
                             format!("{}-member-not-an-object", at.id),
                             &format!("{}[0] a string, where the model has a structure", at.shown),
                             &member,
                             with(&frame, &at.element(), json!(shorthand(&element))),
                         );
+                        for r in &required {
+                            let inner = at.element_member(r);
+                            let mut params = frame.clone();
+                            put(&mut params, &inner.steps, None);
+                            self.push(
+                                format!("{}-missing", inner.id),
+                                format!("No {}: required in {member}.", inner.shown),
+                                &format!("{member}${r}"),
+                                "validation",
+                                params,
+                                json!({"error": {"status": "4xx", "type": "ValidationException", "violations": [
+                                    {"member": inner.aws, "constraint": "Member must not be null"}
+                                ]}}),
+                            );
+                        }
                         for (m, s) in &members {
-                            self.member(&frame, &at.element_member(m), s, Accepted::NoViolation)?;
+                            self.member(&frame, &at.element_member(m), s, element_accepted)?;
                         }
                     }
                     Kind::String { .. } => {
                         self.member(&frame, &at.element(), &member, Accepted::Skipped)?;
                     }
+                    // A list of enum values: its elements' refusals are worded on the list, in a
+                    // form not generated here.
+                    Kind::Enum(_) => {}
                     _ => return Err(format!("{shape}: lists of {member} are not generated")),
                 }
             }
-            Kind::Structure { .. } => return Err(format!("{shape}: nested structures are not generated")),
+            Kind::Structure { required, .. } => {
+                self.type_case(
+                    format!("{}-not-an-object", at.id),
+                    &format!("{} a string, where the model has a structure", at.shown),
+                    shape,
+                    with(frame, at, json!("x")),
+                );
+                let frame = with(frame, at, self.required_filler(shape)?);
+                self.missing_cases(&frame, at, shape, &required);
+                let Kind::Structure { members, .. } = self.kind(shape)? else {
+                    unreachable!("a structure")
+                };
+                for (m, s) in &members {
+                    self.member(&frame, &at.nested(m), s, accepted)?;
+                }
+            }
+            Kind::Enum(values) => {
+                if accepted == Accepted::Skipped {
+                    return Ok(());
+                }
+                let set = format!("[{}]", values.join(", "));
+                let broken = || Broken {
+                    constraint: format!("Member must satisfy enum value set: {set}"),
+                    said: "not among the enum's values".into(),
+                };
+                let lower = values[0].to_lowercase();
+                if lower != values[0] {
+                    self.violation_case(
+                        format!("{}-lower-case", at.id),
+                        &format!("{} {lower:?}", at.shown),
+                        shape,
+                        with(frame, at, json!(lower)),
+                        at,
+                        &[broken()],
+                    );
+                }
+                self.violation_case(
+                    format!("{}-empty", at.id),
+                    &format!("{} empty", at.shown),
+                    shape,
+                    with(frame, at, json!("")),
+                    at,
+                    &[broken()],
+                );
+                self.type_case(
+                    format!("{}-number", at.id),
+                    &format!("{} a number, where the model has a string", at.shown),
+                    shape,
+                    with(frame, at, json!(1)),
+                );
+            }
+            Kind::Boolean => self.type_case(
+                format!("{}-string", at.id),
+                &format!("{} the string \"true\", where the model has a boolean", at.shown),
+                shape,
+                with(frame, at, json!("true")),
+            ),
+            Kind::Map => self.type_case(
+                format!("{}-not-a-map", at.id),
+                &format!("{} a list, where the model has a map", at.shown),
+                shape,
+                with(frame, at, json!([])),
+            ),
+            Kind::Other => {}
         }
         Ok(())
     }
@@ -768,14 +975,15 @@ impl Generator<'_> {
         accepted: Accepted,
     ) -> Result<(), String> {
         let compiled = match pattern {
-            Some(p) => Some(Regex::new(p).map_err(|e| format!("{shape}: pattern {p:?}: {e}"))?),
+            Some(p) => Some(Matcher::new(p).map_err(|e| format!("{shape}: {e}"))?),
             None => None,
         };
-        let values = match pattern {
-            Some(p) => Some(pattern_values(
-                &pattern_atoms(p).ok_or_else(|| unsupported_pattern(shape, p))?,
-            )),
-            None => None,
+        // A rich pattern (alternatives, look-ahead) gives no values position by position: the
+        // documented value stands for it, and only lengths are generated.
+        let values = pattern.and_then(|p| pattern_atoms(p).map(|a| pattern_values(&a)));
+        let rich_base = match (pattern, &values) {
+            (Some(p), None) => Some(documented(self.operation, shape)?.ok_or_else(|| unsupported_pattern(shape, p))?),
+            _ => None,
         };
         let judge = |v: &str| -> Vec<Broken> {
             let n = v.chars().count();
@@ -792,8 +1000,8 @@ impl Generator<'_> {
                     said: format!("longer than its maximum length ({m})"),
                 });
             }
-            if let (Some(p), Some(re)) = (pattern, &compiled)
-                && !re.is_match(v)
+            if let (Some(p), Some(m)) = (pattern, &compiled)
+                && !m.is_match(v)
             {
                 out.push(Broken {
                     constraint: format!("Member must satisfy regular expression pattern: {p}"),
@@ -802,7 +1010,16 @@ impl Generator<'_> {
             }
             out
         };
-        let base = values.as_ref().map_or_else(|| "x".to_string(), |v| v.base.clone());
+        let base = match (&values, rich_base) {
+            (Some(v), _) => v.base.clone(),
+            (None, Some(b)) => b.to_string(),
+            (None, None) => "x".to_string(),
+        };
+        if !judge(&base).is_empty() && min.is_none_or(|m| base.chars().count() >= m) {
+            return Err(format!(
+                "{shape}: the value the generator starts from, {base:?}, breaks it"
+            ));
+        }
         if let Some(v) = &values
             && !judge(&v.base).is_empty()
         {
@@ -878,6 +1095,25 @@ impl Generator<'_> {
                 ));
             }
         }
+        // A rich pattern: the starting value with its last character one the pattern refuses.
+        if rich_base.is_some()
+            && let Some(m) = &compiled
+        {
+            let mut chars: Vec<char> = base.chars().collect();
+            let last = chars.len() - 1;
+            if let Some(c) = [' ', '!', '#', '~', '*'].into_iter().find(|c| {
+                chars[last] = *c;
+                !m.is_match(&chars.iter().collect::<String>())
+            }) {
+                chars[last] = c;
+                let value: String = chars.into_iter().collect();
+                candidates.push((
+                    "other-character".into(),
+                    value.clone(),
+                    format!("{} {value:?}, with {c:?}, which the pattern does not allow", at.shown),
+                ));
+            }
+        }
         let mut seen: Vec<String> = Vec::new();
         for (label, value, what) in candidates {
             if seen.contains(&value) {
@@ -930,22 +1166,35 @@ fn unsupported_pattern(shape: &str, pattern: &str) -> String {
     format!("{shape}: the generator cannot build values for the pattern {pattern:?}")
 }
 
-/// The one thing a valid request needs that the model leaves free: a filter the operation
-/// supports (the documentation's key and a status it names).
+/// What a valid request needs that the model leaves free: a filter the operation supports (a
+/// key the documentation names and a value it takes), and a value for the patterns too rich to
+/// build values from (a target's key, an alarm's name, a document version).
 fn documented(operation: &str, shape: &str) -> Result<Option<&'static str>, String> {
-    let task_operation = [
-        "DescribeMaintenanceWindowExecutionTasks",
-        "DescribeMaintenanceWindowExecutionTaskInvocations",
-    ]
-    .contains(&operation);
+    let filter = match operation {
+        "DescribeMaintenanceWindowExecutionTasks" | "DescribeMaintenanceWindowExecutionTaskInvocations" => Some((
+            model::DOCUMENTED_TASK_FILTER_KEYS[0],
+            model::DOCUMENTED_TASK_FILTER_STATUSES[0],
+        )),
+        "DescribeMaintenanceWindowTargets" => Some((model::DOCUMENTED_TARGET_FILTER_KEYS[0], "INSTANCE")),
+        "DescribeMaintenanceWindowTasks" => Some((model::DOCUMENTED_WINDOW_TASK_FILTER_KEYS[3], "RUN_COMMAND")),
+        "DescribeMaintenanceWindows" => Some((model::DOCUMENTED_WINDOWS_FILTER_KEYS[0], "no-such-window")),
+        _ => None,
+    };
     Ok(match shape {
-        "MaintenanceWindowFilterKey" | "MaintenanceWindowFilterValue" if !task_operation => {
+        "MaintenanceWindowFilterKey" | "MaintenanceWindowFilterValue" if filter.is_none() => {
             return Err(format!(
                 "{operation}: no documented filter to build a valid request with"
             ));
         }
-        "MaintenanceWindowFilterKey" => Some(model::DOCUMENTED_TASK_FILTER_KEYS[0]),
-        "MaintenanceWindowFilterValue" => Some(model::DOCUMENTED_TASK_FILTER_STATUSES[0]),
+        "MaintenanceWindowFilterKey" => filter.map(|f| f.0),
+        "MaintenanceWindowFilterValue" => filter.map(|f| f.1),
+        "TargetKey" => Some("InstanceIds"),
+        "TargetValue" => Some("i-0123456789abcdef0"),
+        "AlarmName" => Some("alarm-1"),
+        "MaintenanceWindowName" => Some("name-1"),
+        "MaxConcurrency" | "MaxErrors" => Some("1"),
+        "TagKey" | "TagValue" => Some("tag"),
+        "DocumentVersion" => Some("$LATEST"),
         _ => None,
     })
 }
@@ -967,8 +1216,13 @@ fn operation_file(model: &Value, operation: &str) -> Result<GeneratedFile, Strin
         "$schema": "../schema.json",
         "area": format!("generated_{stem}"),
         "description": format!(
-            "{} {operation}: the constraints of {input}, each broken alone (required members, lengths in characters, patterns, ranges, list lengths, JSON types); a request within them names no execution: DoesNotExistException.",
-            marker()
+            "{} {operation}: the constraints of {input}, each broken alone (required members, lengths in characters, patterns, ranges, enums, list lengths, JSON types); {}",
+            marker(),
+            if is_family(operation) {
+                "a request within them names no execution: DoesNotExistException."
+            } else {
+                "a request within them (naming a window, target or task that does not exist, or reading a list) is answered with a success or an error that names no model constraint."
+            }
         ),
         "generated": true,
         "cases": g.cases,
