@@ -840,6 +840,7 @@ fn main() -> std::process::ExitCode {
         ("bound", bound_faults()),
         ("data", data_faults()),
         ("family", family_faults()),
+        ("window_api", window_api_faults()),
     ] {
         for v in variants {
             trials.push(Trial::test(format!("{group}::{}", v.name), move || detected(v)).with_kind(group));
@@ -1379,6 +1380,140 @@ fn family_faults() -> Vec<Variant> {
                     a
                 })
             }),
+            ..NONE
+        },
+    ]
+}
+
+/// Faults of the window API (a window's update, its targets and tasks, the windows of a target),
+/// each as a real implementation gets one wrong, caught by the cases generated from the model.
+fn window_api_faults() -> Vec<Variant> {
+    vec![
+        Variant {
+            // Enum values compared without case.
+            name: "enums-case-insensitive",
+            fails: &[
+                "generated_register_target_with_window::resource-type-lower-case",
+                "generated_register_task_with_window::task-type-lower-case",
+                "generated_describe_windows_for_target::resource-type-lower-case",
+            ],
+            request: Some(|_, m| {
+                for k in ["ResourceType", "TaskType", "CutoffBehavior"] {
+                    if let Some(Value::String(v)) = m.get_mut(k) {
+                        *v = v.to_uppercase();
+                    }
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A nested structure's required member taken as optional (a default region).
+            name: "nested-required-member-defaulted",
+            fails: &[
+                "generated_register_task_with_window::logging-info-s3-region-missing",
+                "generated_update_window_task::logging-info-s3-region-missing",
+            ],
+            request: Some(|_, m| {
+                if let Some(Value::Object(l)) = m.get_mut("LoggingInfo") {
+                    l.entry("S3Region").or_insert(json!("us-east-1"));
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A name's least length taken as 2.
+            name: "name-accepts-2-characters",
+            fails: &[
+                "generated_register_target_with_window::name-length-2",
+                "generated_update_window::name-length-2",
+            ],
+            request: Some(|_, m| {
+                if str_len(m, "Name") == Some(2) {
+                    let n = format!("{}x", m["Name"].as_str().unwrap());
+                    m.insert("Name".into(), json!(n));
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A target key's most length not checked (the store cuts it).
+            name: "target-key-length-unchecked",
+            fails: &[
+                "generated_register_target_with_window::targets-member-key-length-164",
+                "generated_register_task_with_window::targets-member-key-length-164",
+            ],
+            request: Some(|_, m| {
+                if let Some(Value::Array(targets)) = m.get_mut("Targets") {
+                    for t in targets {
+                        if let Some(Value::String(k)) = t.get_mut("Key") {
+                            *k = k.chars().take(163).collect();
+                        }
+                    }
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // "true" read as a boolean.
+            name: "booleans-from-strings",
+            fails: &[
+                "generated_deregister_target_from_window::safe-string",
+                "generated_update_window::enabled-string",
+            ],
+            request: Some(|_, m| {
+                for k in ["Safe", "Replace", "Enabled", "AllowUnassociatedTargets"] {
+                    if let Some(Value::String(v)) = m.get(k) {
+                        let b = v == "true";
+                        m.insert(k.into(), json!(b));
+                    }
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Over-strict: a name of 128 characters, within the model, refused in AWS's form.
+            name: "name-of-128-refused",
+            fails: &[
+                "generated_register_target_with_window::name-length-128",
+                "generated_update_window_task::name-length-128",
+            ],
+            replace: Some(|_, _, request| {
+                (str_len(request, "Name") == Some(128)).then(|| {
+                    Err(ssm_conformance::_internals::emulator::ApiError::validation(&[
+                        ssm_conformance::_internals::emulator::Violation {
+                            value: request["Name"].as_str().map(str::to_string),
+                            sensitive: false,
+                            path: "name".into(),
+                            constraint: "Member must have length less than or equal to 127".into(),
+                        },
+                    ]))
+                })
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A valid task ARN of 1600 characters overflows a column: a server error.
+            name: "long-task-arn-is-a-server-error",
+            fails: &[
+                "generated_register_task_with_window::task-arn-length-1600",
+                "generated_update_window_task::task-arn-length-1600",
+            ],
+            replace: Some(|_, _, request| {
+                (str_len(request, "TaskArn") == Some(1600)).then(|| {
+                    Err(ssm_conformance::_internals::emulator::ApiError::modeled(
+                        500,
+                        "InternalServerError",
+                        "value too long for type character varying(1024)".into(),
+                    ))
+                })
+            }),
+            window_api: true,
             ..NONE
         },
     ]

@@ -106,8 +106,20 @@ fn faults() -> Vec<Variant> {
         Variant {
             name: "delete-answers-but-keeps-the-window",
             fails: &["properties::stateful"],
-            replace: Some(|_, op, request| {
-                (op == "DeleteMaintenanceWindow").then(|| Ok(json!({ "WindowId": request.get("WindowId") })))
+            replace: Some(|e, op, request| {
+                if op != "DeleteMaintenanceWindow" {
+                    return None;
+                }
+                // A request the model refuses is refused as the emulator refuses it; a valid one
+                // is answered and keeps the window.
+                let checked = e.handle(
+                    Some("AmazonSSM.GetMaintenanceWindow"),
+                    &serde_json::to_vec(request).unwrap(),
+                );
+                match checked {
+                    Err(err) if err.error_type != "DoesNotExistException" => None,
+                    _ => Some(Ok(json!({ "WindowId": request.get("WindowId") }))),
+                }
             }),
             ..NONE
         },

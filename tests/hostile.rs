@@ -125,9 +125,9 @@ fn html_with_502_is_unsupported_in_one_line() {
     });
     let (code, out) = run(&url);
     assert_eq!(code, 1, "{out}");
-    // One line per operation: DescribeMaintenanceWindowExecutions and the six around an execution.
+    // One line per operation that has cases.
     let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("UNSUPPORTED")).collect();
-    assert_eq!(lines.len(), 7, "{out}");
+    assert_eq!(lines.len(), common::operations_with_cases(), "{out}");
     for line in &lines {
         assert!(line.contains("HTTP 502 with a non-JSON body (text/html)"), "{out}");
     }

@@ -47,6 +47,7 @@ fn the_fault_counts_are_the_detection_tests() {
         ("validation_faults", "validation faults"),
         ("data_faults", "data faults"),
         ("family_faults", "faults of the execution family"),
+        ("window_api_faults", "faults of the window API"),
     ];
     let mut total = 0;
     for (function, said) in groups {

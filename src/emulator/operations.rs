@@ -16,8 +16,7 @@ use super::store::{
 use super::validation::{self as v, Checker};
 use super::window_api;
 
-/// A store behind its lock.
-pub(super) type Shared = std::sync::RwLock<Store>;
+use super::store::Shared;
 /// An operation's handler: the store, the decoded body, the time now.
 type Handler = fn(&Shared, &Limits, &Map<String, Value>, f64) -> Result<Value, ApiError>;
 

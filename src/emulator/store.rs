@@ -439,6 +439,9 @@ pub fn list_page<'a, T>(
     Some((page, next))
 }
 
+/// A store behind its lock, as the operations share it.
+pub(super) type Shared = std::sync::RwLock<Store>;
+
 /// All windows, by id.
 #[derive(Debug, Default)]
 pub struct Store {

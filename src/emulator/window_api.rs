@@ -18,9 +18,8 @@ use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
 use super::limits::Limits;
-use super::operations::Shared;
 use super::shapes;
-use super::store::{Registration, Store, Window};
+use super::store::{Registration, Shared, Store, Window};
 use super::validation::Checker;
 
 /// Page size when `MaxResults` is absent.

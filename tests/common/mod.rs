@@ -81,6 +81,9 @@ pub struct Variant {
     /// Its request and replace hooks bend the execution family's operations too (by default
     /// they reach the emulator as sent).
     pub family: bool,
+    /// Its request and replace hooks bend the window API too (a window's update, its targets
+    /// and tasks, the windows of a target); by default those reach the emulator as sent.
+    pub window_api: bool,
 }
 
 /// The emulator as it is.
@@ -94,6 +97,7 @@ pub const NONE: Variant = Variant {
     wire: None,
     limits: None,
     family: false,
+    window_api: false,
 };
 
 /// The executions a DescribeMaintenanceWindowExecutions answer lists (none in another answer),
@@ -180,7 +184,9 @@ async fn bent(State((emulator, variant)): State<(Emulator, Variant)>, headers: H
                 | "DescribeMaintenanceWindowExecutionTaskInvocations"
                 | "GetMaintenanceWindowExecutionTaskInvocation"
         );
-    let variant = if family {
+    let window_api = !variant.window_api
+        && ssm_conformance::_internals::model::Operation::from_name(&operation).is_some_and(|o| o.is_window_api());
+    let variant = if family || window_api {
         Variant {
             request: None,
             replace: None,
@@ -423,4 +429,17 @@ pub fn map_filter_values(m: &mut Request, f: impl Fn(&str, &str) -> String) {
 /// A ValidationException, as the emulator words free-form ones.
 pub fn invalid(message: &str) -> Answer {
     Err(ApiError::invalid(message.to_string()))
+}
+
+/// How many of the model's operations the shipped specs have cases of (a target without any of
+/// them reports one UNSUPPORTED line per operation).
+pub fn operations_with_cases() -> usize {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let cases = ssm_conformance::_internals::spec::load_dir(&specs).unwrap();
+    let ops: std::collections::BTreeSet<&str> = cases
+        .iter()
+        .map(|c| c.operation_name())
+        .filter(|o| ssm_conformance::_internals::model::Operation::from_name(o).is_some())
+        .collect();
+    ops.len()
 }
