@@ -69,6 +69,10 @@ pub struct Case {
     /// when the case's own answer passed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub then: Vec<Step>,
+    /// Values of the case's own answer its steps send (`${saved:NAME}`): name → JSON pointer to
+    /// a string of the answer (`{"target": "/WindowTargetId"}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub save: BTreeMap<String, String>,
 }
 
 /// A request a case sends after its own, with what must come back.
@@ -81,6 +85,9 @@ pub struct Step {
     pub request: Request,
     /// What must come back (a success's checks, an error, or an open choice of those).
     pub expect: Expectation,
+    /// Values of this step's answer the later steps send, as the case's own `save`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub save: BTreeMap<String, String>,
 }
 
 /// What a case sends.
@@ -395,6 +402,9 @@ pub enum Need {
     ExistingWindow,
     /// `window:existing-empty`: a window that exists and has no executions.
     ExistingEmptyWindow,
+    /// `window:own`: a window created for this case alone (with `CreateMaintenanceWindow`), for
+    /// cases that register targets and tasks in it; deleted at cleanup.
+    OwnWindow,
     /// `fixture:<name>`: a window seeded with that fixture (needs the fixture protocol).
     Fixture(String),
 }
@@ -405,6 +415,7 @@ impl Need {
         match s {
             "window:existing" => Some(Need::ExistingWindow),
             "window:existing-empty" => Some(Need::ExistingEmptyWindow),
+            "window:own" => Some(Need::OwnWindow),
             _ => s
                 .strip_prefix("fixture:")
                 .filter(|n| FIXTURE_NAME.is_match(n))
@@ -418,6 +429,7 @@ impl std::fmt::Display for Need {
         match self {
             Need::ExistingWindow => f.write_str("window:existing"),
             Need::ExistingEmptyWindow => f.write_str("window:existing-empty"),
+            Need::OwnWindow => f.write_str("window:own"),
             Need::Fixture(n) => write!(f, "fixture:{n}"),
         }
     }
@@ -432,6 +444,15 @@ pub(crate) enum Placeholder {
     EmptyWindow,
     /// `${unknown_window}`: a well-formed id that names no window.
     UnknownWindow,
+    /// `${own_window}`: the window created for this case alone.
+    OwnWindow,
+    /// `${saved:NAME}`: a value an earlier answer of the case gave (its `save`).
+    Saved(String),
+    /// `${unique}`: 17 lower-case hex digits drawn for this case (a ClientToken, an instance
+    /// id no other case names).
+    Unique,
+    /// `${run_window_name}`: a window name the run's cleanup and `sweep` know as the run's.
+    RunWindowName,
     /// `${fixture:NAME}`: the window seeded with fixture NAME.
     Fixture(String),
     /// `${repeat:TEXT:N}`: TEXT repeated N times (long and multibyte values stay readable).
@@ -455,6 +476,12 @@ impl Placeholder {
             "window" => Ok(Placeholder::Window),
             "empty_window" => Ok(Placeholder::EmptyWindow),
             "unknown_window" => Ok(Placeholder::UnknownWindow),
+            "own_window" => Ok(Placeholder::OwnWindow),
+            "unique" => Ok(Placeholder::Unique),
+            "run_window_name" => Ok(Placeholder::RunWindowName),
+            _ if inner.starts_with("saved:") && FIXTURE_NAME.is_match(&inner[6..]) => {
+                Ok(Placeholder::Saved(inner[6..].to_string()))
+            }
             _ if inner.starts_with("fixture:") && FIXTURE_NAME.is_match(&inner[8..]) => {
                 Ok(Placeholder::Fixture(inner[8..].to_string()))
             }
@@ -468,7 +495,7 @@ impl Placeholder {
                     return Ok(Placeholder::Repeat(text.to_string(), n));
                 }
                 Err(format!(
-                    "unknown placeholder ${{{inner}}} (known: ${{window}}, ${{empty_window}}, ${{unknown_window}}, ${{fixture:NAME}}, ${{repeat:TEXT:N}})"
+                    "unknown placeholder ${{{inner}}} (known: ${{window}}, ${{empty_window}}, ${{unknown_window}}, ${{own_window}}, ${{saved:NAME}}, ${{unique}}, ${{run_window_name}}, ${{fixture:NAME}}, ${{repeat:TEXT:N}})"
                 ))
             }
         }
@@ -479,6 +506,7 @@ impl Placeholder {
         match self {
             Placeholder::Window => Some(Need::ExistingWindow),
             Placeholder::EmptyWindow => Some(Need::ExistingEmptyWindow),
+            Placeholder::OwnWindow => Some(Need::OwnWindow),
             Placeholder::Fixture(n) => Some(Need::Fixture(n.clone())),
             _ => None,
         }
@@ -798,6 +826,47 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             crate::oracle::Query::from_params(req.params.as_ref(), &semantics)
                 .map_err(|m| cerr(".request.params", format!("the oracle cannot judge this request: {m}")))?;
         }
+        // `${saved:NAME}`: saved by the case or an earlier step, never by the request that
+        // sends it; every save a JSON pointer.
+        let mut saved: Vec<&String> = Vec::new();
+        for s in &strings {
+            for p in placeholders_in(s).map_err(|m| cerr(".request", m))? {
+                if let Placeholder::Saved(name) = p {
+                    return Err(cerr(
+                        ".request",
+                        format!("${{saved:{name}}}: the case's own request sends nothing saved yet"),
+                    ));
+                }
+            }
+        }
+        for (name, pointer) in case.save.iter().chain(case.then.iter().flat_map(|s| &s.save)) {
+            if !pointer.starts_with('/') {
+                return Err(cerr(".save", format!("{name}: {pointer:?} is not a JSON pointer")));
+            }
+        }
+        // An expectation's placeholders: known ones, and saved ones only where the request
+        // could send them.
+        let expectation_placeholders = |e: &Expectation| -> Result<Vec<Placeholder>, String> {
+            let mut strings = Vec::new();
+            strings_in(
+                &serde_json::to_value(e).expect("an expectation serializes"),
+                &mut strings,
+            );
+            let mut out = Vec::new();
+            for s in &strings {
+                out.extend(placeholders_in(s)?);
+            }
+            Ok(out)
+        };
+        for p in expectation_placeholders(&case.expect).map_err(|m| cerr(".expect", m))? {
+            if matches!(p, Placeholder::Saved(_)) || p.need().is_some_and(|n| !needs.contains(&n)) {
+                return Err(cerr(
+                    ".expect",
+                    "an expectation's placeholders are its request's or needs' (nothing is saved yet)".into(),
+                ));
+            }
+        }
+        saved.extend(case.save.keys());
         for (k, step) in case.then.iter().enumerate() {
             let at = |p: &str| format!(".then[{k}]{p}");
             if step.description.trim().is_empty() {
@@ -825,8 +894,26 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
                             "a step's placeholders are the case's own request's or needs'".into(),
                         ));
                     }
+                    if let Placeholder::Saved(name) = &ph
+                        && !saved.contains(&name)
+                    {
+                        return Err(cerr(
+                            &at(".request"),
+                            format!("${{saved:{name}}} is saved by no earlier answer of the case (`save`)"),
+                        ));
+                    }
                 }
             }
+            for p in expectation_placeholders(&step.expect).map_err(|m| cerr(&at(".expect"), m))? {
+                let unsaved = matches!(&p, Placeholder::Saved(name) if !saved.contains(&name));
+                if unsaved || p.need().is_some_and(|n| !needs.contains(&n)) {
+                    return Err(cerr(
+                        &at(".expect"),
+                        "an expectation's placeholders are the case's needs' or saved by an earlier answer".into(),
+                    ));
+                }
+            }
+            saved.extend(step.save.keys());
             check_expectation(&step.expect, true).map_err(|(p, m)| cerr(&at(&format!(".expect{p}")), m))?;
             if !executions_expectations(&step.expect).is_empty() || !seeded_expectations(&step.expect).is_empty() {
                 return Err(cerr(
@@ -1134,6 +1221,60 @@ mod tests {
             _ => "W".into(),
         });
         assert_eq!(out, "xababyW");
+    }
+
+    /// A spec file of one case (its `then` and `save` as given), loaded from a scratch file.
+    fn load_one(case: serde_json::Value) -> Result<Vec<LoadedCase>, SpecError> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        let doc = serde_json::json!({"area": "a", "description": "d", "cases": [case]});
+        std::fs::write(&file, doc.to_string()).unwrap();
+        load_file(&file)
+    }
+
+    #[test]
+    fn saved_values_are_sent_only_after_an_answer_saved_them() {
+        let step = |params: serde_json::Value, expect: serde_json::Value| serde_json::json!({"description": "s", "request": {"operation": "GetMaintenanceWindow", "params": params}, "expect": expect});
+        let ok = serde_json::json!({"success": {"checks": []}});
+        let case = |then: Vec<serde_json::Value>, save: serde_json::Value, params: serde_json::Value| {
+            serde_json::json!({
+                "id": "c", "description": "d", "source": "model", "cite": "GetMaintenanceWindowRequest",
+                "request": {"operation": "GetMaintenanceWindow", "params": params},
+                "expect": {"success": {"checks": []}}, "then": then, "save": save,
+            })
+        };
+        let w = serde_json::json!({"WindowId": "${own_window}"});
+        let saved = serde_json::json!({"WindowId": "${saved:w}"});
+        // Saved by the case, sent and checked by a step: loads, and needs its own window.
+        let eq =
+            serde_json::json!({"success": {"checks": [{"equals": {"pointer": "/WindowId", "value": "${saved:w}"}}]}});
+        let loaded = load_one(case(
+            vec![step(saved.clone(), eq.clone())],
+            serde_json::json!({"w": "/WindowId"}),
+            w.clone(),
+        ))
+        .unwrap();
+        assert_eq!(loaded[0].needs, vec![Need::OwnWindow]);
+        // Saved by nobody, sent by the case itself, or checked before it is saved: refused.
+        for (then, save, params) in [
+            (vec![step(saved.clone(), ok.clone())], serde_json::json!({}), w.clone()),
+            (vec![], serde_json::json!({"w": "/WindowId"}), saved.clone()),
+            (
+                vec![
+                    serde_json::json!({"description": "s", "request": {"operation": "GetMaintenanceWindow", "params": w}, "expect": eq, "save": {"w": "/WindowId"}}),
+                ],
+                serde_json::json!({}),
+                w.clone(),
+            ),
+        ] {
+            let e = load_one(case(then, save, params)).unwrap_err().to_string();
+            assert!(e.contains("saved"), "{e}");
+        }
+        // A save is a JSON pointer.
+        let e = load_one(case(vec![], serde_json::json!({"w": "WindowId"}), w))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a JSON pointer"), "{e}");
     }
 
     #[test]

@@ -1498,6 +1498,116 @@ fn window_api_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // ClientToken read and dropped: every repeat creates again.
+            name: "client-token-ignored",
+            fails: &[
+                "window_api::register-target-client-token-repeated",
+                "window_api::register-target-client-token-other-request",
+                "window_api::register-task-client-token-repeated",
+                "window_api::create-window-client-token-repeated",
+            ],
+            request: Some(|op, m| {
+                if op.starts_with("Register") || op == "CreateMaintenanceWindow" {
+                    m.remove("ClientToken");
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Safe taken for granted: a target a task names is deregistered all the same.
+            name: "safe-ignored",
+            fails: &["window_api::deregister-target-safe-in-use"],
+            request: Some(|op, m| {
+                if op == "DeregisterTargetFromMaintenanceWindow" {
+                    m.remove("Safe");
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Replace read as a plain update: nothing is demanded, nothing cleared.
+            name: "replace-ignored",
+            fails: &[
+                "window_api::update-target-replace-clears-the-rest",
+                "window_api::update-target-replace-demands-targets",
+            ],
+            request: Some(|op, m| {
+                if op.starts_with("Update") {
+                    m.remove("Replace");
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Every update a replacement: what the request leaves out is cleared or demanded.
+            name: "every-update-replaces",
+            fails: &["window_api::update-window-changes-only-what-it-names"],
+            request: Some(|op, m| {
+                if op == "UpdateMaintenanceWindow" {
+                    m.insert("Replace".into(), json!(true));
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // An unknown target or task id looked up without a check: a server error (as moto).
+            name: "unknown-registration-is-a-server-error",
+            fails: &[
+                "window_api::deregister-target-unknown",
+                "window_api::deregister-task-unknown",
+            ],
+            result: Some(|_, _, answer| match answer {
+                Err(e)
+                    if e.error_type == "DoesNotExistException" && e.message.contains("window target")
+                        || e.error_type == "DoesNotExistException" && e.message.contains("window task") =>
+                {
+                    Err(ssm_conformance::_internals::emulator::ApiError::modeled(
+                        500,
+                        "InternalServerError",
+                        "KeyError".into(),
+                    ))
+                }
+                other => other,
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A task's WindowTargetIds taken on trust.
+            name: "task-window-targets-unchecked",
+            fails: &["window_api::task-names-a-target-the-window-lacks"],
+            replace: Some(|e, op, request| {
+                let names_targets = request
+                    .get("Targets")
+                    .and_then(Value::as_array)
+                    .is_some_and(|t| t.iter().any(|t| t["Key"] == "WindowTargetIds"));
+                if op != "RegisterTaskWithMaintenanceWindow" || !names_targets {
+                    return None;
+                }
+                let mut plain = request.clone();
+                plain.remove("Targets");
+                Some(call(e, op, Value::Object(plain)))
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // The targets' filters read and not applied.
+            name: "target-filters-ignored",
+            fails: &["window_api::describe-targets-filter-window-target-id"],
+            request: Some(|op, m| {
+                if op == "DescribeMaintenanceWindowTargets" {
+                    m.remove("Filters");
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
             // A valid task ARN of 1600 characters overflows a column: a server error.
             name: "long-task-arn-is-a-server-error",
             fails: &[

@@ -351,6 +351,11 @@ fn create_window(store: &Shared, _limits: &Limits, request: &Map<String, Value>,
         schedule_offset: offset,
     };
     let mut store = store.write().expect("store lock");
+    // The same ClientToken and request: the first window's id again (the model documents the
+    // token as an idempotency token); another request with it: IdempotentParameterMismatch.
+    if let Some(answer) = window_api::repeated(&store, "CreateMaintenanceWindow", request)? {
+        return Ok(answer);
+    }
     let id = loop {
         let id = crate::ids::window_id();
         if !store.windows.contains_key(&id) {
@@ -358,7 +363,9 @@ fn create_window(store: &Shared, _limits: &Limits, request: &Map<String, Value>,
         }
     };
     store.windows.insert(id.clone(), Window::new(settings, now));
-    Ok(json!({ "WindowId": id }))
+    let answer = json!({ "WindowId": id });
+    window_api::remember(&mut store, "CreateMaintenanceWindow", request, &answer);
+    Ok(answer)
 }
 
 /// `DescribeMaintenanceWindows`: all windows by id, paged; filters `Name` and `Enabled` match
@@ -536,7 +543,12 @@ fn delete_window(store: &Shared, limits: &Limits, request: &Map<String, Value>, 
     let id = window_id(request, limits, &mut c)?;
     c.finish()?;
     let id = id.expect("required");
-    store.write().expect("store lock").windows.remove(&id);
+    let mut store = store.write().expect("store lock");
+    store.windows.remove(&id);
+    // The tokens of its creation go with it (a long campaign creates windows without end).
+    store
+        .client_tokens
+        .retain(|_, (_, answer)| answer["WindowId"] != id.as_str());
     Ok(json!({ "WindowId": id }))
 }
 

@@ -106,9 +106,13 @@ fn replacing(request: &Map<String, Value>) -> bool {
     request.get("Replace").and_then(Value::as_bool).unwrap_or(false)
 }
 
-/// A registration under a `ClientToken`: the first answer again for the same request, an error
+/// A creation or registration under a `ClientToken`: the first answer again for the same request, an error
 /// for another; `None` when the token is new (or absent).
-fn repeated(store: &Store, operation: &str, request: &Map<String, Value>) -> Result<Option<Value>, ApiError> {
+pub(super) fn repeated(
+    store: &Store,
+    operation: &str,
+    request: &Map<String, Value>,
+) -> Result<Option<Value>, ApiError> {
     let Some(token) = request.get("ClientToken").and_then(Value::as_str) else {
         return Ok(None);
     };
@@ -130,7 +134,7 @@ fn without_token(request: &Map<String, Value>) -> Value {
     Value::Object(r)
 }
 
-fn remember(store: &mut Store, operation: &str, request: &Map<String, Value>, answer: &Value) {
+pub(super) fn remember(store: &mut Store, operation: &str, request: &Map<String, Value>, answer: &Value) {
     if let Some(token) = request.get("ClientToken").and_then(Value::as_str) {
         store.client_tokens.insert(
             (operation.to_string(), token.to_string()),

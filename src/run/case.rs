@@ -47,6 +47,12 @@ pub(super) struct Bindings {
     pub fixtures: BTreeMap<String, String>,
     /// The run's name prefix.
     pub run_prefix: String,
+    /// `${own_window}`, if the case needs one.
+    pub own_window: Option<String>,
+    /// `${unique}`: drawn for this case.
+    pub unique: String,
+    /// `${saved:NAME}`: what the case's answers gave so far.
+    pub saved: BTreeMap<String, String>,
 }
 
 impl Bindings {
@@ -57,7 +63,38 @@ impl Bindings {
             Placeholder::UnknownWindow => self.unknown_window.clone(),
             Placeholder::Fixture(n) => self.fixtures.get(n).cloned().unwrap_or_default(),
             Placeholder::Repeat(text, n) => text.repeat(*n),
+            Placeholder::OwnWindow => self.own_window.clone().unwrap_or_default(),
+            Placeholder::Saved(name) => self.saved.get(name).cloned().unwrap_or_default(),
+            Placeholder::Unique => self.unique.clone(),
+            Placeholder::RunWindowName => format!("{}-{}", self.run_prefix, crate::sweep::CASE_SUFFIX),
         }
+    }
+
+    /// An expectation with its placeholders replaced (a step that checks an id an earlier answer
+    /// gave: `{"equals": {"pointer": "/WindowTargetId", "value": "${saved:target}"}}`).
+    fn expectation<'e>(&self, expect: &'e spec::Expectation) -> std::borrow::Cow<'e, spec::Expectation> {
+        let value = |p: &Placeholder| self.value(p);
+        let json = serde_json::to_value(expect).expect("an expectation serializes");
+        if !json.to_string().contains("${") {
+            return std::borrow::Cow::Borrowed(expect);
+        }
+        let replaced = spec::substitute_json(&json, &value);
+        std::borrow::Cow::Owned(serde_json::from_value(replaced).expect("placeholders replace strings only"))
+    }
+
+    /// Keep what `save` names of an answer (`${saved:NAME}` for the later steps); `Err` names a
+    /// pointer the answer has no string at.
+    fn save(&mut self, save: &BTreeMap<String, String>, answer: Option<&serde_json::Value>) -> Result<(), String> {
+        for (name, pointer) in save {
+            let value = answer
+                .and_then(|a| a.pointer(pointer))
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| {
+                    format!("the answer has no string at {pointer} (saved as {name:?} for the later steps)")
+                })?;
+            self.saved.insert(name.clone(), value.to_string());
+        }
+        Ok(())
     }
 
     /// Name → value of what the harness chose, for snapshot redaction.
@@ -71,6 +108,13 @@ impl Bindings {
         }
         if let Some(w) = &self.empty_window {
             k.push(("empty_window".into(), w.clone()));
+        }
+        if let Some(w) = &self.own_window {
+            k.push(("own_window".into(), w.clone()));
+        }
+        k.push(("unique".into(), self.unique.clone()));
+        for (name, v) in &self.saved {
+            k.push((format!("saved:{name}"), v.clone()));
         }
         for (name, id) in &self.fixtures {
             k.push((format!("fixture:{name}"), id.clone()));
@@ -118,12 +162,17 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     let mut bindings = Bindings {
         unknown_window: session.unknown_window.clone(),
         run_prefix: session.run_prefix.clone(),
+        unique: format!("{:016x}{:x}", crate::ids::random_u64(), crate::ids::random_u64() % 16),
         ..Bindings::default()
     };
     for need in &case.needs {
         let met = match need {
             Need::ExistingWindow => session.existing_window().await.map(|w| bindings.window = Some(w)),
             Need::ExistingEmptyWindow => session.empty_window().await.map(|w| bindings.empty_window = Some(w)),
+            Need::OwnWindow => session
+                .create_window(crate::sweep::CASE_SUFFIX)
+                .await
+                .map(|w| bindings.own_window = Some(w)),
             Need::Fixture(name) => session.fixture_window(name).await.map(|w| {
                 bindings.fixtures.insert(name.clone(), w);
             }),
@@ -143,7 +192,7 @@ pub(crate) async fn run_case(session: &Session, case: &LoadedCase, pins: Option<
     let mut result = CaseResult::new(case.name(), Outcome::Passed);
     result.outcome = match bind(session, case).await {
         Err(outcome) => outcome,
-        Ok(bindings) => judge_case(session, case, pins, &bindings, &mut result).await,
+        Ok(mut bindings) => judge_case(session, case, pins, &mut bindings, &mut result).await,
     };
     result.duration = started.elapsed();
     result
@@ -153,7 +202,7 @@ async fn judge_case(
     session: &Session,
     case: &LoadedCase,
     pins: Option<&Pins>,
-    bindings: &Bindings,
+    bindings: &mut Bindings,
     result: &mut CaseResult,
 ) -> Outcome {
     let operation = case.case.request.operation().to_string();
@@ -232,7 +281,14 @@ async fn judge_case(
         walk: walked.as_ref(),
         operation: &exchange.operation,
     };
-    let outcome = match judge::check(&case.case.expect, &exchange.response, &context, pins) {
+    let expect = bindings.expectation(&case.case.expect);
+    let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
+        bindings
+            .save(&case.case.save, exchange.response.json.as_ref())
+            .map_err(|why| crate::failure::Failure::new(FailureKind::Member, why))?;
+        Ok(seen)
+    });
+    let outcome = match judged {
         Ok(observations) => {
             result.observations = observations;
             match session.snapshot_file(case) {
@@ -286,6 +342,11 @@ async fn send(
         .await
         .map_err(|e| (Outcome::failed(FailureKind::NoAnswer, e), None))?;
     *requests += 1;
+    let creates = operation == Operation::CreateMaintenanceWindow.name();
+    if creates {
+        // Its answer may be lost: cleanup then looks for the run's windows by name.
+        session.window_create_sent();
+    }
     let response = match client.call(operation, &Payload::Raw(body.clone())).await {
         Ok(r) => r,
         Err(e) => {
@@ -299,6 +360,10 @@ async fn send(
             ));
         }
     };
+    // A window a case creates itself is the run's to delete, whatever the case's verdict.
+    if creates && let Some(id) = response.json.as_ref().and_then(|j| j["WindowId"].as_str()) {
+        session.record_created_window(id);
+    }
     let exchange = Exchange {
         operation: operation.to_string(),
         request: body,
@@ -323,7 +388,7 @@ async fn run_steps(
     session: &Session,
     case: &LoadedCase,
     pins: Option<&Pins>,
-    bindings: &Bindings,
+    bindings: &mut Bindings,
     result: &mut CaseResult,
 ) -> Result<(), Outcome> {
     for (k, step) in case.case.then.iter().enumerate() {
@@ -351,7 +416,14 @@ async fn run_steps(
             walk: None,
             operation: &exchange.operation,
         };
-        match judge::check(&step.expect, &exchange.response, &context, pins) {
+        let expect = bindings.expectation(&step.expect);
+        let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
+            bindings
+                .save(&step.save, exchange.response.json.as_ref())
+                .map_err(|why| crate::failure::Failure::new(FailureKind::Member, why))?;
+            Ok(seen)
+        });
+        match judged {
             Ok(seen) => result.observations.extend(seen),
             Err(why) => {
                 return Err(Outcome::Failed(

@@ -226,6 +226,16 @@ impl Session {
         }
     }
 
+    /// A case is about to send its own `CreateMaintenanceWindow`.
+    pub(crate) fn window_create_sent(&self) {
+        self.ledger.create_sent();
+    }
+
+    /// A window a case's own `CreateMaintenanceWindow` made: the run deletes it at cleanup.
+    pub(crate) fn record_created_window(&self, id: &str) {
+        self.ledger.record(ledger::Created::Window(id.to_string()));
+    }
+
     /// Whether this run made a window with `CreateMaintenanceWindow` (whose id the target check
     /// judges).
     pub(crate) fn created_any_window(&self) -> bool {
