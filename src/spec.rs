@@ -603,6 +603,11 @@ impl LoadedCase {
         self.needs.is_empty()
     }
 
+    /// What the case needs of its target (its `needs` and what its placeholders imply).
+    pub fn needs(&self) -> &[Need] {
+        &self.needs
+    }
+
     /// The case as the spec file has it, for the crate's own tests (`_internals::spec`).
     #[doc(hidden)]
     pub fn case(&self) -> &Case {
@@ -846,17 +851,17 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
         }
         // An expectation's placeholders: known ones, and saved ones only where the request
         // could send them.
-        let expectation_placeholders = |e: &Expectation| -> Result<Vec<Placeholder>, String> {
+        let expectation_placeholders = |e: &Expectation| {
             let mut strings = Vec::new();
             strings_in(
                 &serde_json::to_value(e).expect("an expectation serializes"),
                 &mut strings,
             );
-            let mut out = Vec::new();
-            for s in &strings {
-                out.extend(placeholders_in(s)?);
-            }
-            Ok(out)
+            strings
+                .iter()
+                .map(|s| placeholders_in(s))
+                .collect::<Result<Vec<_>, _>>()
+                .map(|all| all.into_iter().flatten().collect::<Vec<_>>())
         };
         for p in expectation_placeholders(&case.expect).map_err(|m| cerr(".expect", m))? {
             if matches!(p, Placeholder::Saved(_)) || p.need().is_some_and(|n| !needs.contains(&n)) {

@@ -166,21 +166,36 @@ fn mutations_only_when_allowed_and_only_what_the_run_created_is_deleted() {
     let (code, out) = run_as_aws(&s.running.url(), SECRET, &["--allow-mutations", "--no-properties"]);
     assert_eq!(code, 0, "{out}");
     let received = s.running.emulator.operations();
-    assert_eq!(
-        received.iter().filter(|o| *o == "CreateMaintenanceWindow").count(),
-        2,
-        "{received:?}"
-    );
-    // The cleanup's one, the probe's and the generated cases' (each names a window that does
-    // not exist); the account's own window is left alone (below).
-    let delete_cases = ssm_conformance::_internals::spec::load_dir(std::path::Path::new("specs"))
-        .unwrap()
+    // What the specs create and delete: the account's window and the run's empty one; a window
+    // of its own per case that needs one; what cases and their steps send themselves.
+    let cases = ssm_conformance::_internals::spec::load_dir(std::path::Path::new("specs")).unwrap();
+    let own = cases
         .iter()
-        .filter(|c| c.operation_name() == "DeleteMaintenanceWindow")
+        .filter(|c| c.needs().contains(&ssm_conformance::_internals::spec::Need::OwnWindow))
+        .count();
+    let sent = |op: &str| {
+        cases
+            .iter()
+            .map(|c| {
+                usize::from(c.operation_name() == op)
+                    + c.case().then.iter().filter(|s| s.request.operation() == op).count()
+            })
+            .sum::<usize>()
+    };
+    let creating_cases = cases
+        .iter()
+        .filter(|c| c.operation_name() == "CreateMaintenanceWindow")
         .count();
     assert_eq!(
+        received.iter().filter(|o| *o == "CreateMaintenanceWindow").count(),
+        2 + own + sent("CreateMaintenanceWindow"),
+        "{received:?}"
+    );
+    // The cleanup's (the empty window, each case's own, each window a case created), the
+    // probe's, and what cases send (the generated ones name windows that do not exist).
+    assert_eq!(
         received.iter().filter(|o| *o == "DeleteMaintenanceWindow").count(),
-        2 + delete_cases,
+        2 + own + creating_cases + sent("DeleteMaintenanceWindow"),
         "{received:?}"
     );
     assert!(!received.iter().any(|o| o.starts_with("fixture:")), "{received:?}");

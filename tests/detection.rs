@@ -205,7 +205,12 @@ fn validation_faults() -> Vec<Variant> {
         Variant {
             name: "unknown-operation-served",
             fails: &["request::unknown-operation"],
-            request: Some(|op, _| *op = "DescribeMaintenanceWindowExecutions".into()),
+            // A name the service lacks is served as its default operation.
+            request: Some(|op, _| {
+                if ssm_conformance::_internals::model::Operation::from_name(op).is_none() {
+                    *op = "DescribeMaintenanceWindowExecutions".into();
+                }
+            }),
             ..NONE
         },
         Variant {
@@ -1562,8 +1567,8 @@ fn window_api_faults() -> Vec<Variant> {
             ],
             result: Some(|_, _, answer| match answer {
                 Err(e)
-                    if e.error_type == "DoesNotExistException" && e.message.contains("window target")
-                        || e.error_type == "DoesNotExistException" && e.message.contains("window task") =>
+                    if e.error_type == "DoesNotExistException"
+                        && (e.message.contains("window target") || e.message.contains("window task")) =>
                 {
                     Err(ssm_conformance::_internals::emulator::ApiError::modeled(
                         500,
@@ -1603,6 +1608,31 @@ fn window_api_faults() -> Vec<Variant> {
                 if op == "DescribeMaintenanceWindowTargets" {
                     m.remove("Filters");
                 }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Safe deregistration refused while the window has any task, not only one that
+            // names the target.
+            name: "safe-refused-while-any-task",
+            fails: &["window_api::deregister-target-safe-not-in-use"],
+            replace: Some(|e, op, request| {
+                if op != "DeregisterTargetFromMaintenanceWindow" || request.get("Safe") != Some(&json!(true)) {
+                    return None;
+                }
+                let tasks = e.handle(
+                    Some("AmazonSSM.DescribeMaintenanceWindowTasks"),
+                    &serde_json::to_vec(&json!({ "WindowId": request["WindowId"] })).unwrap(),
+                );
+                let any = tasks.is_ok_and(|t| t["Tasks"].as_array().is_some_and(|t| !t.is_empty()));
+                any.then(|| {
+                    Err(ssm_conformance::_internals::emulator::ApiError::modeled(
+                        400,
+                        "TargetInUseException",
+                        "the window has tasks".into(),
+                    ))
+                })
             }),
             window_api: true,
             ..NONE

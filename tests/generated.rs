@@ -104,6 +104,64 @@ fn faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Deregistering one task removes every task of its window (a delete by window id):
+            // the spec cases never hold two tasks in one window; the state machine does.
+            name: "deregistering-a-task-removes-all",
+            fails: &["properties::stateful"],
+            replace: Some(|e, op, request| {
+                if op != "DeregisterTaskFromMaintenanceWindow" {
+                    return None;
+                }
+                let answer = e.handle(
+                    Some("AmazonSSM.DeregisterTaskFromMaintenanceWindow"),
+                    &serde_json::to_vec(request).unwrap(),
+                );
+                if answer.is_ok() {
+                    let listed = e.handle(
+                        Some("AmazonSSM.DescribeMaintenanceWindowTasks"),
+                        &serde_json::to_vec(&json!({ "WindowId": request["WindowId"], "MaxResults": 100 })).unwrap(),
+                    );
+                    for task in listed
+                        .iter()
+                        .flat_map(|l| l["Tasks"].as_array().cloned().unwrap_or_default())
+                    {
+                        let _ = e.handle(
+                            Some("AmazonSSM.DeregisterTaskFromMaintenanceWindow"),
+                            &serde_json::to_vec(
+                                &json!({ "WindowId": request["WindowId"], "WindowTaskId": task["WindowTaskId"] }),
+                            )
+                            .unwrap(),
+                        );
+                    }
+                }
+                Some(answer)
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A serializer that writes a task's Priority only when it is not zero: the spec
+            // cases read back a task of priority 3; the state machine draws 0 to 4.
+            name: "task-priority-0-dropped",
+            fails: &["properties::stateful"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    let zero = |t: &mut Value| {
+                        if t.get("WindowTaskId").is_some() && t["Priority"] == json!(0) {
+                            t.as_object_mut().unwrap().remove("Priority");
+                        }
+                    };
+                    zero(&mut a);
+                    for t in a["Tasks"].as_array_mut().into_iter().flatten() {
+                        zero(t);
+                    }
+                    a
+                })
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
             name: "delete-answers-but-keeps-the-window",
             fails: &["properties::stateful"],
             replace: Some(|e, op, request| {

@@ -9,8 +9,9 @@
 //!   can be saved as a spec case and fixture ([`Counterexample::save`]).
 //! - `properties::metamorphic`, read-only, on any window (`--window-id` on AWS): pages
 //!   concatenate whatever the page size, a filter only narrows, After and Before cover.
-//! - `properties::stateful`, loopback or `--allow-mutations`: sequences of Create, Get, Delete,
-//!   DescribeMaintenanceWindows, seeding and Describe against a model of the run's windows.
+//! - `properties::stateful`, loopback or `--allow-mutations`: sequences over the window API
+//!   (create, get, update, delete and describe windows; register, update, describe, get and
+//!   deregister targets and tasks; seeding and Describe) against a model of the run's windows.
 //! - `properties::family`, where the target speaks the fixture protocol v2: histories with tasks
 //!   and invocations, read back through the six operations around an execution (cross-operation
 //!   invariants; cancelling moves one execution only).
@@ -250,7 +251,7 @@ pub enum Part {
     ModelBased,
     /// Relations that hold on any window, read-only.
     Metamorphic,
-    /// Sequences of window life-cycle calls against a model of the run's windows.
+    /// Sequences over the window API against a model of the run's windows.
     Stateful,
     /// Histories with tasks and invocations, read back through the execution family.
     Family,
@@ -272,7 +273,7 @@ impl Part {
 
     /// Cases the part draws when `asked` are asked per property (`--cases`): the model-based
     /// part all of them; the metamorphic and family parts, eight requests and a seeding each, a
-    /// quarter (at least 4); the stateful part, up to 12 steps each, half (at least 8).
+    /// quarter (at least 4); the stateful part, up to 21 steps each, half (at least 8).
     pub const fn cases(self, asked: u32) -> u32 {
         let share = match self {
             Part::ModelBased => return asked,
@@ -287,6 +288,16 @@ impl Part {
         format!("{AREA}::{}", self.name())
     }
 
+    /// The operation without which the part cannot run at all: the window's life cycle for the
+    /// stateful part (its other steps are left out where the target lacks them), the execution
+    /// history for the rest.
+    pub const fn needs(self) -> Operation {
+        match self {
+            Part::Stateful => Operation::CreateMaintenanceWindow.probed(),
+            _ => Operation::DescribeMaintenanceWindowExecutions,
+        }
+    }
+
     /// The operations the part exists to exercise (what `--operation` selects it by).
     pub const fn operations(self) -> &'static [Operation] {
         match self {
@@ -294,8 +305,17 @@ impl Part {
             Part::Stateful => &[
                 Operation::CreateMaintenanceWindow,
                 Operation::GetMaintenanceWindow,
+                Operation::UpdateMaintenanceWindow,
                 Operation::DeleteMaintenanceWindow,
                 Operation::DescribeMaintenanceWindows,
+                Operation::RegisterTargetWithMaintenanceWindow,
+                Operation::DescribeMaintenanceWindowTargets,
+                Operation::UpdateMaintenanceWindowTarget,
+                Operation::DeregisterTargetFromMaintenanceWindow,
+                Operation::RegisterTaskWithMaintenanceWindow,
+                Operation::DescribeMaintenanceWindowTasks,
+                Operation::GetMaintenanceWindowTask,
+                Operation::DeregisterTaskFromMaintenanceWindow,
             ],
             Part::Family => &[
                 Operation::GetMaintenanceWindowExecution,
@@ -322,10 +342,7 @@ pub(crate) fn run_part(
     let mut counterexample = None;
     // Nothing drawn yet for this part: the last part's counts are not this one's.
     settings.progress.begin(0);
-    let outcome = match session.block_on(crate::session::unusable(
-        session,
-        Operation::DescribeMaintenanceWindowExecutions,
-    )) {
+    let outcome = match session.block_on(crate::session::unusable(session, part.needs())) {
         Some(outcome) => outcome,
         None => {
             let ended = match part {

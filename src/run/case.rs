@@ -84,13 +84,16 @@ impl Bindings {
 
     /// Keep what `save` names of an answer (`${saved:NAME}` for the later steps); `Err` names a
     /// pointer the answer has no string at.
-    fn save(&mut self, save: &BTreeMap<String, String>, answer: Option<&serde_json::Value>) -> Result<(), String> {
+    fn save(&mut self, save: &BTreeMap<String, String>, answer: Option<&serde_json::Value>) -> Result<(), Failure> {
         for (name, pointer) in save {
             let value = answer
                 .and_then(|a| a.pointer(pointer))
                 .and_then(serde_json::Value::as_str)
                 .ok_or_else(|| {
-                    format!("the answer has no string at {pointer} (saved as {name:?} for the later steps)")
+                    Failure::new(
+                        FailureKind::Member,
+                        format!("the answer has no string at {pointer} (saved as {name:?} for the later steps)"),
+                    )
                 })?;
             self.saved.insert(name.clone(), value.to_string());
         }
@@ -151,12 +154,9 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     for step in &case.case.then {
         let op = Operation::from_name(step.request.operation()).expect("checked at load");
         if let Some(outcome) = unusable(session, op.probed()).await {
-            return Err(match outcome {
-                Outcome::Unsupported(why) => {
-                    Outcome::Unsupported(format!("its step {:?} cannot be sent: {why}", step.description))
-                }
-                other => other,
-            });
+            // The words of the operation's own cases: a report writes one line per operation
+            // the target lacks, whichever request of a case sends it.
+            return Err(outcome);
         }
     }
     let mut bindings = Bindings {
@@ -283,9 +283,7 @@ async fn judge_case(
     };
     let expect = bindings.expectation(&case.case.expect);
     let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
-        bindings
-            .save(&case.case.save, exchange.response.json.as_ref())
-            .map_err(|why| crate::failure::Failure::new(FailureKind::Member, why))?;
+        bindings.save(&case.case.save, exchange.response.json.as_ref())?;
         Ok(seen)
     });
     let outcome = match judged {
@@ -418,9 +416,7 @@ async fn run_steps(
         };
         let expect = bindings.expectation(&step.expect);
         let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
-            bindings
-                .save(&step.save, exchange.response.json.as_ref())
-                .map_err(|why| crate::failure::Failure::new(FailureKind::Member, why))?;
+            bindings.save(&step.save, exchange.response.json.as_ref())?;
             Ok(seen)
         });
         match judged {

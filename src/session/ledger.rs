@@ -35,9 +35,13 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    /// Record `c` (before it is made).
+    /// Record `c` (before it is made; once, however often it is answered: a ClientToken
+    /// repeated gives the same window again).
     pub(crate) fn record(&self, c: Created) {
-        self.created.lock().expect("lock").push(c);
+        let mut created = self.created.lock().expect("lock");
+        if !created.contains(&c) {
+            created.push(c);
+        }
     }
 
     /// A CreateMaintenanceWindow is about to be sent.

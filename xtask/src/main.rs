@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// The seed of the generated phase against moto and fakecloud (expectations, gates, parity).
+const GATE_SEED: &str = "2";
 /// The moto release the expectations are written for.
 const MOTO_VERSION: &str = "5.2.5";
 /// The fakecloud release the expectations are written for.
@@ -28,7 +30,8 @@ enum Target {
     Reference,
     /// moto server from PyPI, in .venv.
     Moto,
-    /// fakecloud from crates.io, in .tools/fakecloud (a build of about 33 minutes on 2 cores).
+    /// fakecloud from crates.io, in ~/.cache/ssm-conformance/fakecloud (a build of about 33
+    /// minutes on 2 cores).
     Fakecloud,
 }
 
@@ -41,7 +44,7 @@ enum Task {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Install fakecloud (pinned, cached in .tools/), start it on 127.0.0.1, run the suite against
+    /// Install fakecloud (pinned, cached outside the repository), start it on 127.0.0.1, run the suite against
     /// its expectations (expectations/fakecloud.json), stop it.
     Fakecloud {
         /// Extra arguments for `ssm-conformance run`.
@@ -254,9 +257,21 @@ fn moto_server() -> Result<PathBuf> {
     )
 }
 
-/// fakecloud installed into .tools/fakecloud (built on first use: about 33 minutes on 2 cores).
+/// Where fakecloud is installed: outside the repository, so that a fresh clone (and CI's
+/// cache) reuses the build: `$SSM_CONFORMANCE_TOOLS/fakecloud`, else
+/// `$XDG_CACHE_HOME/ssm-conformance/fakecloud`, else `~/.cache/ssm-conformance/fakecloud`.
+fn fakecloud_dir() -> PathBuf {
+    let base = std::env::var_os("SSM_CONFORMANCE_TOOLS")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("ssm-conformance")))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("ssm-conformance")))
+        .unwrap_or_else(|| root().join(".tools"));
+    base.join("fakecloud")
+}
+
+/// fakecloud installed into [`fakecloud_dir`] (built on first use: about 33 minutes on 2 cores).
 fn fakecloud() -> Result<PathBuf> {
-    let dir = root().join(".tools").join("fakecloud");
+    let dir = fakecloud_dir();
     let bin = dir.join("bin").join("fakecloud");
     installed(
         bin,
@@ -343,6 +358,11 @@ fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
         .env_remove("SSM_CONFORMANCE_TARGET");
     cmd.arg("run")
         .args(["--target-name", name(target), "--target-version", &version(target)]);
+    // A real emulator's generated phase is the same every run: its expectations (and the gate
+    // that holds them) list what this seed's sequences find, not what a lucky draw does.
+    if target != Target::Reference {
+        cmd.args(["--seed", GATE_SEED]);
+    }
     if let Some(s) = &server {
         cmd.args(["--endpoint", &s.url]);
     }
@@ -565,9 +585,9 @@ fn machine() -> String {
 const BEGIN: &str = "<!-- figures: written by cargo xtask bench -->";
 const END: &str = "<!-- end of figures -->";
 
-/// Whether fakecloud is already built into .tools/fakecloud (the bench never builds it).
+/// Whether fakecloud is already built into [`fakecloud_dir`] (the bench never builds it).
 fn fakecloud_built() -> bool {
-    let dir = root().join(".tools").join("fakecloud");
+    let dir = fakecloud_dir();
     dir.join("bin").join("fakecloud").exists() && dir.join(format!("fakecloud-{FAKECLOUD_VERSION}.installed")).exists()
 }
 
@@ -579,7 +599,7 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
         Some(serve(Target::Fakecloud)?.context("fakecloud starts")?)
     } else {
         eprintln!(
-            "xtask: fakecloud is not built in .tools/fakecloud: its comparison is skipped \
+            "xtask: fakecloud is not built in ~/.cache/ssm-conformance/fakecloud: its comparison is skipped \
              (`cargo xtask fakecloud` builds it, about 33 minutes on 2 cores)"
         );
         None
@@ -635,7 +655,7 @@ fn bench(runs: usize, seconds: f64) -> Result<ExitCode> {
         format!("moto {MOTO_VERSION}, fakecloud {FAKECLOUD_VERSION}")
     } else {
         format!(
-            "moto {MOTO_VERSION}; fakecloud not measured in this run: it was not built in .tools/fakecloud, \
+            "moto {MOTO_VERSION}; fakecloud not measured in this run: it was not built in ~/.cache/ssm-conformance/fakecloud, \
              and the bench does not build it (`cargo xtask fakecloud` does, about 33 minutes on 2 cores)"
         )
     };
