@@ -1,6 +1,7 @@
 //! ssm-conformance: a conformance and property-test harness for the AWS Systems Manager
 //! maintenance-window API (DescribeMaintenanceWindowExecutions and the operations around an
-//! execution), with a reference emulator that gets it right.
+//! execution; the window's life cycle, targets and tasks), with a reference emulator that gets
+//! it right.
 //!
 //! # Usage
 //!
@@ -62,7 +63,9 @@
 //! | outcome | how a case ended: passed, failed (a [`FailureKind`]), unsupported, or skipped (a [`SkipReason`]); only a pass passes |
 //! | oracle | the code that computes the right answer for any data, sharing nothing with the emulator |
 //! | property | a relation checked on generated data (`proptest`) |
-//! | part | one of the generated phase's four: model-based, metamorphic, stateful, family |
+//! | part | one of the generated phase's four: model-based, metamorphic, stateful (a state machine over the window API), family |
+//! | accepted | what a request within every constraint of the model must get: a success, or an error the operation may answer that names no model constraint |
+//! | window API | the operations of a window's settings, targets and tasks, which need no fixture protocol: cases create what they read through the API itself (`window:own`, `${saved:NAME}`) |
 //!
 //! # Known limitations
 //!

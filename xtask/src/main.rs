@@ -258,12 +258,11 @@ fn moto_server() -> Result<PathBuf> {
 }
 
 /// Where fakecloud is installed: outside the repository, so that a fresh clone (and CI's
-/// cache) reuses the build: `$SSM_CONFORMANCE_TOOLS/fakecloud`, else
-/// `$XDG_CACHE_HOME/ssm-conformance/fakecloud`, else `~/.cache/ssm-conformance/fakecloud`.
+/// cache) reuses the build: `$XDG_CACHE_HOME/ssm-conformance/fakecloud`, else
+/// `~/.cache/ssm-conformance/fakecloud`.
 fn fakecloud_dir() -> PathBuf {
-    let base = std::env::var_os("SSM_CONFORMANCE_TOOLS")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("ssm-conformance")))
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(|c| PathBuf::from(c).join("ssm-conformance"))
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("ssm-conformance")))
         .unwrap_or_else(|| root().join(".tools"));
     base.join("fakecloud")
