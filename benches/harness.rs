@@ -798,6 +798,28 @@ fn create_window(rt: &tokio::runtime::Runtime, url: &str) -> String {
     r.json.unwrap()["WindowId"].as_str().unwrap().to_string()
 }
 
+/// A window at `url` with `n` targets of instances registered (the window API's list).
+fn window_with_targets(rt: &tokio::runtime::Runtime, url: &str, n: usize) -> String {
+    let window = create_window(rt, url);
+    let c = client(url);
+    rt.block_on(async {
+        for i in 0..n {
+            let r = c
+                .call(
+                    "RegisterTargetWithMaintenanceWindow",
+                    &Payload::Json(
+                        json!({"WindowId": window, "ResourceType": "INSTANCE", "Name": format!("target-{i}"),
+                                          "Targets": [{"Key": "InstanceIds", "Values": [format!("i-{i:017x}")]}]}),
+                    ),
+                )
+                .await
+                .unwrap();
+            assert_eq!(r.status, 200, "{}", r.summary());
+        }
+    });
+    window
+}
+
 /// Throughput and latency at 1, 8 and 64 connections.
 fn throughput(
     rt: &tokio::runtime::Runtime,
@@ -862,6 +884,18 @@ fn throughput(
         "GetMaintenanceWindow",
         json!({"WindowId": ours_get}),
         mo.as_ref().map(|(u, w)| ("moto", *u, json!({"WindowId": w}))),
+    );
+    // The window API, which moto implements too: a list of ten targets in one page.
+    let ours_targets = window_with_targets(rt, &ours.1, 10);
+    let mo_targets = moto.map(|u| (u, window_with_targets(rt, u, 10)));
+    line(
+        "DescribeMaintenanceWindowTargets, 10 targets, MaxResults 10",
+        &ours.1,
+        "DescribeMaintenanceWindowTargets",
+        json!({"WindowId": ours_targets, "MaxResults": 10}),
+        mo_targets
+            .as_ref()
+            .map(|(u, w)| ("moto", *u, json!({"WindowId": w, "MaxResults": 10}))),
     );
     rows
 }

@@ -291,6 +291,17 @@ impl Expectation {
     }
 }
 
+/// Whether a target that meets the expectation changes nothing: an error (every option an
+/// error), or `accepted` (whose cases name windows, targets and tasks that do not exist, or
+/// read). Such a request may be sent again after a dropped connection.
+pub(crate) fn changes_nothing(e: &Expectation) -> bool {
+    match e {
+        Expectation::Error(_) | Expectation::Accepted(_) => true,
+        Expectation::Open(o) => o.options.values().all(changes_nothing),
+        _ => false,
+    }
+}
+
 /// Whether an expectation (or one of its options) names violations its request makes.
 pub(crate) fn names_violations(e: &Expectation) -> bool {
     match e {

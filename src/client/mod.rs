@@ -83,6 +83,9 @@ pub struct Response {
     pub json: Option<Value>,
     /// The AWS error the response names, if any.
     pub error: Option<AwsError>,
+    /// How many earlier tries of this request a dropped connection ended (0: the first try
+    /// answered). A request that is not idempotent, sent again, may be answered as a repeat.
+    pub dropped_tries: u32,
 }
 
 impl Response {
@@ -142,6 +145,7 @@ impl Response {
             body,
             json,
             error,
+            dropped_tries: 0,
         }
     }
 }
@@ -421,10 +425,29 @@ impl Client {
         self.call_parsing(operation, payload, Parse::ErrorsOnly).await
     }
 
+    /// [`Client::call`] for a request the caller knows may be sent again after a dropped
+    /// connection, though its operation changes the target: one a correct target refuses (a
+    /// broken constraint, an id that names nothing), or one whose effect is the same twice (a
+    /// deregistration, a cancel) and whose caller reads [`Response::dropped_tries`].
+    pub async fn call_repeatable(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
+        self.call_with(operation, payload, Parse::Always, true).await
+    }
+
     async fn call_parsing(&self, operation: &str, payload: &Payload, parse: Parse) -> Result<Response, ClientError> {
+        let repeatable = idempotent(operation, &payload.to_bytes());
+        self.call_with(operation, payload, parse, repeatable).await
+    }
+
+    async fn call_with(
+        &self,
+        operation: &str,
+        payload: &Payload,
+        parse: Parse,
+        repeatable: bool,
+    ) -> Result<Response, ClientError> {
         let body = payload.to_bytes();
-        let repeatable = idempotent(operation, &body);
         let mut attempt = 0;
+        let mut dropped = 0;
         loop {
             self.wait_for_backoff().await;
             let request = self.signed_request(operation, body.clone())?;
@@ -434,12 +457,15 @@ impl Client {
                 Err(e @ ClientError::Transport { .. }) => {
                     if repeatable && self.retry_after_transport_error(operation, attempt) {
                         attempt += 1;
+                        dropped += 1;
                         continue;
                     }
                     return Err(if repeatable { e } else { e.not_retried(operation) });
                 }
                 Err(e) => return Err(e),
             };
+            let mut response = response;
+            response.dropped_tries = dropped;
             if !is_throttled(&response) {
                 return Ok(response);
             }

@@ -148,6 +148,22 @@ async fn call(
         .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))
 }
 
+/// [`call`] for a deregistration: sent again after a dropped connection (its effect is the
+/// same twice); the answer says how many tries were dropped, so that a repeat answered as one
+/// (DoesNotExistException for what the first try removed) is read as the success it was.
+async fn call_repeatable(
+    client: &Client,
+    requests: &Cell<usize>,
+    op: &str,
+    params: Value,
+) -> Result<crate::client::Response, Failure> {
+    requests.set(requests.get() + 1);
+    client
+        .call_repeatable(op, &Payload::Json(params.clone()))
+        .await
+        .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))
+}
+
 /// Every id of the items listed in the answer to `op` with `params`, NextToken
 /// followed to the last page: a short or empty page with a token is legal, and only the whole
 /// walk says what is listed. `Ok(Err(answer))` where the first answer is not a 200, for the
@@ -502,7 +518,8 @@ async fn registrations(client: &Client, requests: &Cell<usize>, step: &Step, k: 
             // The items of a deleted window are not picked: there are none to name.
             _ => return Ok(()),
         };
-        let r = call(client, requests, op.name(), params).await?;
+        // Nothing is changed on a deleted window: sent again after a dropped connection.
+        let r = call_repeatable(client, requests, op.name(), params).await?;
         let empty_list = matches!(step, Step::DescribeTargets(_) | Step::DescribeTasks(_))
             && r.status == 200
             && op.list().is_some_and(|(list, _)| {
@@ -544,7 +561,8 @@ async fn registrations(client: &Client, requests: &Cell<usize>, step: &Step, k: 
                 requests,
                 "RegisterTargetWithMaintenanceWindow",
                 json!({ "WindowId": w, "ResourceType": "INSTANCE", "Name": name,
-                        "Targets": [{"Key": "InstanceIds", "Values": [instance()]}] }),
+                        "Targets": [{"Key": "InstanceIds", "Values": [instance()]}],
+                        "ClientToken": crate::ids::uuid_v4() }),
             )
             .await?;
             let id = r
@@ -586,7 +604,8 @@ async fn registrations(client: &Client, requests: &Cell<usize>, step: &Step, k: 
                 requests,
                 "RegisterTaskWithMaintenanceWindow",
                 json!({ "WindowId": w, "TaskArn": "AWS-RunShellScript", "TaskType": "RUN_COMMAND", "Targets": targets,
-                        "MaxConcurrency": "1", "MaxErrors": "0", "Priority": priority }),
+                        "MaxConcurrency": "1", "MaxErrors": "0", "Priority": priority,
+                        "ClientToken": crate::ids::uuid_v4() }),
             )
             .await?;
             let Some(id) = r
@@ -617,7 +636,7 @@ async fn registrations(client: &Client, requests: &Cell<usize>, step: &Step, k: 
                 .tasks
                 .iter()
                 .any(|task| !task.gone && task.target.as_deref() == Some(id.as_str()));
-            let r = call(
+            let r = call_repeatable(
                 client,
                 requests,
                 "DeregisterTargetFromMaintenanceWindow",
@@ -626,10 +645,12 @@ async fn registrations(client: &Client, requests: &Cell<usize>, step: &Step, k: 
             .await?;
             let refused_in_use = (400..500).contains(&r.status)
                 && r.error.as_ref().is_some_and(|e| e.error_type == "TargetInUseException");
+            // A try dropped after the target removed it: the repeat finds nothing to remove.
+            let removed_by_a_dropped_try = r.dropped_tries > 0 && not_found(&r);
             match (gone, *safe && in_use) {
                 (true, _) if not_found(&r) => {}
                 (false, true) if refused_in_use => {}
-                (false, false) if r.status == 200 => k.targets[i].gone = true,
+                (false, false) if r.status == 200 || removed_by_a_dropped_try => k.targets[i].gone = true,
                 (gone, refuse) => {
                     let want = if gone {
                         "deregistered before: DoesNotExistException expected"
@@ -651,16 +672,17 @@ async fn registrations(client: &Client, requests: &Cell<usize>, step: &Step, k: 
             }
             let i = t.index(k.tasks.len());
             let (id, gone) = (k.tasks[i].id.clone(), k.tasks[i].gone);
-            let r = call(
+            let r = call_repeatable(
                 client,
                 requests,
                 "DeregisterTaskFromMaintenanceWindow",
                 json!({ "WindowId": w, "WindowTaskId": id }),
             )
             .await?;
+            let removed_by_a_dropped_try = r.dropped_tries > 0 && not_found(&r);
             match gone {
                 true if not_found(&r) => {}
-                false if r.status == 200 => k.tasks[i].gone = true,
+                false if r.status == 200 || removed_by_a_dropped_try => k.tasks[i].gone = true,
                 _ => {
                     return Err(status(format!(
                         "DeregisterTaskFromMaintenanceWindow {id} of {w} ({}): {}",

@@ -215,7 +215,15 @@ async fn judge_case(
         );
     }
     let payload = bindings.payload(&case.case.request);
-    let exchange = match send(session, case, &operation, &payload, "", &mut result.requests).await {
+    let exchange = match send(
+        session,
+        case,
+        (&operation, &payload, &case.case.expect),
+        "",
+        &mut result.requests,
+    )
+    .await
+    {
         Ok(x) => x,
         Err((outcome, exchange)) => {
             result.exchange = exchange.map(std::sync::Arc::new);
@@ -328,11 +336,11 @@ async fn judge_case(
 async fn send(
     session: &Session,
     case: &LoadedCase,
-    operation: &str,
-    payload: &Payload,
+    request: (&str, &Payload, &spec::Expectation),
     what: &str,
     requests: &mut usize,
 ) -> Result<Exchange, (Outcome, Option<Exchange>)> {
+    let (operation, payload, expect) = request;
     // Serialized once: what is sent and what the report shows.
     let body = payload.to_bytes();
     let client = session
@@ -345,7 +353,15 @@ async fn send(
         // Its answer may be lost: cleanup then looks for the run's windows by name.
         session.window_create_sent();
     }
-    let response = match client.call(operation, &Payload::Raw(body.clone())).await {
+    // A request a correct target refuses changes nothing: sent again after a dropped connection
+    // like a read (the client decides that for the operations that are idempotent anyway).
+    let sent = Payload::Raw(body.clone());
+    let answered = if spec::changes_nothing(expect) {
+        client.call_repeatable(operation, &sent).await
+    } else {
+        client.call(operation, &sent).await
+    };
+    let response = match answered {
         Ok(r) => r,
         Err(e) => {
             let why = format!(
@@ -396,8 +412,7 @@ async fn run_steps(
         let exchange = send(
             session,
             case,
-            operation,
-            &payload,
+            (operation, &payload, &step.expect),
             &format!("{what}: "),
             &mut result.requests,
         )

@@ -54,7 +54,9 @@ impl Session {
                 Err(e) => return Support::Unreachable(e.to_string()),
             };
             let probe = probe(operation, &self.unknown_window);
-            match client.call(operation.name(), &Payload::Json(probe)).await {
+            // A probe names nothing, so it changes nothing: sent again after a dropped connection
+            // whatever its operation (one lost probe would otherwise cost every case of it).
+            match client.call_repeatable(operation.name(), &Payload::Json(probe)).await {
                 Ok(r) => classify_support(&r),
                 Err(e) => Support::Unreachable(e.to_string()),
             }

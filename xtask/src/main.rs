@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod soak;
+
 /// The seed of the generated phase against moto and fakecloud (expectations, gates, parity).
 const GATE_SEED: &str = "2";
 /// The moto release the expectations are written for.
@@ -102,6 +104,21 @@ enum Task {
         #[arg(long, default_value_t = 3)]
         shards: u32,
     },
+    /// The suite at --jobs 8 through a Python server that drops a share of the requests, in
+    /// front of the reference emulator: every drop retried, no verdict flipped (issue 30); the
+    /// figures go into BENCHMARKS.md.
+    Soak {
+        /// Fewest requests the run must send.
+        #[arg(long, default_value_t = 10_000)]
+        min_requests: u64,
+        /// Share of the requests the proxy drops.
+        #[arg(long, default_value_t = 0.03)]
+        drop: f64,
+        /// Generated cases per property (`--cases`), enough for the requests (550 gives about
+        /// 11,000).
+        #[arg(long, default_value_t = 550)]
+        cases: u32,
+    },
     /// Run the benchmarks (starting moto and fakecloud) and write BENCHMARKS.md.
     Bench {
         /// Runs per median.
@@ -123,6 +140,11 @@ fn main() -> ExitCode {
         Task::Parity => parity(),
         Task::Record { name, args, .. } => record(&name, &args),
         Task::Bench { runs, seconds } => bench(runs, seconds),
+        Task::Soak {
+            min_requests,
+            drop,
+            cases,
+        } => soak::soak(min_requests, drop, cases),
         Task::HtmlCheck => html_check(),
         Task::NextestShards { shards } => nextest_shards(shards),
         Task::Specs { check } => specs(check),
