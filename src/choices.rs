@@ -139,6 +139,12 @@ pub const CATALOGUE: &[Choice] = &[
         summary: "Cancelling an execution a second time, while it is cancelling: a no-op, or refused as a client's mistake (never a server error).",
     },
     Choice {
+        name: "cutoff-at-duration",
+        options: &["accepted", "refused"],
+        observed_by: ObservedBy::Cases,
+        summary: "A window whose Cutoff equals its Duration (no hour left to start a task): accepted, or refused; the API reference states no rule.",
+    },
+    Choice {
         name: "date-only",
         options: &["accepted", "rejected"],
         observed_by: ObservedBy::Cases,

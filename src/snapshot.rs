@@ -1,8 +1,8 @@
 //! Normalized responses and their insta snapshots, one folder per target under snapshots/.
 //!
 //! Values the harness chose (window ids) are written as their placeholder names; ids and times the
-//! target chose become numbered references (`<uuid:1>`, `<time:1>`), so "the same id twice"
-//! survives; tokens become `<token>`.
+//! target chose become numbered references (`<uuid:1>`, `<window:1>` for a window a case created,
+//! `<time:1>`), so "the same id twice" survives; tokens become `<token>`.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -25,10 +25,13 @@ const TARGET_TIMES: [&str; 2] = ["CreatedDate", "ModifiedDate"];
 /// Members whose values are opaque tokens.
 const TOKENS: [&str; 1] = ["NextToken"];
 
+static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"mw-[0-9a-f]{17}").expect("valid"));
+
 #[derive(Default)]
 struct Numbering {
     uuids: HashMap<String, usize>,
     times: HashMap<String, usize>,
+    windows: HashMap<String, usize>,
 }
 
 impl Numbering {
@@ -151,11 +154,15 @@ fn replace_known<'s>(s: &'s str, known: &[(&str, String)], numbering: &mut Numbe
         .filter(|n| *n > 0)
         .min()
         .unwrap_or(usize::MAX);
-    if s.len() < shortest.min(36) {
-        return Cow::Borrowed(s);
-    }
     if let Some((name, _)) = known.iter().find(|(_, v)| v == s) {
         return Cow::Owned(format!("<{name}>"));
+    }
+    // A window the target made for a case (CreateMaintenanceWindow's answer).
+    if s.len() == 20 && WINDOW_ID.is_match(s) {
+        return Cow::Owned(Numbering::reference(&mut numbering.windows, "window", Cow::Borrowed(s)));
+    }
+    if s.len() < shortest.min(36) {
+        return Cow::Borrowed(s);
     }
     if crate::ids::is_uuid(s) {
         return Cow::Owned(Numbering::reference(&mut numbering.uuids, "uuid", lower(s)));

@@ -1638,6 +1638,22 @@ fn window_api_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Any text taken for a schedule (as moto takes "every tuesday").
+            name: "schedule-form-unchecked",
+            fails: &["window_api::create-window-schedule-not-an-expression"],
+            request: Some(|op, m| {
+                let documented = |s: &str| ["cron(", "rate(", "at("].iter().any(|p| s.starts_with(p));
+                if op == "CreateMaintenanceWindow"
+                    && m.get("Schedule")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| !documented(s))
+                {
+                    m.insert("Schedule".into(), json!("rate(7 days)"));
+                }
+            }),
+            ..NONE
+        },
+        Variant {
             // A valid task ARN of 1600 characters overflows a column: a server error.
             name: "long-task-arn-is-a-server-error",
             fails: &[

@@ -686,6 +686,21 @@ fn flips() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // A window with no hour left to start a task is refused.
+            name: "cutoff-at-duration-refused",
+            fails: &["window_api::create-window-cutoff-at-duration"],
+            replace: Some(|_, op, request| {
+                let hours = |k: &str| request.get(k).and_then(Value::as_i64);
+                // Within the model's ranges (what breaks them is refused in AWS's form first).
+                (op == "CreateMaintenanceWindow"
+                    && hours("Cutoff")
+                        .zip(hours("Duration"))
+                        .is_some_and(|(c, d)| (0..=23).contains(&c) && (1..=24).contains(&d) && c >= d))
+                .then(|| invalid("the Cutoff leaves no time to start a task"))
+            }),
+            ..NONE
+        },
+        Variant {
             name: "filter-without-key-ignored",
             fails: &["filter_shapes::without-key"],
             request: Some(|_, m| {

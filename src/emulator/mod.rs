@@ -8,6 +8,7 @@ mod fixture_protocol;
 pub mod iso8601;
 mod limits;
 mod operations;
+mod schedule;
 mod shapes;
 mod signature;
 pub mod store;

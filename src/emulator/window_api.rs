@@ -214,6 +214,11 @@ pub(super) fn update_window(
     if replace {
         replace_demands(request, &WINDOW_REQUIRED)?;
     }
+    if let Some(schedule) = request.get("Schedule").and_then(Value::as_str)
+        && !super::schedule::well_formed(schedule)
+    {
+        return Err(super::operations::not_a_schedule(schedule));
+    }
     let id = text(request, "WindowId").to_string();
     let mut store = store.write().expect("store lock");
     let w = window_mut(&mut store, &id)?;

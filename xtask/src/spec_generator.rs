@@ -27,11 +27,11 @@ pub const MODEL_FILE: &str = model::VENDORED_MODEL_FILE;
 /// The folder under `specs/` that holds the generated files.
 pub const SUBDIR: &str = "generated";
 /// The operations cases are generated for: the six around an execution, then the window's own
-/// (read, delete, update), its targets and tasks, and the windows of a target.
-/// `CreateMaintenanceWindow` is not among them: a target that validates nothing (moto) would
-/// create a window for each case, outside the run's ledger. `DescribeMaintenanceWindowSchedule`
-/// waits for the schedule.
-pub const OPERATIONS: [&str; 20] = [
+/// (read, delete, update, create), its targets and tasks, and the windows of a target. A window
+/// a case creates (a target that validates nothing creates one for each) is the run's to
+/// delete: the run records every window a case's `CreateMaintenanceWindow` answers.
+/// `DescribeMaintenanceWindowSchedule` waits for the schedule.
+pub const OPERATIONS: [&str; 21] = [
     "GetMaintenanceWindowExecution",
     "DescribeMaintenanceWindowExecutionTasks",
     "GetMaintenanceWindowExecutionTask",
@@ -52,6 +52,7 @@ pub const OPERATIONS: [&str; 20] = [
     "UpdateMaintenanceWindowTask",
     "DeregisterTaskFromMaintenanceWindow",
     "DescribeMaintenanceWindowsForTarget",
+    "CreateMaintenanceWindow",
 ];
 
 /// Whether `operation` is one of the execution family, whose valid requests name an execution
@@ -1192,6 +1193,8 @@ fn documented(operation: &str, shape: &str) -> Result<Option<&'static str>, Stri
         "TargetValue" => Some("i-0123456789abcdef0"),
         "AlarmName" => Some("alarm-1"),
         "MaintenanceWindowName" => Some("name-1"),
+        // "in the form of a cron or rate expression" (CreateMaintenanceWindowRequest$Schedule).
+        "MaintenanceWindowSchedule" => Some("rate(7 days)"),
         "MaxConcurrency" | "MaxErrors" => Some("1"),
         "TagKey" | "TagValue" => Some("tag"),
         "DocumentVersion" => Some("$LATEST"),
