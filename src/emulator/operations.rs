@@ -340,7 +340,7 @@ fn create_window(store: &Shared, _limits: &Limits, request: &Map<String, Value>,
     c.finish()?;
     let schedule_form = schedule.as_deref().is_some_and(super::schedule::well_formed);
     if !schedule_form {
-        return Err(not_a_schedule(schedule.as_deref().unwrap_or_default()));
+        return Err(super::schedule::not_a_schedule(schedule.as_deref().unwrap_or_default()));
     }
     let settings = WindowSettings {
         name: name.expect("required"),
@@ -370,14 +370,6 @@ fn create_window(store: &Shared, _limits: &Limits, request: &Map<String, Value>,
     let answer = json!({ "WindowId": id });
     window_api::remember(&mut store, "CreateMaintenanceWindow", request, &answer);
     Ok(answer)
-}
-
-/// A schedule in none of the documented forms (not a model constraint: the emulator's own
-/// words).
-pub(super) fn not_a_schedule(schedule: &str) -> ApiError {
-    ApiError::invalid(format!(
-        "Schedule {schedule:?} is not a cron(...), rate(...) or at(...) expression"
-    ))
 }
 
 /// `DescribeMaintenanceWindows`: all windows by id, paged; filters `Name` and `Enabled` match

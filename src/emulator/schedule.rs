@@ -3,6 +3,16 @@
 //! and the user guide's one-time `at(...)`. Only the form is checked here: six cron fields of
 //! the characters cron uses, a rate of whole minutes, hours or days, an instant without zone.
 
+use super::error::ApiError;
+
+/// A schedule in none of the documented forms (not a model constraint: the emulator's own
+/// words).
+pub(super) fn not_a_schedule(schedule: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Schedule {schedule:?} is not a cron(...), rate(...) or at(...) expression"
+    ))
+}
+
 /// Whether `schedule` has one of the documented forms.
 pub(super) fn well_formed(schedule: &str) -> bool {
     let inner = |prefix: &str| schedule.strip_prefix(prefix).and_then(|s| s.strip_suffix(')'));

@@ -217,7 +217,7 @@ pub(super) fn update_window(
     if let Some(schedule) = request.get("Schedule").and_then(Value::as_str)
         && !super::schedule::well_formed(schedule)
     {
-        return Err(super::operations::not_a_schedule(schedule));
+        return Err(super::schedule::not_a_schedule(schedule));
     }
     let id = text(request, "WindowId").to_string();
     let mut store = store.write().expect("store lock");
