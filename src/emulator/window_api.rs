@@ -279,21 +279,34 @@ pub(super) fn register_target(
 ) -> Result<Value, ApiError> {
     const OP: &str = "RegisterTargetWithMaintenanceWindow";
     checked(OP, request)?;
-    let id = text(request, "WindowId").to_string();
     let mut store = store.write().expect("store lock");
-    window(&store, &id)?;
-    if let Some(answer) = repeated(&store, OP, request)? {
-        return Ok(answer);
-    }
-    let target_id = crate::ids::uuid_v4();
     let mut members = members_of(request, &TARGET_MEMBERS);
     members.insert("ResourceType".into(), request["ResourceType"].clone());
-    window_mut(&mut store, &id)?.targets.push(Registration {
-        id: target_id.clone(),
+    register(&mut store, OP, request, members, |w| &mut w.targets, "WindowTargetId")
+}
+
+/// A registration in the window `request` names (known to exist), under its `ClientToken`
+/// where it has one: the new item's id as `id_member`, or the first answer again for a repeat.
+fn register(
+    store: &mut Store,
+    operation: &str,
+    request: &Map<String, Value>,
+    members: Map<String, Value>,
+    list: fn(&mut Window) -> &mut Vec<Registration>,
+    id_member: &str,
+) -> Result<Value, ApiError> {
+    let window_id = text(request, "WindowId");
+    window(store, window_id)?;
+    if let Some(answer) = repeated(store, operation, request)? {
+        return Ok(answer);
+    }
+    let id = crate::ids::uuid_v4();
+    list(window_mut(store, window_id)?).push(Registration {
+        id: id.clone(),
         members,
     });
-    let answer = json!({ "WindowTargetId": target_id });
-    remember(&mut store, OP, request, &answer);
+    let answer = json!({ id_member: id });
+    remember(store, operation, request, &answer);
     Ok(answer)
 }
 
@@ -435,25 +448,21 @@ pub(super) fn register_task(
 ) -> Result<Value, ApiError> {
     const OP: &str = "RegisterTaskWithMaintenanceWindow";
     checked(OP, request)?;
-    let id = text(request, "WindowId").to_string();
     let mut store = store.write().expect("store lock");
-    let w = window(&store, &id)?;
+    let w = window(&store, text(request, "WindowId"))?;
     if let Some(unknown) = unknown_window_targets(w, request) {
         return Err(not_found(format!("Maintenance window target {unknown}")));
     }
-    if let Some(answer) = repeated(&store, OP, request)? {
-        return Ok(answer);
-    }
-    let task_id = crate::ids::uuid_v4();
     let mut members = members_of(request, &TASK_MEMBERS);
     members.insert("Type".into(), request["TaskType"].clone());
-    window_mut(&mut store, &id)?.registered_tasks.push(Registration {
-        id: task_id.clone(),
+    register(
+        &mut store,
+        OP,
+        request,
         members,
-    });
-    let answer = json!({ "WindowTaskId": task_id });
-    remember(&mut store, OP, request, &answer);
-    Ok(answer)
+        |w| &mut w.registered_tasks,
+        "WindowTaskId",
+    )
 }
 
 fn task_answer(window_id: &str, t: &Registration) -> Value {

@@ -141,11 +141,7 @@ async fn call(
     op: &str,
     params: Value,
 ) -> Result<crate::client::Response, Failure> {
-    requests.set(requests.get() + 1);
-    client
-        .call(op, &Payload::Json(params.clone()))
-        .await
-        .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))
+    send(client, requests, op, params, false).await
 }
 
 /// [`call`] for a deregistration: sent again after a dropped connection (its effect is the
@@ -157,11 +153,24 @@ async fn call_repeatable(
     op: &str,
     params: Value,
 ) -> Result<crate::client::Response, Failure> {
+    send(client, requests, op, params, true).await
+}
+
+async fn send(
+    client: &Client,
+    requests: &Cell<usize>,
+    op: &str,
+    params: Value,
+    repeatable: bool,
+) -> Result<crate::client::Response, Failure> {
     requests.set(requests.get() + 1);
-    client
-        .call_repeatable(op, &Payload::Json(params.clone()))
-        .await
-        .map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))
+    let payload = Payload::Json(params.clone());
+    let answered = if repeatable {
+        client.call_repeatable(op, &payload).await
+    } else {
+        client.call(op, &payload).await
+    };
+    answered.map_err(|e| Failure::new(FailureKind::NoAnswer, format!("{op} {params}: {e}")))
 }
 
 /// Every id of the items listed in the answer to `op` with `params`, NextToken

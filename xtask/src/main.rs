@@ -361,15 +361,20 @@ fn ssm_conformance() -> Command {
     cmd
 }
 
-/// `ssm-conformance run` against `target` (started and stopped here) with `args`.
-fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
-    // Built before the server starts, so that a build neither keeps it waiting nor hides.
+/// Build the suite's binary (before a server starts, so that a build neither keeps it waiting
+/// nor hides).
+fn build_suite() -> Result<()> {
     step(
         Command::new(env!("CARGO"))
             .current_dir(root())
             .args(["build", "--package", "ssm-conformance"]),
         "cargo build",
-    )?;
+    )
+}
+
+/// `ssm-conformance run` against `target` (started and stopped here) with `args`.
+fn run_on(target: Target, args: &[&str]) -> Result<ExitCode> {
+    build_suite()?;
     let server = serve(target)?;
     let mut cmd = ssm_conformance();
     // The endpoint is the one started here, or the embedded emulator: never one from the

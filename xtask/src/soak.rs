@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use super::{GATE_SEED, free_port, root, start, step};
+use super::{GATE_SEED, free_port, root, start};
 
 const BEGIN: &str = "<!-- soak: written by cargo xtask soak -->";
 const END: &str = "<!-- end of soak -->";
@@ -33,12 +33,7 @@ struct Figures {
 }
 
 pub(super) fn soak(min_requests: u64, share: f64, cases: u32) -> Result<ExitCode> {
-    step(
-        Command::new(env!("CARGO"))
-            .current_dir(root())
-            .args(["build", "--package", "ssm-conformance"]),
-        "cargo build",
-    )?;
+    super::build_suite()?;
     let bin = root().join("target").join("debug").join("ssm-conformance");
     let port = free_port()?;
     let emulator = start(

@@ -627,10 +627,10 @@ impl Generator<'_> {
         Ok(Value::Object(out))
     }
 
-    /// A case per required member of the structure at `at` (in `frame`), left out.
-    fn missing_cases(&mut self, frame: &Value, at: &At, shape: &str, members: &[String]) {
+    /// A case per required member of structure `shape` (in `frame`), left out; `at` places each.
+    fn missing_cases(&mut self, frame: &Value, shape: &str, members: &[String], at: impl Fn(&str) -> At) {
         for r in members {
-            let inner = at.nested(r);
+            let inner = at(r);
             let mut params = frame.clone();
             put(&mut params, &inner.steps, None);
             self.push(
@@ -871,21 +871,7 @@ impl Generator<'_> {
                             &member,
                             with(&frame, &at.element(), json!(shorthand(&element))),
                         );
-                        for r in &required {
-                            let inner = at.element_member(r);
-                            let mut params = frame.clone();
-                            put(&mut params, &inner.steps, None);
-                            self.push(
-                                format!("{}-missing", inner.id),
-                                format!("No {}: required in {member}.", inner.shown),
-                                &format!("{member}${r}"),
-                                "validation",
-                                params,
-                                json!({"error": {"status": "4xx", "type": "ValidationException", "violations": [
-                                    {"member": inner.aws, "constraint": "Member must not be null"}
-                                ]}}),
-                            );
-                        }
+                        self.missing_cases(&frame, &member, &required, |r| at.element_member(r));
                         for (m, s) in &members {
                             self.member(&frame, &at.element_member(m), s, element_accepted)?;
                         }
@@ -907,7 +893,7 @@ impl Generator<'_> {
                     with(frame, at, json!("x")),
                 );
                 let frame = with(frame, at, self.required_filler(shape)?);
-                self.missing_cases(&frame, at, shape, &required);
+                self.missing_cases(&frame, shape, &required, |r| at.nested(r));
                 let Kind::Structure { members, .. } = self.kind(shape)? else {
                     unreachable!("a structure")
                 };
