@@ -223,3 +223,45 @@ fn dropped_connections_are_retried_and_told() {
         "{json}"
     );
 }
+
+/// Requests that change the target, but that a correct target refuses (the generated cases of
+/// a registration: a broken constraint, a window that does not exist), and the probe of an
+/// operation are sent again after a dropped connection: a flaky network flips none of their
+/// verdicts (issue 30's soak found a lost probe failing every case of an operation).
+#[test]
+fn refused_mutations_and_probes_are_retried() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let served = common::serve_variant(common::NONE);
+    let upstream = served.url.trim_start_matches("http://").to_string();
+    let (url, dropped) = common::flaky::proxy(&rt, upstream, 5);
+    let (_tmp, dir) = common::cli::scratch("flaky-mutations");
+    let (code, out, err) = common::cli::run_in(
+        env!("CARGO_BIN_EXE_ssm-conformance"),
+        &dir,
+        &[
+            "run",
+            "generated_register_target_with_window",
+            "generated_deregister_task_from_window",
+            "--endpoint",
+            &url,
+            "--jobs",
+            "8",
+            "--no-properties",
+            "--report-json",
+            "r.json",
+        ],
+        &[],
+    );
+    let text = format!("{out}{err}");
+    assert!(dropped.load(std::sync::atomic::Ordering::Relaxed) > 5, "{text}");
+    assert_eq!(code, 0, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
+    let retried: u64 = json["transport_retries"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(op, _)| op.starts_with("Register") || op.starts_with("Deregister"))
+        .filter_map(|(_, n)| n.as_u64())
+        .sum();
+    assert!(retried > 0, "{json}");
+}
