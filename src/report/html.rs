@@ -364,7 +364,7 @@ pub(crate) fn parity_html(reports: &[RunReport], date: &str, links: &[Option<Str
             }
             body {
                 header {
-                    h1 { "Parity: DescribeMaintenanceWindowExecutions and the execution history around it" }
+                    h1 { "Parity: the maintenance-window API" }
                     p { "Written on " (date) ". One column per run; a cell is the case's outcome, and where AWS leaves the answer open, the option the target took." }
                 }
                 main {

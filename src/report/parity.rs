@@ -72,7 +72,7 @@ pub(crate) fn parity_markdown(reports: &[RunReport], date: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Parity: DescribeMaintenanceWindowExecutions and the execution history around it\n"
+        "# Parity: the maintenance-window API\n"
     );
     let _ = writeln!(
         out,
