@@ -293,7 +293,8 @@ impl Expectation {
 
 /// Whether a target that meets the expectation changes nothing: an error (every option an
 /// error), or `accepted` (whose cases name windows, targets and tasks that do not exist, or
-/// read). Such a request may be sent again after a dropped connection.
+/// read; but for CreateMaintenanceWindow's, which the caller tells apart). Such a request may
+/// be sent again after a dropped connection.
 pub(crate) fn changes_nothing(e: &Expectation) -> bool {
     match e {
         Expectation::Error(_) | Expectation::Accepted(_) => true,

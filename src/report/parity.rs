@@ -70,10 +70,7 @@ fn by_operation(out: &mut String, reports: &[RunReport]) {
 /// The parity table for `reports`, in column order; `date` heads it.
 pub(crate) fn parity_markdown(reports: &[RunReport], date: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# Parity: the maintenance-window API\n"
-    );
+    let _ = writeln!(out, "# Parity: the maintenance-window API\n");
     let _ = writeln!(
         out,
         "Written by `cargo xtask parity` on {date}. Each column is one run (its case count in the totals below: a filtered run holds fewer); a cell is \

@@ -356,7 +356,9 @@ async fn send(
     // A request a correct target refuses changes nothing: sent again after a dropped connection
     // like a read (the client decides that for the operations that are idempotent anyway).
     let sent = Payload::Raw(body.clone());
-    let answered = if spec::changes_nothing(expect) {
+    // (A create accepted creates: never sent twice without its ClientToken.)
+    let repeatable = spec::changes_nothing(expect) && operation != Operation::CreateMaintenanceWindow.name();
+    let answered = if repeatable {
         client.call_repeatable(operation, &sent).await
     } else {
         client.call(operation, &sent).await
