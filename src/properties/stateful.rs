@@ -504,7 +504,40 @@ async fn listing(client: &Client, requests: &Cell<usize>, op: &str, k: &Known) -
             format!("{op} {w} lists (id, {detail}) {got:?}; registered and not deregistered: {want:?}"),
         ));
     }
+    // A target's free text, registered with the characters the JSON wire treats apart, reads
+    // back exactly: the same characters, or left out (both members are sensitive).
+    if op == "DescribeMaintenanceWindowTargets" {
+        let text = wire_text();
+        for item in &listed {
+            for member in ["Description", "OwnerInformation"] {
+                match &item[member] {
+                    Value::Null => {}
+                    Value::String(s) if *s == text => {}
+                    other => {
+                        return Err(Failure::new(
+                            FailureKind::Member,
+                            format!(
+                                "{op} {w}: target {} has {member} {other}; it was registered as {:?}",
+                                item[id_member], text
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// The free text a target is registered with: every character of the wire's hard ones that is
+/// not a control character (whether AWS takes those in a description is not known), within the
+/// 128 characters of a description.
+fn wire_text() -> String {
+    let text: String = super::history::WIRE_CHARACTERS
+        .iter()
+        .filter(|c| !c.is_control() && **c != '\u{feff}')
+        .collect();
+    format!("target {text}")
 }
 
 /// One step of the window API on window `k`, judged against the model and applied to it.
@@ -571,6 +604,7 @@ async fn registrations(client: &Client, requests: &Cell<usize>, step: &Step, k: 
                 "RegisterTargetWithMaintenanceWindow",
                 json!({ "WindowId": w, "ResourceType": "INSTANCE", "Name": name,
                         "Targets": [{"Key": "InstanceIds", "Values": [instance()]}],
+                        "Description": wire_text(), "OwnerInformation": wire_text(),
                         "ClientToken": crate::ids::uuid_v4() }),
             )
             .await?;
