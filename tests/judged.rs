@@ -17,7 +17,7 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use ssm_conformance::_internals::emulator::{self, Emulator};
 use ssm_conformance::_internals::properties::{Part, Settings};
-use ssm_conformance::{Conclusion, FailureKind, Outcome, RunError, RunOptions, SkipReason, Suite, TargetOptions};
+use ssm_conformance::{Conclusion, FailureKind, Outcome, RunError, RunOptions, SkipReason, Suite};
 
 /// What a middleware gives back: the answer, later.
 type Answering = std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>;
@@ -56,17 +56,6 @@ async fn unless(request: Request, next: Next, refuse: fn(&str, &[u8]) -> Option<
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
-fn suite(url: &str) -> Suite {
-    Suite::load(
-        &TargetOptions {
-            endpoint: Some(url.to_string()),
-            ..Default::default()
-        },
-        None,
-    )
-    .unwrap()
-}
-
 fn run(suite: &Suite, options: RunOptions) -> Result<Conclusion, RunError> {
     ssm_conformance::run(
         suite,
@@ -95,7 +84,7 @@ fn a_target_that_throttles_everything_is_a_set_up_error_found_at_once() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = serve(&runtime, &Emulator::new(), false, always);
     let started = Instant::now();
-    let err = run(&suite(&url), RunOptions::default()).expect_err("no case can be judged");
+    let err = run(&common::suite_at(&url), RunOptions::default()).expect_err("no case can be judged");
     let why = err.to_string();
     assert!(
         why.contains("throttles every request") && why.contains("--jobs 1"),
@@ -121,7 +110,7 @@ fn a_case_throttled_on_every_try_fails_and_says_so() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = serve(&runtime, &Emulator::new(), true, bounds);
     let conclusion = run(
-        &suite(&url),
+        &common::suite_at(&url),
         RunOptions {
             filters: vec!["max_results::".into()],
             ..RunOptions::default()
@@ -178,7 +167,7 @@ fn a_data_set_the_target_will_not_hold_fails_the_cases_that_need_it() {
     let emulator = Emulator::new();
     let url = serve(&runtime, &emulator, true, at_most_200);
     let conclusion = run(
-        &suite(&url),
+        &common::suite_at(&url),
         RunOptions {
             filters: vec!["pagination::".into()],
             ..RunOptions::default()
@@ -216,7 +205,7 @@ fn a_fixture_protocol_that_answers_a_server_error_is_a_set_up_error() {
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = serve(&runtime, &Emulator::new(), true, broken);
-    let why = run(&suite(&url), RunOptions::default())
+    let why = run(&common::suite_at(&url), RunOptions::default())
         .expect_err("a set-up error")
         .to_string();
     assert!(why.contains("GET /_conformance/v1 answered HTTP 500"), "{why}");
@@ -236,7 +225,7 @@ fn without_data_nothing_data_dependent_passes_and_require_data_fails_it() {
         properties: Some(Settings::new(Some(7), Some(8))),
         ..RunOptions::default()
     };
-    let conclusion = run(&suite(&url), options.clone()).unwrap();
+    let conclusion = run(&common::suite_at(&url), options.clone()).unwrap();
     let outcome = |name: &str| {
         conclusion
             .results
@@ -275,7 +264,7 @@ fn without_data_nothing_data_dependent_passes_and_require_data_fails_it() {
     );
     // The gate that must judge data fails them.
     let required = run(
-        &suite(&url),
+        &common::suite_at(&url),
         RunOptions {
             require_data: true,
             ..options
@@ -297,7 +286,7 @@ fn an_operation_selects_the_generated_parts_that_exercise_it() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = serve(&runtime, &Emulator::new(), true, plain);
     let conclusion = run(
-        &suite(&url),
+        &common::suite_at(&url),
         RunOptions {
             operations: vec!["GetMaintenanceWindowExecution".into()],
             properties: Some(Settings::new(Some(7), Some(8))),

@@ -430,28 +430,29 @@ impl Client {
     /// broken constraint, an id that names nothing), or one whose effect is the same twice (a
     /// deregistration, a cancel) and whose caller reads [`Response::dropped_tries`].
     pub async fn call_repeatable(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
-        self.call_with(operation, payload, Parse::Always, true).await
+        self.call_with(operation, payload.to_bytes(), Parse::Always, true).await
     }
 
     async fn call_parsing(&self, operation: &str, payload: &Payload, parse: Parse) -> Result<Response, ClientError> {
-        let repeatable = idempotent(operation, &payload.to_bytes());
-        self.call_with(operation, payload, parse, repeatable).await
+        // Serialized once: what is judged idempotent is what is sent.
+        let body = payload.to_bytes();
+        let repeatable = idempotent(operation, &body);
+        self.call_with(operation, body, parse, repeatable).await
     }
 
     async fn call_with(
         &self,
         operation: &str,
-        payload: &Payload,
+        body: Vec<u8>,
         parse: Parse,
         repeatable: bool,
     ) -> Result<Response, ClientError> {
-        let body = payload.to_bytes();
         let mut attempt = 0;
         let mut dropped = 0;
         loop {
             self.wait_for_backoff().await;
             let request = self.signed_request(operation, body.clone())?;
-            let response = match self.send(operation, self.url.clone(), request, parse).await {
+            let mut response = match self.send(operation, self.url.clone(), request, parse).await {
                 Ok(r) => r,
                 // Dropped before an answer: sent again where that is safe, as AWS's SDKs do.
                 Err(e @ ClientError::Transport { .. }) => {
@@ -464,7 +465,6 @@ impl Client {
                 }
                 Err(e) => return Err(e),
             };
-            let mut response = response;
             response.dropped_tries = dropped;
             if !is_throttled(&response) {
                 return Ok(response);
