@@ -577,6 +577,9 @@ pub struct LoadedCase {
     pub(crate) case: Case,
     /// Its needs: the listed ones and those its placeholders imply.
     pub(crate) needs: Vec<Need>,
+    /// Whether its expectations hold placeholders (found at load, so that a run replaces them
+    /// only where there are some): its own first, then each step's.
+    pub(crate) templated: Vec<bool>,
 }
 
 impl LoadedCase {
@@ -875,7 +878,9 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
                 .collect::<Result<Vec<_>, _>>()
                 .map(|all| all.into_iter().flatten().collect::<Vec<_>>())
         };
-        for p in expectation_placeholders(&case.expect).map_err(|m| cerr(".expect", m))? {
+        let own = expectation_placeholders(&case.expect).map_err(|m| cerr(".expect", m))?;
+        let mut templated = vec![!own.is_empty()];
+        for p in own {
             if matches!(p, Placeholder::Saved(_)) || p.need().is_some_and(|n| !needs.contains(&n)) {
                 return Err(cerr(
                     ".expect",
@@ -921,7 +926,9 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
                     }
                 }
             }
-            for p in expectation_placeholders(&step.expect).map_err(|m| cerr(&at(".expect"), m))? {
+            let in_step = expectation_placeholders(&step.expect).map_err(|m| cerr(&at(".expect"), m))?;
+            templated.push(!in_step.is_empty());
+            for p in in_step {
                 let unsaved = matches!(&p, Placeholder::Saved(name) if !saved.contains(&name));
                 if unsaved || p.need().is_some_and(|n| !needs.contains(&n)) {
                     return Err(cerr(
@@ -944,6 +951,7 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             area: parsed.area.clone(),
             case,
             needs,
+            templated,
         });
     }
     Ok(out)

@@ -72,12 +72,17 @@ impl Bindings {
 
     /// An expectation with its placeholders replaced (a step that checks an id an earlier answer
     /// gave: `{"equals": {"pointer": "/WindowTargetId", "value": "${saved:target}"}}`).
-    fn expectation<'e>(&self, expect: &'e spec::Expectation) -> std::borrow::Cow<'e, spec::Expectation> {
-        let value = |p: &Placeholder| self.value(p);
-        let json = serde_json::to_value(expect).expect("an expectation serializes");
-        if !json.to_string().contains("${") {
+    /// `templated`: whether the loader found placeholders in it (most expectations have none).
+    fn expectation<'e>(
+        &self,
+        expect: &'e spec::Expectation,
+        templated: bool,
+    ) -> std::borrow::Cow<'e, spec::Expectation> {
+        if !templated {
             return std::borrow::Cow::Borrowed(expect);
         }
+        let value = |p: &Placeholder| self.value(p);
+        let json = serde_json::to_value(expect).expect("an expectation serializes");
         let replaced = spec::substitute_json(&json, &value);
         std::borrow::Cow::Owned(serde_json::from_value(replaced).expect("placeholders replace strings only"))
     }
@@ -289,7 +294,7 @@ async fn judge_case(
         walk: walked.as_ref(),
         operation: &exchange.operation,
     };
-    let expect = bindings.expectation(&case.case.expect);
+    let expect = bindings.expectation(&case.case.expect, case.templated[0]);
     let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
         bindings.save(&case.case.save, exchange.response.json.as_ref())?;
         Ok(seen)
@@ -431,7 +436,7 @@ async fn run_steps(
             walk: None,
             operation: &exchange.operation,
         };
-        let expect = bindings.expectation(&step.expect);
+        let expect = bindings.expectation(&step.expect, case.templated[k + 1]);
         let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
             bindings.save(&step.save, exchange.response.json.as_ref())?;
             Ok(seen)
