@@ -24,6 +24,9 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 const TARGET_TIMES: [&str; 2] = ["CreatedDate", "ModifiedDate"];
 /// Members whose values are opaque tokens.
 const TOKENS: [&str; 1] = ["NextToken"];
+/// Members whose values are ids the target chose, in a form the model leaves open (AWS answers
+/// UUIDs; fakecloud, say, does not).
+const TARGET_IDS: [&str; 2] = ["WindowTargetId", "WindowTaskId"];
 
 static WINDOW_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"mw-[0-9a-f]{17}").expect("valid"));
 
@@ -32,6 +35,7 @@ struct Numbering {
     uuids: HashMap<String, usize>,
     times: HashMap<String, usize>,
     windows: HashMap<String, usize>,
+    ids: HashMap<String, usize>,
 }
 
 impl Numbering {
@@ -64,12 +68,24 @@ fn lower(s: &str) -> Cow<'_, str> {
 pub(crate) struct Normalized<'a> {
     response: &'a Response,
     known: &'a [(&'a str, String)],
+    body: bool,
 }
 
 impl<'a> Normalized<'a> {
     /// The view of `r`: `known` maps values the harness chose to their names (`window` → id).
     pub(crate) fn new(r: &'a Response, known: &'a [(&'a str, String)]) -> Self {
-        Self { response: r, known }
+        Self {
+            response: r,
+            known,
+            body: true,
+        }
+    }
+
+    /// The view without the body: for a case that judges only that the request was accepted,
+    /// whose answer (a list of the whole account's windows, say) depends on what else the run
+    /// holds at that moment.
+    pub(crate) fn without_body(self) -> Self {
+        Self { body: false, ..self }
     }
 
     /// The normalized answer as a JSON value (what insta is given).
@@ -82,9 +98,12 @@ impl Serialize for Normalized<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let numbering = RefCell::new(Numbering::default());
         let r = self.response;
-        let mut map = s.serialize_map(Some(3))?;
+        let mut map = s.serialize_map(Some(if self.body { 3 } else { 2 }))?;
         map.serialize_entry("status", &r.status)?;
         map.serialize_entry("error_type", &r.error.as_ref().map(|e| &e.error_type))?;
+        if !self.body {
+            return map.end();
+        }
         match &r.json {
             Some(j) => map.serialize_entry(
                 "body",
@@ -126,6 +145,19 @@ impl Serialize for View<'_> {
         };
         match (self.v, self.key) {
             (Value::String(_), Some(k)) if TOKENS.contains(&k) => s.serialize_str("<token>"),
+            // A window id off the model's pattern (fakecloud's, say) is still a window the target made.
+            (Value::String(x), Some("WindowId"))
+                if !WINDOW_ID.is_match(x) && !self.known.iter().any(|(_, v)| v == x) =>
+            {
+                s.serialize_str(&Numbering::reference(
+                    &mut self.numbering.borrow_mut().windows,
+                    "window",
+                    Cow::Borrowed(x),
+                ))
+            }
+            (Value::String(x), Some(k)) if TARGET_IDS.contains(&k) && !crate::ids::is_uuid(x) => s.serialize_str(
+                &Numbering::reference(&mut self.numbering.borrow_mut().ids, "id", Cow::Borrowed(x)),
+            ),
             (Value::Number(n), Some(k)) if TARGET_TIMES.contains(&k) => s.serialize_str(&Numbering::reference(
                 &mut self.numbering.borrow_mut().times,
                 "time",
@@ -156,6 +188,10 @@ fn replace_known<'s>(s: &'s str, known: &[(&str, String)], numbering: &mut Numbe
         .unwrap_or(usize::MAX);
     if let Some((name, _)) = known.iter().find(|(_, v)| v == s) {
         return Cow::Owned(format!("<{name}>"));
+    }
+    // An id numbered where its member named it, met again (in a task's WindowTargetIds).
+    if let Some(n) = numbering.ids.get(s) {
+        return Cow::Owned(format!("<id:{n}>"));
     }
     // A window the target made for a case (CreateMaintenanceWindow's answer).
     if s.len() == 20 && WINDOW_ID.is_match(s) {
@@ -318,6 +354,26 @@ mod tests {
         assert_eq!(n["body"]["NextToken"], "<token>");
         assert_eq!(n["body"]["CreatedDate"], "<time:1>");
         assert_eq!(n["status"], 200);
+    }
+
+    /// A target id in a form of the target's own (not a UUID) is numbered by its member, and
+    /// the same id met again in a list is the same reference.
+    #[test]
+    fn numbers_target_ids_of_any_form() {
+        let body = r#"{"Tasks":[{"WindowTaskId":"mw-0123456789abcdef0-00ff",
+            "Targets":[{"Key":"WindowTargetIds","Values":["mw-0123456789abcdef0-77aa"]}]}],
+            "WindowTargetId":"mw-0123456789abcdef0-77aa"}"#;
+        let r = Response::from_parts(200, vec![], body.as_bytes().to_vec());
+        let n = normalize(&r, &[("window", "mw-0123456789abcdef0".into())]);
+        assert_eq!(n["body"]["Tasks"][0]["WindowTaskId"], "<id:1>");
+        assert_eq!(n["body"]["WindowTargetId"], "<id:2>");
+        // Met again after the member that named it: the same reference.
+        let twice = r#"{"WindowTargetId":"x-77aa","Values":["x-77aa"]}"#;
+        let n = normalize(&Response::from_parts(200, vec![], twice.as_bytes().to_vec()), &[]);
+        assert_eq!(n["body"]["Values"][0], "<id:1>");
+        let off = r#"{"WindowId":"mw-dae6ccd8-cb29-49c"}"#;
+        let n = normalize(&Response::from_parts(200, vec![], off.as_bytes().to_vec()), &[]);
+        assert_eq!(n["body"]["WindowId"], "<window:1>");
     }
 
     /// The view written straight to text and the normalized value written by insta agree, a

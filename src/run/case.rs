@@ -306,7 +306,10 @@ async fn judge_case(
                 Some((dir, snap, file)) => {
                     let known = bindings.known();
                     let known: Vec<(&str, String)> = known.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                    let normalized = crate::snapshot::Normalized::new(&exchange.response, &known);
+                    let mut normalized = crate::snapshot::Normalized::new(&exchange.response, &known);
+                    if matches!(case.case.expect, crate::spec::Expectation::Accepted(_)) {
+                        normalized = normalized.without_body();
+                    }
                     let read = session.snapshot_read_ahead(&file);
                     match crate::snapshot::check(&dir, &snap, &case.file, &normalized, read) {
                         crate::snapshot::Check::Matched => Outcome::Passed,
