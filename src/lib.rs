@@ -152,7 +152,7 @@ pub mod _internals {
     pub mod emulator {
         pub use crate::emulator::{
             API_BODY_LIMIT, ApiError, DEFAULT_PAGE_SIZE, Emulator, Execution, Limits, Running, Signer, Violation,
-            answer, iso8601, spawn, store,
+            answer, iso8601, spawn, store, upcoming,
         };
     }
     pub mod fixtures {

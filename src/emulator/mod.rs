@@ -12,6 +12,7 @@ mod schedule;
 mod shapes;
 mod signature;
 pub mod store;
+pub mod upcoming;
 mod validation;
 mod window_api;
 
@@ -49,6 +50,8 @@ pub struct Emulator {
     signers: Option<Arc<Vec<Signer>>>,
     /// The bounds it enforces: the model's, unless a test bends one.
     limits: Arc<Limits>,
+    /// How it takes the schedule's open choices.
+    schedule: upcoming::ScheduleChoices,
     /// Every API operation received, in order (what a run sent, for tests); only where asked
     /// ([`Emulator::recording_operations`]): a served mock takes requests for days.
     operations: Option<Arc<std::sync::Mutex<Vec<String>>>>,
@@ -108,6 +111,13 @@ impl Emulator {
         }
     }
 
+    /// The same emulator, taking the schedule's open choices as `choices` say (for tests that
+    /// prove the suite tolerates every option).
+    pub fn with_schedule_choices(mut self, choices: upcoming::ScheduleChoices) -> Self {
+        self.schedule = choices;
+        self
+    }
+
     fn record(&self, what: &str) {
         if let Some(ops) = &self.operations {
             ops.lock().expect("lock").push(what.to_string());
@@ -151,7 +161,7 @@ impl Emulator {
                 format!("X-Amz-Target {target:?} names no AmazonSSM operation"),
             )
         })?;
-        operations::dispatch(&self.store, &self.limits, operation, body, self.now())
+        operations::dispatch(&self.store, &self.limits, &self.schedule, operation, body, self.now())
     }
 }
 

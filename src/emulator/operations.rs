@@ -38,10 +38,14 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(TAG_PATTERN).expect("v
 pub(super) fn dispatch(
     store: &Shared,
     limits: &Limits,
+    choices: &super::upcoming::ScheduleChoices,
     operation: &str,
     body: &[u8],
     now: f64,
 ) -> Result<Value, ApiError> {
+    if operation == "DescribeMaintenanceWindowSchedule" {
+        return super::upcoming::describe(store, choices, &v::parse_body(body)?, now);
+    }
     let handler: Handler = match operation {
         "DescribeMaintenanceWindowExecutions" => describe_executions,
         "CreateMaintenanceWindow" => create_window,

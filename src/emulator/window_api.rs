@@ -49,7 +49,7 @@ const TASK_MEMBERS: [&str; 13] = [
 ];
 
 /// Check `request` against `operation`'s input shape.
-fn checked(operation: &str, request: &Map<String, Value>) -> Result<(), ApiError> {
+pub(super) fn checked(operation: &str, request: &Map<String, Value>) -> Result<(), ApiError> {
     let mut c = Checker::default();
     shapes::check(shapes::input_shape(operation), request, &mut c)?;
     c.finish()
@@ -61,6 +61,11 @@ fn text<'a>(request: &'a Map<String, Value>, member: &str) -> &'a str {
 
 fn not_found(what: String) -> ApiError {
     ApiError::modeled(400, "DoesNotExistException", format!("{what} does not exist"))
+}
+
+/// `DoesNotExistException` for `what` (a window, a target, a task).
+pub(super) fn missing(what: &str) -> ApiError {
+    not_found(what.to_string())
 }
 
 fn window<'a>(store: &'a Store, id: &str) -> Result<&'a Window, ApiError> {
@@ -569,8 +574,23 @@ pub(super) fn windows_for_target(
     _now: f64,
 ) -> Result<Value, ApiError> {
     checked("DescribeMaintenanceWindowsForTarget", request)?;
-    let wanted: Vec<(&Value, &Value)> = request["Targets"]
-        .as_array()
+    let store = store.read().expect("store lock");
+    let mut items: Vec<(String, Value)> = store
+        .windows
+        .iter()
+        .filter(|(_, w)| targeted(w, request))
+        .map(|(id, w)| (id.clone(), json!({ "WindowId": id, "Name": w.settings.name })))
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(paged("WindowIdentities", page(items, request, 1)?))
+}
+
+/// Whether `w` has a target that the request's `Targets` (a key and a value in common) and
+/// `ResourceType` (where given) name.
+pub(super) fn targeted(w: &Window, request: &Map<String, Value>) -> bool {
+    let wanted: Vec<(&Value, &Value)> = request
+        .get("Targets")
+        .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .flat_map(|t| {
@@ -581,28 +601,18 @@ pub(super) fn windows_for_target(
                 .map(move |v| (&t["Key"], v))
         })
         .collect();
-    let resource_type = &request["ResourceType"];
-    let store = store.read().expect("store lock");
-    let mut items: Vec<(String, Value)> = store
-        .windows
-        .iter()
-        .filter(|(_, w)| {
-            w.targets.iter().any(|t| {
-                t.members.get("ResourceType") == Some(resource_type)
-                    && t.members
-                        .get("Targets")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .any(|x| {
-                            x["Values"]
-                                .as_array()
-                                .is_some_and(|vs| vs.iter().any(|v| wanted.contains(&(&x["Key"], v))))
-                        })
-            })
-        })
-        .map(|(id, w)| (id.clone(), json!({ "WindowId": id, "Name": w.settings.name })))
-        .collect();
-    items.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(paged("WindowIdentities", page(items, request, 1)?))
+    let resource_type = request.get("ResourceType");
+    w.targets.iter().any(|t| {
+        resource_type.is_none_or(|r| t.members.get("ResourceType") == Some(r))
+            && t.members
+                .get("Targets")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|x| {
+                    x["Values"]
+                        .as_array()
+                        .is_some_and(|vs| vs.iter().any(|v| wanted.contains(&(&x["Key"], v))))
+                })
+    })
 }
