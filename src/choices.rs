@@ -285,6 +285,24 @@ pub const CATALOGUE: &[Choice] = &[
         summary: "The order of a list of executions (ties at one StartTime in any order).",
     },
     Choice {
+        name: "schedule-dst-gap",
+        options: &["skipped", "gap-end", "shifted"],
+        observed_by: ObservedBy::Cases,
+        summary: "A run whose wall-clock time a spring-forward change skips in the window's zone: no run, a run at the change, or the time read with the offset before it; the docs say none.",
+    },
+    Choice {
+        name: "schedule-dst-overlap",
+        options: &["first", "second", "both"],
+        observed_by: ObservedBy::Cases,
+        summary: "A run whose wall-clock time a fall-back change repeats in the window's zone: its first time, its second, or both; the docs say none.",
+    },
+    Choice {
+        name: "schedule-of-disabled-window",
+        options: &["none", "listed"],
+        observed_by: ObservedBy::Cases,
+        summary: "The upcoming runs of a disabled window: none (it will not run), or its schedule listed as if enabled; the docs say neither.",
+    },
+    Choice {
         name: "second-60",
         options: &["rejected", "rolls-over", "clamped"],
         observed_by: ObservedBy::Cases,

@@ -190,8 +190,8 @@ pub mod _internals {
     pub mod spec {
         pub use crate::spec::{
             AcceptedExpectation, Case, Check, ErrorExpectation, ExecutionsExpectation, Expectation, ExpectedViolation,
-            GENERATED_MARK, LoadedCase, Need, OneOrMany, OpenExpectation, Pins, Request, SeededExpectation,
-            StatusExpectation, Step, SuccessExpectation, load_dir, load_file,
+            GENERATED_MARK, LoadedCase, Need, OneOrMany, OpenExpectation, Pins, Request, ScheduleExpectation,
+            SeededExpectation, StatusExpectation, Step, SuccessExpectation, load_dir, load_file,
         };
     }
     pub mod sweep {

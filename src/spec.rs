@@ -135,6 +135,56 @@ pub enum Expectation {
     /// (its model's, AWS's common ones, the protocol's) that names no violation of the model's
     /// constraints where it is written in AWS's validation form.
     Accepted(AcceptedExpectation),
+    /// A success listing a window's runs (`DescribeMaintenanceWindowSchedule`): every run of
+    /// its schedule that the request's filters and the window's dates admit, in order, pages
+    /// followed where the range has an end (else the first page, as the start of the series),
+    /// computed by the oracle (`oracle::schedule`).
+    Schedule(ScheduleExpectation),
+}
+
+/// The window whose runs a schedule case lists, and how a skipped or repeated wall-clock time
+/// is read (the options of `schedule-dst-gap` and `schedule-dst-overlap`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleExpectation {
+    /// The window's `CreateMaintenanceWindow` members that make its schedule: `Name`,
+    /// `Schedule`, and any of `ScheduleTimezone`, `ScheduleOffset`, `StartDate`, `EndDate`.
+    pub window: serde_json::Map<String, Value>,
+    /// A wall-clock time a spring-forward change skips: `skipped`, `gap-end` (default) or
+    /// `shifted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<String>,
+    /// A wall-clock time a fall-back change repeats: `first` (default), `second` or `both`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap: Option<String>,
+}
+
+impl ScheduleExpectation {
+    /// The readings of the daylight-saving options, or why one is not an option.
+    pub(crate) fn readings(
+        &self,
+    ) -> Result<
+        (
+            crate::oracle::schedule::GapReading,
+            crate::oracle::schedule::OverlapReading,
+        ),
+        String,
+    > {
+        use crate::oracle::schedule::{GapReading, OverlapReading};
+        let gap = match self.gap.as_deref() {
+            None | Some("gap-end") => GapReading::GapEnd,
+            Some("skipped") => GapReading::Skipped,
+            Some("shifted") => GapReading::Shifted,
+            Some(other) => return Err(format!("gap {other:?} is not skipped, gap-end or shifted")),
+        };
+        let overlap = match self.overlap.as_deref() {
+            None | Some("first") => OverlapReading::First,
+            Some("second") => OverlapReading::Second,
+            Some("both") => OverlapReading::Both,
+            Some(other) => return Err(format!("overlap {other:?} is not first, second or both")),
+        };
+        Ok((gap, overlap))
+    }
 }
 
 /// The `accepted` expectation: it takes no members (`{}`).
@@ -283,6 +333,10 @@ impl Expectation {
             Expectation::Accepted(_) => {
                 "a success, or an error the operation may answer that names no model constraint".into()
             }
+            Expectation::Schedule(x) => format!(
+                "a success listing the runs of schedule {} the request admits, in order",
+                x.window.get("Schedule").unwrap_or(&Value::Null)
+            ),
             Expectation::Open(o) => {
                 let options: Vec<String> = o.options.iter().map(|(n, e)| format!("{n}: {}", e.summary())).collect();
                 format!("where AWS leaves {:?} open, one of — {}", o.choice, options.join(" | "))
@@ -975,6 +1029,25 @@ pub(crate) fn seeded_expectations(e: &Expectation) -> Vec<&SeededExpectation> {
     }
 }
 
+/// The window members a schedule expectation takes.
+const SCHEDULE_MEMBERS: [&str; 6] = [
+    "Name",
+    "Schedule",
+    "ScheduleTimezone",
+    "ScheduleOffset",
+    "StartDate",
+    "EndDate",
+];
+
+/// The schedule expectations of `e` (itself, or its options).
+pub(crate) fn schedule_expectations(e: &Expectation) -> Vec<&ScheduleExpectation> {
+    match e {
+        Expectation::Schedule(x) => vec![x],
+        Expectation::Open(o) => o.options.values().flat_map(schedule_expectations).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The fixtures an expectation judges against.
 pub(crate) fn executions_fixtures(e: &Expectation) -> Vec<&str> {
     executions_expectations(e)
@@ -1079,6 +1152,23 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
             Ok(())
         }
         Expectation::Executions(_) | Expectation::Seeded(_) | Expectation::Accepted(_) => Ok(()),
+        Expectation::Schedule(x) => {
+            x.readings().map_err(|e| (".schedule".to_string(), e))?;
+            for member in x.window.keys() {
+                if !SCHEDULE_MEMBERS.contains(&member.as_str()) {
+                    return Err((
+                        format!(".schedule.window.{member}"),
+                        format!("not a member that makes a schedule: {}", SCHEDULE_MEMBERS.join(", ")),
+                    ));
+                }
+            }
+            for member in ["Name", "Schedule"] {
+                if !x.window.get(member).is_some_and(Value::is_string) {
+                    return Err((".schedule.window".into(), format!("{member} (a string) is required")));
+                }
+            }
+            Ok(())
+        }
         Expectation::Open(o) => {
             if !top {
                 return Err((String::new(), "an option cannot itself be open".into()));

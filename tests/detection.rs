@@ -846,12 +846,134 @@ fn main() -> std::process::ExitCode {
         ("data", data_faults()),
         ("family", family_faults()),
         ("window_api", window_api_faults()),
+        ("schedule", schedule_faults()),
     ] {
         for v in variants {
             trials.push(Trial::test(format!("{group}::{}", v.name), move || detected(v)).with_kind(group));
         }
     }
     libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// A window's schedule gotten wrong in the ways an implementation does: a member of the window
+/// dropped when it is made, the zone's wall clock written as UTC, the filters or the last pages
+/// lost, a target's windows not looked up.
+fn schedule_faults() -> Vec<Variant> {
+    /// A CreateMaintenanceWindow member the schedule then ignores.
+    fn dropping(m: &mut Request, op: &str, member: &str) {
+        if op == "CreateMaintenanceWindow" {
+            m.remove(member);
+        }
+    }
+    /// Each ExecutionTime of a schedule's answer, rewritten.
+    fn times(answer: Answer, f: fn(&str) -> String) -> Answer {
+        answer.map(|mut page| {
+            for x in page
+                .get_mut("ScheduledWindowExecutions")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(t) = x["ExecutionTime"].as_str() {
+                    x["ExecutionTime"] = json!(f(t));
+                }
+            }
+            page
+        })
+    }
+    vec![
+        Variant {
+            name: "offset-ignored",
+            fails: &["schedule::cron-offset-days"],
+            request: Some(|op, m| dropping(m, op, "ScheduleOffset")),
+            ..NONE
+        },
+        Variant {
+            name: "zone-ignored",
+            fails: &["schedule::cron-in-a-zone", "schedule::at-one-time"],
+            request: Some(|op, m| dropping(m, op, "ScheduleTimezone")),
+            ..NONE
+        },
+        Variant {
+            name: "end-date-ignored",
+            fails: &["schedule::start-and-end-dates", "schedule::rate-between-dates"],
+            request: Some(|op, m| dropping(m, op, "EndDate")),
+            ..NONE
+        },
+        Variant {
+            name: "start-date-ignored",
+            fails: &["schedule::start-and-end-dates", "schedule::rate-between-dates"],
+            request: Some(|op, m| dropping(m, op, "StartDate")),
+            ..NONE
+        },
+        Variant {
+            // The zone's wall-clock time labelled as UTC.
+            name: "local-time-written-as-utc",
+            fails: &["schedule::cron-in-a-zone", "schedule::at-one-time"],
+            result: Some(|_, _, answer| times(answer, |t| format!("{}Z", &t[..16]))),
+            ..NONE
+        },
+        Variant {
+            // No offset at all: an instant no reader can place.
+            name: "execution-time-without-offset",
+            fails: &["schedule::cron-weekly-paged"],
+            result: Some(|_, _, answer| times(answer, |t| t[..16].to_string())),
+            ..NONE
+        },
+        Variant {
+            name: "scheduled-before-ignored",
+            fails: &["schedule::cron-weekly-paged", "schedule::cron-in-a-zone"],
+            request: Some(|op, m| {
+                if op == "DescribeMaintenanceWindowSchedule"
+                    && let Some(f) = m.get_mut("Filters").and_then(Value::as_array_mut)
+                {
+                    f.retain(|f| f["Key"] != "ScheduledBefore");
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Only the first page: the token never written.
+            name: "schedule-never-pages",
+            fails: &["schedule::cron-weekly-paged"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut page| {
+                    if let Some(m) = page.as_object_mut()
+                        && m.contains_key("ScheduledWindowExecutions")
+                    {
+                        m.remove("NextToken");
+                    }
+                    page
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // Each page's runs newest first, as the executions are.
+            name: "runs-out-of-order",
+            fails: &["schedule::cron-weekly-paged", "schedule::cron-last-day-of-month"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut page| {
+                    if let Some(list) = page.get_mut("ScheduledWindowExecutions").and_then(Value::as_array_mut) {
+                        list.reverse();
+                    }
+                    page
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "targets-not-looked-up",
+            fails: &["schedule::by-target"],
+            replace: Some(|_, op, request| {
+                (op == "DescribeMaintenanceWindowSchedule" && !request.contains_key("WindowId"))
+                    .then(|| Ok(json!({ "ScheduledWindowExecutions": [] })))
+            }),
+            window_api: true,
+            ..NONE
+        },
+    ]
 }
 
 /// `operation` on `emulator`, answered directly.

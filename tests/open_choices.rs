@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use ssm_conformance::_internals::emulator::ApiError;
 use ssm_conformance::_internals::emulator::iso8601::parse_instant;
 use ssm_conformance::_internals::emulator::store::{Cursor, ListCursor};
+use ssm_conformance::_internals::emulator::upcoming::{Gap, Overlap, ScheduleChoices};
 
 fn shift(value: &str, nanos: i128) -> String {
     match parse_instant(value) {
@@ -682,6 +683,51 @@ fn flips() -> Vec<Variant> {
                         .unwrap_or(v.to_string()),
                     None => v.to_string(),
                 })
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "schedule-dst-gap-skipped",
+            fails: &["schedule::dst-spring-forward"],
+            schedule: Some(ScheduleChoices {
+                gap: Gap::Skipped,
+                ..ScheduleChoices::default()
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "schedule-dst-gap-shifted",
+            fails: &["schedule::dst-spring-forward"],
+            schedule: Some(ScheduleChoices {
+                gap: Gap::Shifted,
+                ..ScheduleChoices::default()
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "schedule-dst-overlap-second",
+            fails: &["schedule::dst-fall-back"],
+            schedule: Some(ScheduleChoices {
+                overlap: Overlap::Second,
+                ..ScheduleChoices::default()
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "schedule-dst-overlap-both",
+            fails: &["schedule::dst-fall-back"],
+            schedule: Some(ScheduleChoices {
+                overlap: Overlap::Both,
+                ..ScheduleChoices::default()
+            }),
+            ..NONE
+        },
+        Variant {
+            name: "schedule-of-disabled-window-listed",
+            fails: &["schedule::disabled-window"],
+            schedule: Some(ScheduleChoices {
+                disabled_listed: true,
+                ..ScheduleChoices::default()
             }),
             ..NONE
         },

@@ -6,6 +6,7 @@
 //! The checks across cases (each choice answered one way, [`consistency`]) are judges too.
 
 pub(crate) mod consistency;
+mod schedule;
 pub(crate) mod validation_message;
 
 use serde_json::Value;
@@ -145,6 +146,7 @@ fn check_plain(
         Expectation::Executions(x) => check_executions(x, r, ctx, pins),
         Expectation::Seeded(x) => check_seeded(x, r, ctx, pins),
         Expectation::Accepted(_) => check_accepted(r, ctx.operation, ctx.params, pins),
+        Expectation::Schedule(x) => schedule::check(x, r, ctx).map(|()| Vec::new()),
         Expectation::Open(_) => unreachable!("options are never open (checked at load)"),
     }
 }

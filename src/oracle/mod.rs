@@ -13,6 +13,7 @@ pub mod family;
 pub(crate) mod instant;
 mod judge;
 mod query;
+pub(crate) mod schedule;
 
 pub(crate) use data::check_data_set;
 pub use data::{Execution, Seeded};

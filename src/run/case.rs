@@ -243,15 +243,12 @@ async fn judge_case(
     // seeded list of tasks or invocations, for the oracle's whole-list judgement.
     let to_walk = match spec::executions_fixtures(&case.case.expect).first() {
         Some(fixture) => Some((session.fixture(fixture).map_or(0, |f| f.executions.len()), true)),
+        None if schedule_ends(&case.case.expect, params) => Some((SCHEDULE_RUNS, false)),
         None => seeded_list_size(session, case).map(|n| (n, false)),
     };
     let walked = match (params, to_walk) {
         (Some(p), Some((n, replays))) if (200..300).contains(&exchange.response.status) => {
-            let max_results = p
-                .get(crate::model::members::MAX_RESULTS)
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|m| usize::try_from(m).ok());
-            let limits = paging::Limits::for_window(n, max_results);
+            let limits = paging::Limits::for_window(n, max_results(p));
             match session.client().await {
                 Ok(client) => {
                     let mut walk =
@@ -432,11 +429,23 @@ async fn run_steps(
             Payload::Json(p) => Some(p),
             Payload::Raw(_) => None,
         };
+        // A schedule whose range ends is read to its last page.
+        let walked = match params {
+            Some(p) if schedule_ends(&step.expect, params) && (200..300).contains(&exchange.response.status) => {
+                let limits = paging::Limits::for_window(SCHEDULE_RUNS, max_results(p));
+                let client = session
+                    .client()
+                    .await
+                    .map_err(|e| Outcome::failed(FailureKind::NoAnswer, e))?;
+                Some(paging::walk(client, operation, p, &exchange.response, limits, &mut result.requests).await)
+            }
+            _ => None,
+        };
         let context = judge::Context {
             fixtures: session.fixtures(),
             windows: &bindings.fixtures,
             params,
-            walk: None,
+            walk: walked.as_ref(),
             operation: &exchange.operation,
         };
         let expect = bindings.expectation(&step.expect, case.templated[k + 1]);
@@ -468,6 +477,37 @@ fn seeded_execution<'a>(
         .iter()
         .find(|e| e.window_execution_id == x.execution)?;
     Some((x, execution))
+}
+
+/// A request's MaxResults, where it is a whole number.
+fn max_results(p: &serde_json::Value) -> Option<usize> {
+    p.get(crate::model::members::MAX_RESULTS)
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|m| usize::try_from(m).ok())
+}
+
+/// The most runs a schedule case's range holds (the specs keep theirs to a few dozen).
+const SCHEDULE_RUNS: usize = 1_000;
+
+/// Whether a schedule case's range has an end (a `ScheduledBefore` filter, an end date, a
+/// one-time `at(...)`): then its pages are followed to the last; else only the first is judged,
+/// as the start of a series without end.
+fn schedule_ends(expect: &spec::Expectation, params: Option<&serde_json::Value>) -> bool {
+    let filtered_before = params.is_some_and(|p| {
+        p["Filters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["Key"] == "ScheduledBefore")
+    });
+    spec::schedule_expectations(expect).iter().any(|x| {
+        filtered_before
+            || x.window.contains_key("EndDate")
+            || x.window
+                .get("Schedule")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|s| s.starts_with("at("))
+    })
 }
 
 /// How many items the case's seeded list holds, where it asks about a list (tasks or

@@ -22,6 +22,7 @@ use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Map, Value, json};
 use ssm_conformance::_internals::client::{Client, ClientConfig, Credentials};
+use ssm_conformance::_internals::emulator::upcoming::ScheduleChoices;
 use ssm_conformance::_internals::emulator::{self, ApiError, Emulator, Limits};
 use ssm_conformance::_internals::properties::Settings;
 use ssm_conformance::{CaseResult, Conclusion, Outcome, RunOptions, Suite, TargetOptions};
@@ -84,6 +85,8 @@ pub struct Variant {
     /// Its request and replace hooks bend the window API too (a window's update, its targets
     /// and tasks, the windows of a target); by default those reach the emulator as sent.
     pub window_api: bool,
+    /// The emulator takes the schedule's open choices this way instead of its own.
+    pub schedule: Option<ScheduleChoices>,
 }
 
 /// The emulator as it is.
@@ -98,6 +101,7 @@ pub const NONE: Variant = Variant {
     limits: None,
     family: false,
     window_api: false,
+    schedule: None,
 };
 
 /// The executions a DescribeMaintenanceWindowExecutions answer lists (none in another answer),
@@ -288,6 +292,10 @@ pub struct Served {
 pub fn serve_variant(variant: Variant) -> Served {
     let server_rt = tokio::runtime::Runtime::new().unwrap();
     let emulator = variant.limits.map_or_else(Emulator::new, Emulator::with_limits);
+    let emulator = match variant.schedule {
+        Some(choices) => emulator.with_schedule_choices(choices),
+        None => emulator,
+    };
     let addr = server_rt.block_on(async {
         let emulator = emulator.clone();
         let app = Router::new()

@@ -29,9 +29,9 @@ pub const SUBDIR: &str = "generated";
 /// The operations cases are generated for: the six around an execution, then the window's own
 /// (read, delete, update, create), its targets and tasks, and the windows of a target. A window
 /// a case creates (a target that validates nothing creates one for each) is the run's to
-/// delete: the run records every window a case's `CreateMaintenanceWindow` answers.
-/// `DescribeMaintenanceWindowSchedule` waits for the schedule.
-pub const OPERATIONS: [&str; 21] = [
+/// delete: the run records every window a case's `CreateMaintenanceWindow` answers. Then the
+/// window's schedule.
+pub const OPERATIONS: [&str; 22] = [
     "GetMaintenanceWindowExecution",
     "DescribeMaintenanceWindowExecutionTasks",
     "GetMaintenanceWindowExecutionTask",
@@ -53,6 +53,7 @@ pub const OPERATIONS: [&str; 21] = [
     "DeregisterTaskFromMaintenanceWindow",
     "DescribeMaintenanceWindowsForTarget",
     "CreateMaintenanceWindow",
+    "DescribeMaintenanceWindowSchedule",
 ];
 
 /// Whether `operation` is one of the execution family, whose valid requests name an execution
