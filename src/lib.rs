@@ -66,6 +66,7 @@
 //! | part | one of the generated phase's four: model-based, metamorphic, stateful (a state machine over the window API), family |
 //! | accepted | what a request within every constraint of the model must get: a success, or an error the operation may answer that names no model constraint |
 //! | window API | the operations of a window's settings, targets and tasks, which need no fixture protocol: cases create what they read through the API itself (`window:own`, `${saved:NAME}`) |
+//! | schedule | a window's upcoming runs (`DescribeMaintenanceWindowSchedule`), from its cron, rate or `at(...)` expression, zone, offset and dates; judged by the oracle's own reading (`{"schedule": {"window": …}}`) |
 //!
 //! # Known limitations
 //!

@@ -48,6 +48,7 @@ fn the_fault_counts_are_the_detection_tests() {
         ("data_faults", "data faults"),
         ("family_faults", "faults of the execution family"),
         ("window_api_faults", "faults of the window API"),
+        ("schedule_faults", "faults of the schedule"),
     ];
     let mut total = 0;
     for (function, said) in groups {
