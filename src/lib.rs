@@ -63,7 +63,7 @@
 //! | outcome | how a case ended: passed, failed (a [`FailureKind`]), unsupported, or skipped (a [`SkipReason`]); only a pass passes |
 //! | oracle | the code that computes the right answer for any data, sharing nothing with the emulator |
 //! | property | a relation checked on generated data (`proptest`) |
-//! | part | one of the generated phase's four: model-based, metamorphic, stateful (a state machine over the window API), family |
+//! | part | one of the generated phase's five: model-based, metamorphic, stateful (a state machine over the window API), family, schedule (generated windows' runs) |
 //! | accepted | what a request within every constraint of the model must get: a success, or an error the operation may answer that names no model constraint |
 //! | window API | the operations of a window's settings, targets and tasks, which need no fixture protocol: cases create what they read through the API itself (`window:own`, `${saved:NAME}`) |
 //! | schedule | a window's upcoming runs (`DescribeMaintenanceWindowSchedule`), from its cron, rate or `at(...)` expression, zone, offset and dates; judged by the oracle's own reading (`{"schedule": {"window": …}}`) |

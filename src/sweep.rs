@@ -17,9 +17,9 @@ pub(crate) const RUN_PREFIX: &str = "ssm-conformance-";
 /// What follows `<run prefix>-` in the name of a window a run creates: `empty`, the window
 /// `Session::empty_window` creates through `CreateMaintenanceWindow`; `fixture`, every window
 /// it seeds through the fixture protocol (which names them so); `stateful`, the windows the
-/// generated phase's stateful part creates; `case`, the windows spec cases create for
+/// generated phase's stateful part creates; `schedule`, its schedule part's; `case`, the windows spec cases create for
 /// themselves. A new kind of created window must be added here, or sweeping will not find it.
-pub(crate) const RUN_SUFFIXES: [&str; 4] = ["empty", "fixture", "stateful", CASE_SUFFIX];
+pub(crate) const RUN_SUFFIXES: [&str; 5] = ["empty", "fixture", "stateful", "schedule", CASE_SUFFIX];
 
 /// The suffix of the windows spec cases create for themselves (`window:own`, and
 /// `${run_window_name}` in a case's own CreateMaintenanceWindow).

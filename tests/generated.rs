@@ -140,6 +140,42 @@ fn faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Numbered weekdays read the POSIX way (0 = Sunday) where AWS counts 1 = Sunday:
+            // the spec cases name their weekdays; the schedule part draws numbers.
+            name: "weekdays-numbered-from-zero",
+            fails: &["properties::schedule"],
+            request: Some(|op, m| {
+                let Some(fields) = m
+                    .get("Schedule")
+                    .and_then(Value::as_str)
+                    .and_then(|s| s.strip_prefix("cron("))
+                    .and_then(|s| s.strip_suffix(')'))
+                    .filter(|_| op == "CreateMaintenanceWindow")
+                else {
+                    return;
+                };
+                let mut f: Vec<String> = fields.split(' ').map(str::to_string).collect();
+                if f.len() == 6 && f[4] != "?" {
+                    // AWS's n is POSIX's n - 1: what this emulator reads as n, AWS calls n + 1.
+                    let mut after_hash = false;
+                    f[4] = f[4]
+                        .chars()
+                        .map(|c| {
+                            after_hash |= c == '#';
+                            match c.to_digit(10) {
+                                Some(d) if !after_hash && (1..=7).contains(&d) => {
+                                    char::from_digit(d % 7 + 1, 10).unwrap()
+                                }
+                                _ => c,
+                            }
+                        })
+                        .collect();
+                    m.insert("Schedule".into(), json!(format!("cron({})", f.join(" "))));
+                }
+            }),
+            ..NONE
+        },
+        Variant {
             // A serializer that writes a task's Priority only when it is not zero: the spec
             // cases read back a task of priority 3; the state machine draws 0 to 4.
             name: "task-priority-0-dropped",

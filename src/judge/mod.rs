@@ -6,7 +6,7 @@
 //! The checks across cases (each choice answered one way, [`consistency`]) are judges too.
 
 pub(crate) mod consistency;
-mod schedule;
+pub(crate) mod schedule;
 pub(crate) mod validation_message;
 
 use serde_json::Value;

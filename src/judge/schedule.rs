@@ -21,7 +21,7 @@ const CLOCK_SLACK: i64 = 600;
 const FIRST_RUNS: usize = 500;
 
 /// Judge `r`, the first page (with `ctx.walk` holding them all where the range ends).
-pub(super) fn check(x: &ScheduleExpectation, r: &Response, ctx: &Context<'_>) -> Result<(), Failure> {
+pub(crate) fn check(x: &ScheduleExpectation, r: &Response, ctx: &Context<'_>) -> Result<(), Failure> {
     let params = ctx
         .params
         .ok_or("the request is not JSON")

@@ -15,6 +15,9 @@
 //! - `properties::family`, where the target speaks the fixture protocol v2: histories with tasks
 //!   and invocations, read back through the six operations around an execution (cross-operation
 //!   invariants; cancelling moves one execution only).
+//! - `properties::schedule`, loopback or `--allow-mutations`: generated windows' schedules (cron
+//!   fields, `at(...)`, `rate(...)`, zones, offsets, dates) read between generated instants,
+//!   judged by the oracle's own schedule.
 //!
 //! Every run is reproducible from its seed ([`Settings::seed`]).
 
@@ -24,6 +27,7 @@ mod history;
 mod metamorphic;
 mod model_based;
 pub mod relations;
+mod schedule;
 mod search;
 mod stateful;
 
@@ -255,28 +259,38 @@ pub enum Part {
     Stateful,
     /// Histories with tasks and invocations, read back through the execution family.
     Family,
+    /// Generated windows' schedules, read between generated instants, judged by the oracle.
+    Schedule,
 }
 
 impl Part {
     /// Every part, in the order a run runs them.
-    pub const ALL: [Part; 4] = [Part::ModelBased, Part::Metamorphic, Part::Stateful, Part::Family];
+    pub const ALL: [Part; 5] = [
+        Part::ModelBased,
+        Part::Metamorphic,
+        Part::Stateful,
+        Part::Family,
+        Part::Schedule,
+    ];
 
-    /// `model-based`, `metamorphic`, `stateful` or `family`.
+    /// `model-based`, `metamorphic`, `stateful`, `family` or `schedule`.
     pub const fn name(self) -> &'static str {
         match self {
             Part::ModelBased => "model-based",
             Part::Metamorphic => "metamorphic",
             Part::Stateful => "stateful",
             Part::Family => "family",
+            Part::Schedule => "schedule",
         }
     }
 
     /// Cases the part draws when `asked` are asked per property (`--cases`): the model-based
-    /// part all of them; the metamorphic and family parts, eight requests and a seeding each, a
-    /// quarter (at least 4); the stateful part, up to 21 steps each, half (at least 8).
+    /// part and the schedule part (a window made, read and deleted each) all of them; the
+    /// metamorphic and family parts, eight requests and a seeding each, a quarter (at least 4);
+    /// the stateful part, up to 21 steps each, half (at least 8).
     pub const fn cases(self, asked: u32) -> u32 {
         let share = match self {
-            Part::ModelBased => return asked,
+            Part::ModelBased | Part::Schedule => return asked,
             Part::Metamorphic | Part::Family => (asked / 4, 4),
             Part::Stateful => (asked / 2, 8),
         };
@@ -294,6 +308,7 @@ impl Part {
     pub const fn needs(self) -> Operation {
         match self {
             Part::Stateful => Operation::CreateMaintenanceWindow.probed(),
+            Part::Schedule => Operation::DescribeMaintenanceWindowSchedule,
             _ => Operation::DescribeMaintenanceWindowExecutions,
         }
     }
@@ -325,6 +340,7 @@ impl Part {
                 Operation::GetMaintenanceWindowExecutionTaskInvocation,
                 Operation::CancelMaintenanceWindowExecution,
             ],
+            Part::Schedule => &[Operation::DescribeMaintenanceWindowSchedule],
         }
     }
 }
@@ -350,6 +366,7 @@ pub(crate) fn run_part(
                 Part::Metamorphic => metamorphic::run(session, settings, choices, &requests),
                 Part::Stateful => stateful::run(session, settings, &requests),
                 Part::Family => family::run(session, settings, choices, &requests),
+                Part::Schedule => schedule::run(session, settings, choices, &requests),
             };
             match ended {
                 Ok(()) => Outcome::Passed,

@@ -114,16 +114,28 @@ impl Session {
     /// A window made with `CreateMaintenanceWindow`, named `<run prefix>-<suffix>` (a suffix
     /// `sweep` knows); recorded for cleanup, also when its answer is lost.
     pub(crate) async fn create_window(&self, suffix: &str) -> Result<String, Unmet> {
+        self.create_window_with(suffix, serde_json::Map::new()).await
+    }
+
+    /// As [`Session::create_window`], with `settings` (a `Schedule`, its zone, offset and
+    /// dates) over the defaults.
+    pub(crate) async fn create_window_with(
+        &self,
+        suffix: &str,
+        settings: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<String, Unmet> {
         let client = self.client().await.map_err(Unmet::no_answer)?;
         self.may_create()?;
-        let create = Payload::Json(json!({
+        let mut body = json!({
             "Name": format!("{}-{suffix}", self.run_prefix),
             "Schedule": "rate(7 days)",
             "Duration": 1,
             "Cutoff": 0,
             "AllowUnassociatedTargets": false,
             "ClientToken": crate::ids::uuid_v4(),
-        }));
+        });
+        body.as_object_mut().expect("an object").extend(settings);
+        let create = Payload::Json(body);
         self.ledger.create_sent();
         let client = client.clone();
         let r = self
