@@ -202,12 +202,15 @@ pub(crate) fn judge_rate(schedule: &str, got: &[i64], from: i64, until: Option<i
         "day" => 86_400,
         other => return Err(format!("rate unit {other:?}")),
     };
+    let show = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    };
     for pair in got.windows(2) {
         if pair[1] - pair[0] != step {
             return Err(format!(
                 "runs {} and {} are {} s apart, not the rate's {step} s",
-                pair[0],
-                pair[1],
+                show(pair[0]),
+                show(pair[1]),
                 pair[1] - pair[0]
             ));
         }
@@ -221,13 +224,23 @@ pub(crate) fn judge_rate(schedule: &str, got: &[i64], from: i64, until: Option<i
     }
     if let Some(u) = until {
         if got.iter().any(|t| *t > u) {
-            return Err(format!("a run after {u}, the range's end"));
+            return Err(format!("a run after {}, the range's end", show(u)));
         }
         match got.last() {
             Some(last) if *last + step <= u => {
-                return Err(format!("a run is missing after {last}: the next is due before {u}"));
+                return Err(format!(
+                    "a run is missing after {}: the next is due before {}",
+                    show(*last),
+                    show(u)
+                ));
             }
-            None if from + step <= u => return Err(format!("no run, though one is due between {from} and {u}")),
+            None if from + step <= u => {
+                return Err(format!(
+                    "no run, though one is due between {} and {}",
+                    show(from),
+                    show(u)
+                ));
+            }
             _ => {}
         }
     }
