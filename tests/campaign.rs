@@ -161,7 +161,7 @@ fn a_campaign_draws_until_its_time_is_up() {
     let checked: Vec<u64> = r.cases.iter().filter_map(|c| c.drawn.map(|d| d.checked)).collect();
     assert_eq!(
         checked.len(),
-        4,
+        ssm_conformance::Part::ALL.len(),
         "{:?}",
         r.cases.iter().rev().take(4).collect::<Vec<_>>()
     );
@@ -232,14 +232,14 @@ fn the_cli_merges_a_campaign_and_refuses_what_is_not_one() {
         page.contains("properties::model-based") && page.contains("window_id::"),
         "the page lists the merged run"
     );
-    // Every spec case and the four parts, as one machine's run.
+    // Every spec case and the parts, as one machine's run.
     let all = ssm_conformance::_internals::spec::load_dir(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/specs"
     )))
     .unwrap()
     .len()
-        + 4;
+        + ssm_conformance::Part::ALL.len();
     assert!(
         stdout.contains(&format!("(2 shards merged): {all} passed, 0 failed")),
         "{stdout}"
@@ -289,7 +289,7 @@ fn the_library_runs_a_campaign() {
         .iter()
         .filter(|r| r.name.starts_with("properties::"))
         .collect();
-    assert_eq!(parts.len(), 4);
+    assert_eq!(parts.len(), ssm_conformance::Part::ALL.len());
     for p in parts {
         assert!(
             matches!(p.outcome, ssm_conformance::Outcome::Passed),
@@ -314,7 +314,7 @@ fn a_part_whose_time_is_gone_still_judges_a_case() {
     let settings = Settings::new(Some(SEED), None).for_duration(std::time::Duration::ZERO, false);
     let r = report(&served.url, None, settings);
     let parts: Vec<_> = r.cases.iter().filter(|c| c.name.starts_with("properties::")).collect();
-    assert_eq!(parts.len(), 4);
+    assert_eq!(parts.len(), ssm_conformance::Part::ALL.len());
     for p in parts {
         assert_eq!(p.outcome, "passed", "{p:?}");
         assert!(p.drawn.is_some_and(|d| d.checked >= 1), "{}: {:?}", p.name, p.drawn);

@@ -121,7 +121,7 @@ fn zero_generated_cases_are_refused_and_the_header_says_what_each_part_draws() {
     let (code, out, err) = run_in(&dir, &["run", "--cases", "4", "--seed", "1"], &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("model-based 4, metamorphic 4, stateful 8, family 4 cases"),
+        out.contains("model-based 4, metamorphic 4, stateful 8, family 4, schedule 4 cases"),
         "{out}"
     );
 }

@@ -92,8 +92,10 @@ pub(crate) fn check(x: &ScheduleExpectation, r: &Response, ctx: &Context<'_>) ->
     let bounded = until.is_some() || window.schedule.starts_with("at(");
     let most = if bounded { usize::MAX } else { got.len() + 1 };
     let horizon = until.unwrap_or_else(|| from.saturating_add(400 * 86_400 * 10));
-    match schedule::runs(&window, from, horizon, most.min(100_000), gap, overlap).or_fail(FailureKind::Status)? {
+    let runs = schedule::runs(&window, from, horizon, most.min(100_000), gap, overlap);
+    match runs.map_err(|e| e.to_string()).or_fail(FailureKind::Status)? {
         None => schedule::judge_rate(window.schedule, &got, from.max(window.start.unwrap_or(i64::MIN)), until)
+            .map_err(|e| e.to_string())
             .or_fail(FailureKind::Selection),
         Some(mut expected) => {
             // Runs that may already have passed on the target's clock: either way is right.
@@ -122,9 +124,11 @@ fn listed(r: &Response, ctx: &Context<'_>) -> Result<Vec<Value>, Failure> {
             .pages
             .iter()
             .flat_map(|p| &p.executions)
-            .map(|raw| serde_json::from_str(raw.get()).map_err(|e| e.to_string()))
-            .collect::<Result<Vec<Value>, String>>()
-            .or_fail(FailureKind::Member);
+            .map(|raw| {
+                serde_json::from_str(raw.get())
+                    .map_err(|e| Failure::new(FailureKind::Member, format!("a listed run is not JSON: {e}")))
+            })
+            .collect();
     }
     let body = r.json.as_ref().filter(|b| b.is_object());
     let list = body

@@ -19,6 +19,17 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
 use chrono_tz::Tz;
 
+/// Why the oracle cannot compute a schedule's runs, or does not accept the runs listed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum ScheduleError {
+    /// A schedule, zone, cron field or instant the oracle does not read.
+    #[error("{0}")]
+    Unreadable(String),
+    /// The runs of a `rate(...)` schedule break its step or its range.
+    #[error("{0}")]
+    Rate(String),
+}
+
 /// How a wall-clock time that a spring-forward change skips is placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GapReading {
@@ -76,19 +87,19 @@ pub(crate) fn runs(
     most: usize,
     gap: GapReading,
     overlap: OverlapReading,
-) -> Result<Option<Vec<Run>>, String> {
+) -> Result<Option<Vec<Run>>, ScheduleError> {
     let tz: Tz = match w.zone {
         None => Tz::UTC,
         Some(z) => z
             .parse()
-            .map_err(|_| format!("ScheduleTimezone {z:?} is not an IANA zone"))?,
+            .map_err(|_| ScheduleError::Unreadable(format!("ScheduleTimezone {z:?} is not an IANA zone")))?,
     };
     let from = from.max(w.start.unwrap_or(i64::MIN));
     let until = until.min(w.end.unwrap_or(i64::MAX));
     let wrapped = |p: &str| w.schedule.strip_prefix(p).and_then(|s| s.strip_suffix(')'));
     let walls: Box<dyn Iterator<Item = NaiveDateTime>> = if let Some(at) = wrapped("at(") {
         let wall = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S")
-            .map_err(|e| format!("at({at}): not a date and time: {e}"))?;
+            .map_err(|e| ScheduleError::Unreadable(format!("at({at}): not a date and time: {e}")))?;
         Box::new(std::iter::once(wall))
     } else if let Some(fields) = wrapped("cron(") {
         let cron = Cron::parse(fields)?;
@@ -112,10 +123,10 @@ pub(crate) fn runs(
     } else if wrapped("rate(").is_some() {
         return Ok(None);
     } else {
-        return Err(format!(
+        return Err(ScheduleError::Unreadable(format!(
             "Schedule {:?} is not cron(...), rate(...) or at(...)",
             w.schedule
-        ));
+        )));
     };
     let mut out: BTreeSet<i64> = BTreeSet::new();
     for wall in walls {
@@ -189,57 +200,61 @@ fn place(wall: NaiveDateTime, tz: Tz, gap: GapReading, overlap: OverlapReading) 
 /// Judge the runs of a `rate(...)` schedule within `[from, until]`: a fixed step apart, inside
 /// the range, none missing at either end. Where the count starts (the window's creation, its
 /// start date) AWS does not say, so any first run within one step of `from` is legal.
-pub(crate) fn judge_rate(schedule: &str, got: &[i64], from: i64, until: Option<i64>) -> Result<(), String> {
+pub(crate) fn judge_rate(schedule: &str, got: &[i64], from: i64, until: Option<i64>) -> Result<(), ScheduleError> {
     let inner = schedule
         .strip_prefix("rate(")
         .and_then(|s| s.strip_suffix(')'))
-        .ok_or("not a rate")?;
-    let (n, unit) = inner.split_once(' ').ok_or("a rate is a number and a unit")?;
-    let n: i64 = n.parse().map_err(|_| format!("rate {n:?} is not a number"))?;
+        .ok_or(ScheduleError::Unreadable("not a rate".into()))?;
+    let (n, unit) = inner
+        .split_once(' ')
+        .ok_or(ScheduleError::Unreadable("a rate is a number and a unit".into()))?;
+    let n: i64 = n
+        .parse()
+        .map_err(|_| ScheduleError::Unreadable(format!("rate {n:?} is not a number")))?;
     let step = n * match unit.trim_end_matches('s') {
         "minute" => 60,
         "hour" => 3_600,
         "day" => 86_400,
-        other => return Err(format!("rate unit {other:?}")),
+        other => return Err(ScheduleError::Rate(format!("rate unit {other:?}"))),
     };
     let show = |t: i64| {
         chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
     };
     for pair in got.windows(2) {
         if pair[1] - pair[0] != step {
-            return Err(format!(
+            return Err(ScheduleError::Rate(format!(
                 "runs {} and {} are {} s apart, not the rate's {step} s",
                 show(pair[0]),
                 show(pair[1]),
                 pair[1] - pair[0]
-            ));
+            )));
         }
     }
     if let Some(first) = got.first()
         && (*first < from || *first >= from + step)
     {
-        return Err(format!(
+        return Err(ScheduleError::Rate(format!(
             "the first run {first} is not within one step ({step} s) of {from}"
-        ));
+        )));
     }
     if let Some(u) = until {
         if got.iter().any(|t| *t > u) {
-            return Err(format!("a run after {}, the range's end", show(u)));
+            return Err(ScheduleError::Rate(format!("a run after {}, the range's end", show(u))));
         }
         match got.last() {
             Some(last) if *last + step <= u => {
-                return Err(format!(
+                return Err(ScheduleError::Rate(format!(
                     "a run is missing after {}: the next is due before {}",
                     show(*last),
                     show(u)
-                ));
+                )));
             }
             None if from + step <= u => {
-                return Err(format!(
+                return Err(ScheduleError::Rate(format!(
                     "no run, though one is due between {} and {}",
                     show(from),
                     show(u)
-                ));
+                )));
             }
             _ => {}
         }
@@ -284,10 +299,13 @@ const MONTHS: [&str; 12] = [
 const WEEKDAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 impl Cron {
-    fn parse(fields: &str) -> Result<Self, String> {
+    fn parse(fields: &str) -> Result<Self, ScheduleError> {
         let f: Vec<&str> = fields.split_whitespace().collect();
         let [minutes, hours, dom, months, dow, years] = f[..] else {
-            return Err(format!("cron({fields}) has {} fields, not six", f.len()));
+            return Err(ScheduleError::Unreadable(format!(
+                "cron({fields}) has {} fields, not six",
+                f.len()
+            )));
         };
         Ok(Self {
             minutes: set(minutes, 0, 59, &[])?,
@@ -372,20 +390,22 @@ fn nearest_weekday(d: NaiveDate, n: u32) -> u32 {
     }
 }
 
-fn number(s: &str, low: u32, high: u32, names: &[&str]) -> Result<u32, String> {
+fn number(s: &str, low: u32, high: u32, names: &[&str]) -> Result<u32, ScheduleError> {
     let n = match names.iter().position(|x| x.eq_ignore_ascii_case(s)) {
         Some(i) => low + i as u32,
-        None => s.parse().map_err(|_| format!("{s:?} is not a number"))?,
+        None => s
+            .parse()
+            .map_err(|_| ScheduleError::Unreadable(format!("{s:?} is not a number")))?,
     };
     if (low..=high).contains(&n) {
         Ok(n)
     } else {
-        Err(format!("{n} is outside {low}-{high}"))
+        Err(ScheduleError::Unreadable(format!("{n} is outside {low}-{high}")))
     }
 }
 
 /// A field of lists, ranges and steps (`*`, `a`, `a-b`, `a/s`, `a-b/s`, `*/s`), as a set.
-fn set(field: &str, low: u32, high: u32, names: &[&str]) -> Result<BTreeSet<u32>, String> {
+fn set(field: &str, low: u32, high: u32, names: &[&str]) -> Result<BTreeSet<u32>, ScheduleError> {
     let mut out = BTreeSet::new();
     for part in field.split(',') {
         let (range, step) = match part.split_once('/') {
@@ -409,21 +429,25 @@ fn set(field: &str, low: u32, high: u32, names: &[&str]) -> Result<BTreeSet<u32>
 
 /// An `ExecutionTime` as epoch seconds: ISO 8601 extended, to the minute or the second, with
 /// `Z` or an offset (without one it names no instant).
-pub(crate) fn execution_time(s: &str) -> Result<i64, String> {
+pub(crate) fn execution_time(s: &str) -> Result<i64, ScheduleError> {
     let (wall, zone) = match s.strip_suffix('Z') {
         Some(w) => (w, "+00:00"),
         None if s.len() > 6 && matches!(s.as_bytes()[s.len() - 6], b'+' | b'-') => s.split_at(s.len() - 6),
-        None => return Err(format!("ExecutionTime {s:?} has no Z or offset")),
+        None => {
+            return Err(ScheduleError::Unreadable(format!(
+                "ExecutionTime {s:?} has no Z or offset"
+            )));
+        }
     };
     let wall = NaiveDateTime::parse_from_str(wall, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(wall, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| format!("ExecutionTime {s:?} is not an ISO 8601 date and time"))?;
+        .map_err(|_| ScheduleError::Unreadable(format!("ExecutionTime {s:?} is not an ISO 8601 date and time")))?;
     let sign = if zone.starts_with('-') { -1 } else { 1 };
     let (h, m) = zone[1..]
         .split_once(':')
-        .ok_or(format!("ExecutionTime {s:?}: offset"))?;
-    let offset: i64 =
-        h.parse::<i64>().map_err(|e| e.to_string())? * 3600 + m.parse::<i64>().map_err(|e| e.to_string())? * 60;
+        .ok_or(ScheduleError::Unreadable(format!("ExecutionTime {s:?}: offset")))?;
+    let offset: i64 = h.parse::<i64>().map_err(|e| ScheduleError::Unreadable(e.to_string()))? * 3600
+        + m.parse::<i64>().map_err(|e| ScheduleError::Unreadable(e.to_string()))? * 60;
     Ok(wall.and_utc().timestamp() - sign * offset)
 }
 
