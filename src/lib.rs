@@ -89,6 +89,7 @@ mod fixtures;
 mod ids;
 mod judge;
 mod merge;
+pub mod mock;
 mod model;
 mod observation;
 mod oracle;

@@ -6,7 +6,8 @@
 //! client and the emulator, apart; outcomes, the target, the oracle; data sets, specs, paging,
 //! snapshots and expectations; the verdict; reports and the judges; the session; the generated
 //! phase; the run;
-//! the API and `embedded`; the CLI. The emulator is reached only from `embedded` and the CLI:
+//! the API, `embedded` and `mock`; the CLI. The emulator is reached only from `embedded`, `mock`
+//! (the emulator seeded for a test) and the CLI:
 //! the harness never touches the implementation it may be judging.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,7 +41,7 @@ fn floors() -> BTreeMap<&'static str, u8> {
         (6, &["session"]),
         (7, &["properties"]),
         (8, &["run", "merge"]),
-        (9, &["conformance", "embedded"]),
+        (9, &["conformance", "embedded", "mock"]),
         (10, &["cli"]),
     ];
     table
@@ -50,7 +51,7 @@ fn floors() -> BTreeMap<&'static str, u8> {
 }
 
 /// The only modules that may use the emulator.
-const EMULATOR_USERS: [&str; 2] = ["embedded", "cli"];
+const EMULATOR_USERS: [&str; 3] = ["embedded", "mock", "cli"];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")

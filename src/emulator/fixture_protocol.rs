@@ -410,6 +410,88 @@ pub(super) async fn put_window_v2(
     Json(json!({ "WindowId": window_id, "WindowExecutions": count })).into_response()
 }
 
+/// What [`Emulator::seed`] puts in a window: its settings, its executions as the fixture
+/// protocol v2 spells them (JSON), its registered targets and tasks (id, members).
+#[derive(Debug, Clone)]
+pub(crate) struct Seed {
+    pub name: String,
+    pub schedule: String,
+    pub timezone: Option<String>,
+    pub enabled: bool,
+    /// A JSON list of v2 executions (`WindowExecutionId`, `Status`, …, `Tasks`).
+    pub executions: Vec<u8>,
+    pub targets: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+    pub tasks: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+}
+
+impl Default for Seed {
+    fn default() -> Self {
+        Self {
+            name: "seeded-window".into(),
+            schedule: "rate(7 days)".into(),
+            timezone: None,
+            enabled: true,
+            executions: b"[]".to_vec(),
+            targets: Vec::new(),
+            tasks: Vec::new(),
+        }
+    }
+}
+
+impl Emulator {
+    /// Put a new window `window_id` in the store, checked as the fixture protocol v2 checks a
+    /// seed (and its schedule as `CreateMaintenanceWindow` checks one); `Err` says what is wrong.
+    pub(crate) fn seed(&self, window_id: &str, seed: Seed) -> Result<(), String> {
+        let executions: Vec<SeedExecution> =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&seed.executions))
+                .map_err(|e| format!("invalid execution at WindowExecutions{}: {}", e.path(), e.inner()))?;
+        let request = SeedRequestV2 {
+            name: Some(seed.name.clone()),
+            window_executions: executions,
+        };
+        check_seed_v2(window_id, &request)?;
+        if !super::schedule::well_formed(&seed.schedule) {
+            return Err(format!(
+                "Schedule {:?} is not a cron(...), rate(...) or at(...) expression",
+                seed.schedule
+            ));
+        }
+        if let Some(z) = &seed.timezone
+            && z.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(format!("ScheduleTimezone {z:?} is not an IANA zone"));
+        }
+        let (executions, tasks): (Vec<Execution>, HashMap<String, Vec<Task>>) = request
+            .window_executions
+            .into_iter()
+            .map(|e| {
+                let (execution, tasks) = e.into_parts();
+                let id = execution.window_execution_id.clone();
+                (execution, (id, tasks))
+            })
+            .unzip();
+        let mut settings = WindowSettings::minimal(&seed.name);
+        settings.schedule = seed.schedule;
+        settings.schedule_timezone = seed.timezone;
+        let mut window = Window::new(settings, self.now());
+        window.enabled = seed.enabled;
+        window.replace(executions, tasks);
+        let registrations = |list: Vec<(String, serde_json::Map<String, serde_json::Value>)>| {
+            list.into_iter()
+                .map(|(id, members)| super::store::Registration { id, members })
+                .collect()
+        };
+        window.targets = registrations(seed.targets);
+        window.registered_tasks = registrations(seed.tasks);
+        let mut store = self.store.write().expect("store lock");
+        if store.windows.contains_key(window_id) {
+            return Err("a window with this id is seeded already".into());
+        }
+        store.windows.insert(window_id.to_string(), window);
+        Ok(())
+    }
+}
+
 /// `DELETE /_conformance/v1/windows/{WindowId}` (and v2): the window, its executions and their
 /// tasks are gone.
 pub(super) async fn delete_window(State(emulator): State<Emulator>, Path(window_id): Path<String>) -> StatusCode {

@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
 pub use error::{ApiError, Violation};
+pub(crate) use fixture_protocol::Seed;
 pub use limits::Limits;
 pub use operations::DEFAULT_PAGE_SIZE;
 pub use signature::Signer;
