@@ -22,7 +22,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::emulator::{Emulator, Running, Seed, Signer};
+pub use crate::emulator::Signer;
+use crate::emulator::{Emulator, Running, Seed};
 
 /// The region a spawned emulator answers for (it answers any; an SDK's config needs one).
 pub const REGION: &str = "us-east-1";
