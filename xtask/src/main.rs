@@ -119,6 +119,9 @@ enum Task {
         #[arg(long, default_value_t = 550)]
         cases: u32,
     },
+    /// boto3 and the AWS CLI against `ssm-conformance serve` (issue 31): pytest, in a virtualenv
+    /// from PyPI (.venv-clients) with pinned boto3, awscli and pytest, runs tests/python/.
+    Clients,
     /// Run the benchmarks (starting moto and fakecloud) and write BENCHMARKS.md.
     Bench {
         /// Runs per median.
@@ -146,6 +149,7 @@ fn main() -> ExitCode {
             cases,
         } => soak::soak(min_requests, drop, cases),
         Task::HtmlCheck => html_check(),
+        Task::Clients => clients(),
         Task::NextestShards { shards } => nextest_shards(shards),
         Task::Specs { check } => specs(check),
     };
@@ -359,6 +363,45 @@ fn ssm_conformance() -> Command {
     cmd.current_dir(root())
         .args(["run", "--quiet", "--package", "ssm-conformance", "--"]);
     cmd
+}
+
+/// The Python clients' pins: boto3 on the botocore whose model is vendored, the AWS CLI v1 that
+/// installs beside it, pytest.
+const CLIENTS: [&str; 3] = ["boto3==1.44.18", "awscli==1.46.3", "pytest==9.2.0"];
+
+/// boto3 and the AWS CLI against `serve`: tests/python/ under pytest, in .venv-clients.
+fn clients() -> Result<ExitCode> {
+    let venv = root().join(".venv-clients");
+    let bin = venv.join("bin");
+    let pytest = installed(bin.join("pytest"), &venv, &CLIENTS.join("+"), "about 40 s", || {
+        step(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            "python3 -m venv",
+        )?;
+        step(
+            Command::new(bin.join("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .args(CLIENTS),
+            "pip install boto3 awscli pytest",
+        )
+    })?;
+    build_suite()?;
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )?;
+    let status = Command::new(pytest)
+        .current_dir(root().join("tests").join("python"))
+        .args(["-q", "-p", "no:cacheprovider"])
+        .env("PATH", path)
+        .env(
+            "SSM_CONFORMANCE_BIN",
+            root().join("target").join("debug").join("ssm-conformance"),
+        )
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .status()
+        .context("running pytest")?;
+    Ok(ExitCode::from(status.code().unwrap_or(2) as u8))
 }
 
 /// Build the suite's binary (before a server starts, so that a build neither keeps it waiting
