@@ -136,3 +136,52 @@ async fn spawn_serves_the_seed_on_loopback() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["WindowExecutions"].as_array().unwrap().len(), 1);
 }
+
+/// What an SDK reads off every answer: `x-amzn-RequestId` (success or error), AWS's content type,
+/// and on an error `X-Amzn-ErrorType` equal to the body's `__type`.
+#[tokio::test]
+async fn every_answer_carries_what_sdks_read() {
+    let running = Emulator::builder().spawn().await.unwrap();
+    let client = reqwest::Client::new();
+    let cases: [(&str, &str, Option<&str>); 5] = [
+        ("AmazonSSM.DescribeMaintenanceWindows", "{}", None),
+        (
+            "AmazonSSM.GetMaintenanceWindow",
+            r#"{"WindowId":"mw-0123456789abcdef0"}"#,
+            Some("DoesNotExistException"),
+        ),
+        (
+            "AmazonSSM.GetMaintenanceWindow",
+            r#"{"WindowId":"mw-1"}"#,
+            Some("ValidationException"),
+        ),
+        (
+            "AmazonSSM.GetMaintenanceWindow",
+            "{not json",
+            Some("SerializationException"),
+        ),
+        ("AmazonSSM.NoSuchOperation", "{}", Some("UnknownOperationException")),
+    ];
+    for (target, body, error) in cases {
+        let r = client
+            .post(running.url())
+            .header("x-amz-target", target)
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let headers = r.headers().clone();
+        let id = headers["x-amzn-requestid"].to_str().unwrap().to_string();
+        assert_eq!(id.len(), 36, "{target} {body}: {id}");
+        assert_eq!(headers["content-type"], "application/x-amz-json-1.1", "{target} {body}");
+        let json: Value = r.json().await.unwrap();
+        match error {
+            None => assert!(headers.get("x-amzn-errortype").is_none()),
+            Some(e) => {
+                assert_eq!(headers["x-amzn-errortype"], e, "{target} {body}");
+                assert_eq!(json["__type"], e, "{target} {body}");
+            }
+        }
+    }
+}
