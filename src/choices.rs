@@ -139,6 +139,12 @@ pub const CATALOGUE: &[Choice] = &[
         summary: "Cancelling an execution a second time, while it is cancelling: a no-op, or refused as a client's mistake (never a server error).",
     },
     Choice {
+        name: "control-characters-in-text",
+        options: &["accepted", "refused"],
+        observed_by: ObservedBy::Cases,
+        summary: "Control characters (C0, NUL included, and DEL) in the window API's free text (descriptions, owner information, a task's comment and parameters): accepted, or refused; the model sets no pattern, and no public source says.",
+    },
+    Choice {
         name: "cutoff-at-duration",
         options: &["accepted", "refused"],
         observed_by: ObservedBy::Cases,

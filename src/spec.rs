@@ -88,6 +88,17 @@ pub struct Step {
     /// Values of this step's answer the later steps send, as the case's own `save`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub save: BTreeMap<String, String>,
+    /// `CHOICE=OPTION`: sent only where the case's own answer took that option of its open
+    /// choice (a text read back only where the target accepted it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+}
+
+impl Step {
+    /// The choice and option of `when`, split.
+    pub fn when(&self) -> Option<(&str, &str)> {
+        self.when.as_deref().and_then(|w| w.split_once('='))
+    }
 }
 
 /// What a case sends.
@@ -953,6 +964,18 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             };
             if step.request.raw.is_some() {
                 return Err(cerr(&at(".request"), "a step sends `params` only".into()));
+            }
+            if let Some(w) = &step.when {
+                let named = step.when().filter(|(choice, option)| match &case.expect {
+                    Expectation::Open(o) => &o.choice == choice && o.options.contains_key(*option),
+                    _ => false,
+                });
+                if named.is_none() {
+                    return Err(cerr(
+                        &at(".when"),
+                        format!("{w:?} is not CHOICE=OPTION of the case's own open expectation"),
+                    ));
+                }
             }
             if crate::model::Operation::from_name(step.request.operation()).is_none() {
                 return Err(cerr(

@@ -1013,6 +1013,50 @@ fn family_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // An invocation's ExecutionId escaped twice on the way out (a hand-built JSON writer).
+            name: "invocation-text-escaped-twice",
+            fails: &["task_invocation::wire-characters", "task_invocations::wire-characters"],
+            result: Some(|_, _, answer| {
+                fn twice(i: &mut Value) {
+                    if let Some(d) = i.get("ExecutionId").and_then(Value::as_str) {
+                        i["ExecutionId"] = json!(d.replace('\\', "\\\\").replace('"', "\\\""));
+                    }
+                }
+                answer.map(|mut a| {
+                    if a.get("InvocationId").is_some() {
+                        twice(&mut a);
+                    }
+                    for i in a["WindowExecutionTaskInvocationIdentities"]
+                        .as_array_mut()
+                        .into_iter()
+                        .flatten()
+                    {
+                        twice(i);
+                    }
+                    a
+                })
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
+            // A task's StatusDetails stripped of control characters (a sanitizing log store).
+            name: "task-details-controls-stripped",
+            fails: &["execution_task::wire-characters"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if a.get("TaskExecutionId").is_some()
+                        && let Some(d) = a.get("StatusDetails").and_then(Value::as_str)
+                    {
+                        a["StatusDetails"] = json!(d.chars().filter(|c| !c.is_control()).collect::<String>());
+                    }
+                    a
+                })
+            }),
+            family: true,
+            ..NONE
+        },
+        Variant {
             name: "tasks-status-filter-ignored",
             fails: &["execution_tasks::status-success", "execution_tasks::status-failed"],
             result: Some(|e, req, answer| match (&answer, req.get("Filters")) {
@@ -1773,6 +1817,75 @@ fn window_api_faults() -> Vec<Variant> {
                     m.insert("Schedule".into(), json!("rate(7 days)"));
                 }
             }),
+            ..NONE
+        },
+        Variant {
+            // A target's description escaped twice on the way out (backslashes and quotes
+            // doubled).
+            name: "target-text-escaped-twice",
+            fails: &["wire_text::target-text-hard-characters"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    for t in a["Targets"].as_array_mut().into_iter().flatten() {
+                        if let Some(d) = t.get("Description").and_then(Value::as_str) {
+                            t["Description"] = json!(d.replace('\\', "\\\\").replace('"', "\\\""));
+                        }
+                    }
+                    a
+                })
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Control characters flattened to spaces on the way in (a sanitizing store).
+            name: "control-characters-flattened",
+            fails: &[
+                "wire_text::target-text-control-characters",
+                "wire_text::task-text-control-characters",
+            ],
+            request: Some(|_, m| {
+                fn flatten(v: &mut Value) {
+                    match v {
+                        Value::String(s) if s.chars().any(char::is_control) => {
+                            *s = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                        }
+                        Value::Array(a) => a.iter_mut().for_each(flatten),
+                        Value::Object(o) => o.values_mut().for_each(flatten),
+                        _ => {}
+                    }
+                }
+                for v in m.values_mut() {
+                    flatten(v);
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // U+2028 and U+2029 written as line ends (a JavaScript-minded serializer).
+            name: "line-separators-rewritten",
+            fails: &[
+                "wire_text::task-text-hard-characters",
+                "wire_text::target-text-hard-characters",
+            ],
+            result: Some(|_, _, answer| {
+                fn rewrite(v: &mut Value) {
+                    match v {
+                        Value::String(s) if s.contains(['\u{2028}', '\u{2029}']) => {
+                            *s = s.replace(['\u{2028}', '\u{2029}'], "\n");
+                        }
+                        Value::Array(a) => a.iter_mut().for_each(rewrite),
+                        Value::Object(o) => o.values_mut().for_each(rewrite),
+                        _ => {}
+                    }
+                }
+                answer.map(|mut a| {
+                    rewrite(&mut a);
+                    a
+                })
+            }),
+            window_api: true,
             ..NONE
         },
         Variant {

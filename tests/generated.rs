@@ -198,24 +198,6 @@ fn faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
-            // A target's description escaped twice on the way out (backslashes and quotes
-            // doubled): the spec cases register no such text; the state machine does.
-            name: "target-text-escaped-twice",
-            fails: &["properties::stateful"],
-            result: Some(|_, _, answer| {
-                answer.map(|mut a| {
-                    for t in a["Targets"].as_array_mut().into_iter().flatten() {
-                        if let Some(d) = t.get("Description").and_then(Value::as_str) {
-                            t["Description"] = json!(d.replace('\\', "\\\\").replace('"', "\\\""));
-                        }
-                    }
-                    a
-                })
-            }),
-            window_api: true,
-            ..NONE
-        },
-        Variant {
             name: "delete-answers-but-keeps-the-window",
             fails: &["properties::stateful"],
             replace: Some(|e, op, request| {

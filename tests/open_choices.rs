@@ -732,6 +732,31 @@ fn flips() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Control characters in the window API's free text refused.
+            name: "control-characters-in-text-refused",
+            fails: &[
+                "wire_text::target-text-control-characters",
+                "wire_text::task-text-control-characters",
+            ],
+            replace: Some(|_, op, request| {
+                fn controls(v: &Value) -> bool {
+                    match v {
+                        Value::String(s) => s.chars().any(char::is_control),
+                        Value::Array(a) => a.iter().any(controls),
+                        Value::Object(o) => o.values().any(controls),
+                        _ => false,
+                    }
+                }
+                let registers = matches!(
+                    op,
+                    "RegisterTargetWithMaintenanceWindow" | "RegisterTaskWithMaintenanceWindow"
+                );
+                (registers && request.values().any(controls)).then(|| invalid("control characters are not allowed"))
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
             // A window with no hour left to start a task is refused.
             name: "cutoff-at-duration-refused",
             fails: &["window_api::create-window-cutoff-at-duration"],

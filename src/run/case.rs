@@ -89,7 +89,13 @@ impl Bindings {
 
     /// Keep what `save` names of an answer (`${saved:NAME}` for the later steps); `Err` names a
     /// pointer the answer has no string at.
-    fn save(&mut self, save: &BTreeMap<String, String>, answer: Option<&serde_json::Value>) -> Result<(), Failure> {
+    /// Keep what `save` names of a success's `answer`; an error (an option of an open choice
+    /// that refuses) saves nothing: the steps that would send it are for another option.
+    fn save(&mut self, save: &BTreeMap<String, String>, response: &crate::client::Response) -> Result<(), Failure> {
+        if !(200..300).contains(&response.status) {
+            return Ok(());
+        }
+        let answer = response.json.as_ref();
         for (name, pointer) in save {
             let value = answer
                 .and_then(|a| a.pointer(pointer))
@@ -293,7 +299,7 @@ async fn judge_case(
     };
     let expect = bindings.expectation(&case.case.expect, case.templated[0]);
     let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
-        bindings.save(&case.case.save, exchange.response.json.as_ref())?;
+        bindings.save(&case.case.save, &exchange.response)?;
         Ok(seen)
     });
     let outcome = match judged {
@@ -413,6 +419,15 @@ async fn run_steps(
     result: &mut CaseResult,
 ) -> Result<(), Outcome> {
     for (k, step) in case.case.then.iter().enumerate() {
+        // A step for one option of the case's choice: left out where the target took another.
+        if let Some((choice, option)) = step.when()
+            && !result
+                .observations
+                .iter()
+                .any(|o| o.choice.as_deref() == Some(choice) && o.option == option)
+        {
+            continue;
+        }
         let operation = step.request.operation();
         let payload = bindings.payload(&step.request);
         let what = format!("then, step {} ({})", k + 1, step.description);
@@ -450,7 +465,7 @@ async fn run_steps(
         };
         let expect = bindings.expectation(&step.expect, case.templated[k + 1]);
         let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
-            bindings.save(&step.save, exchange.response.json.as_ref())?;
+            bindings.save(&step.save, &exchange.response)?;
             Ok(seen)
         });
         match judged {
