@@ -456,6 +456,14 @@ pub enum Check {
     },
     /// The member is absent, null or an empty string (how a paginator sees "no more pages").
     AbsentOrEmpty(String),
+    /// The value at `pointer` equals `value`, or is absent: a member the model marks sensitive,
+    /// which a target may leave out of its answers but never alter.
+    EqualsOrAbsent {
+        /// Where.
+        pointer: String,
+        /// What it is where given.
+        value: Value,
+    },
     /// The value at `pointer` has this JSON type (`array`, `object`, `string`, `number`, ...).
     Type {
         /// Where.
@@ -1131,6 +1139,7 @@ fn check_expectation(e: &Expectation, top: bool) -> Result<(), (String, String)>
             for (i, c) in s.checks.iter().enumerate() {
                 let pointer = match c {
                     Check::Equals { pointer, .. }
+                    | Check::EqualsOrAbsent { pointer, .. }
                     | Check::Length { pointer, .. }
                     | Check::Type { pointer, .. }
                     | Check::OneOf { pointer, .. } => pointer,

@@ -551,6 +551,14 @@ fn run_check(c: &Check, body: &Value) -> Result<(), Failure> {
             Some(Value::Number(a)) if value.as_f64().is_some() && a.as_f64() == value.as_f64() => Ok(()),
             got => Err(member(format!("expected {pointer} = {value}, got {}", show(got)))),
         },
+        Check::EqualsOrAbsent { pointer, value } => match body.pointer(pointer) {
+            None | Some(Value::Null) => Ok(()),
+            Some(v) if v == value => Ok(()),
+            got => Err(member(format!(
+                "expected {pointer} = {value} or left out (it is sensitive), got {}",
+                show(got)
+            ))),
+        },
         Check::Length { pointer, value } => {
             let got = body.pointer(pointer);
             let n = match got {
