@@ -405,6 +405,12 @@ pub const CATALOGUE: &[Choice] = &[
         summary: "A well-formed window id that names no window: an empty list, or DoesNotExistException.",
     },
     Choice {
+        name: "unknown-window-registrations",
+        options: &["empty-list", "not-found"],
+        observed_by: ObservedBy::Cases,
+        summary: "The targets or tasks of a well-formed window id that names no window: an empty list, or DoesNotExistException (which the model declares, without saying it is due).",
+    },
+    Choice {
         name: "validation-message-form",
         options: &["aws", "other"],
         observed_by: ObservedBy::Message,

@@ -1820,6 +1820,106 @@ fn window_api_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // UpdateMaintenanceWindow's Enabled not stored.
+            name: "update-window-enabled-ignored",
+            fails: &["window_api::update-window-disables"],
+            request: Some(|op, m| {
+                if op == "UpdateMaintenanceWindow" {
+                    m.remove("Enabled");
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // Replace taken as a plain update: the required members not demanded.
+            name: "replace-demands-nothing",
+            fails: &["window_api::update-window-replace-demands-the-required"],
+            request: Some(|op, m| {
+                if op == "UpdateMaintenanceWindow" {
+                    m.remove("Replace");
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // An unknown task id answered with an empty task.
+            name: "unknown-task-answered",
+            fails: &["window_api::get-task-unknown"],
+            replace: Some(|e, op, request| {
+                if op != "GetMaintenanceWindowTask" {
+                    return None;
+                }
+                match call(e, op, Value::Object(request.clone())) {
+                    Err(err) if err.error_type == "DoesNotExistException" => Some(Ok(json!({
+                        "WindowId": request["WindowId"],
+                        "WindowTaskId": request["WindowTaskId"],
+                    }))),
+                    other => Some(other),
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A registration with a window that does not exist answered with a fresh id.
+            name: "registration-with-an-unknown-window-answered",
+            fails: &[
+                "window_api::register-target-unknown-window",
+                "window_api::register-task-unknown-window",
+            ],
+            replace: Some(|e, op, request| {
+                let id = match op {
+                    "RegisterTargetWithMaintenanceWindow" => "WindowTargetId",
+                    "RegisterTaskWithMaintenanceWindow" => "WindowTaskId",
+                    _ => return None,
+                };
+                match call(e, op, Value::Object(request.clone())) {
+                    Err(err) if err.error_type == "DoesNotExistException" => {
+                        Some(Ok(json!({ id: "00000000-0000-4000-8000-0000000000aa" })))
+                    }
+                    other => Some(other),
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // The windows of a target never found.
+            name: "windows-for-target-lists-nothing",
+            fails: &["window_api::windows-for-target-finds-the-window"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if let Some(list) = a.get_mut("WindowIdentities").and_then(Value::as_array_mut)
+                        && list.iter().all(|w| w.get("Duration").is_none())
+                    {
+                        list.clear();
+                    }
+                    a
+                })
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A task read back without its MaxConcurrency.
+            name: "task-read-back-without-max-concurrency",
+            fails: &["window_api::task-read-back"],
+            result: Some(|_, _, answer| {
+                answer.map(|mut a| {
+                    if a.get("WindowTaskId").is_some()
+                        && let Some(m) = a.as_object_mut()
+                    {
+                        m.remove("MaxConcurrency");
+                    }
+                    a
+                })
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
             // A target's description escaped twice on the way out (backslashes and quotes
             // doubled).
             name: "target-text-escaped-twice",

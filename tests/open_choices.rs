@@ -732,6 +732,28 @@ fn flips() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // The targets and tasks of a window that does not exist: an empty list.
+            name: "unknown-window-registrations-empty",
+            fails: &[
+                "window_api::targets-of-unknown-window",
+                "window_api::tasks-of-unknown-window",
+            ],
+            replace: Some(|e, op, request| {
+                let list = match op {
+                    "DescribeMaintenanceWindowTargets" => "Targets",
+                    "DescribeMaintenanceWindowTasks" => "Tasks",
+                    _ => return None,
+                };
+                // Validated as the emulator validates; only its "no such window" becomes a list.
+                match e.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap()) {
+                    Err(err) if err.error_type == "DoesNotExistException" => Some(Ok(json!({ list: [] }))),
+                    other => Some(other),
+                }
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
             // Control characters in the window API's free text refused.
             name: "control-characters-in-text-refused",
             fails: &[
