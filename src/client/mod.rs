@@ -430,14 +430,14 @@ impl Client {
     /// broken constraint, an id that names nothing), or one whose effect is the same twice (a
     /// deregistration, a cancel) and whose caller reads [`Response::dropped_tries`].
     pub async fn call_repeatable(&self, operation: &str, payload: &Payload) -> Result<Response, ClientError> {
-        self.call_with(operation, payload.to_bytes(), Parse::Always, true).await
+        self.call_with(operation, payload.to_bytes(), Parse::Always, Some(true))
+            .await
     }
 
     async fn call_parsing(&self, operation: &str, payload: &Payload, parse: Parse) -> Result<Response, ClientError> {
-        // Serialized once: what is judged idempotent is what is sent.
-        let body = payload.to_bytes();
-        let repeatable = idempotent(operation, &body);
-        self.call_with(operation, body, parse, repeatable).await
+        // Serialized once: what is judged idempotent is what is sent (judged only when a
+        // connection drops, which is rare: most mutations' bodies are never read back).
+        self.call_with(operation, payload.to_bytes(), parse, None).await
     }
 
     async fn call_with(
@@ -445,7 +445,7 @@ impl Client {
         operation: &str,
         body: Vec<u8>,
         parse: Parse,
-        repeatable: bool,
+        repeatable: Option<bool>,
     ) -> Result<Response, ClientError> {
         let mut attempt = 0;
         let mut dropped = 0;
@@ -456,6 +456,7 @@ impl Client {
                 Ok(r) => r,
                 // Dropped before an answer: sent again where that is safe, as AWS's SDKs do.
                 Err(e @ ClientError::Transport { .. }) => {
+                    let repeatable = repeatable.unwrap_or_else(|| idempotent(operation, &body));
                     if repeatable && self.retry_after_transport_error(operation, attempt) {
                         attempt += 1;
                         dropped += 1;

@@ -6,18 +6,61 @@
 //! Whether a target writes this form at all is open (choice `validation-message-form`: `aws` or
 //! `other`); where it does, a case's expected violations must be named exactly.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::failure::{Failure, FailureKind};
 use crate::spec::ExpectedViolation;
 use serde_json::Value;
 
-static HEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+) validation errors? detected: ").expect("valid"));
-/// One violation's anchor: member paths are lower-camel names, list positions and `member`.
-static AT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r" at '([A-Za-z0-9.]+)' failed to satisfy constraint: ").expect("valid"));
+/// What opens AWS's form: `N validation error(s) detected: `.
+const DETECTED: [&str; 2] = [" validation errors detected: ", " validation error detected: "];
+/// What opens a violation's member path, and what follows it.
+const AT_OPEN: &str = " at '";
+const AT_CLOSE: &str = "' failed to satisfy constraint: ";
+
+/// One violation's anchor, ` at 'PATH' failed to satisfy constraint: `: where it starts and
+/// ends in the message, and its path (lower-camel names, list positions and `member`).
+struct Anchor<'a> {
+    start: usize,
+    end: usize,
+    member: &'a str,
+}
+
+/// The count that opens the message (`^\d+ validation errors? detected: `), or `None`.
+fn header(message: &str) -> Option<usize> {
+    let digits = message.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &message[digits..];
+    if digits == 0 || !DETECTED.iter().any(|d| rest.starts_with(d)) {
+        return None;
+    }
+    message[..digits].parse().ok()
+}
+
+/// Every anchor, leftmost first and not overlapping (as a regex's matches would be): searched
+/// by hand, since this runs on every error message of a run.
+fn anchors(message: &str) -> Vec<Anchor<'_>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = message[from..].find(AT_OPEN) {
+        let start = from + i;
+        let path_start = start + AT_OPEN.len();
+        let path_len = message[path_start..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'.')
+            .count();
+        let path_end = path_start + path_len;
+        if path_len > 0 && message[path_end..].starts_with(AT_CLOSE) {
+            let end = path_end + AT_CLOSE.len();
+            out.push(Anchor {
+                start,
+                end,
+                member: &message[path_start..path_end],
+            });
+            from = end;
+        } else {
+            from = start + 1;
+        }
+    }
+    out
+}
 
 /// A violation a target reported: a member and the constraints it names (several for a list's
 /// elements: `Member must satisfy constraint: [A, B]`).
@@ -35,24 +78,19 @@ pub(crate) struct Reported {
 /// Read a message. `None`: not AWS's form. `Some(Err)`: it starts as AWS's form but does not
 /// hold to it (the count disagrees with the violations listed).
 pub(crate) fn parse(message: &str) -> Option<Result<Vec<Reported>, Failure>> {
-    let header = HEADER.captures(message)?;
-    let count: usize = header[1].parse().ok()?;
-    let anchors: Vec<regex::Captures<'_>> = AT.captures_iter(message).collect();
+    let count = header(message)?;
+    let anchors = anchors(message);
     let mut out = Vec::new();
     for (i, a) in anchors.iter().enumerate() {
-        let whole = a.get(0).expect("match");
         // The constraint runs to the `; Value` that opens the next violation.
         // Constraint texts never hold `; Value`, so its first occurrence ends this one.
         let end = match anchors.get(i + 1) {
-            Some(next) => {
-                let next_start = next.get(0).expect("match").start();
-                message[whole.end()..next_start]
-                    .find("; Value")
-                    .map_or(next_start, |e| whole.end() + e)
-            }
+            Some(next) => message[a.end..next.start]
+                .find("; Value")
+                .map_or(next.start, |e| a.end + e),
             None => message.len(),
         };
-        let text = message[whole.end()..end].trim_end_matches(['.', ' ']);
+        let text = message[a.end..end].trim_end_matches(['.', ' ']);
         let bracketed = text
             .strip_prefix("Member must satisfy constraint: [")
             .and_then(|r| r.strip_suffix(']'));
@@ -61,7 +99,7 @@ pub(crate) fn parse(message: &str) -> Option<Result<Vec<Reported>, Failure>> {
             None => vec![text.to_string()],
         };
         out.push(Reported {
-            member: a[1].to_string(),
+            member: a.member.to_string(),
             constraints,
             bracketed: bracketed.is_some(),
         });
@@ -261,6 +299,31 @@ mod tests {
         );
     }
 
+
+    #[test]
+    fn anchors_are_found_as_the_form_spells_them_and_nothing_else() {
+        // A value that itself holds " at '" (not followed by a path and the constraint) is no
+        // anchor; the search goes on from the next character.
+        let m = "1 validation error detected: Value 'x at 'y z' at 'name' failed to satisfy constraint: \
+                 Member must have length greater than or equal to 3";
+        let r = parse(m).unwrap().unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].member, "name");
+        // The header: digits, then the singular or plural form, exactly.
+        assert!(parse("validation error detected: Value 'x' at 'name' failed to satisfy constraint: c").is_none());
+        assert!(parse("1 validation errors  detected: Value 'x' at 'name' failed to satisfy constraint: c").is_none());
+        assert!(parse(" 1 validation error detected: Value 'x' at 'name' failed to satisfy constraint: c").is_none());
+        assert_eq!(
+            parse("12 validation errors detected: x").unwrap().unwrap_err().kind,
+            FailureKind::ValidationMessage
+        );
+        // A path holds letters, digits and dots only.
+        assert!(
+            parse("1 validation error detected: Value 'x' at 'a-b' failed to satisfy constraint: c")
+                .unwrap()
+                .is_err()
+        );
+    }
     #[test]
     fn judges_exactly_what_is_named() {
         let key = |c: &str| Reported {

@@ -128,6 +128,8 @@ pub struct Session {
     pub(super) fixture_windows: Mutex<HashMap<String, Arc<SeededWindow>>>,
     /// The snapshot files of the cases being run, read ahead ([`Session::read_snapshots_ahead`]).
     pub(super) snapshots_ahead: OnceLock<SnapshotReader>,
+    /// Whether this run may create things on the target ([`Session::may_mutate`]).
+    pub(super) may_mutate: OnceLock<bool>,
     /// What the run created, and its cleanup.
     pub(super) ledger: Ledger,
     /// A well-formed window id that names no window (`${unknown_window}`).
@@ -167,6 +169,7 @@ impl Session {
             fixtures,
             fixture_windows: Mutex::new(HashMap::new()),
             snapshots_ahead: OnceLock::new(),
+            may_mutate: OnceLock::new(),
             ledger: Ledger::default(),
             unknown_window: crate::ids::window_id(),
             run_prefix: format!("{}{:08x}", crate::sweep::RUN_PREFIX, crate::ids::random_u64() as u32),
@@ -217,13 +220,14 @@ impl Session {
     /// on loopback emulators; on AWS (wherever its endpoint points) and any other address only
     /// with `--allow-mutations`.
     pub(crate) fn may_mutate(&self) -> bool {
-        match &self.config.endpoint {
+        // Asked before every case: the URL is parsed once.
+        *self.may_mutate.get_or_init(|| match &self.config.endpoint {
             Endpoint::Embedded => true,
             Endpoint::Aws { .. } => self.config.allow_mutations,
             Endpoint::Url(url) => {
                 self.config.allow_mutations || reqwest::Url::parse(url).is_ok_and(|u| url_is_loopback(&u))
             }
-        }
+        })
     }
 
     /// A case is about to send its own `CreateMaintenanceWindow`.
