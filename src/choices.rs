@@ -45,6 +45,7 @@ impl Choice {
         match self.name {
             ORDER => Some("unordered"),
             ITEM_ORDER => Some("other"),
+            REGISTRATION_ORDER => Some("unordered"),
             _ => None,
         }
     }
@@ -86,6 +87,8 @@ impl Choice {
 pub(crate) const ORDER: &str = "order";
 /// The order of a list of tasks or invocations (and of TaskIds).
 pub(crate) const ITEM_ORDER: &str = "item-order";
+/// The order of a window's targets or tasks as listed.
+pub(crate) const REGISTRATION_ORDER: &str = "registration-order";
 /// Whether ExecutedAfter selects an execution on its instant.
 pub(crate) const EXECUTED_AFTER_BOUND: &str = "executed-after-bound";
 /// Whether ExecutedBefore selects an execution on its instant.
@@ -289,6 +292,18 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["newest-first", "oldest-first", "unordered"],
         observed_by: ObservedBy::Oracle,
         summary: "The order of a list of executions (ties at one StartTime in any order).",
+    },
+    Choice {
+        name: "registration-order",
+        options: &["as-registered", "reverse-registered", "unordered"],
+        observed_by: ObservedBy::Cases,
+        summary: "The order DescribeMaintenanceWindowTargets and DescribeMaintenanceWindowTasks list a window's registrations in: as registered, the reverse, or another (the model names none).",
+    },
+    Choice {
+        name: "registration-page",
+        options: &["one-page", "paged"],
+        observed_by: ObservedBy::Cases,
+        summary: "DescribeMaintenanceWindowTargets and DescribeMaintenanceWindowTasks without MaxResults, for eleven registrations: one page of all, or a page and a NextToken (the model states no default).",
     },
     Choice {
         name: "schedule-dst-gap",

@@ -1903,6 +1903,61 @@ fn window_api_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Without MaxResults, a page of ten and no NextToken: the rest of the window's
+            // targets and tasks lost.
+            name: "default-page-without-next-token",
+            fails: &[
+                "window_api::targets-without-max-results",
+                "window_api::tasks-without-max-results",
+            ],
+            replace: Some(|e, op, request| {
+                if !matches!(
+                    op,
+                    "DescribeMaintenanceWindowTargets" | "DescribeMaintenanceWindowTasks"
+                ) || request.contains_key("MaxResults")
+                {
+                    return None;
+                }
+                let mut paged = request.clone();
+                paged.insert("MaxResults".into(), json!(10));
+                Some(call(e, op, Value::Object(paged)).map(|mut a| {
+                    if let Some(m) = a.as_object_mut() {
+                        m.remove("NextToken");
+                    }
+                    a
+                }))
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A list of a window's registrations one short (an off-by-one at its end).
+            name: "registrations-one-short",
+            fails: &[
+                "window_api::targets-listed-in-an-order",
+                "window_api::tasks-listed-in-an-order",
+                "window_api::targets-without-max-results",
+                "window_api::tasks-without-max-results",
+            ],
+            replace: Some(|e, op, request| {
+                let list = match op {
+                    "DescribeMaintenanceWindowTargets" => "Targets",
+                    "DescribeMaintenanceWindowTasks" => "Tasks",
+                    _ => return None,
+                };
+                Some(call(e, op, Value::Object(request.clone())).map(|mut a| {
+                    if let Some(items) = a.get_mut(list).and_then(Value::as_array_mut)
+                        && items.len() > 1
+                    {
+                        items.pop();
+                    }
+                    a
+                }))
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
             // A task read back without its MaxConcurrency.
             name: "task-read-back-without-max-concurrency",
             fails: &["window_api::task-read-back"],

@@ -299,7 +299,6 @@ mod tests {
         );
     }
 
-
     #[test]
     fn anchors_are_found_as_the_form_spells_them_and_nothing_else() {
         // A value that itself holds " at '" (not followed by a path and the constraint) is no
