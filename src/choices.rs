@@ -354,6 +354,12 @@ pub const CATALOGUE: &[Choice] = &[
         summary: "A task id in upper-case hex: the same task, or another.",
     },
     Choice {
+        name: "task-quota",
+        options: &["enforced", "none"],
+        observed_by: ObservedBy::Cases,
+        summary: "A window's twenty-first task: refused with ResourceLimitExceededException, or registered (the model declares the error, links AWS's quotas and states no number).",
+    },
+    Choice {
         name: "task-status-skipped-overlapping",
         options: &["accepted", "rejected"],
         observed_by: ObservedBy::Cases,

@@ -12,7 +12,7 @@ use common::{
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
 use ssm_conformance::_internals::emulator::store::{Cursor, ListCursor, nanos};
-use ssm_conformance::_internals::emulator::{Emulator, Limits};
+use ssm_conformance::_internals::emulator::{ApiError, Emulator, Limits};
 
 fn str_len(m: &Request, k: &str) -> Option<usize> {
     m.get(k).and_then(Value::as_str).map(|s| s.chars().count())
@@ -1953,6 +1953,29 @@ fn window_api_faults() -> Vec<Variant> {
                     }
                     a
                 }))
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
+            // A quota met with a server error: a window's twenty-first task answered 500.
+            name: "task-quota-as-a-server-error",
+            fails: &["window_api::tasks-past-twenty"],
+            replace: Some(|e, op, request| {
+                if op != "RegisterTaskWithMaintenanceWindow" {
+                    return None;
+                }
+                let listed = call(
+                    e,
+                    "DescribeMaintenanceWindowTasks",
+                    json!({"WindowId": request.get("WindowId"), "MaxResults": 100}),
+                );
+                let full = listed.is_ok_and(|a| a["Tasks"].as_array().is_some_and(|t| t.len() >= 20));
+                Some(if full {
+                    Err(ApiError::protocol(500, "InternalServerError", "too many tasks".into()))
+                } else {
+                    call(e, op, Value::Object(request.clone()))
+                })
             }),
             window_api: true,
             ..NONE

@@ -819,6 +819,32 @@ fn flips() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // A quota of twenty tasks a window.
+            name: "task-quota-enforced",
+            fails: &["window_api::tasks-past-twenty"],
+            replace: Some(|e, op, request| {
+                if op != "RegisterTaskWithMaintenanceWindow" {
+                    return None;
+                }
+                let listed = e.handle(
+                    Some("AmazonSSM.DescribeMaintenanceWindowTasks"),
+                    &serde_json::to_vec(&json!({"WindowId": request.get("WindowId"), "MaxResults": 100})).unwrap(),
+                );
+                let full = listed.is_ok_and(|a| a["Tasks"].as_array().is_some_and(|t| t.len() >= 20));
+                Some(if full {
+                    Err(ApiError::protocol(
+                        400,
+                        "ResourceLimitExceededException",
+                        "The maintenance window has reached its quota of 20 tasks.".into(),
+                    ))
+                } else {
+                    e.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap())
+                })
+            }),
+            window_api: true,
+            ..NONE
+        },
+        Variant {
             // Control characters in the window API's free text refused.
             name: "control-characters-in-text-refused",
             fails: &[
