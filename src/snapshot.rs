@@ -313,8 +313,33 @@ fn written_as(text: &str, value: &impl Serialize) -> bool {
     let Some(end) = rest.find("\n---\n") else {
         return false;
     };
-    let body = &rest[end + 5..];
-    !body.contains('\r') && serde_json::to_string_pretty(value).is_ok_and(|json| json == body.trim_end())
+    let body = rest[end + 5..].trim_end();
+    if body.contains('\r') {
+        return false;
+    }
+    // Written straight against the file's bytes: no string of the answer is built, and a
+    // difference stops the writing at its first byte.
+    let mut against = SameBytes(body.as_bytes());
+    serde_json::to_writer_pretty(&mut against, value).is_ok() && against.0.is_empty()
+}
+
+/// A writer that takes exactly the bytes it holds, in order, and refuses any other.
+struct SameBytes<'a>(&'a [u8]);
+
+impl std::io::Write for SameBytes<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.strip_prefix(buf) {
+            Some(rest) => {
+                self.0 = rest;
+                Ok(buf.len())
+            }
+            None => Err(std::io::Error::other("differs")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A missing snapshot, in one line that says how to create it.
@@ -419,6 +444,11 @@ mod tests {
         assert!(written_as(&text, &value));
         assert!(!written_as(&text, &json!({"status": 200})));
         assert!(!written_as(&text.replace('\n', "\r\n"), &value));
+        // The file's body cut short, or longer than the answer: no match.
+        let json = serialize_value(&value, SerializationFormat::Json);
+        let cut = format!("---\nsource: x\n---\n{}\n", &json[..json.len() - 1]);
+        assert!(!written_as(&cut, &value));
+        assert!(!written_as(&format!("{}\n{{}}\n", text.trim_end()), &value));
         // Where the two spellings differ (huge floats), the fast comparison says no, and insta
         // judges: it never calls "matched" what insta would not.
         let huge = json!({"c": 1e300});
