@@ -1965,13 +1965,7 @@ fn window_api_faults() -> Vec<Variant> {
                 if op != "RegisterTaskWithMaintenanceWindow" {
                     return None;
                 }
-                let listed = call(
-                    e,
-                    "DescribeMaintenanceWindowTasks",
-                    json!({"WindowId": request.get("WindowId"), "MaxResults": 100}),
-                );
-                let full = listed.is_ok_and(|a| a["Tasks"].as_array().is_some_and(|t| t.len() >= 20));
-                Some(if full {
+                Some(if common::window_tasks_at_least(e, request, 20) {
                     Err(ApiError::protocol(500, "InternalServerError", "too many tasks".into()))
                 } else {
                     call(e, op, Value::Object(request.clone()))

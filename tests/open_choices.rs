@@ -826,12 +826,7 @@ fn flips() -> Vec<Variant> {
                 if op != "RegisterTaskWithMaintenanceWindow" {
                     return None;
                 }
-                let listed = e.handle(
-                    Some("AmazonSSM.DescribeMaintenanceWindowTasks"),
-                    &serde_json::to_vec(&json!({"WindowId": request.get("WindowId"), "MaxResults": 100})).unwrap(),
-                );
-                let full = listed.is_ok_and(|a| a["Tasks"].as_array().is_some_and(|t| t.len() >= 20));
-                Some(if full {
+                Some(if common::window_tasks_at_least(e, request, 20) {
                     Err(ApiError::protocol(
                         400,
                         "ResourceLimitExceededException",

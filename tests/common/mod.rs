@@ -152,6 +152,16 @@ pub fn status_details_trimmed() -> Variant {
     }
 }
 
+/// Whether the window a request names holds `quota` tasks or more (for variants that set a
+/// quota of tasks a window).
+pub fn window_tasks_at_least(emulator: &Emulator, request: &Request, quota: usize) -> bool {
+    let listed = emulator.handle(
+        Some("AmazonSSM.DescribeMaintenanceWindowTasks"),
+        &serde_json::to_vec(&json!({"WindowId": request.get("WindowId"), "MaxResults": 100})).unwrap(),
+    );
+    listed.is_ok_and(|a| a["Tasks"].as_array().is_some_and(|t| t.len() >= quota))
+}
+
 /// `DescribeMaintenanceWindowExecutions` on `emulator`, paged through to the end (MaxResults 100).
 pub fn describe_all(emulator: &Emulator, request: &Request) -> Result<Vec<Value>, ApiError> {
     let mut all = Vec::new();
