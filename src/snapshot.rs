@@ -313,10 +313,11 @@ fn written_as(text: &str, value: &impl Serialize) -> bool {
     let Some(end) = rest.find("\n---\n") else {
         return false;
     };
-    let body = rest[end + 5..].trim_end();
+    let body = &rest[end + 5..];
     if body.contains('\r') {
         return false;
     }
+    let body = body.trim_end();
     // Written straight against the file's bytes: no string of the answer is built, and a
     // difference stops the writing at its first byte.
     let mut against = SameBytes(body.as_bytes());
@@ -444,6 +445,7 @@ mod tests {
         assert!(written_as(&text, &value));
         assert!(!written_as(&text, &json!({"status": 200})));
         assert!(!written_as(&text.replace('\n', "\r\n"), &value));
+        assert!(!written_as(&format!("{}\r\n", text.trim_end()), &value));
         // The file's body cut short, or longer than the answer: no match.
         let json = serialize_value(&value, SerializationFormat::Json);
         let cut = format!("---\nsource: x\n---\n{}\n", &json[..json.len() - 1]);
