@@ -333,6 +333,15 @@ fn parity_is_written_from_reports() {
         md.contains("| GetMaintenanceWindowExecution | 37 / 0 / 0 / 0 | 0 / 0 / 37 / 0 |"),
         "{md}"
     );
+    // The first screen says what the target gets wrong before the counts: the reference nothing,
+    // the moto-like target the operations it lacks.
+    let wrong = md.find("## What each target gets wrong").expect("the section");
+    assert!(wrong < md.find("## By operation").unwrap(), "{md}");
+    let section = &md[wrong..md.find("## By operation").unwrap()];
+    assert!(!section.contains("### reference"), "{section}");
+    assert!(section.contains("### moto-like"), "{section}");
+    assert!(section.contains("Unsupported ("), "{section}");
+    assert!(section.contains("GetMaintenanceWindowExecution (37)"), "{section}");
 }
 
 #[test]

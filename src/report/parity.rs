@@ -67,6 +67,75 @@ fn by_operation(out: &mut String, reports: &[RunReport]) {
     }
 }
 
+/// Per target, per operation it gets wrong: how many of its cases fail, by kind, and the first
+/// one's description; operations it does not implement in a line. The first screen of the page.
+fn what_each_gets_wrong(out: &mut String, reports: &[RunReport]) {
+    let wrong: Vec<&RunReport> = reports
+        .iter()
+        .filter(|r| {
+            r.cases
+                .iter()
+                .any(|c| c.outcome == "failed" || c.outcome == "unsupported")
+        })
+        .collect();
+    if wrong.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n## What each target gets wrong\n\nPer operation (the one a case starts with), the spec cases that fail, by kind of failure, with the first one's description; then the cases left unsupported. The rows of the cases are below.\n"
+    );
+    for r in wrong {
+        let _ = writeln!(out, "### {} ({})\n", r.target, r.version);
+        let mut failed: BTreeMap<&str, Vec<&super::json::CaseReport>> = BTreeMap::new();
+        let mut unsupported: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in &r.cases {
+            let operation = c.operation.as_deref().unwrap_or("(generated phase and checks)");
+            match c.outcome.as_str() {
+                "failed" => failed.entry(operation).or_default().push(c),
+                "unsupported" => *unsupported.entry(operation).or_default() += 1,
+                _ => {}
+            }
+        }
+        if !failed.is_empty() {
+            let _ = writeln!(out, "| operation | failed | by kind | for example |\n|---|---|---|---|");
+            for (operation, cases) in &failed {
+                let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+                for c in cases {
+                    *kinds.entry(c.kind.as_deref().unwrap_or("other")).or_default() += 1;
+                }
+                let mut kinds: Vec<(&str, usize)> = kinds.into_iter().collect();
+                kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let by_kind: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                let first = cases[0];
+                let example = match &first.description {
+                    Some(d) => format!("`{}`: {}", first.name, d.replace('|', "\\|")),
+                    None => format!("`{}`", first.name),
+                };
+                let _ = writeln!(
+                    out,
+                    "| {operation} | {} | {} | {example} |",
+                    cases.len(),
+                    by_kind.join(", ")
+                );
+            }
+            let _ = writeln!(out);
+        }
+        if !unsupported.is_empty() {
+            let listed: Vec<String> = unsupported.iter().map(|(o, n)| format!("{o} ({n})")).collect();
+            let _ = writeln!(
+                out,
+                "Unsupported (a case sends an operation the target does not implement), by the operation each case starts with: {}.\n",
+                listed.join(", ")
+            );
+        }
+    }
+    // One blank line before the next section, which opens with its own.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+}
+
 /// The parity table for `reports`, in column order; `date` heads it.
 pub(crate) fn parity_markdown(reports: &[RunReport], date: &str) -> String {
     let mut out = String::new();
@@ -86,6 +155,7 @@ pub(crate) fn parity_markdown(reports: &[RunReport], date: &str) -> String {
             r.target, r.version, t.passed, t.failed, t.unsupported, t.skipped
         );
     }
+    what_each_gets_wrong(&mut out, reports);
     by_operation(&mut out, reports);
     let names: Vec<&str> = {
         let mut seen = BTreeSet::new();
