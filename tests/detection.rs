@@ -1911,11 +1911,7 @@ fn window_api_faults() -> Vec<Variant> {
                 "window_api::tasks-without-max-results",
             ],
             replace: Some(|e, op, request| {
-                if !matches!(
-                    op,
-                    "DescribeMaintenanceWindowTargets" | "DescribeMaintenanceWindowTasks"
-                ) || request.contains_key("MaxResults")
-                {
+                if common::registrations_list(op).is_none() || request.contains_key("MaxResults") {
                     return None;
                 }
                 let mut paged = request.clone();
@@ -1940,19 +1936,11 @@ fn window_api_faults() -> Vec<Variant> {
                 "window_api::tasks-without-max-results",
             ],
             replace: Some(|e, op, request| {
-                let list = match op {
-                    "DescribeMaintenanceWindowTargets" => "Targets",
-                    "DescribeMaintenanceWindowTasks" => "Tasks",
-                    _ => return None,
-                };
-                Some(call(e, op, Value::Object(request.clone())).map(|mut a| {
-                    if let Some(items) = a.get_mut(list).and_then(Value::as_array_mut)
-                        && items.len() > 1
-                    {
+                common::registrations_rewritten(e, op, request, |items| {
+                    if items.len() > 1 {
                         items.pop();
                     }
-                    a
-                }))
+                })
             }),
             window_api: true,
             ..NONE

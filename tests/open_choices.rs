@@ -11,10 +11,10 @@ use common::{
 };
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{Value, json};
+use ssm_conformance::_internals::emulator::ApiError;
 use ssm_conformance::_internals::emulator::iso8601::parse_instant;
 use ssm_conformance::_internals::emulator::store::{Cursor, ListCursor};
 use ssm_conformance::_internals::emulator::upcoming::{Gap, Overlap, ScheduleChoices};
-use ssm_conformance::_internals::emulator::{ApiError, Emulator};
 
 fn shift(value: &str, nanos: i128) -> String {
     match parse_instant(value) {
@@ -369,23 +369,6 @@ fn with_member_of_the_future(answer: &mut Value) {
     if let Some(o) = answer.as_object_mut() {
         o.insert("ResponseMetadataOfTheFuture".into(), json!(true));
     }
-}
-
-/// The emulator's answer to DescribeMaintenanceWindowTargets or DescribeMaintenanceWindowTasks
-/// with its list put in another order (`None` for any other operation: the emulator answers).
-fn registrations_reordered(e: &Emulator, op: &str, request: &Request, reorder: fn(&mut Vec<Value>)) -> Option<Answer> {
-    let list = match op {
-        "DescribeMaintenanceWindowTargets" => "Targets",
-        "DescribeMaintenanceWindowTasks" => "Tasks",
-        _ => return None,
-    };
-    let answer = e.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap());
-    Some(answer.map(|mut a| {
-        if let Some(items) = a.get_mut(list).and_then(Value::as_array_mut) {
-            reorder(items);
-        }
-        a
-    }))
 }
 
 fn flips() -> Vec<Variant> {
@@ -756,11 +739,7 @@ fn flips() -> Vec<Variant> {
                 "window_api::tasks-of-unknown-window",
             ],
             replace: Some(|e, op, request| {
-                let list = match op {
-                    "DescribeMaintenanceWindowTargets" => "Targets",
-                    "DescribeMaintenanceWindowTasks" => "Tasks",
-                    _ => return None,
-                };
+                let list = common::registrations_list(op)?;
                 // Validated as the emulator validates; only its "no such window" becomes a list.
                 match e.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap()) {
                     Err(err) if err.error_type == "DoesNotExistException" => Some(Ok(json!({ list: [] }))),
@@ -777,7 +756,7 @@ fn flips() -> Vec<Variant> {
                 "window_api::targets-listed-in-an-order",
                 "window_api::tasks-listed-in-an-order",
             ],
-            replace: Some(|e, op, request| registrations_reordered(e, op, request, |items| items.reverse())),
+            replace: Some(|e, op, request| common::registrations_rewritten(e, op, request, |items| items.reverse())),
             window_api: true,
             ..NONE
         },
@@ -789,7 +768,7 @@ fn flips() -> Vec<Variant> {
                 "window_api::tasks-listed-in-an-order",
             ],
             replace: Some(|e, op, request| {
-                registrations_reordered(e, op, request, |items| {
+                common::registrations_rewritten(e, op, request, |items| {
                     if !items.is_empty() {
                         items.rotate_left(1)
                     }
@@ -807,11 +786,7 @@ fn flips() -> Vec<Variant> {
                 "window_api::tasks-without-max-results",
             ],
             request: Some(|op, m| {
-                if matches!(
-                    op.as_str(),
-                    "DescribeMaintenanceWindowTargets" | "DescribeMaintenanceWindowTasks"
-                ) && !m.contains_key("MaxResults")
-                {
+                if common::registrations_list(op).is_some() && !m.contains_key("MaxResults") {
                     m.insert("MaxResults".into(), json!(10));
                 }
             }),

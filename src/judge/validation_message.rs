@@ -323,6 +323,7 @@ mod tests {
                 .is_err()
         );
     }
+
     #[test]
     fn judges_exactly_what_is_named() {
         let key = |c: &str| Reported {

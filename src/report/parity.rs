@@ -67,8 +67,9 @@ fn by_operation(out: &mut String, reports: &[RunReport]) {
     }
 }
 
-/// Per target, per operation it gets wrong: how many of its cases fail, by kind, and the first
-/// one's description; operations it does not implement in a line. The first screen of the page.
+/// Per target, per operation it gets wrong (the one each case starts with): how many of its cases
+/// fail, by kind, and the first one's description; then its unsupported cases, counted by that
+/// operation, in a line. The first screen of the page.
 fn what_each_gets_wrong(out: &mut String, reports: &[RunReport]) {
     let wrong: Vec<&RunReport> = reports
         .iter()

@@ -152,6 +152,34 @@ pub fn status_details_trimmed() -> Variant {
     }
 }
 
+/// The list DescribeMaintenanceWindowTargets or DescribeMaintenanceWindowTasks answers
+/// (`None` for any other operation).
+pub fn registrations_list(op: &str) -> Option<&'static str> {
+    match op {
+        "DescribeMaintenanceWindowTargets" => Some("Targets"),
+        "DescribeMaintenanceWindowTasks" => Some("Tasks"),
+        _ => None,
+    }
+}
+
+/// The emulator's answer to DescribeMaintenanceWindowTargets or DescribeMaintenanceWindowTasks
+/// with its list rewritten (`None` for any other operation: the emulator answers).
+pub fn registrations_rewritten(
+    emulator: &Emulator,
+    op: &str,
+    request: &Request,
+    rewrite: fn(&mut Vec<Value>),
+) -> Option<Answer> {
+    let list = registrations_list(op)?;
+    let answer = emulator.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap());
+    Some(answer.map(|mut a| {
+        if let Some(items) = a.get_mut(list).and_then(Value::as_array_mut) {
+            rewrite(items);
+        }
+        a
+    }))
+}
+
 /// Whether the window a request names holds `quota` tasks or more (for variants that set a
 /// quota of tasks a window).
 pub fn window_tasks_at_least(emulator: &Emulator, request: &Request, quota: usize) -> bool {
