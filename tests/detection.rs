@@ -1950,13 +1950,8 @@ fn window_api_faults() -> Vec<Variant> {
             name: "task-quota-as-a-server-error",
             fails: &["window_api::tasks-past-twenty"],
             replace: Some(|e, op, request| {
-                if op != "RegisterTaskWithMaintenanceWindow" {
-                    return None;
-                }
-                Some(if common::window_tasks_at_least(e, request, 20) {
-                    Err(ApiError::protocol(500, "InternalServerError", "too many tasks".into()))
-                } else {
-                    call(e, op, Value::Object(request.clone()))
+                common::task_quota(e, op, request, 20, || {
+                    ApiError::protocol(500, "InternalServerError", "too many tasks".into())
                 })
             }),
             window_api: true,

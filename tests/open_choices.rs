@@ -798,17 +798,12 @@ fn flips() -> Vec<Variant> {
             name: "task-quota-enforced",
             fails: &["window_api::tasks-past-twenty"],
             replace: Some(|e, op, request| {
-                if op != "RegisterTaskWithMaintenanceWindow" {
-                    return None;
-                }
-                Some(if common::window_tasks_at_least(e, request, 20) {
-                    Err(ApiError::protocol(
+                common::task_quota(e, op, request, 20, || {
+                    ApiError::protocol(
                         400,
                         "ResourceLimitExceededException",
                         "The maintenance window has reached its quota of 20 tasks.".into(),
-                    ))
-                } else {
-                    e.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap())
+                    )
                 })
             }),
             window_api: true,

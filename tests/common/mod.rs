@@ -180,14 +180,29 @@ pub fn registrations_rewritten(
     }))
 }
 
-/// Whether the window a request names holds `quota` tasks or more (for variants that set a
-/// quota of tasks a window).
-pub fn window_tasks_at_least(emulator: &Emulator, request: &Request, quota: usize) -> bool {
+/// A quota of `quota` tasks a window: a RegisterTaskWithMaintenanceWindow past it answered
+/// `refusal`, any other as the emulator answers (`None` for other operations).
+pub fn task_quota(
+    emulator: &Emulator,
+    op: &str,
+    request: &Request,
+    quota: usize,
+    refusal: fn() -> ApiError,
+) -> Option<Answer> {
+    if op != "RegisterTaskWithMaintenanceWindow" {
+        return None;
+    }
     let listed = emulator.handle(
         Some("AmazonSSM.DescribeMaintenanceWindowTasks"),
         &serde_json::to_vec(&json!({"WindowId": request.get("WindowId"), "MaxResults": 100})).unwrap(),
     );
-    listed.is_ok_and(|a| a["Tasks"].as_array().is_some_and(|t| t.len() >= quota))
+    Some(
+        if listed.is_ok_and(|a| a["Tasks"].as_array().is_some_and(|t| t.len() >= quota)) {
+            Err(refusal())
+        } else {
+            emulator.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap())
+        },
+    )
 }
 
 /// `DescribeMaintenanceWindowExecutions` on `emulator`, paged through to the end (MaxResults 100).
