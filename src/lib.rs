@@ -103,7 +103,7 @@ mod session;
 mod settings;
 mod shard;
 mod snapshot;
-mod snapshot_reader;
+mod snapshot_checker;
 mod spec;
 mod sweep;
 mod target;

@@ -237,44 +237,23 @@ pub(crate) fn file(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{}.snap", name.replace(['/', '\\'], "__")))
 }
 
-/// Compare `answer` with the snapshot `name` under `dir`. `read` is the snapshot file's
-/// contents when they were read ahead ([`crate::snapshot_reader`]); `None` reads the file here.
+/// Compare `answer` with the snapshot `name` under `dir`.
 ///
 /// A missing snapshot is [`Check::Missing`] and nothing is written, unless `INSTA_UPDATE` asks
 /// for writing (`always`, `unseen`, `new`, `force`: what `cargo xtask snapshots`,
 /// `--update-snapshots` and `cargo insta test` set); then insta's own rules apply. For an
 /// existing snapshot they always do: with `CI=true` nothing is written; elsewhere a changed
 /// snapshot is written as `.snap.new` for `cargo insta review`.
-pub(crate) fn check(
-    dir: &Path,
-    name: &str,
-    source: &Path,
-    answer: &Normalized<'_>,
-    read: Option<std::io::Result<String>>,
-) -> Check {
-    check_with(
-        dir,
-        name,
-        source,
-        answer,
-        std::env::var("INSTA_UPDATE").ok().as_deref(),
-        read,
-    )
+pub(crate) fn check(dir: &Path, name: &str, source: &Path, answer: &Normalized<'_>) -> Check {
+    check_with(dir, name, source, answer, std::env::var("INSTA_UPDATE").ok().as_deref())
 }
 
 /// [`check`], with the value of `INSTA_UPDATE` given.
-fn check_with(
-    dir: &Path,
-    name: &str,
-    source: &Path,
-    answer: &Normalized<'_>,
-    update: Option<&str>,
-    read: Option<std::io::Result<String>>,
-) -> Check {
+fn check_with(dir: &Path, name: &str, source: &Path, answer: &Normalized<'_>, update: Option<&str>) -> Check {
     let file = file(dir, name);
     let writes_new = matches!(update, Some("always" | "1" | "unseen" | "new" | "force"));
     if !writes_new {
-        match read.unwrap_or_else(|| std::fs::read_to_string(&file)) {
+        match std::fs::read_to_string(&file) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Check::Missing(file),
             // The common case, decided without insta's machinery (settings, a YAML header parser,
             // a panic to catch): the file's contents are exactly what insta would write.
@@ -492,8 +471,7 @@ mod tests {
         let r = Response::from_parts(200, vec![], b"{}".to_vec());
         let answer = Normalized::new(&r, &[]);
         for update in [None, Some(""), Some("auto"), Some("no")] {
-            let Check::Missing(missing) =
-                check_with(&dir, "area__case", Path::new("specs/area.json"), &answer, update, None)
+            let Check::Missing(missing) = check_with(&dir, "area__case", Path::new("specs/area.json"), &answer, update)
             else {
                 panic!("{update:?}: not reported missing");
             };
@@ -517,32 +495,6 @@ mod tests {
         }
     }
 
-    /// What was read ahead is what is compared; without it, the file is read here.
-    #[test]
-    fn a_snapshot_read_ahead_is_the_one_compared() {
-        let dir = std::env::temp_dir().join("ssm-conformance-no-such-dir");
-        let r = Response::from_parts(200, vec![], b"{}".to_vec());
-        let answer = Normalized::new(&r, &[]);
-        let text = format!(
-            "---\nsource: x\n---\n{}\n",
-            serde_json::to_string_pretty(&answer).unwrap()
-        );
-        let src = Path::new("specs/area.json");
-        assert_eq!(
-            check_with(&dir, "a__b", src, &answer, None, Some(Ok(text))),
-            Check::Matched
-        );
-        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
-        assert_eq!(
-            check_with(&dir, "a__b", src, &answer, None, Some(Err(gone))),
-            Check::Missing(file(&dir, "a__b"))
-        );
-        assert_eq!(
-            check_with(&dir, "a__b", src, &answer, None, None),
-            Check::Missing(file(&dir, "a__b"))
-        );
-    }
-
     #[test]
     fn a_missing_snapshot_under_the_project_is_named_from_the_root() {
         let dir = crate::target::project_root().join("snapshots").join("no-such-target");
@@ -552,7 +504,6 @@ mod tests {
             "area__case",
             Path::new("specs/area.json"),
             &Normalized::new(&r, &[]),
-            None,
             None,
         ) else {
             panic!("not reported missing");

@@ -620,14 +620,21 @@ pub(crate) fn substitute(text: &str, value: &dyn Fn(&Placeholder) -> String) -> 
         .into_owned()
 }
 
-/// Apply [`substitute`] to every string inside a JSON value.
+/// Apply [`substitute`] to every string inside a JSON value. The value is cloned whole (an
+/// object's clone copies its index; collecting one anew would hash every key again), then the
+/// strings that hold a placeholder are replaced in place.
 pub(crate) fn substitute_json(v: &Value, value: &dyn Fn(&Placeholder) -> String) -> Value {
-    match v {
-        Value::String(s) => Value::String(substitute(s, value)),
-        Value::Array(a) => Value::Array(a.iter().map(|x| substitute_json(x, value)).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), substitute_json(x, value))).collect()),
-        other => other.clone(),
+    fn replace(v: &mut Value, value: &dyn Fn(&Placeholder) -> String) {
+        match v {
+            Value::String(s) if s.contains("${") => *s = substitute(s, value),
+            Value::Array(a) => a.iter_mut().for_each(|x| replace(x, value)),
+            Value::Object(o) => o.values_mut().for_each(|x| replace(x, value)),
+            _ => {}
+        }
     }
+    let mut out = v.clone();
+    replace(&mut out, value);
+    out
 }
 
 fn strings_in(v: &Value, out: &mut Vec<String>) {

@@ -97,6 +97,29 @@ fn a_new_target_gets_conformance_verdicts_and_one_line_about_its_snapshots() {
     let (code, out, _) = run_in(&dir, &[&args[..7], &["--no-properties"]].concat(), &[("CI", "true")]);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("SNAPSHOTS:"), "{out}");
+
+    // A snapshot that no longer holds the answer fails its case (compared off the runner's
+    // thread, settled after): named, with the request and the answer.
+    let file = Path::new(
+        recorded
+            .iter()
+            .find(|f| f.contains("window_api__"))
+            .expect("a window_api snapshot"),
+    );
+    let snap = file.file_stem().unwrap().to_str().unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(file, text.replacen("\"status\": ", "\"status\": 1", 1)).unwrap();
+    let case = snap.replacen("__", "::", 1);
+    let (code, out, err) = run_in(&dir, &[&args[..7], &["--no-properties"]].concat(), &[("CI", "true")]);
+    assert_eq!(code, 1, "{out}{err}");
+    let told: String = out.lines().filter(|l| l.contains(&case)).collect::<Vec<_>>().join("\n");
+    assert!(told.contains("FAIL"), "{case} is not told failed: {out}");
+    assert!(
+        out.contains(&format!("snapshot {snap} in "))
+            && out.contains("does not match")
+            && out.contains("request:  POST"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -11,6 +11,8 @@ use crate::model::Operation;
 use crate::outcome::{CaseResult, Exchange, Failure, FailureKind, Outcome, SkipReason};
 use crate::paging;
 use crate::session::{Session, Unmet, unusable};
+use crate::snapshot::Check;
+use crate::snapshot_checker::Pending;
 use crate::spec::{self, LoadedCase, Need, Pins, Placeholder};
 
 /// The message of a failed case: where the case is, why it failed, what was sent and received.
@@ -196,16 +198,39 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     Ok(bindings)
 }
 
-/// Run one case: send, follow pages where executions are judged, judge, compare the snapshot
-/// when the target has a name.
-pub(crate) async fn run_case(session: &Session, case: &LoadedCase, pins: Option<&Pins>) -> CaseResult {
+/// Run one case: send, follow pages where executions are judged, judge. When the target has a
+/// name, its first answer's snapshot is being compared off this thread: the result is settled
+/// with that comparison ([`settle`]) once it is back.
+pub(crate) async fn run_case(
+    session: &Session,
+    case: &LoadedCase,
+    pins: Option<&Pins>,
+) -> (CaseResult, Option<Pending>) {
     let started = Instant::now();
     let mut result = CaseResult::new(case.name(), Outcome::Passed);
+    let mut snapshot = None;
     result.outcome = match bind(session, case).await {
         Err(outcome) => outcome,
-        Ok(mut bindings) => judge_case(session, case, pins, &mut bindings, &mut result).await,
+        Ok(mut bindings) => judge_case(session, case, pins, &mut bindings, &mut result, &mut snapshot).await,
     };
     result.duration = started.elapsed();
+    (result, snapshot)
+}
+
+/// `result` with its snapshot's comparison: a difference fails the case (it was met before
+/// any step's answer, as a failure of the case's own request is); a missing snapshot is named.
+pub(crate) fn settle(case: &LoadedCase, mut result: CaseResult, pending: &Pending, check: Check) -> CaseResult {
+    match check {
+        Check::Matched => {}
+        Check::Missing(file) => result.missing_snapshot = Some(file),
+        Check::Differs(e) => {
+            result.outcome = Outcome::failed(
+                FailureKind::Snapshot,
+                failure_message(case, &e, Some(&pending.exchange)),
+            );
+            result.exchange = Some(pending.exchange.clone());
+        }
+    }
     result
 }
 
@@ -215,6 +240,7 @@ async fn judge_case(
     pins: Option<&Pins>,
     bindings: &mut Bindings,
     result: &mut CaseResult,
+    snapshot: &mut Option<Pending>,
 ) -> Outcome {
     let operation = case.case.request.operation().to_string();
     if !case.operation().is_none_or(Operation::is_read_only) && !session.may_mutate() {
@@ -302,40 +328,18 @@ async fn judge_case(
         bindings.save(&case.case.save, &exchange.response)?;
         Ok(seen)
     });
-    let outcome = match judged {
+    let exchange = std::sync::Arc::new(exchange);
+    result.exchange = Some(exchange.clone());
+    match judged {
         Ok(observations) => {
             result.observations = observations;
-            match session.snapshot_file(case) {
-                Some((dir, snap, file)) => {
-                    let known = bindings.known();
-                    let known: Vec<(&str, String)> = known.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                    let mut normalized = crate::snapshot::Normalized::new(&exchange.response, &known);
-                    if matches!(case.case.expect, crate::spec::Expectation::Accepted(_)) {
-                        normalized = normalized.without_body();
-                    }
-                    let read = session.snapshot_read_ahead(&file);
-                    match crate::snapshot::check(&dir, &snap, &case.file, &normalized, read) {
-                        crate::snapshot::Check::Matched => Outcome::Passed,
-                        crate::snapshot::Check::Missing(file) => {
-                            result.missing_snapshot = Some(file);
-                            Outcome::Passed
-                        }
-                        crate::snapshot::Check::Differs(e) => {
-                            Outcome::failed(FailureKind::Snapshot, failure_message(case, &e, Some(&exchange)))
-                        }
-                    }
-                }
-                None => Outcome::Passed,
-            }
+            let body = !matches!(case.case.expect, crate::spec::Expectation::Accepted(_));
+            *snapshot = session.compare_snapshot(case, &exchange, bindings.known(), body);
         }
-        Err(why) => Outcome::Failed(why.map(|m| failure_message(case, &m, Some(&exchange)))),
-    };
-    result.exchange = Some(std::sync::Arc::new(exchange));
-    if outcome != Outcome::Passed {
-        return outcome;
+        Err(why) => return Outcome::Failed(why.map(|m| failure_message(case, &m, Some(&exchange)))),
     }
     match run_steps(session, case, pins, bindings, result).await {
-        Ok(()) => outcome,
+        Ok(()) => Outcome::Passed,
         Err(failed) => failed,
     }
 }

@@ -20,7 +20,7 @@ pub(crate) mod harness;
 mod plan;
 mod preflight;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -33,6 +33,7 @@ pub use plan::{PlanError, RunOptions};
 use crate::fixtures::Fixture;
 use crate::outcome::{CaseResult, Outcome};
 use crate::properties::{self, Part};
+use crate::snapshot_checker::Pending;
 use crate::spec::{self, LoadedCase, Need, Pins, SpecError};
 use crate::target::{ConfigError, TargetOptions};
 
@@ -575,11 +576,11 @@ async fn spec_phase(
 ) -> Vec<CaseResult> {
     use futures_util::stream::{self, StreamExt};
     let jobs = session.config.jobs.max(1);
-    session.read_snapshots_ahead(cases);
     let (alone, together): (Vec<usize>, Vec<usize>) = (0..cases.len()).partition(|i| runs_alone(cases[*i]));
     let mut slots: Vec<Option<CaseResult>> = vec![None; cases.len()];
-    // A case is told started when the stream takes it up, finished when it ends: the two never
-    // run at once (the stream is polled only between the loop's steps), so one cell serves both.
+    // A case is told started when the stream takes it up, finished when it is settled: the two
+    // never run at once (the stream is polled only between the loop's steps), so one cell
+    // serves both.
     let names: Vec<String> = cases.iter().map(|c| c.name()).collect();
     let reporter = std::cell::RefCell::new(reporter);
     let start = |i: usize| {
@@ -587,28 +588,61 @@ async fn spec_phase(
             (reporter.borrow_mut())(EventKind::CaseStarted { name: &names[i] });
         }
     };
+    let tell = |i: usize, r: CaseResult, slots: &mut Vec<Option<CaseResult>>| {
+        let r = required(r, require_data);
+        if told[i] {
+            (reporter.borrow_mut())(EventKind::CaseFinished(&r));
+        }
+        slots[i] = Some(r);
+    };
+    // Cases in the order they ended, some with their snapshot still being compared: from the
+    // front, each is settled, told and put in its place once its comparison is back, while
+    // later cases run.
+    let mut ended: VecDeque<(usize, CaseResult, Option<Pending>)> = VecDeque::new();
+    let settle_ready = |ended: &mut VecDeque<(usize, CaseResult, Option<Pending>)>,
+                        slots: &mut Vec<Option<CaseResult>>| {
+        while let Some((_, _, pending)) = ended.front_mut() {
+            let check = match pending {
+                Some(p) => match p.ready() {
+                    Some(check) => Some(check),
+                    None => break,
+                },
+                None => None,
+            };
+            let (i, r, pending) = ended.pop_front().expect("a front");
+            let r = match (pending, check) {
+                (Some(p), Some(check)) => case::settle(cases[i], r, &p, check),
+                _ => r,
+            };
+            tell(i, r, slots);
+        }
+    };
     // Unordered: a slow case does not hold finished ones back (each result goes to its case's
     // place, so the order out is the cases' order whatever N).
     let mut concurrent = stream::iter(together)
         .map(|i| {
             start(i);
-            async move { (i, required(case::run_case(session, cases[i], pins).await, require_data)) }
+            async move { (i, case::run_case(session, cases[i], pins).await) }
         })
         .buffer_unordered(jobs);
-    while let Some((i, r)) = concurrent.next().await {
-        if told[i] {
-            (reporter.borrow_mut())(EventKind::CaseFinished(&r));
-        }
-        slots[i] = Some(r);
+    while let Some((i, (r, pending))) = concurrent.next().await {
+        ended.push_back((i, r, pending));
+        settle_ready(&mut ended, &mut slots);
     }
     drop(concurrent);
     for i in alone {
         start(i);
-        let r = required(case::run_case(session, cases[i], pins).await, require_data);
-        if told[i] {
-            (reporter.borrow_mut())(EventKind::CaseFinished(&r));
+        let (r, pending) = case::run_case(session, cases[i], pins).await;
+        ended.push_back((i, r, pending));
+        settle_ready(&mut ended, &mut slots);
+    }
+    // The last comparisons handed over, then waited for.
+    session.flush_snapshots();
+    while let Some((_, _, pending)) = ended.front_mut() {
+        if let Some(p) = pending {
+            p.arrived().await;
         }
-        slots[i] = Some(r);
+        settle_ready(&mut ended, &mut slots);
     }
     slots.into_iter().map(|r| r.expect("every case ran")).collect()
 }

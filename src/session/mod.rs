@@ -9,7 +9,6 @@ mod support;
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -20,7 +19,7 @@ use crate::failure::Failure;
 use crate::fixtures::Fixture;
 use crate::model::Operation;
 use crate::outcome::{FailureKind, SkipReason};
-use crate::snapshot_reader::SnapshotReader;
+use crate::snapshot_checker::{Job, Pending, SnapshotChecker};
 use crate::spec::LoadedCase;
 use crate::target::{Endpoint, TargetConfig};
 
@@ -126,8 +125,8 @@ pub struct Session {
     pub(super) empty_window: OnceCell<Result<String, Unmet>>,
     pub(super) fixtures: BTreeMap<String, Fixture>,
     pub(super) fixture_windows: Mutex<HashMap<String, Arc<SeededWindow>>>,
-    /// The snapshot files of the cases being run, read ahead ([`Session::read_snapshots_ahead`]).
-    pub(super) snapshots_ahead: OnceLock<SnapshotReader>,
+    /// Where cases' snapshots are compared, off the runner's thread ([`Session::compare_snapshot`]).
+    pub(super) snapshots: SnapshotChecker,
     /// Whether this run may create things on the target ([`Session::may_mutate`]).
     pub(super) may_mutate: OnceLock<bool>,
     /// What the run created, and its cleanup.
@@ -168,7 +167,7 @@ impl Session {
             empty_window: OnceCell::new(),
             fixtures,
             fixture_windows: Mutex::new(HashMap::new()),
-            snapshots_ahead: OnceLock::new(),
+            snapshots: SnapshotChecker::default(),
             may_mutate: OnceLock::new(),
             ledger: Ledger::default(),
             unknown_window: crate::ids::window_id(),
@@ -261,33 +260,31 @@ impl Session {
         self.block_on(async { self.ledger.cleanup(self.client().await, &self.run_prefix).await })
     }
 
-    /// The snapshot a case compares with, when this session compares snapshots (a named
-    /// target): its folder, its name and its file.
-    pub(crate) fn snapshot_file(&self, case: &LoadedCase) -> Option<(PathBuf, String, PathBuf)> {
+    /// Compare the answer of `exchange` with `case`'s snapshot, off this thread, when this
+    /// session compares snapshots (a named target); `known` names what the harness chose, and
+    /// `body` says whether the body is compared or the status alone.
+    pub(crate) fn compare_snapshot(
+        &self,
+        case: &LoadedCase,
+        exchange: &Arc<crate::outcome::Exchange>,
+        known: Vec<(String, String)>,
+        body: bool,
+    ) -> Option<Pending> {
         let name = self.config.name.as_ref()?;
-        let dir = self.config.snapshots.join(name);
-        let snap = format!("{}__{}", case.area, case.case.id);
-        let file = crate::snapshot::file(&dir, &snap);
-        Some((dir, snap, file))
+        Some(self.snapshots.check(Job {
+            dir: self.config.snapshots.join(name),
+            name: format!("{}__{}", case.area, case.case.id),
+            source: case.file.clone(),
+            exchange: exchange.clone(),
+            known,
+            body,
+        }))
     }
 
-    /// Start reading the snapshot files of `cases` on a thread of their own, in order (once a
-    /// session; later calls do nothing).
-    pub(crate) fn read_snapshots_ahead(&self, cases: &[&LoadedCase]) {
-        if self.config.name.is_none() || self.snapshots_ahead.get().is_some() {
-            return;
-        }
-        let files = cases
-            .iter()
-            .filter_map(|c| self.snapshot_file(c))
-            .map(|(_, _, f)| f)
-            .collect();
-        let _ = self.snapshots_ahead.set(SnapshotReader::start(files));
-    }
-
-    /// The contents of a snapshot file read ahead, if it was.
-    pub(crate) fn snapshot_read_ahead(&self, file: &Path) -> Option<std::io::Result<String>> {
-        self.snapshots_ahead.get()?.take(file)
+    /// Hand the snapshot comparisons asked for so far to the comparing thread now, rather than
+    /// when their batch is full: before waiting for them.
+    pub(crate) fn flush_snapshots(&self) {
+        self.snapshots.flush();
     }
 
     /// The data sets this session can seed.

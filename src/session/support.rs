@@ -110,6 +110,9 @@ impl Session {
 /// for every case of an operation: a report writes them once); `None` when it can.
 pub(crate) async fn unusable(session: &Session, operation: Operation) -> Option<Outcome> {
     let support = session.support_of(operation).await;
+    if support == Support::Implemented {
+        return None;
+    }
     let endpoint = session
         .endpoint_url()
         .await
