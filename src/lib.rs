@@ -103,12 +103,12 @@ mod session;
 mod settings;
 mod shard;
 mod snapshot;
-mod snapshot_checker;
 mod spec;
 mod sweep;
 mod target;
 mod verdict;
 mod walk;
+mod worker;
 
 pub use client::Throttling;
 pub use conformance::{Conformance, ConformanceError};

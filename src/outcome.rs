@@ -162,9 +162,13 @@ pub struct CaseResult {
     /// The (first) request and answer, when one was sent; shared, since a run keeps every
     /// result and the answer may be a page of a hundred executions.
     pub exchange: Option<Arc<Exchange>>,
+    /// Where a step's request decided a failed or unsupported outcome (its answer failed, or
+    /// the target does not implement it): that step's operation. `None` where the case's own
+    /// request did, or the case passed.
+    pub decided_by: Option<String>,
     /// Requests sent for this case (pages and replays included).
     pub requests: usize,
-    /// Wall time.
+    /// Wall time: its requests, and what was judged of their answers (on the run's worker too).
     pub duration: Duration,
     /// The snapshot file this case has no snapshot in yet (the target is new to the suite):
     /// the case is judged on its own, and the run says once how to record them.
@@ -183,6 +187,7 @@ impl CaseResult {
             outcome,
             observations: Vec::new(),
             exchange: None,
+            decided_by: None,
             requests: 0,
             duration: Duration::ZERO,
             missing_snapshot: None,

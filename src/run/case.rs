@@ -3,17 +3,19 @@
 //! [`run_case`] for every case it selects.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::client::{Payload, excerpt};
 use crate::judge;
 use crate::model::Operation;
+use crate::observation::Observation;
 use crate::outcome::{CaseResult, Exchange, Failure, FailureKind, Outcome, SkipReason};
 use crate::paging;
 use crate::session::{Session, Unmet, unusable};
 use crate::snapshot::Check;
-use crate::snapshot_checker::Pending;
 use crate::spec::{self, LoadedCase, Need, Pins, Placeholder};
+use crate::worker::{Pending, Worker};
 
 /// The message of a failed case: where the case is, why it failed, what was sent and received.
 fn failure_message(case: &LoadedCase, why: &str, exchange: Option<&Exchange>) -> String {
@@ -151,7 +153,7 @@ impl Bindings {
 }
 
 /// Meet a case's needs; `Err` with the outcome when the target cannot.
-async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome> {
+async fn bind(session: &Session, case: &LoadedCase, result: &mut CaseResult) -> Result<Bindings, Outcome> {
     // Each operation around an execution is probed on its own; the rest stand or fall with
     // DescribeMaintenanceWindowExecutions.
     if let Some(outcome) = unusable(
@@ -169,6 +171,7 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
         if let Some(outcome) = unusable(session, op.probed()).await {
             // The words of the operation's own cases: a report writes one line per operation
             // the target lacks, whichever request of a case sends it.
+            result.decided_by = Some(op.name().to_string());
             return Err(outcome);
         }
     }
@@ -198,49 +201,121 @@ async fn bind(session: &Session, case: &LoadedCase) -> Result<Bindings, Outcome>
     Ok(bindings)
 }
 
-/// Run one case: send, follow pages where executions are judged, judge. When the target has a
-/// name, its first answer's snapshot is being compared off this thread: the result is settled
-/// with that comparison ([`settle`]) once it is back.
-pub(crate) async fn run_case(
-    session: &Session,
-    case: &LoadedCase,
-    pins: Option<&Pins>,
-) -> (CaseResult, Option<Pending>) {
-    let started = Instant::now();
-    let mut result = CaseResult::new(case.name(), Outcome::Passed);
-    let mut snapshot = None;
-    result.outcome = match bind(session, case).await {
-        Err(outcome) => outcome,
-        Ok(mut bindings) => judge_case(session, case, pins, &mut bindings, &mut result, &mut snapshot).await,
-    };
-    result.duration = started.elapsed();
-    (result, snapshot)
+/// What a case's first answer comes to, found on the run's worker while later cases run: its
+/// judgement (for a case without steps: nothing it finds changes what is sent after) and its
+/// snapshot's comparison (where the target has a name and the judgement passed).
+#[derive(Debug)]
+pub(crate) struct Later {
+    /// The exchange judged and compared.
+    exchange: Arc<Exchange>,
+    /// The judgement, when it was left to the worker.
+    judged: Option<Result<Vec<Observation>, Failure>>,
+    /// The snapshot's comparison, when there was one.
+    snapshot: Option<Check>,
+    /// How long the worker took over it (added to the case's duration).
+    took: std::time::Duration,
 }
 
-/// `result` with its snapshot's comparison: a difference fails the case (it was met before
-/// any step's answer, as a failure of the case's own request is); a missing snapshot is named.
-pub(crate) fn settle(case: &LoadedCase, mut result: CaseResult, pending: &Pending, check: Check) -> CaseResult {
-    match check {
-        Check::Matched => {}
-        Check::Missing(file) => result.missing_snapshot = Some(file),
-        Check::Differs(e) => {
-            result.outcome = Outcome::failed(
-                FailureKind::Snapshot,
-                failure_message(case, &e, Some(&pending.exchange)),
-            );
-            result.exchange = Some(pending.exchange.clone());
+/// Run one case: send, follow pages where executions are judged, judge, run its steps. What the
+/// case's first answer comes to may be left to `worker` ([`Later`]): the result is then
+/// [`settle`]d with it once it is back.
+pub(crate) async fn run_case<'s>(
+    session: &'s Session,
+    case: &'s LoadedCase,
+    pins: Option<&'s Pins>,
+    worker: &Worker<'s>,
+) -> (CaseResult, Option<Pending<Later>>) {
+    let started = Instant::now();
+    let mut result = CaseResult::new(case.name(), Outcome::Passed);
+    let mut later = None;
+    result.outcome = match bind(session, case, &mut result).await {
+        Err(outcome) => outcome,
+        Ok(bindings) => {
+            let to = LeaveTo(worker, &mut later);
+            judge_case(session, case, pins, bindings, &mut result, to).await
+        }
+    };
+    result.duration = started.elapsed();
+    (result, later)
+}
+
+/// `result` with what its first answer came to: the judgement's failure, then a snapshot that
+/// differs, fail the case (both were met before any step's answer, as a failure of the case's own
+/// request is); a missing snapshot is named.
+pub(crate) fn settle(case: &LoadedCase, mut result: CaseResult, later: Later) -> CaseResult {
+    result.duration += later.took;
+    match later.judged {
+        Some(Err(why)) => {
+            result.outcome = Outcome::Failed(why.map(|m| failure_message(case, &m, Some(&later.exchange))));
+            return result;
+        }
+        Some(Ok(observations)) => result.observations = observations,
+        None => {}
+    }
+    match later.snapshot {
+        None | Some(Check::Matched) => {}
+        Some(Check::Missing(file)) => result.missing_snapshot = Some(file),
+        Some(Check::Differs(e)) => {
+            result.outcome = Outcome::failed(FailureKind::Snapshot, failure_message(case, &e, Some(&later.exchange)));
+            result.exchange = Some(later.exchange);
         }
     }
     result
 }
 
-async fn judge_case(
+/// Judge `exchange`, the case's first answer, and keep what the case saves of it.
+fn judge_answer(
     session: &Session,
     case: &LoadedCase,
     pins: Option<&Pins>,
     bindings: &mut Bindings,
+    payload: &Payload,
+    walked: Option<&paging::Walk>,
+    exchange: &Exchange,
+) -> Result<Vec<Observation>, Failure> {
+    let context = judge::Context {
+        fixtures: session.fixtures(),
+        windows: &bindings.fixtures,
+        params: match payload {
+            Payload::Json(p) => Some(p),
+            Payload::Raw(_) => None,
+        },
+        walk: walked,
+        operation: &exchange.operation,
+    };
+    let expect = bindings.expectation(&case.case.expect, case.templated[0]);
+    let seen = judge::check(&expect, &exchange.response, &context, pins)?;
+    bindings.save(&case.case.save, &exchange.response)?;
+    Ok(seen)
+}
+
+/// Compare `exchange`'s answer with `case`'s snapshot, where the target has a name; `known`
+/// names what the harness chose.
+fn compare_snapshot(
+    session: &Session,
+    case: &LoadedCase,
+    known: &[(String, String)],
+    exchange: &Exchange,
+) -> Option<Check> {
+    let (dir, name) = session.snapshot_of(case)?;
+    let known: Vec<(&str, String)> = known.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let mut answer = crate::snapshot::Normalized::new(&exchange.response, &known);
+    if matches!(case.case.expect, spec::Expectation::Accepted(_)) {
+        answer = answer.without_body();
+    }
+    Some(crate::snapshot::check(&dir, &name, &case.file, &answer))
+}
+
+/// Where a case leaves what its first answer comes to.
+struct LeaveTo<'w, 's>(&'w Worker<'s>, &'w mut Option<Pending<Later>>);
+
+async fn judge_case<'s>(
+    session: &'s Session,
+    case: &'s LoadedCase,
+    pins: Option<&'s Pins>,
+    mut bindings: Bindings,
     result: &mut CaseResult,
-    snapshot: &mut Option<Pending>,
+    LeaveTo(worker, later): LeaveTo<'_, 's>,
 ) -> Outcome {
     let operation = case.case.request.operation().to_string();
     if !case.operation().is_none_or(Operation::is_read_only) && !session.may_mutate() {
@@ -316,29 +391,43 @@ async fn judge_case(
         result.exchange = Some(std::sync::Arc::new(exchange));
         return outcome;
     }
-    let context = judge::Context {
-        fixtures: session.fixtures(),
-        windows: &bindings.fixtures,
-        params,
-        walk: walked.as_ref(),
-        operation: &exchange.operation,
-    };
-    let expect = bindings.expectation(&case.case.expect, case.templated[0]);
-    let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
-        bindings.save(&case.case.save, &exchange.response)?;
-        Ok(seen)
-    });
-    let exchange = std::sync::Arc::new(exchange);
+    let exchange = Arc::new(exchange);
     result.exchange = Some(exchange.clone());
-    match judged {
-        Ok(observations) => {
-            result.observations = observations;
-            let body = !matches!(case.case.expect, crate::spec::Expectation::Accepted(_));
-            *snapshot = session.compare_snapshot(case, &exchange, bindings.known(), body);
-        }
+    if case.case.then.is_empty() {
+        // Nothing is sent after: the judgement and the snapshot are left to the worker.
+        *later = Some(worker.submit(move || {
+            let started = Instant::now();
+            let judged = judge_answer(session, case, pins, &mut bindings, &payload, walked.as_ref(), &exchange);
+            let snapshot = match &judged {
+                Ok(_) => compare_snapshot(session, case, &bindings.known(), &exchange),
+                Err(_) => None,
+            };
+            Later {
+                exchange,
+                judged: Some(judged),
+                snapshot,
+                took: started.elapsed(),
+            }
+        }));
+        return Outcome::Passed;
+    }
+    // The steps send what this answer gave, and only if it passed: judged here.
+    match judge_answer(session, case, pins, &mut bindings, &payload, walked.as_ref(), &exchange) {
+        Ok(observations) => result.observations = observations,
         Err(why) => return Outcome::Failed(why.map(|m| failure_message(case, &m, Some(&exchange)))),
     }
-    match run_steps(session, case, pins, bindings, result).await {
+    let known = bindings.known();
+    let compared = exchange.clone();
+    *later = Some(worker.submit(move || {
+        let started = Instant::now();
+        Later {
+            snapshot: compare_snapshot(session, case, &known, &compared),
+            exchange: compared,
+            judged: None,
+            took: started.elapsed(),
+        }
+    }));
+    match run_steps(session, case, pins, &mut bindings, result).await {
         Ok(()) => Outcome::Passed,
         Err(failed) => failed,
     }
@@ -435,15 +524,21 @@ async fn run_steps(
         let operation = step.request.operation();
         let payload = bindings.payload(&step.request);
         let what = format!("then, step {} ({})", k + 1, step.description);
-        let exchange = send(
+        let sent = send(
             session,
             case,
             (operation, &payload, &step.expect),
             &format!("{what}: "),
             &mut result.requests,
         )
-        .await
-        .map_err(|(outcome, _)| outcome)?;
+        .await;
+        let exchange = match sent {
+            Ok(x) => x,
+            Err((outcome, _)) => {
+                result.decided_by = Some(operation.to_string());
+                return Err(outcome);
+            }
+        };
         let params = match &payload {
             Payload::Json(p) => Some(p),
             Payload::Raw(_) => None,
@@ -475,6 +570,7 @@ async fn run_steps(
         match judged {
             Ok(seen) => result.observations.extend(seen),
             Err(why) => {
+                result.decided_by = Some(operation.to_string());
                 return Err(Outcome::Failed(
                     why.map(|m| failure_message(case, &format!("{what}: {m}"), Some(&exchange))),
                 ));

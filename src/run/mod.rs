@@ -33,9 +33,9 @@ pub use plan::{PlanError, RunOptions};
 use crate::fixtures::Fixture;
 use crate::outcome::{CaseResult, Outcome};
 use crate::properties::{self, Part};
-use crate::snapshot_checker::Pending;
 use crate::spec::{self, LoadedCase, Need, Pins, SpecError};
 use crate::target::{ConfigError, TargetOptions};
+use crate::worker::{Pending, Worker};
 
 /// A suite could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -177,7 +177,9 @@ pub enum EventKind<'a> {
         /// `<area>::<case-id>`.
         name: &'a str,
     },
-    /// A spec case ended (cases end in any order when several run at once).
+    /// A spec case's result is settled (cases end in any order when several run at once; what
+    /// follows a case's last request is judged while the next cases are sent, so even at
+    /// `--jobs 1` a case may be told finished after later ones are told started).
     CaseFinished(&'a CaseResult),
     /// A check across cases ended (`choices::<choice>`, `target::<check>`).
     CheckFinished(&'a CaseResult),
@@ -290,13 +292,14 @@ impl Conclusion {
         let name = suite
             .target_name()
             .map_or_else(|| self.endpoint.clone(), str::to_string);
+        // By name once: a search per result would name every case again for each.
+        let by_name: std::collections::HashMap<String, &LoadedCase> =
+            suite.cases().iter().map(|c| (c.name(), c)).collect();
         let facts = |case: &str| {
-            suite
-                .cases()
-                .iter()
-                .find(|c| c.name() == case)
+            by_name
+                .get(case)
                 .map(|c| crate::report::CaseFacts {
-                    choice: c.open_choice().map(str::to_string),
+                    choice: c.open_expectations().next().map(|o| o.choice.clone()),
                     operation: Some(c.case.request.operation().to_string()),
                     description: Some(c.case.description.clone()),
                     source: Some(c.case.source.clone()),
@@ -407,23 +410,28 @@ pub fn run(suite: &Suite, options: &RunOptions, reporter: &mut dyn FnMut(Event<'
     let owned: Vec<bool> = ran.iter().map(|i| plan.owned.contains(i)).collect();
     let interrupt = options.interruptible;
     // The spec cases: Ctrl-C drops what is under way (cleanup waits for creations in flight).
-    let finished = session.block_on(async {
-        let phase = spec_phase(
-            session,
-            &cases,
-            &owned,
-            suite.pins.as_deref(),
-            options.require_data,
-            reporter,
-        );
-        if interrupt {
-            tokio::select! {
-                done = phase => Some(done),
-                _ = tokio::signal::ctrl_c() => None,
+    // What follows a case's last request is left to a worker of the phase's own.
+    let finished = std::thread::scope(|scope| {
+        let worker = Worker::start(scope);
+        session.block_on(async {
+            let phase = spec_phase(
+                session,
+                &worker,
+                &cases,
+                &owned,
+                suite.pins.as_deref(),
+                options.require_data,
+                reporter,
+            );
+            if interrupt {
+                tokio::select! {
+                    done = phase => Some(done),
+                    _ = tokio::signal::ctrl_c() => None,
+                }
+            } else {
+                Some(phase.await)
             }
-        } else {
-            Some(phase.await)
-        }
+        })
     });
     let Some(all_results) = finished else {
         return Ok(finish(
@@ -566,11 +574,12 @@ fn interrupted(session: &Session, mut conclusion: Conclusion, reporter: &mut dyn
 /// The spec cases, `jobs` at a time (those that must run alone after, one by one); each result
 /// told as it ends (where `told` says: a shard tells only its own), all returned in case order
 /// whatever the concurrency.
-async fn spec_phase(
-    session: &Session,
-    cases: &[&LoadedCase],
+async fn spec_phase<'s>(
+    session: &'s Session,
+    worker: &Worker<'s>,
+    cases: &[&'s LoadedCase],
     told: &[bool],
-    pins: Option<&Pins>,
+    pins: Option<&'s Pins>,
     require_data: bool,
     reporter: &mut dyn FnMut(EventKind<'_>),
 ) -> Vec<CaseResult> {
@@ -595,24 +604,24 @@ async fn spec_phase(
         }
         slots[i] = Some(r);
     };
-    // Cases in the order they ended, some with their snapshot still being compared: from the
-    // front, each is settled, told and put in its place once its comparison is back, while
-    // later cases run.
-    let mut ended: VecDeque<(usize, CaseResult, Option<Pending>)> = VecDeque::new();
-    let settle_ready = |ended: &mut VecDeque<(usize, CaseResult, Option<Pending>)>,
-                        slots: &mut Vec<Option<CaseResult>>| {
+    // Cases in the order they ended, some with their answer still with the worker: from the
+    // front, each is settled, told and put in its place once its work is back, while later
+    // cases run.
+    type Ended = VecDeque<(usize, CaseResult, Option<Pending<case::Later>>)>;
+    let mut ended = Ended::new();
+    let settle_ready = |ended: &mut Ended, slots: &mut Vec<Option<CaseResult>>| {
         while let Some((_, _, pending)) = ended.front_mut() {
-            let check = match pending {
+            let later = match pending {
                 Some(p) => match p.ready() {
-                    Some(check) => Some(check),
+                    Some(later) => Some(later),
                     None => break,
                 },
                 None => None,
             };
-            let (i, r, pending) = ended.pop_front().expect("a front");
-            let r = match (pending, check) {
-                (Some(p), Some(check)) => case::settle(cases[i], r, &p, check),
-                _ => r,
+            let (i, r, _) = ended.pop_front().expect("a front");
+            let r = match later {
+                Some(later) => case::settle(cases[i], r, later),
+                None => r,
             };
             tell(i, r, slots);
         }
@@ -622,7 +631,7 @@ async fn spec_phase(
     let mut concurrent = stream::iter(together)
         .map(|i| {
             start(i);
-            async move { (i, case::run_case(session, cases[i], pins).await) }
+            async move { (i, case::run_case(session, cases[i], pins, worker).await) }
         })
         .buffer_unordered(jobs);
     while let Some((i, (r, pending))) = concurrent.next().await {
@@ -632,12 +641,12 @@ async fn spec_phase(
     drop(concurrent);
     for i in alone {
         start(i);
-        let (r, pending) = case::run_case(session, cases[i], pins).await;
+        let (r, pending) = case::run_case(session, cases[i], pins, worker).await;
         ended.push_back((i, r, pending));
         settle_ready(&mut ended, &mut slots);
     }
-    // The last comparisons handed over, then waited for.
-    session.flush_snapshots();
+    // The last work handed over, then waited for.
+    worker.flush();
     while let Some((_, _, pending)) = ended.front_mut() {
         if let Some(p) = pending {
             p.arrived().await;

@@ -19,7 +19,6 @@ use crate::failure::Failure;
 use crate::fixtures::Fixture;
 use crate::model::Operation;
 use crate::outcome::{FailureKind, SkipReason};
-use crate::snapshot_checker::{Job, Pending, SnapshotChecker};
 use crate::spec::LoadedCase;
 use crate::target::{Endpoint, TargetConfig};
 
@@ -125,8 +124,6 @@ pub struct Session {
     pub(super) empty_window: OnceCell<Result<String, Unmet>>,
     pub(super) fixtures: BTreeMap<String, Fixture>,
     pub(super) fixture_windows: Mutex<HashMap<String, Arc<SeededWindow>>>,
-    /// Where cases' snapshots are compared, off the runner's thread ([`Session::compare_snapshot`]).
-    pub(super) snapshots: SnapshotChecker,
     /// Whether this run may create things on the target ([`Session::may_mutate`]).
     pub(super) may_mutate: OnceLock<bool>,
     /// What the run created, and its cleanup.
@@ -167,7 +164,6 @@ impl Session {
             empty_window: OnceCell::new(),
             fixtures,
             fixture_windows: Mutex::new(HashMap::new()),
-            snapshots: SnapshotChecker::default(),
             may_mutate: OnceLock::new(),
             ledger: Ledger::default(),
             unknown_window: crate::ids::window_id(),
@@ -260,31 +256,14 @@ impl Session {
         self.block_on(async { self.ledger.cleanup(self.client().await, &self.run_prefix).await })
     }
 
-    /// Compare the answer of `exchange` with `case`'s snapshot, off this thread, when this
-    /// session compares snapshots (a named target); `known` names what the harness chose, and
-    /// `body` says whether the body is compared or the status alone.
-    pub(crate) fn compare_snapshot(
-        &self,
-        case: &LoadedCase,
-        exchange: &Arc<crate::outcome::Exchange>,
-        known: Vec<(String, String)>,
-        body: bool,
-    ) -> Option<Pending> {
+    /// The snapshot `case` is compared with, when this session compares snapshots (a named
+    /// target): its folder and its name.
+    pub(crate) fn snapshot_of(&self, case: &LoadedCase) -> Option<(std::path::PathBuf, String)> {
         let name = self.config.name.as_ref()?;
-        Some(self.snapshots.check(Job {
-            dir: self.config.snapshots.join(name),
-            name: format!("{}__{}", case.area, case.case.id),
-            source: case.file.clone(),
-            exchange: exchange.clone(),
-            known,
-            body,
-        }))
-    }
-
-    /// Hand the snapshot comparisons asked for so far to the comparing thread now, rather than
-    /// when their batch is full: before waiting for them.
-    pub(crate) fn flush_snapshots(&self) {
-        self.snapshots.flush();
+        Some((
+            self.config.snapshots.join(name),
+            format!("{}__{}", case.area, case.case.id),
+        ))
     }
 
     /// The data sets this session can seed.
