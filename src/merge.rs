@@ -346,6 +346,7 @@ mod tests {
             kind: None,
             choice: None,
             operation: None,
+            decided_by: None,
             observations: observed
                 .map(|(c, o)| ObservationReport {
                     choice: Some(c.into()),

@@ -327,6 +327,11 @@ fn parity_is_written_from_reports() {
         "{md}"
     );
     assert!(md.contains("| unknown-window | empty-list | — |"), "{md}");
+    // A choice one of a case's steps observes is shown with the case as its own is.
+    assert!(
+        md.contains("| `window_api::tasks-past-twenty` | pass (none) | unsupported |"),
+        "{md}"
+    );
     // Per operation: every case of the reference's run passed; the moto-like target implements
     // none of the execution family.
     assert!(
@@ -342,6 +347,62 @@ fn parity_is_written_from_reports() {
     assert!(section.contains("### moto-like"), "{section}");
     assert!(section.contains("Unsupported ("), "{section}");
     assert!(section.contains("GetMaintenanceWindowExecution (37)"), "{section}");
+}
+
+/// A target that lacks only the schedule: the schedule cases start with CreateMaintenanceWindow
+/// and send DescribeMaintenanceWindowSchedule in their steps. The report says the step's operation
+/// decided them, and PARITY.md counts them there, not under the window's creation.
+#[test]
+fn a_case_decided_by_a_step_is_counted_under_that_step() {
+    let lacking = common::Variant {
+        name: "no-schedule",
+        replace: Some(|_, op, _| {
+            (op == "DescribeMaintenanceWindowSchedule").then(|| {
+                Err(ssm_conformance::_internals::emulator::ApiError::protocol(
+                    400,
+                    "UnknownOperationException",
+                    "no such operation".into(),
+                ))
+            })
+        }),
+        window_api: true,
+        ..common::NONE
+    };
+    let served = common::serve_variant(lacking);
+    let tmp = temp();
+    let (json, md) = (tmp.path().join("r.json"), tmp.path().join("PARITY.md"));
+    let (code, out, err) = run(&[
+        "run",
+        "--endpoint",
+        &served.url,
+        "--target-name",
+        "no-schedule",
+        "--no-properties",
+        "--report-json",
+        json.to_str().unwrap(),
+        "schedule::",
+    ]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cases = report["cases"].as_array().unwrap();
+    let stepped = cases
+        .iter()
+        .find(|c| c["name"] == "schedule::cron-weekly-paged")
+        .expect("the case");
+    assert_eq!(stepped["outcome"], "unsupported", "{stepped}");
+    assert_eq!(stepped["operation"], "CreateMaintenanceWindow", "{stepped}");
+    assert_eq!(stepped["decided_by"], "DescribeMaintenanceWindowSchedule", "{stepped}");
+    let (code, out, err) = run(&["parity", "--out", md.to_str().unwrap(), json.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let md = std::fs::read_to_string(&md).unwrap();
+    let section =
+        &md[md.find("## What each target gets wrong").expect("the section")..md.find("## By operation").unwrap()];
+    assert!(
+        section.contains("by that operation: DescribeMaintenanceWindowSchedule ("),
+        "{section}"
+    );
+    assert!(!section.contains("CreateMaintenanceWindow ("), "{section}");
+    assert!(md.contains("| DescribeMaintenanceWindowSchedule | 0 / 0 / "), "{md}");
 }
 
 #[test]

@@ -22,13 +22,17 @@ pub struct CaseReport {
     /// nothing was judged (`no-fixture-protocol`, `read-only`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// The case's own open choice, if it has one.
+    /// The case's open choice, if it has one: its own request's, or else its first step's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
     /// The operation a spec case sends (none for the generated phase's parts and the run's own
     /// checks, which span operations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
+    /// Where a step's request decided a failed or unsupported outcome: that step's operation
+    /// (absent where the case's own request did).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
     /// What the target chose where AWS leaves it open.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<ObservationReport>,
@@ -114,6 +118,7 @@ impl CaseReport {
                 option: o.option.clone(),
             })
             .collect();
+        r.decided_by = self.decided_by.clone();
         r.requests = self.requests;
         r.duration = std::time::Duration::from_secs_f64(self.duration_ms.max(0.0) / 1e3);
         r.missing_snapshot = self.missing_snapshot.as_ref().map(std::path::PathBuf::from);
@@ -177,7 +182,7 @@ pub struct ChoiceFailure {
 /// What the suite knows of a case beyond its result.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseFacts {
-    /// Its own open choice, if it has one.
+    /// Its open choice, if it has one: its own request's, or else its first step's.
     pub choice: Option<String>,
     /// The operation it sends, for a spec case.
     pub operation: Option<String>,
@@ -317,6 +322,7 @@ impl RunReport {
                     kind,
                     choice,
                     operation,
+                    decided_by: r.decided_by.clone(),
                     observations: r.observations.iter().map(ObservationReport::from).collect(),
                     requests: r.requests,
                     duration_ms: r.duration.as_secs_f64() * 1e3,

@@ -26,19 +26,28 @@ fn cell(report: &RunReport, name: &str) -> String {
     }
 }
 
+/// The operation a case is counted under: where a step's request decided its outcome (its answer
+/// failed, or the target lacks it), that step's; else the case's own.
+fn counted_under(c: &super::json::CaseReport) -> Option<&str> {
+    c.decided_by.as_deref().or(c.operation.as_deref())
+}
+
+/// What the tables say of [`counted_under`].
+const COUNTED_UNDER: &str = "a case counts under its own request's operation, or, where a step's request decided a failure or an unsupported case, under that step's";
+
 /// Per operation, each target's passed / failed / unsupported / skipped spec cases (reports of
 /// runs that did not name operations have no such table).
 fn by_operation(out: &mut String, reports: &[RunReport]) {
     let operations: BTreeSet<&str> = reports
         .iter()
-        .flat_map(|r| r.cases.iter().filter_map(|c| c.operation.as_deref()))
+        .flat_map(|r| r.cases.iter().filter_map(counted_under))
         .collect();
     if operations.is_empty() {
         return;
     }
     let _ = writeln!(
         out,
-        "\n## By operation\n\nSpec cases per operation, as passed / failed / unsupported / skipped (the generated phase's parts span operations and are counted only in the totals).\n"
+        "\n## By operation\n\nSpec cases per operation, as passed / failed / unsupported / skipped ({COUNTED_UNDER}; the generated phase's parts span operations and are counted only in the totals).\n"
     );
     let _ = write!(out, "| operation |");
     for r in reports {
@@ -51,7 +60,7 @@ fn by_operation(out: &mut String, reports: &[RunReport]) {
             let count = |outcome: &str| {
                 r.cases
                     .iter()
-                    .filter(|c| c.operation.as_deref() == Some(operation) && c.outcome == outcome)
+                    .filter(|c| counted_under(c) == Some(operation) && c.outcome == outcome)
                     .count()
             };
             let _ = write!(
@@ -67,9 +76,9 @@ fn by_operation(out: &mut String, reports: &[RunReport]) {
     }
 }
 
-/// Per target, per operation it gets wrong (the one each case starts with): how many of its cases
-/// fail, by kind, and the first one's description; then its unsupported cases, counted by that
-/// operation, in a line. The first screen of the page.
+/// Per target, per operation it gets wrong ([`counted_under`]): how many of its cases fail, by
+/// kind, and the first one's description; then its unsupported cases, counted by that operation,
+/// in a line. The first screen of the page.
 fn what_each_gets_wrong(out: &mut String, reports: &[RunReport]) {
     let wrong: Vec<&RunReport> = reports
         .iter()
@@ -84,14 +93,14 @@ fn what_each_gets_wrong(out: &mut String, reports: &[RunReport]) {
     }
     let _ = writeln!(
         out,
-        "\n## What each target gets wrong\n\nPer operation (the one a case starts with), the spec cases that fail, by kind of failure, with the first one's description; then the cases left unsupported. The rows of the cases are below.\n"
+        "\n## What each target gets wrong\n\nPer operation ({COUNTED_UNDER}), the spec cases that fail, by kind of failure, with the first one's description; then the cases left unsupported. The rows of the cases are below.\n"
     );
     for r in wrong {
         let _ = writeln!(out, "### {} ({})\n", r.target, r.version);
         let mut failed: BTreeMap<&str, Vec<&super::json::CaseReport>> = BTreeMap::new();
         let mut unsupported: BTreeMap<&str, usize> = BTreeMap::new();
         for c in &r.cases {
-            let operation = c.operation.as_deref().unwrap_or("(generated phase and checks)");
+            let operation = counted_under(c).unwrap_or("(generated phase and checks)");
             match c.outcome.as_str() {
                 "failed" => failed.entry(operation).or_default().push(c),
                 "unsupported" => *unsupported.entry(operation).or_default() += 1,
@@ -126,7 +135,7 @@ fn what_each_gets_wrong(out: &mut String, reports: &[RunReport]) {
             let listed: Vec<String> = unsupported.iter().map(|(o, n)| format!("{o} ({n})")).collect();
             let _ = writeln!(
                 out,
-                "Unsupported (a case sends an operation the target does not implement), by the operation each case starts with: {}.\n",
+                "Unsupported (a case sends an operation the target does not implement), by that operation: {}.\n",
                 listed.join(", ")
             );
         }
