@@ -46,6 +46,7 @@ impl Choice {
             ORDER => Some("unordered"),
             ITEM_ORDER => Some("other"),
             REGISTRATION_ORDER => Some("unordered"),
+            WINDOW_ORDER => Some("unordered"),
             _ => None,
         }
     }
@@ -89,6 +90,8 @@ pub(crate) const ORDER: &str = "order";
 pub(crate) const ITEM_ORDER: &str = "item-order";
 /// The order of a window's targets or tasks as listed.
 pub(crate) const REGISTRATION_ORDER: &str = "registration-order";
+/// The order DescribeMaintenanceWindows lists windows in.
+pub(crate) const WINDOW_ORDER: &str = "window-order";
 /// Whether ExecutedAfter selects an execution on its instant.
 pub(crate) const EXECUTED_AFTER_BOUND: &str = "executed-after-bound";
 /// Whether ExecutedBefore selects an execution on its instant.
@@ -304,6 +307,18 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["one-page", "paged"],
         observed_by: ObservedBy::Cases,
         summary: "DescribeMaintenanceWindowTargets and DescribeMaintenanceWindowTasks without MaxResults, for eleven registrations: one page of all, or a page and a NextToken (the model states no default).",
+    },
+    Choice {
+        name: "window-order",
+        options: &["as-created", "reverse-created", "unordered"],
+        observed_by: ObservedBy::Cases,
+        summary: "The order DescribeMaintenanceWindows lists windows in: as created, the reverse, or another (the model names none).",
+    },
+    Choice {
+        name: "window-page",
+        options: &["one-page", "paged"],
+        observed_by: ObservedBy::Cases,
+        summary: "DescribeMaintenanceWindows without MaxResults, for eleven windows of a name: one page of all, or a page and a NextToken (the model states no default).",
     },
     Choice {
         name: "schedule-dst-gap",

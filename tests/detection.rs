@@ -1946,6 +1946,56 @@ fn window_api_faults() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // DescribeMaintenanceWindows without MaxResults: a page of ten, its NextToken lost.
+            name: "windows-default-page-without-next-token",
+            fails: &["window_api::windows-without-max-results"],
+            replace: Some(|e, op, request| {
+                if common::windows_list(op).is_none() || request.contains_key("MaxResults") {
+                    return None;
+                }
+                let mut paged = request.clone();
+                paged.insert("MaxResults".into(), json!(10));
+                Some(call(e, op, Value::Object(paged)).map(|mut a| {
+                    if let Some(m) = a.as_object_mut() {
+                        m.remove("NextToken");
+                    }
+                    a
+                }))
+            }),
+            ..NONE
+        },
+        Variant {
+            // The Enabled filter taken and ignored (as the emulator once did): every window of the
+            // name, disabled or not.
+            name: "windows-enabled-filter-ignored",
+            fails: &["window_api::windows-filtered-by-enabled"],
+            request: Some(|op, m| {
+                if op == "DescribeMaintenanceWindows"
+                    && let Some(Value::Array(filters)) = m.get_mut("Filters")
+                {
+                    filters.retain(|f| f["Key"] != "Enabled");
+                }
+            }),
+            ..NONE
+        },
+        Variant {
+            // The windows of a name one short (the filter's last match dropped).
+            name: "windows-of-a-name-one-short",
+            fails: &[
+                "window_api::windows-listed-in-an-order",
+                "window_api::windows-without-max-results",
+            ],
+            replace: Some(|e, op, request| {
+                request.get("Filters")?;
+                common::list_rewritten(e, op, request, common::windows_list, |items| {
+                    if items.len() > 1 {
+                        items.pop();
+                    }
+                })
+            }),
+            ..NONE
+        },
+        Variant {
             // A quota met with a server error: a window's twenty-first task answered 500.
             name: "task-quota-as-a-server-error",
             fails: &["window_api::tasks-past-twenty"],

@@ -761,6 +761,46 @@ fn flips() -> Vec<Variant> {
             ..NONE
         },
         Variant {
+            // Windows listed as created (the case's windows were created in the order of their
+            // Durations; the emulator lists by id).
+            name: "window-order-as-created",
+            fails: &[],
+            // (Bent where a request filters: the hook is given no request where the body is
+            // not an object, and the emulator refuses those itself.)
+            replace: Some(|e, op, request| {
+                request.get("Filters")?;
+                common::list_rewritten(e, op, request, common::windows_list, |items| {
+                    items.sort_by_key(|w| w["Duration"].as_i64())
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // Windows listed newest first.
+            name: "window-order-reversed",
+            fails: &[],
+            // (Bent where a request filters: the hook is given no request where the body is
+            // not an object, and the emulator refuses those itself.)
+            replace: Some(|e, op, request| {
+                request.get("Filters")?;
+                common::list_rewritten(e, op, request, common::windows_list, |items| {
+                    items.sort_by_key(|w| std::cmp::Reverse(w["Duration"].as_i64()))
+                })
+            }),
+            ..NONE
+        },
+        Variant {
+            // A default page of ten windows, with a NextToken.
+            name: "window-page-of-ten",
+            fails: &["window_api::windows-without-max-results"],
+            request: Some(|op, m| {
+                if op == "DescribeMaintenanceWindows" && !m.contains_key("MaxResults") {
+                    m.insert("MaxResults".into(), json!(10));
+                }
+            }),
+            ..NONE
+        },
+        Variant {
             // In another order: the first registered last (as by ids that sort so).
             name: "registration-order-rotated",
             fails: &[

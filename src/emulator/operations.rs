@@ -415,7 +415,11 @@ fn describe_windows(
         let w = &store.windows[*id];
         filters.iter().all(|f| match f.key.as_str() {
             "Name" => f.values.contains(&w.settings.name),
-            _ => f.values.iter().any(|v| v == "true"),
+            // The model's example spells it "Enabled=True", the CLI's "Values=true".
+            _ => f
+                .values
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(if w.enabled { "true" } else { "false" })),
         })
     });
     let mut identities = Vec::new();

@@ -162,6 +162,30 @@ pub fn registrations_list(op: &str) -> Option<&'static str> {
     }
 }
 
+/// The list DescribeMaintenanceWindows answers (`None` for any other operation).
+pub fn windows_list(op: &str) -> Option<&'static str> {
+    (op == "DescribeMaintenanceWindows").then_some("WindowIdentities")
+}
+
+/// The emulator's answer to `op` with the list `list_of` names for it rewritten (`None` where
+/// it names none: the emulator answers).
+pub fn list_rewritten(
+    emulator: &Emulator,
+    op: &str,
+    request: &Request,
+    list_of: fn(&str) -> Option<&'static str>,
+    rewrite: fn(&mut Vec<Value>),
+) -> Option<Answer> {
+    let list = list_of(op)?;
+    let answer = emulator.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap());
+    Some(answer.map(|mut a| {
+        if let Some(items) = a.get_mut(list).and_then(Value::as_array_mut) {
+            rewrite(items);
+        }
+        a
+    }))
+}
+
 /// The emulator's answer to DescribeMaintenanceWindowTargets or DescribeMaintenanceWindowTasks
 /// with its list rewritten (`None` for any other operation: the emulator answers).
 pub fn registrations_rewritten(
@@ -170,14 +194,7 @@ pub fn registrations_rewritten(
     request: &Request,
     rewrite: fn(&mut Vec<Value>),
 ) -> Option<Answer> {
-    let list = registrations_list(op)?;
-    let answer = emulator.handle(Some(&format!("AmazonSSM.{op}")), &serde_json::to_vec(request).unwrap());
-    Some(answer.map(|mut a| {
-        if let Some(items) = a.get_mut(list).and_then(Value::as_array_mut) {
-            rewrite(items);
-        }
-        a
-    }))
+    list_rewritten(emulator, op, request, registrations_list, rewrite)
 }
 
 /// A quota of `quota` tasks a window: a RegisterTaskWithMaintenanceWindow past it answered
