@@ -309,18 +309,6 @@ pub const CATALOGUE: &[Choice] = &[
         summary: "DescribeMaintenanceWindowTargets and DescribeMaintenanceWindowTasks without MaxResults, for eleven registrations: one page of all, or a page and a NextToken (the model states no default).",
     },
     Choice {
-        name: "window-order",
-        options: &["as-created", "reverse-created", "unordered"],
-        observed_by: ObservedBy::Cases,
-        summary: "The order DescribeMaintenanceWindows lists windows in: as created, the reverse, or another (the model names none).",
-    },
-    Choice {
-        name: "window-page",
-        options: &["one-page", "paged"],
-        observed_by: ObservedBy::Cases,
-        summary: "DescribeMaintenanceWindows without MaxResults, for eleven windows of a name: one page of all, or a page and a NextToken (the model states no default).",
-    },
-    Choice {
         name: "schedule-dst-gap",
         options: &["skipped", "gap-end", "shifted"],
         observed_by: ObservedBy::Cases,
@@ -451,6 +439,18 @@ pub const CATALOGUE: &[Choice] = &[
         options: &["aws", "other"],
         observed_by: ObservedBy::Message,
         summary: "A validation error's message: AWS's \"1 validation error detected\" form, or the target's own words.",
+    },
+    Choice {
+        name: "window-order",
+        options: &["as-created", "reverse-created", "unordered"],
+        observed_by: ObservedBy::Cases,
+        summary: "The order DescribeMaintenanceWindows lists windows in: as created, the reverse, or another (the model names none).",
+    },
+    Choice {
+        name: "window-page",
+        options: &["one-page", "paged"],
+        observed_by: ObservedBy::Cases,
+        summary: "DescribeMaintenanceWindows without MaxResults, for eleven windows of a name: one page of all, or a page and a NextToken (the model states no default).",
     },
 ];
 

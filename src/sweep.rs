@@ -27,16 +27,19 @@ pub(crate) const CASE_SUFFIX: &str = "case";
 
 static RUN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     let suffixes: Vec<String> = RUN_SUFFIXES.iter().map(|s| regex::escape(s)).collect();
+    // A case's windows of a name no other window has: the case suffix and the case's `${unique}`.
     Regex::new(&format!(
-        "^{}[0-9a-f]{{8}}-(?:{})$",
+        "^{}[0-9a-f]{{8}}-(?:{}|{}-[0-9a-f]{{17}})$",
         regex::escape(RUN_PREFIX),
-        suffixes.join("|")
+        suffixes.join("|"),
+        regex::escape(CASE_SUFFIX)
     ))
     .expect("valid")
 });
 
 /// Whether `name` is the name of a window a run created: `ssm-conformance-`, 8 lower-case hex
-/// digits (the run id), `-`, one of [`RUN_SUFFIXES`]; nothing more, nothing less.
+/// digits (the run id), `-`, one of [`RUN_SUFFIXES`] (the case suffix may carry `-` and a
+/// case's 17 hex digits); nothing more, nothing less.
 pub fn is_run_name(name: &str) -> bool {
     RUN_NAME.is_match(name)
 }
@@ -139,6 +142,7 @@ mod tests {
             "ssm-conformance-00000000-empty",
             "ssm-conformance-0badf00d-empty",
             "ssm-conformance-ffffffff-empty",
+            "ssm-conformance-deadbeef-case-0123456789abcdef0",
         ] {
             assert!(is_run_name(name), "{name}");
         }
@@ -183,6 +187,12 @@ mod tests {
             "SSM-CONFORMANCE-deadbeef-empty",
             "ssm-conformance--deadbeef-empty",
             "ssm-conformance-deadbeef--empty",
+            // A case's own name, wrong around it.
+            "ssm-conformance-deadbeef-empty-0123456789abcdef0",
+            "ssm-conformance-deadbeef-case-0123456789abcdef",
+            "ssm-conformance-deadbeef-case-0123456789abcdef01",
+            "ssm-conformance-deadbeef-case-0123456789ABCDEF0",
+            "ssm-conformance-deadbeef-case0123456789abcdef0",
             "",
         ] {
             assert!(!is_run_name(name), "{name:?}");

@@ -239,11 +239,20 @@ fn describe_windows_pages_and_filters_by_name() {
             None => break,
         }
     }
-    made.sort();
+    // As created, page after page.
     assert_eq!(seen, made);
     let (_, body, _) = s.call(
         "DescribeMaintenanceWindows",
         json!({"Filters": [{"Key": "Name", "Values": ["marked"]}]}),
     );
     assert_eq!(body["WindowIdentities"].as_array().unwrap().len(), 5);
+    // A token not of the form the emulator writes is refused.
+    for bad in [
+        "w1.mw-0123456789abcdef0",
+        "w2.zz.mw-0123456789abcdef0",
+        "w2.0000000000000000",
+    ] {
+        let (status, body, _) = s.call("DescribeMaintenanceWindows", json!({"NextToken": bad}));
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
 }

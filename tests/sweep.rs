@@ -151,7 +151,12 @@ fn every_window_a_run_creates_is_named_for_sweep() {
             "--region",
             "us-east-1",
         ])
-        .args(["--allow-mutations", "window_id::existing-empty"])
+        // The second creates windows of a name of its own (the run's, and the case's digits).
+        .args([
+            "--allow-mutations",
+            "window_id::existing-empty",
+            "window_api::windows-listed-in-an-order",
+        ])
         .env("AWS_ACCESS_KEY_ID", "AKIDSWEEPTEST")
         .env("AWS_SECRET_ACCESS_KEY", "sweep-test-secret")
         .env_remove("AWS_SESSION_TOKEN")
@@ -170,9 +175,13 @@ fn every_window_a_run_creates_is_named_for_sweep() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains(" 1 passed, 0 failed"), "{text}");
+    assert!(text.contains(" 2 passed, 0 failed"), "{text}");
     let names = CREATED_NAMES.lock().unwrap().clone();
     assert!(!names.is_empty(), "the run created no window:\n{text}");
+    assert!(
+        names.iter().any(|n| n.len() > "ssm-conformance-00000000-case".len()),
+        "no case named windows of its own: {names:?}"
+    );
     for name in &names {
         assert!(is_run_name(name), "sweep would not find the run's window {name:?}");
     }

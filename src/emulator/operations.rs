@@ -370,14 +370,26 @@ fn create_window(store: &Shared, _limits: &Limits, request: &Map<String, Value>,
             break id;
         }
     };
-    store.windows.insert(id.clone(), Window::new(settings, now));
+    // Each window made after the last (a microsecond on, in the same tick): DescribeMaintenanceWindows
+    // lists them as made.
+    let latest = store.windows.values().map(|w| w.created).fold(f64::MIN, f64::max);
+    let created = if now > latest { now } else { latest + 1e-6 };
+    store.windows.insert(id.clone(), Window::new(settings, created));
     let answer = json!({ "WindowId": id });
     window_api::remember(&mut store, "CreateMaintenanceWindow", request, &answer);
     Ok(answer)
 }
 
-/// `DescribeMaintenanceWindows`: all windows by id, paged; filters `Name` and `Enabled` match
-/// exactly (what a sweep of leftovers needs).
+/// `DescribeMaintenanceWindows`: all windows as created, paged; filters `Name` (exactly) and
+/// `Enabled` (its value in either case).
+/// The last window a page of DescribeMaintenanceWindows listed, from its token: its creation
+/// time and its id.
+fn window_cursor(token: &str) -> Option<(f64, String)> {
+    let (bits, id) = token.strip_prefix("w2.")?.split_once('.')?;
+    let bits = u64::from_str_radix(bits, 16).ok().filter(|_| bits.len() == 16)?;
+    Some((f64::from_bits(bits), id.to_string()))
+}
+
 fn describe_windows(
     store: &Shared,
     limits: &Limits,
@@ -388,13 +400,15 @@ fn describe_windows(
     let filters = decode_filters(request, limits, &mut c)?;
     let (max_results, next_token) = decode_paging(request, limits, &mut c)?;
     c.finish()?;
-    let start =
-        match next_token.as_deref() {
-            None | Some("") => None,
-            Some(t) => Some(t.strip_prefix("w1.").map(str::to_string).ok_or_else(|| {
-                ApiError::modeled(400, "InvalidNextToken", "The specified token isn't valid.".into())
-            })?),
-        };
+    // Windows are listed as created: by creation time, then id (the token names the last one
+    // listed by both, the time as its exact bits).
+    let start = match next_token.as_deref() {
+        None | Some("") => None,
+        Some(t) => Some(
+            window_cursor(t)
+                .ok_or_else(|| ApiError::modeled(400, "InvalidNextToken", "The specified token isn't valid.".into()))?,
+        ),
+    };
     for f in &filters {
         if !matches!(f.key.as_str(), "Name" | "Enabled") {
             return Err(ApiError::invalid(format!(
@@ -405,13 +419,18 @@ fn describe_windows(
     }
     let limit = max_results.map_or(DEFAULT_PAGE_SIZE, |m| m as usize);
     let store = store.read().expect("store lock");
-    let mut ids: Vec<&String> = store
+    let mut ids: Vec<(f64, &String)> = store
         .windows
-        .keys()
-        .filter(|id| start.as_ref().is_none_or(|s| *id > s))
+        .iter()
+        .map(|(id, w)| (w.created, id))
+        .filter(|(created, id)| {
+            start
+                .as_ref()
+                .is_none_or(|(t, s)| created.total_cmp(t).then_with(|| id.as_str().cmp(s)).is_gt())
+        })
         .collect();
-    ids.sort();
-    let selected = ids.into_iter().filter(|id| {
+    ids.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    let selected = ids.into_iter().map(|(_, id)| id).filter(|id| {
         let w = &store.windows[*id];
         filters.iter().all(|f| match f.key.as_str() {
             "Name" => f.values.contains(&w.settings.name),
@@ -429,7 +448,7 @@ fn describe_windows(
             next = identities
                 .last()
                 .and_then(|v: &Value| v["WindowId"].as_str())
-                .map(|last| format!("w1.{last}"));
+                .map(|last| format!("w2.{:016x}.{last}", store.windows[last].created.to_bits()));
             break;
         }
         let w = &store.windows[id];
