@@ -977,6 +977,27 @@ fn schedule_faults() -> Vec<Variant> {
 }
 
 /// `operation` on `emulator`, answered directly.
+/// A list `list_of` names for `op`, asked without MaxResults, answered as a page of ten without
+/// its NextToken: the rest lost (`None` for other operations, and where MaxResults is given).
+fn page_of_ten_without_token(
+    emulator: &Emulator,
+    op: &str,
+    request: &Request,
+    list_of: fn(&str) -> Option<&'static str>,
+) -> Option<Answer> {
+    if list_of(op).is_none() || request.contains_key("MaxResults") {
+        return None;
+    }
+    let mut paged = request.clone();
+    paged.insert("MaxResults".into(), json!(10));
+    Some(call(emulator, op, Value::Object(paged)).map(|mut a| {
+        if let Some(m) = a.as_object_mut() {
+            m.remove("NextToken");
+        }
+        a
+    }))
+}
+
 fn call(emulator: &Emulator, operation: &str, params: Value) -> Answer {
     emulator.handle(
         Some(&format!("AmazonSSM.{operation}")),
@@ -1910,19 +1931,7 @@ fn window_api_faults() -> Vec<Variant> {
                 "window_api::targets-without-max-results",
                 "window_api::tasks-without-max-results",
             ],
-            replace: Some(|e, op, request| {
-                if common::registrations_list(op).is_none() || request.contains_key("MaxResults") {
-                    return None;
-                }
-                let mut paged = request.clone();
-                paged.insert("MaxResults".into(), json!(10));
-                Some(call(e, op, Value::Object(paged)).map(|mut a| {
-                    if let Some(m) = a.as_object_mut() {
-                        m.remove("NextToken");
-                    }
-                    a
-                }))
-            }),
+            replace: Some(|e, op, request| page_of_ten_without_token(e, op, request, common::registrations_list)),
             window_api: true,
             ..NONE
         },
@@ -1949,19 +1958,7 @@ fn window_api_faults() -> Vec<Variant> {
             // DescribeMaintenanceWindows without MaxResults: a page of ten, its NextToken lost.
             name: "windows-default-page-without-next-token",
             fails: &["window_api::windows-without-max-results"],
-            replace: Some(|e, op, request| {
-                if common::windows_list(op).is_none() || request.contains_key("MaxResults") {
-                    return None;
-                }
-                let mut paged = request.clone();
-                paged.insert("MaxResults".into(), json!(10));
-                Some(call(e, op, Value::Object(paged)).map(|mut a| {
-                    if let Some(m) = a.as_object_mut() {
-                        m.remove("NextToken");
-                    }
-                    a
-                }))
-            }),
+            replace: Some(|e, op, request| page_of_ten_without_token(e, op, request, common::windows_list)),
             ..NONE
         },
         Variant {

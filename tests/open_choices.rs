@@ -761,8 +761,7 @@ fn flips() -> Vec<Variant> {
             ..NONE
         },
         Variant {
-            // Windows listed newest first (the case's windows were created in the order of
-            // their Durations).
+            // Windows listed newest first.
             name: "window-order-reversed",
             fails: &["window_api::windows-listed-in-an-order"],
             // (Bent where a request filters: the hook is given no request where the body is
