@@ -73,6 +73,11 @@ pub struct Case {
     /// a string of the answer (`{"target": "/WindowTargetId"}`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub save: BTreeMap<String, String>,
+    /// Runs with the other cases, though its operation alone would have it run alone
+    /// ([`crate::model::Operation::runs_alone`]): every window it makes bears a name of its own
+    /// (holding `${unique}`), and it lists windows only by that name (checked at load).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub together: bool,
 }
 
 /// A request a case sends after its own, with what must come back.
@@ -810,6 +815,46 @@ pub struct SpecError {
 /// The error type a case expects when it sends an operation name the model lacks on purpose.
 const UNKNOWN_OPERATION: &str = "UnknownOperationException";
 
+/// Why a case marked `together` could see or change another case's windows, if it could: a
+/// window it makes without a name of its own, or windows it lists without that name.
+fn check_together(case: &Case) -> Result<(), (String, String)> {
+    const OWN: &str = "${unique}";
+    let requests = std::iter::once((".request".to_string(), &case.request)).chain(
+        case.then
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (format!(".then[{k}].request"), &s.request)),
+    );
+    for (at, request) in requests {
+        let params = request.params.as_ref().unwrap_or(&Value::Null);
+        let own_name = |v: &Value| v.as_str().is_some_and(|n| n.contains(OWN));
+        match request.operation() {
+            "CreateMaintenanceWindow" if !own_name(&params["Name"]) => {
+                return Err((at, format!("a case run together makes windows named with {OWN}")));
+            }
+            "DescribeMaintenanceWindows" => {
+                let by_own_name = params["Filters"].as_array().is_some_and(|filters| {
+                    filters.iter().any(|f| {
+                        f["Key"] == "Name"
+                            && f["Values"]
+                                .as_array()
+                                .is_some_and(|v| !v.is_empty() && v.iter().all(own_name))
+                    })
+                });
+                if !by_own_name {
+                    return Err((at, format!("a case run together lists windows by a Name holding {OWN}")));
+                }
+            }
+            "CreateMaintenanceWindow" => {}
+            op if crate::model::Operation::from_name(op).is_some_and(|o| o.runs_alone()) => {
+                return Err((at, format!("a case run together does not send {op}")));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Load and check one spec file.
 pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
     let err = |case: Option<String>, path: String, message: String| SpecError {
@@ -856,6 +901,9 @@ pub fn load_file(file: &Path) -> Result<Vec<LoadedCase>, SpecError> {
             return Err(cerr(".id", format!("duplicate id (first at cases[{first}])")));
         }
         check_source(&case).map_err(|(p, m)| cerr(p, m))?;
+        if case.together {
+            check_together(&case).map_err(|(p, m)| cerr(&p, m))?;
+        }
         let mut needs = Vec::new();
         for (j, n) in case.needs.iter().enumerate() {
             needs.push(Need::parse(n).ok_or_else(|| cerr(&format!(".needs[{j}]"), format!("unknown need {n:?}")))?);
@@ -1429,6 +1477,44 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a JSON pointer"), "{e}");
+    }
+
+    /// A case runs together only where its windows are its own: made with `${unique}` in their
+    /// name, listed by that name alone, nothing else that would have it run alone.
+    #[test]
+    fn a_case_runs_together_only_with_windows_of_its_own() {
+        let made = serde_json::json!({"success": {"checks": []}});
+        let create = |name: &str| serde_json::json!({"operation": "CreateMaintenanceWindow", "params": {"Name": name, "Schedule": "rate(7 days)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": true}});
+        let list = |filters: serde_json::Value| serde_json::json!({"description": "s", "request": {"operation": "DescribeMaintenanceWindows", "params": {"Filters": filters}}, "expect": made});
+        let case = |request: serde_json::Value, then: Vec<serde_json::Value>| {
+            serde_json::json!({
+                "id": "c", "description": "d", "source": "model", "cite": "CreateMaintenanceWindowRequest",
+                "request": request, "expect": made, "then": then, "together": true,
+            })
+        };
+        let own = "${run_window_name}-${unique}";
+        let by_own = serde_json::json!([{"Key": "Name", "Values": [own]}]);
+        let loaded = load_one(case(create(own), vec![list(by_own.clone())])).unwrap();
+        assert!(loaded[0].case.together);
+        for (request, then, said) in [
+            (create("${run_window_name}"), vec![list(by_own.clone())], ".request"),
+            (create(own), vec![list(serde_json::json!([]))], ".then[0].request"),
+            (
+                create(own),
+                vec![list(serde_json::json!([{"Key": "Name", "Values": [own, "other"]}]))],
+                ".then[0].request",
+            ),
+            (
+                create(own),
+                vec![
+                    serde_json::json!({"description": "s", "request": {"operation": "DeleteMaintenanceWindow", "params": {"WindowId": "${unknown_window}"}}, "expect": made}),
+                ],
+                ".then[0].request",
+            ),
+        ] {
+            let e = load_one(case(request, then)).unwrap_err();
+            assert!(e.path.ends_with(said), "{e}");
+        }
     }
 
     #[test]

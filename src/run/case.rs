@@ -685,7 +685,8 @@ fn absent_status(session: &Session, case: &LoadedCase) -> Option<&'static str> {
 }
 
 /// Whether a case must run alone: it sees every window of the target (others' windows would
-/// change its answer), or it is not a plain read of one window.
+/// change its answer), or it is not a plain read of one window; unless it is marked `together`
+/// (its windows are its own, checked at load).
 pub(crate) fn runs_alone(case: &LoadedCase) -> bool {
-    case.operation().is_some_and(Operation::runs_alone)
+    !case.case.together && case.operation().is_some_and(Operation::runs_alone)
 }
