@@ -263,12 +263,16 @@ pub(crate) fn settle(case: &LoadedCase, mut result: CaseResult, later: Later) ->
     result
 }
 
-/// Judge `exchange`, the case's first answer, and keep what the case saves of it.
+/// What an answer is judged against: an expectation (whether it holds placeholders) and what
+/// is saved of the answer — the case's own, or one of its steps'.
+type Judged<'a> = (&'a spec::Expectation, bool, &'a BTreeMap<String, String>);
+
+/// Judge `exchange` against `what`, and keep what it saves of the answer.
 fn judge_answer(
     session: &Session,
-    case: &LoadedCase,
     pins: Option<&Pins>,
     bindings: &mut Bindings,
+    (expect, templated, save): Judged<'_>,
     payload: &Payload,
     walked: Option<&paging::Walk>,
     exchange: &Exchange,
@@ -283,27 +287,31 @@ fn judge_answer(
         walk: walked,
         operation: &exchange.operation,
     };
-    let expect = bindings.expectation(&case.case.expect, case.templated[0]);
+    let expect = bindings.expectation(expect, templated);
     let seen = judge::check(&expect, &exchange.response, &context, pins)?;
-    bindings.save(&case.case.save, &exchange.response)?;
+    bindings.save(save, &exchange.response)?;
     Ok(seen)
 }
 
-/// Compare `exchange`'s answer with `case`'s snapshot, where the target has a name; `known`
-/// names what the harness chose.
+/// What `case`'s own answer is judged against.
+fn own(case: &LoadedCase) -> Judged<'_> {
+    (&case.case.expect, case.templated[0], &case.case.save)
+}
+
+/// Compare `exchange`'s answer with `case`'s snapshot `name` under `dir`; `known` names what
+/// the harness chose.
 fn compare_snapshot(
-    session: &Session,
+    (dir, name): (std::path::PathBuf, String),
     case: &LoadedCase,
     known: &[(String, String)],
     exchange: &Exchange,
-) -> Option<Check> {
-    let (dir, name) = session.snapshot_of(case)?;
+) -> Check {
     let known: Vec<(&str, String)> = known.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let mut answer = crate::snapshot::Normalized::new(&exchange.response, &known);
     if matches!(case.case.expect, spec::Expectation::Accepted(_)) {
         answer = answer.without_body();
     }
-    Some(crate::snapshot::check(&dir, &name, &case.file, &answer))
+    crate::snapshot::check(&dir, &name, &case.file, &answer)
 }
 
 /// Where a case leaves what its first answer comes to.
@@ -397,10 +405,18 @@ async fn judge_case<'s>(
         // Nothing is sent after: the judgement and the snapshot are left to the worker.
         *later = Some(worker.submit(move || {
             let started = Instant::now();
-            let judged = judge_answer(session, case, pins, &mut bindings, &payload, walked.as_ref(), &exchange);
-            let snapshot = match &judged {
-                Ok(_) => compare_snapshot(session, case, &bindings.known(), &exchange),
-                Err(_) => None,
+            let judged = judge_answer(
+                session,
+                pins,
+                &mut bindings,
+                own(case),
+                &payload,
+                walked.as_ref(),
+                &exchange,
+            );
+            let snapshot = match (&judged, session.snapshot_of(case)) {
+                (Ok(_), Some(snap)) => Some(compare_snapshot(snap, case, &bindings.known(), &exchange)),
+                _ => None,
             };
             Later {
                 exchange,
@@ -412,21 +428,32 @@ async fn judge_case<'s>(
         return Outcome::Passed;
     }
     // The steps send what this answer gave, and only if it passed: judged here.
-    match judge_answer(session, case, pins, &mut bindings, &payload, walked.as_ref(), &exchange) {
+    match judge_answer(
+        session,
+        pins,
+        &mut bindings,
+        own(case),
+        &payload,
+        walked.as_ref(),
+        &exchange,
+    ) {
         Ok(observations) => result.observations = observations,
         Err(why) => return Outcome::Failed(why.map(|m| failure_message(case, &m, Some(&exchange)))),
     }
-    let known = bindings.known();
-    let compared = exchange.clone();
-    *later = Some(worker.submit(move || {
-        let started = Instant::now();
-        Later {
-            snapshot: compare_snapshot(session, case, &known, &compared),
-            exchange: compared,
-            judged: None,
-            took: started.elapsed(),
-        }
-    }));
+    // Its snapshot, where there is one to compare, is left to the worker.
+    if let Some(snap) = session.snapshot_of(case) {
+        let known = bindings.known();
+        let compared = exchange.clone();
+        *later = Some(worker.submit(move || {
+            let started = Instant::now();
+            Later {
+                snapshot: Some(compare_snapshot(snap, case, &known, &compared)),
+                exchange: compared,
+                judged: None,
+                took: started.elapsed(),
+            }
+        }));
+    }
     match run_steps(session, case, pins, &mut bindings, result).await {
         Ok(()) => Outcome::Passed,
         Err(failed) => failed,
@@ -555,19 +582,8 @@ async fn run_steps(
             }
             _ => None,
         };
-        let context = judge::Context {
-            fixtures: session.fixtures(),
-            windows: &bindings.fixtures,
-            params,
-            walk: walked.as_ref(),
-            operation: &exchange.operation,
-        };
-        let expect = bindings.expectation(&step.expect, case.templated[k + 1]);
-        let judged = judge::check(&expect, &exchange.response, &context, pins).and_then(|seen| {
-            bindings.save(&step.save, &exchange.response)?;
-            Ok(seen)
-        });
-        match judged {
+        let step_is = (&step.expect, case.templated[k + 1], &step.save);
+        match judge_answer(session, pins, bindings, step_is, &payload, walked.as_ref(), &exchange) {
             Ok(seen) => result.observations.extend(seen),
             Err(why) => {
                 result.decided_by = Some(operation.to_string());
